@@ -1,0 +1,1 @@
+"""Backends the desk talks to: the interface and its implementations. No Textual."""

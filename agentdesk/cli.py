@@ -1,0 +1,109 @@
+"""The `agentdesk` command. Subcommands dispatch lazily so that, for example,
+`agentdesk mock-server` never imports Textual."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+
+from agentdesk import __version__
+
+# subcommand -> "module:function"; each function takes the parsed namespace and
+# returns an exit code.
+HANDLERS: dict[str, str] = {
+    "desk": "agentdesk.ui.launch:run_desk",
+    "demo": "agentdesk.ui.launch:run_demo",
+    "monitor": "agentdesk.ui.launch:run_monitor",
+    "mock-server": "agentdesk.mockserver.cli:run",
+    "kb": "agentdesk.kb.cli:run",
+    "login": "agentdesk.credentials_cli:run_login",
+    "logout": "agentdesk.credentials_cli:run_logout",
+}
+
+
+def _add_connection_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--server", metavar="URL", help="backend URL, e.g. http://127.0.0.1:8640")
+    p.add_argument("--user", metavar="NAME", help="log in as NAME (asks for the password)")
+    p.add_argument("--profile", metavar="NAME", help="server profile from the config file")
+
+
+def _add_sim_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=7, help="simulation seed (default 7)")
+    p.add_argument("--speed", type=float, default=1.0, help="simulation clock factor")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agentdesk",
+        description="A terminal agent desktop for blended contact-center agents.",
+    )
+    parser.add_argument("--version", action="version", version=f"agentdesk {__version__}")
+    parser.add_argument("--debug", action="store_true", help="verbose debug log")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    desk = sub.add_parser("desk", help="the agent desk against a real backend (default)")
+    _add_connection_args(desk)
+
+    demo = sub.add_parser("demo", help="start a simulated contact center and open the desk")
+    demo.add_argument("--agent", default="agent1", help="demo agent to log in as")
+    demo.add_argument("--supervisor", action="store_true", help="open the monitor as supervisor")
+    demo.add_argument("--agents", type=int, default=12, help="agents on the simulated floor")
+    _add_sim_args(demo)
+
+    monitor = sub.add_parser("monitor", help="supervisor monitor (read-only)")
+    _add_connection_args(monitor)
+
+    ms = sub.add_parser("mock-server", help="run the simulated contact center")
+    ms.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    ms.add_argument("--port", type=int, default=8640, help="port; 0 picks a free one")
+    ms.add_argument("--agents", type=int, default=12, help="number of agents agent1..agentN")
+    ms.add_argument("--db", metavar="PATH", help="SQLite file: keep state across restarts")
+    ms.add_argument("--scenario", metavar="TOML", help="scenario config file")
+    ms.add_argument("--bots", type=int, default=None,
+                    help="how many agents the simulation works itself (default: all but agent1)")
+    ms.add_argument("--no-traffic", action="store_true", help="no automatic arrivals")
+    ms.add_argument("--no-sim", action="store_true", help="disable the /sim control endpoints")
+    ms.add_argument("--manual-clock", action="store_true",
+                    help="time only moves through POST /sim/clock (tests)")
+    _add_sim_args(ms)
+
+    kb = sub.add_parser("kb", help="knowledge base: import and search")
+    kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND")
+    imp = kb_sub.add_parser("import", help="import a folder of Markdown/HTML articles")
+    imp.add_argument("dir")
+    search = kb_sub.add_parser("search", help="search the knowledge base")
+    search.add_argument("query", help="the query, or - to read one query per line from stdin")
+    search.add_argument("--kb", metavar="DIR", help="index and search this folder instead")
+    search.add_argument("--json", action="store_true", help="JSON output")
+    search.add_argument("-n", type=int, default=5, help="number of results")
+    kb_sub.add_parser("rebuild", help="rebuild the local index")
+
+    login = sub.add_parser("login", help="log in and keep the token in the OS keyring")
+    _add_connection_args(login)
+    logout = sub.add_parser("logout", help="forget the stored token")
+    _add_connection_args(logout)
+    return parser
+
+
+def _resolve(target: str) -> Callable[[argparse.Namespace], int]:
+    module, func = target.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "desk"
+    if command == "desk" and args.command is None:
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "desk"])
+    try:
+        handler = _resolve(HANDLERS[command])
+    except (ImportError, AttributeError) as exc:
+        print(f"agentdesk {command}: not available in this build ({exc})", file=sys.stderr)
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,295 @@
+"""Plain data of the contact center: what the server sends and the desk shows.
+
+These are pydantic models so the same shapes serve as the wire format
+(`agentdesk.protocol`) and as the client's state; they hold no behaviour beyond
+small derived properties. Times are Unix seconds (float) everywhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    """Base of every domain model: unknown fields are ignored, not fatal, so a
+    newer server does not break an older client."""
+
+    model_config = ConfigDict(extra="ignore", use_enum_values=False)
+
+
+class Channel(StrEnum):
+    CHAT = "chat"
+    EMAIL = "email"
+    SMS = "sms"
+    SOCIAL = "social"
+    VOICE = "voice"
+
+
+class Presence(StrEnum):
+    """What the agent chose."""
+
+    AVAILABLE = "available"
+    BREAK = "break"
+    LUNCH = "lunch"
+    TRAINING = "training"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+class RoutingState(StrEnum):
+    """What the system derives from presence and work in hand."""
+
+    IDLE = "idle"  # available, nothing offered, capacity free
+    OFFERED = "offered"  # an offer is ringing
+    BUSY = "busy"  # handling at least one interaction
+    ACW = "acw"  # only after-contact work left
+    NOT_RESPONDING = "not_responding"  # missed an offer; out of routing until re-armed
+    OFF_QUEUE = "off_queue"  # presence is not available
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+
+
+class InteractionState(StrEnum):
+    QUEUED = "queued"  # waiting for an agent
+    OFFERED = "offered"  # ringing at an agent
+    ACTIVE = "active"  # accepted, conversation under way
+    WRAPUP = "wrapup"  # contact ended, after-contact work running
+    CLOSED = "closed"  # wrapped up with a disposition
+    ABANDONED = "abandoned"  # the customer left before being answered
+
+
+class CallState(StrEnum):
+    RINGING = "ringing"
+    CONNECTED = "connected"
+    HELD = "held"
+    ENDED = "ended"
+
+
+class TimelineKind(StrEnum):
+    MESSAGE = "message"  # chat / sms / social message or email
+    NOTE = "note"  # private note, agents only
+    CALL = "call"  # call event: ringing, connected, hold, resume, transfer, ended
+    TRANSCRIPT = "transcript"  # one live transcript segment of a call
+    SYSTEM = "system"  # routing facts: offered, accepted, transferred, closed
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"  # from the customer
+    OUTBOUND = "outbound"  # from an agent to the customer
+    INTERNAL = "internal"  # notes and system events
+
+
+class TransferMode(StrEnum):
+    BLIND = "blind"
+    WARM = "warm"
+
+
+class CallAction(StrEnum):
+    HOLD = "hold"
+    RESUME = "resume"
+    MUTE = "mute"
+    UNMUTE = "unmute"
+    HANGUP = "hangup"
+    DTMF = "dtmf"
+
+
+# --- people -----------------------------------------------------------------
+
+
+class User(Model):
+    id: str
+    name: str
+    role: Role
+
+
+class Customer(Model):
+    id: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    handle: str | None = None  # social handle
+    tier: str = "standard"
+    language: str = "en"
+    location: str | None = None
+    since: float | None = None  # customer since
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+
+class ContactSummary(Model):
+    """One previous (or current) contact of a customer, for the profile panel."""
+
+    interaction_id: str
+    channel: Channel
+    at: float
+    topic: str | None = None
+    subject: str | None = None
+    state: InteractionState
+    disposition: str | None = None
+    agent_name: str | None = None
+    duration_s: float | None = None
+
+
+class CustomerDetail(Model):
+    customer: Customer
+    contacts: list[ContactSummary] = Field(default_factory=list)
+
+
+# --- capacity ----------------------------------------------------------------
+
+
+class ChannelLoad(Model):
+    active: int = 0
+    limit: int = 0
+    accepting: bool = False
+    reason: str = ""  # why not accepting, in words an agent understands
+
+
+class Capacity(Model):
+    used: int = 0  # capacity units in use
+    total: int = 100
+    channels: dict[Channel, ChannelLoad] = Field(default_factory=dict)
+
+
+class AgentInfo(Model):
+    id: str
+    name: str
+    role: Role = Role.AGENT
+    presence: Presence = Presence.OFFLINE
+    presence_since: float = 0.0
+    next_presence: Presence | None = None
+    routing_state: RoutingState = RoutingState.OFF_QUEUE
+    routing_since: float = 0.0
+    queues: list[str] = Field(default_factory=list)
+    capacity: Capacity = Field(default_factory=Capacity)
+    connected: bool = False
+
+
+# --- interactions --------------------------------------------------------------
+
+
+class CallInfo(Model):
+    state: CallState = CallState.RINGING
+    muted: bool = False
+    connected_at: float | None = None
+    held_since: float | None = None
+    hold_total_s: float = 0.0
+    ended_at: float | None = None
+    dtmf: str = ""  # digits sent so far
+    consult_agent_id: str | None = None  # warm transfer in progress
+
+
+class Interaction(Model):
+    id: str
+    channel: Channel
+    customer_id: str
+    customer_name: str
+    queue_id: str
+    state: InteractionState
+    agent_id: str | None = None
+    subject: str | None = None  # email subject
+    topic: str | None = None  # KB topic the contact is about (mock server)
+    created_at: float
+    offered_at: float | None = None
+    offer_expires_at: float | None = None
+    accepted_at: float | None = None
+    ended_at: float | None = None
+    closed_at: float | None = None
+    acw_deadline: float | None = None
+    disposition: str | None = None
+    call: CallInfo | None = None
+    last_customer_at: float | None = None
+    reply_due_at: float | None = None  # next-reply SLA deadline (digital)
+    unread: int = 0  # customer messages the assigned agent has not read
+    transferred_from: str | None = None  # agent id
+
+
+class TimelineItem(Model):
+    """One entry of a customer's unified timeline, whatever the channel."""
+
+    id: str
+    customer_id: str
+    interaction_id: str
+    channel: Channel
+    kind: TimelineKind
+    direction: Direction
+    author: str
+    body: str = ""
+    subject: str | None = None
+    cc: list[str] = Field(default_factory=list)
+    at: float
+    client_id: str | None = None  # echo of the sender's idempotency key
+    speaker: str | None = None  # transcript: "customer" or "agent"
+
+
+class TimelinePage(Model):
+    items: list[TimelineItem]  # oldest first
+    has_more: bool  # older items exist before items[0]
+
+
+# --- queues and metrics ----------------------------------------------------------
+
+
+class Queue(Model):
+    id: str
+    name: str
+    channels: list[Channel]
+    sl_threshold_s: float = 20.0
+    sl_target_pct: float = 80.0
+
+
+class QueueStats(Model):
+    queue_id: str
+    waiting: int = 0
+    longest_wait_s: float = 0.0
+    offered: int = 0
+    answered: int = 0
+    answered_in_sl: int = 0
+    abandoned: int = 0
+    sl_pct: float | None = None
+    asa_s: float | None = None
+    aht_s: float | None = None
+    abandon_pct: float | None = None
+    agents: dict[str, int] = Field(default_factory=dict)  # available/busy/acw/away/not_responding
+
+
+class AgentStats(Model):
+    agent_id: str
+    handled: int = 0
+    aht_s: float | None = None
+    occupancy_pct: float | None = None
+    missed: int = 0
+
+
+class Stats(Model):
+    at: float
+    queues: list[QueueStats] = Field(default_factory=list)
+    agents: list[AgentStats] = Field(default_factory=list)
+
+
+# --- reference data ----------------------------------------------------------------
+
+
+class KbArticle(Model):
+    id: str
+    title: str
+    body: str
+    tags: list[str] = Field(default_factory=list)
+    updated_at: float = 0.0
+
+
+class Disposition(Model):
+    code: str
+    label: str
+
+
+class CannedResponse(Model):
+    id: str
+    shortcut: str
+    title: str
+    body: str
+    channels: list[Channel] = Field(default_factory=list)  # empty: every channel

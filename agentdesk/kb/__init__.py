@@ -1,0 +1,1 @@
+"""Knowledge-base import, indexing and suggestion ranking. No Textual."""

@@ -1,0 +1,1 @@
+"""The simulated contact center: simulation engine and ASGI app. No Textual."""

@@ -1,0 +1,127 @@
+"""Request and response bodies of agentdesk/1 (see docs/protocol.md).
+
+The server validates requests with these models (HTTP 422 on failure); the
+client builds them. Length limits here are the protocol's limits.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from agentdesk.domain.models import (
+    AgentInfo,
+    CallAction,
+    Channel,
+    Interaction,
+    Presence,
+    TimelineItem,
+    TransferMode,
+    User,
+)
+
+MAX_BODY = 50_000  # characters of a message body
+MAX_SUBJECT = 300
+MAX_CLIENT_ID = 64
+MAX_REQUEST_BYTES = 256 * 1024  # larger HTTP bodies get 413
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+ClientId = Field(min_length=1, max_length=MAX_CLIENT_ID, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+
+class LoginRequest(Request):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class LoginResponse(BaseModel):
+    token: str
+    user: User
+
+
+class PresenceRequest(Request):
+    presence: Presence
+    next: Presence | None = None  # apply `next` once current work is done
+
+
+class CommandRequest(Request):
+    """Accept / reject / read: only the idempotency key."""
+
+    client_id: str | None = ClientId
+
+
+class MessageRequest(Request):
+    client_id: str = ClientId
+    kind: Literal["reply", "note"] = "reply"
+    body: str = Field(min_length=1, max_length=MAX_BODY)
+    subject: str | None = Field(default=None, max_length=MAX_SUBJECT)
+    cc: list[str] = Field(default_factory=list, max_length=20)
+
+
+class CallRequest(Request):
+    client_id: str = ClientId
+    action: CallAction
+    digits: str | None = Field(default=None, max_length=32, pattern=r"^[0-9*#]+$")
+
+    @model_validator(mode="after")
+    def _digits_for_dtmf(self) -> "CallRequest":
+        if (self.action is CallAction.DTMF) != (self.digits is not None):
+            raise ValueError("digits is required for dtmf and only for dtmf")
+        return self
+
+
+class TransferRequest(Request):
+    client_id: str = ClientId
+    queue_id: str | None = Field(default=None, max_length=64)
+    agent_id: str | None = Field(default=None, max_length=64)
+    mode: TransferMode = TransferMode.BLIND
+
+    @model_validator(mode="after")
+    def _one_target(self) -> "TransferRequest":
+        if (self.queue_id is None) == (self.agent_id is None):
+            raise ValueError("exactly one of queue_id and agent_id is required")
+        return self
+
+
+class WrapupRequest(Request):
+    client_id: str = ClientId
+    disposition: str = Field(min_length=1, max_length=64)
+    notes: str | None = Field(default=None, max_length=5_000)
+
+
+class MessageResponse(BaseModel):
+    item: TimelineItem
+
+
+class InteractionResponse(BaseModel):
+    interaction: Interaction
+
+
+class MeResponse(BaseModel):
+    user: User
+    agent: AgentInfo | None = None  # absent for supervisors
+
+
+# --- /sim (mock server only) ---------------------------------------------------
+
+
+class SimContactRequest(Request):
+    channel: Channel
+    customer_id: str | None = Field(default=None, max_length=64)
+    topic: str | None = Field(default=None, max_length=100)
+    text: str | None = Field(default=None, max_length=MAX_BODY)
+    subject: str | None = Field(default=None, max_length=MAX_SUBJECT)
+    queue_id: str | None = Field(default=None, max_length=64)
+
+
+class SimMessageRequest(Request):
+    text: str = Field(min_length=1, max_length=MAX_BODY)
+
+
+class SimClockRequest(Request):
+    advance_s: float = Field(gt=0, le=86_400)

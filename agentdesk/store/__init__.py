@@ -1,0 +1,1 @@
+"""Local persistence in SQLite: outbox, drafts, caches. No Textual."""
