@@ -20,6 +20,7 @@ HANDLERS: dict[str, str] = {
     "kb": "agentdesk.kb.cli:run",
     "login": "agentdesk.credentials_cli:run_login",
     "logout": "agentdesk.credentials_cli:run_logout",
+    "config": "agentdesk.credentials_cli:run_config",
 }
 
 
@@ -84,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_args(login)
     logout = sub.add_parser("logout", help="forget the stored token")
     _add_connection_args(logout)
+
+    config = sub.add_parser("config", help="show the configuration")
+    config_sub = config.add_subparsers(dest="config_command", metavar="CONFIG_COMMAND")
+    config_sub.required = True
+    config_sub.add_parser("path", help="print the config file path")
+    config_sub.add_parser("show", help="print the effective settings (no secrets are stored there)")
     return parser
 
 

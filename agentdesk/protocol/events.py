@@ -109,6 +109,7 @@ class Event:
 class ControlFrame:
     type: str
     data: dict[str, Any]
+    at: float | None = None  # server time, when the frame carries one (heartbeats do)
 
 
 def decode_frame(raw: str | bytes) -> Event | ControlFrame:
@@ -127,7 +128,12 @@ def decode_frame(raw: str | bytes) -> Event | ControlFrame:
         raise ProtocolError("frame has no type")
     if kind in CONTROL_TYPES:
         data = obj.get("data")
-        return ControlFrame(kind, data if isinstance(data, dict) else {})
+        at = obj.get("at")
+        return ControlFrame(
+            kind,
+            data if isinstance(data, dict) else {},
+            float(at) if isinstance(at, (int, float)) and not isinstance(at, bool) else None,
+        )
     seq, at = obj.get("seq"), obj.get("at")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise ProtocolError(f"{kind}: bad seq {seq!r}")

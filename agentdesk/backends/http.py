@@ -1,0 +1,216 @@
+"""JSON-over-HTTP for the native backend: timeouts, retries and error mapping.
+
+Every response body is untrusted: it is decoded, sanitised and validated
+before anything else sees it, and every failure becomes one of the three
+`AgentDeskError`s the UI knows how to show. Raw httpx / pydantic exceptions
+never escape this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from agentdesk.backends.base import (
+    BackendAuthError,
+    BackendCommandError,
+    BackendConnectionError,
+)
+from agentdesk.protocol.sanitize import sanitize_text, sanitize_tree
+
+log = logging.getLogger("agentdesk.backend")
+
+M = TypeVar("M", bound=BaseModel)
+
+# Bodies larger than this are refused unread: no legitimate response is this big.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often an idempotent request is retried on transient failures.
+
+    Transient: network errors, timeouts, 5xx and 429. Every retry sends the
+    very same body, so commands keep their `client_id` and apply once.
+    """
+
+    attempts: int = 3  # total tries, first one included
+    base_delay: float = 0.25
+    max_delay: float = 2.0
+
+    def delay(self, attempt: int) -> float:
+        """Full-jitter exponential backoff before retry number `attempt` (1-based)."""
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+
+
+class _Transient(Exception):
+    """A failure worth retrying; `message` is what the user will see if it persists."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class JsonApi:
+    """A thin, strict JSON client for one server."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.token: str | None = None
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            # Every phase bounded: a server that accepts and then stalls must
+            # not hang the desk.
+            timeout=httpx.Timeout(timeout, connect=timeout, read=timeout, write=timeout, pool=timeout),
+            transport=transport,
+            headers={"Accept": "application/json", "User-Agent": "agentdesk"},
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+        model: type[M] | None = None,
+        retry: bool = True,
+        auth: bool = True,
+    ) -> Any:
+        """Send one request; return the validated `model` (or the sanitised JSON).
+
+        Raises BackendAuthError (401), BackendCommandError (other 4xx) or
+        BackendConnectionError (network, timeout, 5xx after retries, bad body).
+        """
+        what = f"{method} {path}"
+        attempts = self.retry.attempts if retry else 1
+        last = ""
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._once(method, path, body, params, model, what, auth)
+            except _Transient as exc:
+                last = exc.message
+                if attempt == attempts:
+                    break
+                delay = self.retry.delay(attempt)
+                if exc.retry_after is not None:
+                    delay = max(delay, min(exc.retry_after, self.retry.max_delay))
+                log.info("%s failed (%s); retry %d/%d in %.2fs", what, last, attempt,
+                         attempts - 1, delay)
+                await asyncio.sleep(delay)
+        raise BackendConnectionError(f"{what}: {last}")
+
+    async def _once(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        params: dict[str, Any] | None,
+        model: type[M] | None,
+        what: str,
+        auth: bool,
+    ) -> Any:
+        clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            response = await self._client.request(
+                method,
+                path,
+                json=body,
+                params=clean_params or None,
+                headers=self._headers() if auth else None,
+            )
+        except httpx.TimeoutException:
+            raise _Transient(f"no answer within {self.timeout:g}s") from None
+        except httpx.HTTPError as exc:
+            raise _Transient(f"cannot reach {self.base_url} ({type(exc).__name__})") from None
+
+        status = response.status_code
+        if status >= 500:
+            raise _Transient(f"server error {status}: {_error_message(response) or 'no detail'}")
+        if status == 429:
+            raise _Transient("server is busy (429)", _retry_after(response))
+        if status == 401:
+            raise BackendAuthError(_error_message(response) or "the session is no longer valid")
+        if status >= 400:
+            message, code = _error_parts(response)
+            raise BackendCommandError(message or f"refused ({status})", status=status, code=code)
+        if status >= 300:
+            raise BackendConnectionError(f"{what}: unexpected redirect ({status})")
+        return decode_body(response.content, model, what)
+
+
+def decode_body(content: bytes, model: type[M] | None, what: str) -> Any:
+    """Decode, sanitise and validate a response body; BackendConnectionError if malformed."""
+    if len(content) > MAX_RESPONSE_BYTES:
+        raise BackendConnectionError(f"{what}: response of {len(content)} bytes is too large")
+    if not content.strip():
+        if model is None:
+            return None
+        raise BackendConnectionError(f"{what}: the server sent an empty response")
+    try:
+        obj = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        raise BackendConnectionError(f"{what}: the server sent a response that is not JSON") from None
+    obj = sanitize_tree(obj)
+    if model is None:
+        return obj
+    try:
+        return model.model_validate(obj)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise BackendConnectionError(
+            f"{what}: the server sent an invalid response ({where}: {first.get('msg')})"
+        ) from None
+
+
+def _error_parts(response: httpx.Response) -> tuple[str, str]:
+    """(message, code) of an `{"error": {...}}` body, sanitised; empty when absent."""
+    try:
+        obj = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return "", f"http_{response.status_code}"
+    err = obj.get("error") if isinstance(obj, dict) else None
+    if not isinstance(err, dict):
+        return "", f"http_{response.status_code}"
+    message = err.get("message")
+    code = err.get("code")
+    return (
+        sanitize_text(message, 500) if isinstance(message, str) else "",
+        sanitize_text(code, 64) if isinstance(code, str) else f"http_{response.status_code}",
+    )
+
+
+def _error_message(response: httpx.Response) -> str:
+    return _error_parts(response)[0]
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None

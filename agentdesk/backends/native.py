@@ -1,0 +1,341 @@
+"""The native backend: agentdesk/1 over HTTP (httpx) and WebSocket (websockets).
+
+See docs/backends.md for the guarantees. In short: every inbound body and
+frame is sanitised and validated; errors come out as `BackendAuthError`
+(401), `BackendCommandError` (other 4xx) or `BackendConnectionError`
+(network, timeouts, 5xx after retries, malformed bodies); commands are
+retried with their own `client_id`, so a retry never applies twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from pydantic import ValidationError
+
+from agentdesk.backends.base import (
+    Backend,
+    BackendCommandError,
+    BackendConnectionError,
+    Capabilities,
+    StreamItem,
+    new_client_id,
+)
+from agentdesk.backends.http import JsonApi, RetryPolicy
+from agentdesk.backends.stream import EventStream, StreamPolicy
+from agentdesk.domain.models import (
+    AgentInfo,
+    CallAction,
+    CannedResponse,
+    CustomerDetail,
+    Disposition,
+    Interaction,
+    KbArticle,
+    Model,
+    Presence,
+    Queue,
+    Stats,
+    TimelineItem,
+    TimelinePage,
+    TransferMode,
+    User,
+)
+from agentdesk.protocol.requests import (
+    CallRequest,
+    CommandRequest,
+    InteractionResponse,
+    LoginRequest,
+    LoginResponse,
+    MeResponse,
+    MessageRequest,
+    MessageResponse,
+    PresenceRequest,
+    TransferRequest,
+    WrapupRequest,
+)
+
+log = logging.getLogger("agentdesk.backend")
+
+
+# Envelopes of the list / single-object responses (docs/protocol.md).
+class _Interactions(Model):
+    interactions: list[Interaction]
+
+
+class _Queues(Model):
+    queues: list[Queue]
+
+
+class _Agents(Model):
+    agents: list[AgentInfo]
+
+
+class _Dispositions(Model):
+    dispositions: list[Disposition]
+
+
+class _Canned(Model):
+    canned_responses: list[CannedResponse]
+
+
+class _Articles(Model):
+    articles: list[KbArticle]
+
+
+class _StatsBody(Model):
+    stats: Stats
+
+
+class _AgentBody(Model):
+    agent: AgentInfo
+
+
+class NativeBackend(Backend):
+    """One session with an agentdesk/1 server (the mock server or a real one)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        stream_policy: StreamPolicy | None = None,
+    ) -> None:
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.capabilities = Capabilities()
+        self._api = JsonApi(self.base_url, timeout=timeout, retry=retry, transport=transport)
+        self._api.token = token
+        self._stream = EventStream(
+            self.base_url,
+            lambda: self._api.token,
+            self.diagnostics,
+            stream_policy or StreamPolicy(open_timeout=timeout),
+        )
+
+    def __repr__(self) -> str:  # never show the token
+        return f"NativeBackend({self.base_url!r}, user={self.user.id if self.user else None!r})"
+
+    # -- session -------------------------------------------------------------------
+
+    @property
+    def token(self) -> str | None:
+        return self._api.token
+
+    @property
+    def server_time_offset(self) -> float:
+        """Server clock minus local clock (seconds), as learnt from the stream."""
+        return self._stream.server_time_offset or 0.0
+
+    def server_now(self) -> float:
+        return self._stream.server_now()
+
+    @property
+    def last_seq(self) -> int:
+        return self._stream.last_seq
+
+    @property
+    def link_auth_failed(self) -> bool:
+        """The event stream was refused for our token: the UI should ask to sign in."""
+        return self._stream.auth_failed
+
+    async def login(self, username: str, password: str) -> str:
+        body = LoginRequest(username=username, password=password).model_dump()
+        reply: LoginResponse = await self._api.call(
+            "POST", "/v1/login", body=body, model=LoginResponse, auth=False
+        )
+        self._api.token = reply.token
+        self.user = reply.user
+        await self.probe_capabilities()
+        return reply.token
+
+    async def use_token(self, token: str) -> User:
+        self._api.token = token
+        user, _agent = await self.me()
+        await self.probe_capabilities()
+        return user
+
+    async def me(self) -> tuple[User, AgentInfo | None]:
+        reply: MeResponse = await self._api.call("GET", "/v1/me", model=MeResponse)
+        self.user = reply.user
+        return reply.user, reply.agent
+
+    async def probe_capabilities(self) -> Capabilities:
+        """Find out whether the server offers the /sim control endpoints."""
+        try:
+            await self._api.call("GET", "/sim/clock", retry=False)
+            simulation = True
+        except (BackendCommandError, BackendConnectionError):
+            simulation = False
+        self.capabilities = Capabilities(simulation=simulation)
+        return self.capabilities
+
+    async def close(self) -> None:
+        await self._stream.close()
+        await self._api.aclose()
+
+    # -- snapshots --------------------------------------------------------------------
+
+    async def list_interactions(self, agent_id: str | None = None) -> list[Interaction]:
+        reply: _Interactions = await self._api.call(
+            "GET", "/v1/interactions", params={"agent": agent_id}, model=_Interactions
+        )
+        return reply.interactions
+
+    async def get_interaction(self, interaction_id: str) -> Interaction:
+        reply: InteractionResponse = await self._api.call(
+            "GET", f"/v1/interactions/{_seg(interaction_id)}", model=InteractionResponse
+        )
+        return reply.interaction
+
+    async def get_customer(self, customer_id: str) -> CustomerDetail:
+        return await self._api.call(
+            "GET", f"/v1/customers/{_seg(customer_id)}", model=CustomerDetail
+        )
+
+    async def get_timeline(
+        self, customer_id: str, *, before: str | None = None, limit: int = 100
+    ) -> TimelinePage:
+        return await self._api.call(
+            "GET",
+            f"/v1/customers/{_seg(customer_id)}/timeline",
+            params={"before": before, "limit": limit},
+            model=TimelinePage,
+        )
+
+    async def list_queues(self) -> list[Queue]:
+        reply: _Queues = await self._api.call("GET", "/v1/queues", model=_Queues)
+        return reply.queues
+
+    async def list_agents(self) -> list[AgentInfo]:
+        reply: _Agents = await self._api.call("GET", "/v1/agents", model=_Agents)
+        return reply.agents
+
+    async def get_stats(self) -> Stats:
+        reply: _StatsBody = await self._api.call("GET", "/v1/stats", model=_StatsBody)
+        return reply.stats
+
+    async def list_dispositions(self) -> list[Disposition]:
+        reply: _Dispositions = await self._api.call("GET", "/v1/dispositions", model=_Dispositions)
+        return reply.dispositions
+
+    async def list_canned_responses(self) -> list[CannedResponse]:
+        reply: _Canned = await self._api.call("GET", "/v1/canned-responses", model=_Canned)
+        return reply.canned_responses
+
+    async def list_kb_articles(self, since: float | None = None) -> list[KbArticle]:
+        reply: _Articles = await self._api.call(
+            "GET", "/v1/kb/articles", params={"since": since}, model=_Articles
+        )
+        return reply.articles
+
+    # -- live stream ------------------------------------------------------------------
+
+    def events(self) -> AsyncIterator[StreamItem]:
+        return self._stream.run()
+
+    # -- commands -------------------------------------------------------------------
+
+    async def set_presence(self, presence: Presence, next: Presence | None = None) -> AgentInfo:
+        body = PresenceRequest(presence=presence, next=next).model_dump(mode="json")
+        reply: _AgentBody = await self._api.call("PUT", "/v1/me/presence", body=body, model=_AgentBody)
+        return reply.agent
+
+    async def accept(self, interaction_id: str, client_id: str) -> Interaction:
+        return await self._interaction_command(
+            interaction_id, "accept", _build(CommandRequest, client_id=client_id)
+        )
+
+    async def reject(self, interaction_id: str, client_id: str) -> Interaction:
+        return await self._interaction_command(
+            interaction_id, "reject", _build(CommandRequest, client_id=client_id)
+        )
+
+    async def mark_read(self, interaction_id: str) -> None:
+        await self._api.call(
+            "POST",
+            f"/v1/interactions/{_seg(interaction_id)}/read",
+            # Marking read is idempotent by nature; the key only satisfies the body schema.
+            body=CommandRequest(client_id=new_client_id()).model_dump(),
+        )
+
+    async def send_message(
+        self,
+        interaction_id: str,
+        body: str,
+        client_id: str,
+        *,
+        kind: str = "reply",
+        subject: str | None = None,
+        cc: list[str] | None = None,
+    ) -> TimelineItem:
+        request = _build(
+            MessageRequest, client_id=client_id, kind=kind, body=body, subject=subject, cc=cc or []
+        )
+        reply: MessageResponse = await self._api.call(
+            "POST",
+            f"/v1/interactions/{_seg(interaction_id)}/messages",
+            body=request.model_dump(mode="json", exclude_none=True),
+            model=MessageResponse,
+        )
+        return reply.item
+
+    async def call_action(
+        self, interaction_id: str, action: CallAction, client_id: str, digits: str | None = None
+    ) -> Interaction:
+        request = _build(CallRequest, client_id=client_id, action=action, digits=digits)
+        return await self._interaction_command(interaction_id, "call", request)
+
+    async def transfer(
+        self,
+        interaction_id: str,
+        client_id: str,
+        *,
+        queue_id: str | None = None,
+        agent_id: str | None = None,
+        mode: TransferMode = TransferMode.BLIND,
+    ) -> Interaction:
+        request = _build(
+            TransferRequest, client_id=client_id, queue_id=queue_id, agent_id=agent_id, mode=mode
+        )
+        return await self._interaction_command(interaction_id, "transfer", request)
+
+    async def wrapup(
+        self, interaction_id: str, disposition: str, client_id: str, notes: str | None = None
+    ) -> Interaction:
+        request = _build(WrapupRequest, client_id=client_id, disposition=disposition, notes=notes)
+        return await self._interaction_command(interaction_id, "wrapup", request)
+
+    async def _interaction_command(
+        self, interaction_id: str, verb: str, request: Any
+    ) -> Interaction:
+        reply: InteractionResponse = await self._api.call(
+            "POST",
+            f"/v1/interactions/{_seg(interaction_id)}/{verb}",
+            body=request.model_dump(mode="json", exclude_none=True),
+            model=InteractionResponse,
+        )
+        return reply.interaction
+
+
+def _build(model: type[Any], **fields: Any) -> Any:
+    """Validate a request locally; an invalid one is refused like the server would (422)."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "request"
+        raise BackendCommandError(
+            f"invalid {where}: {first.get('msg')}", status=422, code="invalid_request"
+        ) from None
+
+
+def _seg(value: str) -> str:
+    """One URL path segment: ids come from the server, so never let them add segments."""
+    return quote(value, safe="")

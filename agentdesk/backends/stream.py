@@ -1,0 +1,349 @@
+"""The live event stream of the native backend (`WS /v1/events`).
+
+One `EventStream` follows one user's events forever: it connects, decodes
+and checks every frame, keeps heartbeats going, notices a dead link, and
+reconnects with backoff, resuming from the last seq it handed out. Nothing
+the server sends can make it raise: bad frames become `ProtocolProblem`s,
+counted in `Diagnostics` and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from agentdesk.backends.base import (
+    Diagnostics,
+    LinkState,
+    LinkStatus,
+    ProtocolProblem,
+    Resync,
+    StreamItem,
+)
+from agentdesk.protocol.events import (
+    MAX_FRAME_BYTES,
+    ControlFrame,
+    Event,
+    ProtocolError,
+    decode_frame,
+)
+
+log = logging.getLogger("agentdesk.backend")
+
+# Close codes after which resuming at once is the right answer, not backing off.
+SLOW_CONSUMER = 4008  # the server dropped us for reading too slowly
+AUTH_CLOSE_CODES = frozenset({4001, 4003, 4401, 4403})
+
+
+@dataclass(frozen=True, slots=True)
+class StreamPolicy:
+    """Timings of the stream; tests shrink them."""
+
+    ping_interval: float = 10.0  # send {"type":"ping"} this often
+    dead_after: float = 30.0  # no frame at all for this long: the link is dead
+    backoff_base: float = 0.5
+    backoff_cap: float = 10.0
+    open_timeout: float = 10.0
+    close_timeout: float = 1.0
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter, so a restarted server is not stampeded."""
+        return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempt - 1)))
+
+
+class _LinkLost(Exception):
+    def __init__(self, detail: str, *, resume_now: bool = False) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.resume_now = resume_now
+
+
+class EventStream:
+    """Reconnecting, resuming reader of one user's event stream."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: Callable[[], str | None],
+        diagnostics: Diagnostics,
+        policy: StreamPolicy | None = None,
+    ) -> None:
+        self._ws_base = _ws_url(base_url)
+        self._token = token
+        self.diagnostics = diagnostics
+        self.policy = policy or StreamPolicy()
+        self.last_seq = 0
+        # server clock minus local clock, learnt from frames' `at`; None until known.
+        self.server_time_offset: float | None = None
+        self._gap_ok = True  # the first frame after (re)subscribing from zero or a resync
+        self._closing = asyncio.Event()
+        self._ws: ClientConnection | None = None
+        self.auth_failed = False  # the server refused our token on the socket
+
+    # -- public -------------------------------------------------------------------
+
+    def server_now(self) -> float:
+        return time.time() + (self.server_time_offset or 0.0)
+
+    async def close(self) -> None:
+        """End `run()` promptly, wherever it is waiting."""
+        self._closing.set()
+        ws = self._ws
+        if ws is not None:
+            await ws.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closing.is_set()
+
+    async def run(self) -> AsyncIterator[StreamItem]:
+        """Yield stream items until `close()`; never raises for server behaviour."""
+        attempt = 0  # consecutive failed attempts
+        ever_connected = False
+        detail = ""
+        while not self._closing.is_set():
+            state = LinkState.RECONNECTING if ever_connected or attempt else LinkState.CONNECTING
+            yield LinkStatus(state, detail, attempt)
+            try:
+                ws = await self._connect()
+            except _LinkLost as lost:
+                detail = lost.detail
+                attempt += 1
+                log.info("event stream: connect failed (%s); attempt %d", detail, attempt)
+                await self._pause(self.policy.backoff(attempt))
+                continue
+            if ws is None:  # closed while connecting
+                break
+            if ever_connected:
+                self.diagnostics.reconnects += 1
+            ever_connected = True
+            self.auth_failed = False
+            yield LinkStatus(LinkState.CONNECTED, "", 0)
+            try:
+                async for item in self._pump(ws):
+                    attempt = 0  # a working link resets the backoff
+                    yield item
+                detail = "closed"
+            except _LinkLost as lost:
+                detail = lost.detail
+                if lost.resume_now:
+                    attempt = 0
+            finally:
+                self._ws = None
+                await _close_quietly(ws)
+            if self._closing.is_set():
+                break
+            log.info("event stream lost (%s); resuming after seq %d", detail, self.last_seq)
+            attempt += 1
+            delay = self.policy.backoff(1) / 4 if attempt == 1 else self.policy.backoff(attempt)
+            await self._pause(delay)
+        yield LinkStatus(LinkState.CLOSED, "closed", 0)
+
+    # -- connection ---------------------------------------------------------------
+
+    def _url(self) -> str:
+        query: dict[str, str] = {}
+        if self.last_seq:
+            query["since"] = str(self.last_seq)
+        token = self._token()
+        if token:
+            query["token"] = token
+        return self._ws_base + ("?" + urlencode(query) if query else "")
+
+    async def _connect(self) -> ClientConnection | None:
+        token = self._token()
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._gap_ok = self.last_seq == 0  # from zero we join mid-stream; any first seq is fine
+        connecting = asyncio.ensure_future(
+            connect(
+                self._url(),
+                additional_headers=headers,
+                open_timeout=self.policy.open_timeout,
+                close_timeout=self.policy.close_timeout,
+                ping_interval=None,  # we run our own app-level heartbeat
+                max_size=MAX_FRAME_BYTES + 1024,
+                max_queue=64,
+                compression=None,
+                proxy=None,
+            )
+        )
+        closer = asyncio.ensure_future(self._closing.wait())
+        try:
+            await asyncio.wait({connecting, closer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closer.cancel()
+        if not connecting.done():
+            connecting.cancel()
+            try:
+                await connecting
+            except BaseException:  # noqa: BLE001 - we are closing; any outcome is fine
+                pass
+            return None
+        try:
+            ws = connecting.result()
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            if status in (401, 403):
+                self.auth_failed = True
+                raise _LinkLost(f"not authorised ({status}): sign in again") from None
+            raise _LinkLost(f"refused with HTTP {status}") from None
+        except (OSError, InvalidHandshake, TimeoutError, asyncio.TimeoutError) as exc:
+            raise _LinkLost(f"cannot connect ({type(exc).__name__})") from None
+        if self._closing.is_set():
+            await _close_quietly(ws)
+            return None
+        self._ws = ws
+        return ws
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake at once when closing."""
+        try:
+            await asyncio.wait_for(self._closing.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    # -- frames ------------------------------------------------------------------
+
+    async def _pump(self, ws: ClientConnection) -> AsyncIterator[StreamItem]:
+        policy = self.policy
+        loop = asyncio.get_running_loop()
+        last_rx = loop.time()
+        next_ping = last_rx + policy.ping_interval
+        while True:
+            now = loop.time()
+            if now - last_rx >= policy.dead_after:
+                raise _LinkLost(f"no frame for {policy.dead_after:g}s")
+            if now >= next_ping:
+                await self._send_ping(ws)
+                next_ping = now + policy.ping_interval
+            wait = max(0.0, min(next_ping, last_rx + policy.dead_after) - now)
+            try:
+                raw = await asyncio.wait_for(ws.recv(), timeout=wait)
+            except asyncio.TimeoutError:
+                continue
+            except ConnectionClosed as exc:
+                raise self._closed_link(exc) from None
+            last_rx = loop.time()
+            for item in self._handle(raw):
+                yield item
+
+    async def _send_ping(self, ws: ClientConnection) -> None:
+        try:
+            await ws.send(json.dumps({"type": "ping"}))
+        except ConnectionClosed as exc:
+            raise self._closed_link(exc) from None
+
+    def _handle(self, raw: str | bytes) -> list[StreamItem]:
+        """Turn one raw frame into zero or more stream items (usually one event)."""
+        diag = self.diagnostics
+        diag.frames += 1
+        try:
+            frame = decode_frame(raw)
+        except ProtocolError as exc:
+            return [self._problem(raw, str(exc))]
+        if isinstance(frame, ControlFrame):
+            if frame.at is not None:
+                self._learn_time(frame.at, authoritative=True)
+            return []
+        return self._accept(frame)
+
+    def _accept(self, event: Event) -> list[StreamItem]:
+        diag = self.diagnostics
+        if event.seq <= self.last_seq:
+            diag.duplicates += 1
+            return []
+        self._learn_time(event.at, authoritative=False)
+        items: list[StreamItem] = []
+        if event.type == "resync":
+            diag.resyncs += 1
+            self._advance(event.seq)
+            self._gap_ok = True
+            log.info("event stream: server asked for a resync at seq %d", event.seq)
+            return [Resync()]
+        if event.seq != self.last_seq + 1 and not self._gap_ok:
+            # Events went missing: our state may be stale, so reload it.
+            diag.out_of_order += 1
+            diag.resyncs += 1
+            detail = f"events {self.last_seq + 1}..{event.seq - 1} missing; reloading"
+            diag.last_problem = detail
+            log.warning("event stream: %s", detail)
+            items.append(Resync())
+        self._gap_ok = False
+        self._advance(event.seq)
+        items.append(event)
+        return items
+
+    def _advance(self, seq: int) -> None:
+        self.last_seq = seq
+        self.diagnostics.last_seq = seq
+
+    def _problem(self, raw: str | bytes, detail: str) -> ProtocolProblem:
+        diag = self.diagnostics
+        if detail.startswith("unknown event type"):
+            diag.unknown_type += 1
+        else:
+            diag.malformed += 1
+        diag.last_problem = detail
+        log.warning("event stream: dropped a frame: %s", detail)
+        # A bad frame that still carries a usable seq is skipped, not re-requested:
+        # asking again would only bring the same frame back.
+        seq = _peek_seq(raw)
+        if seq is not None and seq > self.last_seq and (self._gap_ok or seq == self.last_seq + 1):
+            self._gap_ok = False
+            self._advance(seq)
+        return ProtocolProblem(detail)
+
+    def _closed_link(self, exc: ConnectionClosed) -> _LinkLost:
+        rcvd = exc.rcvd
+        code = rcvd.code if rcvd is not None else None
+        if code == SLOW_CONSUMER:
+            return _LinkLost("server dropped a slow reader (4008)", resume_now=True)
+        if code in AUTH_CLOSE_CODES:
+            self.auth_failed = True
+            return _LinkLost(f"not authorised ({code}): sign in again")
+        return _LinkLost(f"connection closed ({code if code is not None else 'no close frame'})")
+
+    def _learn_time(self, at: float, *, authoritative: bool) -> None:
+        offset = at - time.time()
+        if authoritative or self.server_time_offset is None:
+            self.server_time_offset = offset
+        elif offset > self.server_time_offset:
+            # Events are never from the future: a later `at` means our estimate is behind.
+            # (Replayed events carry old `at`s, hence only ever moving forward here.)
+            self.server_time_offset = offset
+
+
+async def _close_quietly(ws: ClientConnection) -> None:
+    try:
+        await ws.close()
+    except Exception:  # noqa: BLE001 - closing a broken socket may fail in many ways
+        pass
+
+
+def _peek_seq(raw: str | bytes) -> int | None:
+    if len(raw) > MAX_FRAME_BYTES:
+        return None
+    try:
+        obj = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    seq = obj.get("seq") if isinstance(obj, dict) else None
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 else None
+
+
+def _ws_url(base_url: str) -> str:
+    base = base_url.rstrip("/")
+    if base.startswith("https://"):
+        base = "wss://" + base[len("https://"):]
+    elif base.startswith("http://"):
+        base = "ws://" + base[len("http://"):]
+    return base + "/v1/events"

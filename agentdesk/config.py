@@ -1,0 +1,198 @@
+"""Settings: a TOML file in the platform config dir, `AGENTDESK_*` environment
+overrides on top, and CLI flags on top of that. Textual-free.
+
+A broken file never stops the app: `load_settings` returns defaults plus a
+list of problems, each naming the file, the line when known, and the key.
+Secrets never live here (tokens are in the keyring, see credentials.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_config_dir
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServerProfile(Section):
+    url: str = Field(description="Base URL of the agentdesk/1 backend.")
+    user: str | None = Field(default=None, description="User name to log in as.")
+
+
+class NotificationSettings(Section):
+    bell_on_offer: bool = Field(default=True, description="Ring the terminal bell for a new offer.")
+    bell_on_message: bool = Field(
+        default=False, description="Ring the bell for a customer message in a background tab."
+    )
+    desktop_on_offer: bool = Field(
+        default=True, description="Desktop notification (OSC 9/777) for a new offer."
+    )
+    desktop_on_message: bool = Field(
+        default=True, description="Desktop notification for a message in a background tab."
+    )
+    toasts: bool = Field(default=True, description="Show aggregated toasts inside the app.")
+
+
+class UiSettings(Section):
+    theme: str = Field(default="agentdesk-dark", description="Theme name (see docs/themes.md).")
+    sort_tabs_by_urgency: bool = Field(
+        default=False, description="Keep interaction tabs sorted by urgency."
+    )
+    timezone: str | None = Field(
+        default=None, description="IANA timezone for times on screen; default: the system's."
+    )
+
+
+class Settings(Section):
+    """Everything a user can set. Documented in docs/configuration.md."""
+
+    default_profile: str | None = Field(
+        default=None, description="Server profile used when --profile and --server are not given."
+    )
+    profiles: dict[str, ServerProfile] = Field(
+        default_factory=dict, description="Named backends: [profiles.NAME] url = ..., user = ..."
+    )
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description="Key overrides by binding id, e.g. accept-offer = \"f2,ctrl+a\" (docs/keymap.md).",
+    )
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+
+
+# AGENTDESK_<SECTION>__<KEY>=value overrides a nested setting; these short
+# forms are kept for the common cases.
+ENV_SHORTCUTS = {
+    "AGENTDESK_THEME": ("ui", "theme"),
+    "AGENTDESK_PROFILE": ("default_profile",),
+}
+
+
+@dataclass
+class LoadedSettings:
+    settings: Settings
+    path: Path
+    problems: list[str] = field(default_factory=list)
+
+
+def config_path() -> Path:
+    override = os.environ.get("AGENTDESK_CONFIG_FILE")
+    if override:
+        return Path(override)
+    return Path(user_config_dir("agentdesk")) / "config.toml"
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    if match:
+        return text.count("\n", 0, match.start()) + 1
+    header = re.compile(rf"^\s*\[\s*{re.escape(key)}\s*\]", re.MULTILINE).search(text)
+    return text.count("\n", 0, header.start()) + 1 if header else None
+
+
+def _coerce_env(raw: str) -> Any:
+    lowered = raw.lower()
+    if lowered in ("true", "yes", "on", "1"):
+        return True
+    if lowered in ("false", "no", "off", "0"):
+        return False
+    return raw
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in environ.items():
+        if name in ENV_SHORTCUTS:
+            path: tuple[str, ...] = ENV_SHORTCUTS[name]
+        elif name.startswith("AGENTDESK_") and "__" in name:
+            path = tuple(p.lower() for p in name[len("AGENTDESK_") :].split("__"))
+        else:
+            continue
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = _coerce_env(value)
+    return out
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _validate(data: dict[str, Any], path: Path, text: str) -> tuple[Settings, list[str]]:
+    """Validate; drop each offending key (reporting it) and keep the rest."""
+    problems: list[str] = []
+    for _ in range(50):  # each pass removes at least one bad key
+        try:
+            return Settings.model_validate(data), problems
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = [str(p) for p in err["loc"]]
+            key = ".".join(loc)
+            line = _line_of(text, loc[-1]) if loc else None
+            where = f"{path}:{line}" if line else str(path)
+            problems.append(f"{where}: {key}: {err['msg']} (using the default)")
+            node: Any = data
+            for part in loc[:-1]:
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+            if isinstance(node, dict) and loc:
+                node.pop(loc[-1], None)
+            else:
+                break
+    return Settings(), problems
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> LoadedSettings:
+    path = path or config_path()
+    environ = dict(os.environ if environ is None else environ)
+    problems: list[str] = []
+    data: dict[str, Any] = {}
+    text = ""
+    if path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read: {exc} (using defaults)")
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(f"{path}: not valid TOML: {exc} (using defaults)")
+    data = _merge(data, _env_overrides(environ))
+    settings, more = _validate(data, path, text)
+    return LoadedSettings(settings=settings, path=path, problems=problems + more)
+
+
+def describe_settings() -> str:
+    """Markdown reference of every setting, generated from the model (docs/configuration.md)."""
+    lines: list[str] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            annotation = info.annotation
+            key = f"{prefix}{name}"
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                lines.append(f"\n### `[{key}]`\n")
+                walk(annotation, f"{key}.")
+                continue
+            default = info.get_default(call_default_factory=True)
+            shown = "" if default is None else repr(default).replace("'", '"')
+            env = "AGENTDESK_" + "__".join(p.upper() for p in key.split("."))
+            lines.append(f"- `{key}` (default `{shown or 'none'}`; env `{env}`): {info.description}")
+
+    walk(Settings, "")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""The contact-center simulation: pure Python, no HTTP, testable on its own."""

@@ -1,0 +1,196 @@
+"""Scripted content of the simulation: topics, KB articles, dispositions, canned responses.
+
+Topics come from `agentdesk/data/topics.json` (written alongside the demo KB);
+if that file is missing or broken, a few built-in Brightline topics are used so
+the simulation always has something to say.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from agentdesk.domain.models import CannedResponse, Disposition, KbArticle
+
+log = logging.getLogger("agentdesk.mockserver")
+
+PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "data"
+SKILLS = ("tech", "billing", "sales", "account")
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    skill: str
+    openers: tuple[str, ...]
+    followups: tuple[str, ...]
+    subjects: tuple[str, ...]
+    call_lines: tuple[str, ...]
+    agent_lines: tuple[str, ...]
+
+
+_BUILTIN: dict[str, dict] = {
+    "broadband-slow": {
+        "skill": "tech",
+        "openers": ["Hi, my broadband has been really slow since yesterday evening.",
+                    "My internet keeps dropping out, can you check the line?"],
+        "followups": ["I already restarted the router twice.", "It's worse in the evenings.",
+                      "OK, the lights are green now. Thanks!"],
+        "subjects": ["Slow broadband", "Internet keeps dropping"],
+        "call_lines": ["Hi, my internet is crawling, I can't even stream.",
+                       "Yes, I restarted the router this morning.",
+                       "The light on the front is flashing orange.",
+                       "OK, I'll wait for the engineer. Thanks."],
+        "agent_lines": ["Sorry to hear that, let me run a line test.",
+                        "I can see some noise on the line.",
+                        "I've booked an engineer for tomorrow morning."],
+    },
+    "bill-higher": {
+        "skill": "billing",
+        "openers": ["Why is my bill higher than last month?",
+                    "I was charged twice this month, please check."],
+        "followups": ["I never ordered any extra channels.", "Can you refund the difference?",
+                      "Great, thanks for sorting that."],
+        "subjects": ["Bill higher than expected", "Double charge"],
+        "call_lines": ["My bill went up by twenty pounds and nobody told me.",
+                       "I didn't agree to any price change.",
+                       "Alright, a credit would be fair."],
+        "agent_lines": ["Let me look at your last two bills.",
+                        "I see a pro-rata charge from your plan change.",
+                        "I've applied a credit to your account."],
+    },
+    "mobile-upgrade": {
+        "skill": "sales",
+        "openers": ["I'd like to upgrade my phone, what deals do you have?",
+                    "Can I add a second SIM to my plan?"],
+        "followups": ["How much data is included?", "Is there a discount for existing customers?",
+                      "Sounds good, let's do it."],
+        "subjects": ["Phone upgrade", "Adding a SIM"],
+        "call_lines": ["Hi, my contract ends next month and I want a new phone.",
+                       "I use about 20 gigs a month.", "OK, that price works for me."],
+        "agent_lines": ["Happy to help with an upgrade.",
+                        "Our unlimited plan would suit you.", "I've placed the order for you."],
+    },
+    "tv-no-signal": {
+        "skill": "tech",
+        "openers": ["My TV box says no signal.", "The TV guide is empty since this morning."],
+        "followups": ["I checked the cables already.", "Now it's working, thank you!"],
+        "subjects": ["TV box: no signal"],
+        "call_lines": ["My TV box just shows no signal.", "Yes, the HDMI cable is plugged in.",
+                       "It's rebooting now... yes, the picture is back."],
+        "agent_lines": ["Let's try a reset of the box.", "Hold the power button for ten seconds."],
+    },
+    "password-reset": {
+        "skill": "account",
+        "openers": ["I can't log in to My Brightline.", "How do I reset my account password?"],
+        "followups": ["I didn't get the reset email.", "Got it now, thanks."],
+        "subjects": ["Cannot log in"],
+        "call_lines": ["I'm locked out of my online account.", "The email is the old one.",
+                       "OK, I've reset it."],
+        "agent_lines": ["I can update your email after a few security questions.",
+                        "I've sent a reset link now."],
+    },
+}
+
+
+def _topic_from(slug: str, raw: dict) -> Topic | None:
+    def lines(key: str) -> tuple[str, ...]:
+        value = raw.get(key) or []
+        return tuple(str(v) for v in value if isinstance(v, str) and v.strip())
+
+    skill = raw.get("skill") if raw.get("skill") in SKILLS else "tech"
+    openers = lines("openers")
+    if not openers:
+        return None
+    return Topic(slug=slug, skill=skill, openers=openers, followups=lines("followups"),
+                 subjects=lines("subjects") or (openers[0][:60],),
+                 call_lines=lines("call_lines") or openers,
+                 agent_lines=lines("agent_lines") or ("Let me check that for you.",))
+
+
+def load_topics(path: Path | None = None) -> dict[str, Topic]:
+    """Topics keyed by slug (= KB article id); built-ins if the file is unusable."""
+    path = path or SHARED_DATA / "topics.json"
+    topics: dict[str, Topic] = {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(raw, dict):
+            for slug, spec in raw.items():
+                if isinstance(slug, str) and isinstance(spec, dict):
+                    topic = _topic_from(slug, spec)
+                    if topic:
+                        topics[slug] = topic
+    except (OSError, ValueError) as exc:
+        log.info("topics file %s not usable (%s); using built-in topics", path, exc)
+    if not topics:
+        topics = {slug: t for slug, spec in _BUILTIN.items() if (t := _topic_from(slug, spec))}
+    return topics
+
+
+def _article(path: Path) -> KbArticle | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+        mtime = path.stat().st_mtime
+    except (OSError, UnicodeDecodeError):
+        return None
+    title = path.stem.replace("-", " ").capitalize()
+    tags: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("# "):
+            title = line[2:].strip()
+            break
+    for line in text.splitlines():
+        if line.lower().startswith("tags:"):
+            tags = [t.strip() for t in line[5:].split(",") if t.strip()]
+            break
+    return KbArticle(id=path.stem, title=title, body=text, tags=tags, updated_at=mtime)
+
+
+class KbLibrary:
+    """The KB articles from a folder of Markdown files, rescanned on demand."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or SHARED_DATA / "kb"
+        self.articles: dict[str, KbArticle] = {}
+        self._stamps: dict[str, float] = {}
+        self.rescan()
+
+    def rescan(self) -> tuple[list[KbArticle], list[str]]:
+        """Reload changed files; returns (new or changed articles, removed ids)."""
+        stamps: dict[str, float] = {}
+        try:
+            for entry in os.scandir(self.folder):
+                if entry.name.endswith(".md") and entry.is_file():
+                    stamps[entry.name[:-3]] = entry.stat().st_mtime
+        except OSError:
+            pass
+        changed: list[KbArticle] = []
+        for stem, mtime in stamps.items():
+            if self._stamps.get(stem) != mtime:
+                article = _article(self.folder / f"{stem}.md")
+                if article:
+                    self.articles[stem] = article
+                    changed.append(article)
+        removed = [stem for stem in self._stamps if stem not in stamps]
+        for stem in removed:
+            self.articles.pop(stem, None)
+        self._stamps = stamps
+        return changed, removed
+
+    def since(self, since: float | None) -> list[KbArticle]:
+        items = sorted(self.articles.values(), key=lambda a: a.id)
+        return [a for a in items if since is None or a.updated_at > since]
+
+
+def load_dispositions() -> list[Disposition]:
+    raw = json.loads((PACKAGE_DATA / "dispositions.json").read_text(encoding="utf-8"))
+    return [Disposition.model_validate(d) for d in raw]
+
+
+def load_canned() -> list[CannedResponse]:
+    raw = json.loads((PACKAGE_DATA / "canned_responses.json").read_text(encoding="utf-8"))
+    return [CannedResponse.model_validate(d) for d in raw]

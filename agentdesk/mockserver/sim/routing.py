@@ -1,0 +1,78 @@
+"""ACD routing decisions: who gets the next contact (pure functions).
+
+An agent is eligible for a contact when it serves the contact's queue, did not
+decline this contact already, and the capacity rule (`domain/capacity.py`)
+accepts the channel. Among eligible agents the one with the least work in hand
+wins, then the one free the longest ("longest idle first"), then the lowest
+agent number, which keeps seeded runs reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from agentdesk.domain.capacity import compute_capacity
+from agentdesk.domain.models import (
+    Capacity,
+    Channel,
+    Interaction,
+    InteractionState,
+    Presence,
+    RoutingState,
+)
+from agentdesk.mockserver.sim.state import AgentState, InteractionMeta
+
+# Interactions that occupy capacity: ringing, in progress, or in after-contact work.
+HOLDING_STATES = frozenset({InteractionState.OFFERED, InteractionState.ACTIVE,
+                            InteractionState.WRAPUP})
+
+
+def active_by_channel(agent_id: str, interactions: Iterable[Interaction],
+                      consults: Iterable[tuple[str, Channel]] = ()) -> dict[Channel, int]:
+    counts: dict[Channel, int] = {}
+    for ix in interactions:
+        if ix.agent_id == agent_id and ix.state in HOLDING_STATES:
+            counts[ix.channel] = counts.get(ix.channel, 0) + 1
+    for target, channel in consults:
+        if target == agent_id:
+            counts[channel] = counts.get(channel, 0) + 1
+    return counts
+
+
+def capacity_of(agent: AgentState, active: Mapping[Channel, int]) -> Capacity:
+    return compute_capacity(active, agent.presence, not_responding=agent.not_responding,
+                            next_presence=agent.next_presence)
+
+
+def derive_routing_state(agent: AgentState, interactions: Iterable[Interaction],
+                         consulted: bool = False) -> RoutingState:
+    """The routing state that follows from presence and the work in hand."""
+    mine = [ix for ix in interactions if ix.agent_id == agent.id]
+    if consulted or any(ix.state is InteractionState.OFFERED for ix in mine):
+        return RoutingState.OFFERED
+    if any(ix.state is InteractionState.ACTIVE for ix in mine):
+        return RoutingState.BUSY
+    if any(ix.state is InteractionState.WRAPUP for ix in mine):
+        return RoutingState.ACW
+    if agent.presence is not Presence.AVAILABLE:
+        return RoutingState.OFF_QUEUE
+    if agent.not_responding:
+        return RoutingState.NOT_RESPONDING
+    return RoutingState.IDLE
+
+
+def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentState],
+               load: Mapping[str, Mapping[Channel, int]]) -> AgentState | None:
+    """The agent to offer `ix` to, or None if nobody can take it now."""
+    best: tuple[int, float, int] | None = None
+    chosen: AgentState | None = None
+    for agent in agents:
+        if ix.queue_id not in agent.queues or agent.id in meta.declined_by:
+            continue
+        active = load.get(agent.id, {})
+        if not capacity_of(agent, active).channels[ix.channel].accepting:
+            continue
+        key = (sum(active.values()), agent.last_free_at, agent.index)
+        if best is None or key < best:
+            best, chosen = key, agent
+    return chosen

@@ -1,0 +1,121 @@
+"""Scenario configuration: arrival rates, queues, timers, bot behaviour.
+
+Defaults live here; a TOML file (`--scenario`) overrides any subset of them.
+The shipped `data/scenario.example.toml` documents every key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentdesk.domain.models import Channel, Queue
+
+
+@dataclass(slots=True)
+class QueueSpec:
+    queue: Queue
+    skills: list[str]
+
+
+def _default_queues() -> list[QueueSpec]:
+    live = [Channel.CHAT, Channel.SMS, Channel.SOCIAL, Channel.VOICE]
+    return [
+        QueueSpec(Queue(id="support", name="Technical support", channels=live,
+                        sl_threshold_s=20, sl_target_pct=80), ["tech", "account"]),
+        QueueSpec(Queue(id="billing", name="Billing", channels=live,
+                        sl_threshold_s=30, sl_target_pct=80), ["billing"]),
+        QueueSpec(Queue(id="sales", name="Sales", channels=live,
+                        sl_threshold_s=20, sl_target_pct=85), ["sales"]),
+        QueueSpec(Queue(id="email", name="Email care", channels=[Channel.EMAIL],
+                        sl_threshold_s=14400, sl_target_pct=90),
+                  ["tech", "billing", "sales", "account"]),
+    ]
+
+
+Range = tuple[float, float]
+
+
+@dataclass(slots=True)
+class Scenario:
+    arrivals_per_h: dict[Channel, float] = field(default_factory=lambda: {
+        Channel.CHAT: 40.0, Channel.EMAIL: 12.0, Channel.SMS: 12.0,
+        Channel.SOCIAL: 8.0, Channel.VOICE: 24.0})
+    offer_timeout_s: float = 20.0
+    acw_limit_s: float = 60.0
+    consult_timeout_s: float = 30.0
+    patience_s: dict[Channel, Range] = field(default_factory=lambda: {
+        Channel.VOICE: (60.0, 240.0), Channel.CHAT: (120.0, 480.0),
+        Channel.SMS: (900.0, 3600.0), Channel.SOCIAL: (900.0, 3600.0),
+        Channel.EMAIL: (86400.0, 172800.0)})
+    reply_sla_s: dict[Channel, float] = field(default_factory=lambda: {
+        Channel.CHAT: 60.0, Channel.SMS: 300.0, Channel.SOCIAL: 600.0,
+        Channel.EMAIL: 14400.0})
+    bot_accept_delay_s: Range = (2.0, 6.0)
+    bot_reply_delay_s: Range = (6.0, 20.0)
+    bot_wrapup_delay_s: Range = (5.0, 25.0)
+    bot_break_every_s: Range = (1800.0, 3600.0)
+    bot_break_length_s: Range = (300.0, 900.0)
+    segment_every_s: float = 4.0
+    stats_every_s: float = 1.5
+    queues: list[QueueSpec] = field(default_factory=_default_queues)
+
+    def queue_for(self, skill: str, channel: Channel) -> str:
+        """The queue a new contact of this topic skill and channel lands in."""
+        for spec in self.queues:
+            if skill in spec.skills and channel in spec.queue.channels:
+                return spec.queue.id
+        for spec in self.queues:
+            if channel in spec.queue.channels:
+                return spec.queue.id
+        return self.queues[0].queue.id
+
+
+def _range(value: Any, default: Range) -> Range:
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        lo, hi = float(value[0]), float(value[1])
+        return (min(lo, hi), max(lo, hi))
+    return default
+
+
+def load_scenario(path: str | Path | None) -> Scenario:
+    """Defaults, overridden by the TOML file at `path` (if any). Raises ValueError."""
+    sc = Scenario()
+    if path is None:
+        return sc
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"scenario {path}: {exc}") from None
+    for ch, rate in raw.get("arrivals", {}).items():
+        sc.arrivals_per_h[Channel(ch)] = max(0.0, float(rate))
+    routing = raw.get("routing", {})
+    sc.offer_timeout_s = float(routing.get("offer_timeout_s", sc.offer_timeout_s))
+    sc.acw_limit_s = float(routing.get("acw_limit_s", sc.acw_limit_s))
+    sc.consult_timeout_s = float(routing.get("consult_timeout_s", sc.consult_timeout_s))
+    for ch, rng in raw.get("patience", {}).items():
+        sc.patience_s[Channel(ch)] = _range(rng, sc.patience_s.get(Channel(ch), (60.0, 240.0)))
+    for ch, secs in raw.get("reply_sla_s", {}).items():
+        sc.reply_sla_s[Channel(ch)] = float(secs)
+    bots = raw.get("bots", {})
+    sc.bot_accept_delay_s = _range(bots.get("accept_delay_s"), sc.bot_accept_delay_s)
+    sc.bot_reply_delay_s = _range(bots.get("reply_delay_s"), sc.bot_reply_delay_s)
+    sc.bot_wrapup_delay_s = _range(bots.get("wrapup_delay_s"), sc.bot_wrapup_delay_s)
+    sc.bot_break_every_s = _range(bots.get("break_every_s"), sc.bot_break_every_s)
+    sc.bot_break_length_s = _range(bots.get("break_length_s"), sc.bot_break_length_s)
+    sc.segment_every_s = float(raw.get("call", {}).get("segment_every_s", sc.segment_every_s))
+    sc.stats_every_s = float(raw.get("stats", {}).get("every_s", sc.stats_every_s))
+    if raw.get("queues"):
+        sc.queues = [
+            QueueSpec(
+                Queue(id=str(q["id"]), name=str(q.get("name", q["id"])),
+                      channels=[Channel(c) for c in q.get("channels", [c.value for c in Channel])],
+                      sl_threshold_s=float(q.get("sl_threshold_s", 20.0)),
+                      sl_target_pct=float(q.get("sl_target_pct", 80.0))),
+                [str(s) for s in q.get("skills", [])],
+            )
+            for q in raw["queues"]
+        ]
+    return sc

@@ -1,0 +1,63 @@
+"""Mutable simulation state records (plain dataclasses, JSON-friendly for persistence)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from agentdesk.domain.models import Presence, RoutingState
+
+
+@dataclass(slots=True)
+class AgentState:
+    id: str
+    name: str
+    index: int  # agentN -> N; tie-breaker for routing
+    queues: list[str]
+    bot: bool
+    presence: Presence = Presence.OFFLINE
+    presence_since: float = 0.0
+    next_presence: Presence | None = None
+    not_responding: bool = False
+    routing_state: RoutingState = RoutingState.OFF_QUEUE
+    routing_since: float = 0.0
+    last_free_at: float = 0.0  # when the agent last became free: longest-idle first
+    connections: int = 0  # open event sockets (not persisted)
+    missed: int = 0
+    handling_s: float = 0.0  # time with work in hand (busy or ACW)
+    idle_s: float = 0.0  # time available with nothing to do (idle or offered)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("connections")
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "AgentState":
+        d = dict(d)
+        d["presence"] = Presence(d["presence"])
+        d["next_presence"] = Presence(d["next_presence"]) if d.get("next_presence") else None
+        d["routing_state"] = RoutingState(d["routing_state"])
+        return cls(**d)
+
+
+@dataclass(slots=True)
+class InteractionMeta:
+    """Server-side facts about an interaction that clients do not see."""
+
+    queued_at: float
+    declined_by: list[str] = field(default_factory=list)
+    followups_left: int = 0
+    followup_pos: int = 0
+    transcript_pos: int = 0
+    consult_agent: str | None = None
+    consult_expires_at: float | None = None
+    awaiting_reply: bool = False  # the customer wrote and no agent replied yet
+    wrapped_by_bot: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "InteractionMeta":
+        return cls(**d)

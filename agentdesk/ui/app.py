@@ -1,0 +1,130 @@
+"""The Textual app of the agent desk: themes, global keys, the command
+palette and the desk screen. Kept thin: the work happens in
+`screens/desk_screen.py`; `make_app` is the one factory used by `agentdesk
+demo`, `agentdesk desk`, the tests and the screenshot script."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from agentdesk.backends.base import Backend
+from agentdesk.ui.commands.providers import (
+    CustomerCommands, InteractionCommands, KbCommands, PresenceCommands,
+)
+from agentdesk.ui.keymap import APP_BINDINGS
+from agentdesk.ui.notify import Notifier
+from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, BUILTIN_THEMES, DEFAULT_THEME
+
+
+class AgentDeskApp(App[int]):
+    CSS_PATH = Path(__file__).with_name("agentdesk.tcss")
+    TITLE = "agentdesk"
+    BINDINGS = [*APP_BINDINGS, Binding("ctrl+c", "app.request_quit", show=False, id="quit-ctrl-c")]
+    COMMANDS = App.COMMANDS | {InteractionCommands, CustomerCommands, PresenceCommands, KbCommands}
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        clock: Callable[[], float] = time.time,
+        keymap: Mapping[str, str] | None = None,
+        notifications: Mapping[str, Mapping[str, bool]] | None = None,
+        username: str | None = None,
+        knowledge_base: Any = None,
+        theme: str | None = None,
+        on_exit: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.clock = clock
+        self.keymap_overrides: dict[str, str] = dict(keymap or {})
+        self.username = username
+        self.knowledge_base = knowledge_base
+        self.notifier = Notifier.with_options(self, notifications)
+        self._on_exit = on_exit
+        for desk_theme in BUILTIN_THEMES:
+            self.register_theme(desk_theme)
+        self.theme = theme or DEFAULT_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(APP_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        from agentdesk.ui.screens.desk_screen import DeskScreen
+
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
+        self.notifier.start()
+        self.push_screen(DeskScreen())
+
+    @property
+    def desk(self) -> Any:
+        from agentdesk.ui.screens.desk_screen import DeskScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DeskScreen):
+                return screen
+        return None
+
+    # -- global actions ---------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from agentdesk.ui.modals.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.keymap_overrides))
+
+    def action_diagnostics(self) -> None:
+        from agentdesk.ui.modals.diagnostics_screen import DiagnosticsScreen
+
+        desk = self.desk
+        self.push_screen(DiagnosticsScreen(
+            lambda: self.backend.diagnostics,
+            desk.diagnostics_extra if desk is not None else dict,
+        ))
+
+    def action_request_quit(self) -> None:
+        from agentdesk.ui.modals.quit_dialog import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):
+            self.exit(0)
+            return
+        desk = self.desk
+        open_work = desk.open_work_lines() if desk is not None else []
+        if not open_work:
+            self.exit(0)
+            return
+
+        def decided(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit(0)
+
+        self.push_screen(QuitDialog(open_work), decided)
+
+    async def on_unmount(self) -> None:
+        if self._on_exit is not None:
+            self._on_exit()
+
+
+def make_app(
+    backend: Backend,
+    *,
+    clock: Callable[[], float] = time.time,
+    keymap: Mapping[str, str] | None = None,
+    notifications: Mapping[str, Mapping[str, bool]] | None = None,
+    username: str | None = None,
+    knowledge_base: Any = None,
+    theme: str | None = None,
+    on_exit: Callable[[], None] | None = None,
+) -> AgentDeskApp:
+    """The desk app for a backend that is already signed in."""
+    return AgentDeskApp(
+        backend, clock=clock, keymap=keymap, notifications=notifications, username=username,
+        knowledge_base=knowledge_base, theme=theme, on_exit=on_exit,
+    )

@@ -1,0 +1,70 @@
+"""F4: pick a presence now, or one to take once current work is done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from agentdesk.domain.models import Presence
+from agentdesk.ui.glyphs import PRESENCE_DOT, PRESENCE_LABEL, presence_var
+from agentdesk.ui.modals.base import DeskModal
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChoice:
+    presence: Presence | None  # None: keep the current one
+    next: Presence | None = None
+
+
+class PresenceMenu(DeskModal[PresenceChoice | None]):
+    def __init__(self, current: Presence | None, next_presence: Presence | None = None,
+                 *, work_open: bool = False) -> None:
+        super().__init__()
+        self.current = current
+        self.next_presence = next_presence
+        self.work_open = work_open
+
+    def compose(self) -> ComposeResult:
+        options: list[Option | None] = []
+        for p in Presence:
+            mark = "  (now)" if p is self.current else ""
+            options.append(Option(Content.from_markup(
+                f"[${presence_var(p)}]$dot[/] $label[$muted-foreground]$mark[/]",
+                dot=PRESENCE_DOT, label=PRESENCE_LABEL[p], mark=mark), id=f"now:{p.value}"))
+        options.append(None)
+        for p in Presence:
+            if p is Presence.AVAILABLE:
+                continue
+            mark = "  (scheduled)" if p is self.next_presence else ""
+            options.append(Option(Content.from_markup(
+                "[$muted-foreground]after current work:[/] $label$mark",
+                label=PRESENCE_LABEL[p], mark=mark), id=f"next:{p.value}"))
+        if self.next_presence is not None:
+            options.append(Option(Content("cancel the scheduled status"), id="next:cancel"))
+        with Vertical(classes="dialog"):
+            yield Static("Presence", classes="dialog-title")
+            yield OptionList(*options, id="presence-options")
+            hint = "enter: choose   escape: close"
+            if self.work_open:
+                hint += "\nwork is open: 'after current work' keeps routing off until it is done"
+            yield Static(hint, classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.current is not None:
+            options.highlighted = list(Presence).index(self.current)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        when, _, value = (event.option.id or "").partition(":")
+        if when == "now":
+            self.dismiss(PresenceChoice(Presence(value)))
+        elif value == "cancel":
+            self.dismiss(PresenceChoice(self.current, None))
+        else:
+            self.dismiss(PresenceChoice(None, Presence(value)))

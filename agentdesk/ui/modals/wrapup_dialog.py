@@ -1,0 +1,86 @@
+"""F9: after-contact work: pick a disposition, add notes, watch the ACW timer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from agentdesk.domain.models import Disposition
+from agentdesk.ui.modals.base import DeskModal
+from agentdesk.ui.timefmt import countdown_level, duration
+
+
+@dataclass(frozen=True, slots=True)
+class WrapupChoice:
+    disposition: str
+    notes: str | None
+
+
+class WrapupDialog(DeskModal[WrapupChoice | None]):
+    BINDINGS = [Binding("ctrl+s", "submit", "Wrap up", id="wrapup-submit")]
+
+    def __init__(self, customer: str, dispositions: list[Disposition], *,
+                 acw_deadline: float | None, clock: Callable[[], float], notes: str = "") -> None:
+        super().__init__()
+        self.customer = customer
+        self.dispositions = dispositions
+        self.acw_deadline = acw_deadline
+        self.clock = clock
+        self.initial_notes = notes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("Wrap-up: [b]$c[/]", c=self.customer), classes="dialog-title")
+            yield Static(id="wrapup-timer")
+            yield OptionList(
+                *[Option(Content.from_markup("$label [$muted-foreground]$code[/]", label=d.label, code=d.code),
+                         id=d.code) for d in self.dispositions],
+                id="wrapup-dispositions",
+            )
+            yield Input(self.initial_notes, placeholder="notes (optional)", id="wrapup-notes")
+            yield Static("enter on a disposition or ctrl+s: wrap up   escape: later",
+                         classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        if self.dispositions:
+            self.query_one(OptionList).highlighted = 0
+        self.query_one(OptionList).focus()
+
+    def _tick(self) -> None:
+        timer = self.query_one("#wrapup-timer", Static)
+        if self.acw_deadline is None:
+            timer.update(Content.from_markup("[$muted-foreground]after-contact work[/]"))
+            return
+        left = self.acw_deadline - self.clock()
+        timer.update(Content.from_markup(
+            f"ACW time left [b ${countdown_level('acw', left)}]$t[/]", t=duration(left)))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._finish(event.option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            self.notify("Pick a disposition first", markup=False)
+            return
+        self._finish(options.get_option_at_index(options.highlighted).id)
+
+    def _finish(self, code: str | None) -> None:
+        if not code:
+            return
+        notes = self.query_one("#wrapup-notes", Input).value.strip() or None
+        self.dismiss(WrapupChoice(code, notes))

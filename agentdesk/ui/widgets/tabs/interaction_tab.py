@@ -1,0 +1,95 @@
+"""One tab of the tab bar: channel glyph in channel colour, customer name
+(literal text), unread count, typing indicator and the countdown that matters
+(offer, reply SLA or ACW) coloured sla-ok / sla-warning / sla-breach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from agentdesk.domain.models import Channel, InteractionState
+from agentdesk.ui.glyphs import CHANNEL_GLYPH, RING, TYPING, channel_var
+from agentdesk.ui.timefmt import countdown_level, duration
+
+NAME_MAX = 18
+
+
+@dataclass(frozen=True, slots=True)
+class TabInfo:
+    interaction_id: str
+    channel: Channel
+    name: str
+    state: InteractionState
+    unread: int = 0
+    typing: bool = False
+    deadline_kind: str | None = None  # offer / reply / acw
+    deadline: float | None = None
+    held: bool = False
+
+
+def tab_content(info: TabInfo, number: int | None, now: float) -> Content:
+    name = info.name if len(info.name) <= NAME_MAX else info.name[: NAME_MAX - 1] + "…"
+    parts = []
+    if number is not None and number <= 9:
+        parts.append(Content.from_markup("[$muted-foreground]$n[/] ", n=str(number)))
+    parts.append(Content.from_markup(f"[${channel_var(info.channel)}]$g[/] ", g=CHANNEL_GLYPH[info.channel]))
+    if info.state is InteractionState.OFFERED:
+        parts.append(Content.from_markup("[$accent]$ring[/] ", ring=RING))
+    parts.append(Content(name))
+    if info.unread:
+        parts.append(Content.from_markup(" [b $accent]($n)[/]", n=str(info.unread)))
+    if info.typing:
+        parts.append(Content.from_markup(" [$muted-foreground]$t[/]", t=TYPING))
+    if info.held:
+        parts.append(Content.from_markup(" [$sla-warning]held[/]"))
+    if info.deadline is not None and info.deadline_kind:
+        left = info.deadline - now
+        label = {"offer": "", "reply": "", "acw": "ACW "}.get(info.deadline_kind, "")
+        parts.append(Content.from_markup(
+            f" [${countdown_level(info.deadline_kind, left)}]$label$t[/]",
+            label=label, t=duration(max(left, 0) if info.deadline_kind == "offer" else left),
+        ))
+    elif info.state is InteractionState.WRAPUP:
+        parts.append(Content.from_markup(" [$sla-warning]ACW[/]"))
+    return Content("").join(parts)
+
+
+class InteractionTab(Static):
+    """A clickable tab; posts `InteractionTab.Clicked` with its interaction id."""
+
+    DEFAULT_CSS = """
+    InteractionTab {
+        width: auto;
+        height: 1;
+        padding: 0 1;
+        background: $surface;
+        color: $text-muted;
+        margin-right: 1;
+    }
+    InteractionTab:hover { background: $boost; }
+    InteractionTab.-active { background: $primary 30%; color: $foreground; text-style: bold; }
+    InteractionTab.-split { background: $secondary 30%; color: $foreground; }
+    InteractionTab.-offered { text-style: bold; }
+    """
+
+    class Clicked(Message):
+        def __init__(self, interaction_id: str) -> None:
+            super().__init__()
+            self.interaction_id = interaction_id
+
+    def __init__(self, info: TabInfo) -> None:
+        super().__init__(markup=False)
+        self.info = info
+        self.number: int | None = None
+
+    def show(self, info: TabInfo, number: int | None, now: float) -> None:
+        self.info = info
+        self.number = number
+        self.set_class(info.state is InteractionState.OFFERED, "-offered")
+        self.update(tab_content(info, number, now))
+
+    def on_click(self) -> None:
+        self.post_message(self.Clicked(self.info.interaction_id))
