@@ -110,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportError, AttributeError) as exc:
         print(f"agentdesk {command}: not available in this build ({exc})", file=sys.stderr)
         return 2
+    if command in ("desk", "demo", "monitor", "login", "logout"):
+        from agentdesk.logging_setup import setup_logging
+
+        setup_logging(debug=args.debug)
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:

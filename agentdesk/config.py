@@ -196,3 +196,61 @@ def describe_settings() -> str:
 
     walk(Settings, "")
     return "\n".join(lines) + "\n"
+
+
+CONFIG_DOC_HEADER = """# Configuration
+
+agentdesk reads one TOML file, `config.toml` in the platform config directory
+(`agentdesk config path` prints it; `AGENTDESK_CONFIG_FILE` points elsewhere).
+Environment variables override the file (`AGENTDESK_<SECTION>__<KEY>`, plus the
+short forms `AGENTDESK_THEME` and `AGENTDESK_PROFILE`), and command-line flags
+override both. `agentdesk config show` prints the effective settings.
+
+A broken file never stops the app: each bad key is reported once, naming the
+file, the line and the key, and its default is used; the rest of the file
+still applies. Tokens are never stored here: see "Credentials" below.
+
+Example:
+
+```toml
+default_profile = "prod"
+
+[profiles.prod]
+url = "https://cc.example.com"
+user = "alice"
+
+[keymap]
+accept-offer = "f2,ctrl+a"
+
+[ui]
+theme = "agentdesk-light"
+sort_tabs_by_urgency = true
+```
+
+## Settings
+
+This list is generated from the settings model (`python -m agentdesk.config`).
+"""
+
+CREDENTIALS_DOC = """
+## Credentials
+
+`agentdesk login [--server URL] [--user NAME] [--profile NAME]` asks for the
+password without echo, obtains a token and stores it in the OS keyring
+(service `agentdesk`, account `<server URL>|<user>`); `agentdesk logout`
+removes it. The desk looks for a token in this order: `AGENTDESK_TOKEN`, the
+keyring, the opt-in file store.
+
+On a machine without a usable keyring backend (a headless ssh host) nothing is
+stored silently; login explains the choices: pass `AGENTDESK_TOKEN` in the
+environment, or opt in with `AGENTDESK_TOKEN_FILE=1` to a private file
+(mode 0600) `tokens.json` in the state directory, or install a keyring backend.
+"""
+
+
+def config_doc() -> str:
+    return CONFIG_DOC_HEADER + describe_settings() + CREDENTIALS_DOC
+
+
+if __name__ == "__main__":
+    print(config_doc(), end="")

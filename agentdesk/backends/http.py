@@ -78,7 +78,9 @@ class JsonApi:
             base_url=self.base_url,
             # Every phase bounded: a server that accepts and then stalls must
             # not hang the desk.
-            timeout=httpx.Timeout(timeout, connect=timeout, read=timeout, write=timeout, pool=timeout),
+            timeout=httpx.Timeout(
+                timeout, connect=timeout, read=timeout, write=timeout, pool=timeout
+            ),
             transport=transport,
             headers={"Accept": "application/json", "User-Agent": "agentdesk"},
             follow_redirects=False,
@@ -174,7 +176,9 @@ def decode_body(content: bytes, model: type[M] | None, what: str) -> Any:
     try:
         obj = json.loads(content)
     except (ValueError, UnicodeDecodeError):
-        raise BackendConnectionError(f"{what}: the server sent a response that is not JSON") from None
+        raise BackendConnectionError(
+            f"{what}: the server sent a response that is not JSON"
+        ) from None
     obj = sanitize_tree(obj)
     if model is None:
         return obj

@@ -152,12 +152,14 @@ class NativeBackend(Backend):
         )
         self._api.token = reply.token
         self.user = reply.user
+        self._stream.kick()  # a stream refused for the old token retries now
         await self.probe_capabilities()
         return reply.token
 
     async def use_token(self, token: str) -> User:
         self._api.token = token
         user, _agent = await self.me()
+        self._stream.kick()
         await self.probe_capabilities()
         return user
 
@@ -240,11 +242,17 @@ class NativeBackend(Backend):
     def events(self) -> AsyncIterator[StreamItem]:
         return self._stream.run()
 
+    async def reconnect(self) -> None:
+        """Drop the event socket now; the stream resumes from its last seq by itself."""
+        await self._stream.reconnect()
+
     # -- commands -------------------------------------------------------------------
 
     async def set_presence(self, presence: Presence, next: Presence | None = None) -> AgentInfo:
         body = PresenceRequest(presence=presence, next=next).model_dump(mode="json")
-        reply: _AgentBody = await self._api.call("PUT", "/v1/me/presence", body=body, model=_AgentBody)
+        reply: _AgentBody = await self._api.call(
+            "PUT", "/v1/me/presence", body=body, model=_AgentBody
+        )
         return reply.agent
 
     async def accept(self, interaction_id: str, client_id: str) -> Interaction:

@@ -26,8 +26,10 @@ class SimControl:
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        # No retries: /sim requests carry no idempotency key, and a retried
+        # "new contact" whose answer was lost would create a second customer.
         self._api = JsonApi(
-            base_url, timeout=timeout, retry=RetryPolicy(attempts=2, base_delay=0.1), transport=transport
+            base_url, timeout=timeout, retry=RetryPolicy(attempts=1), transport=transport
         )
 
     async def __aenter__(self) -> SimControl:
@@ -42,18 +44,22 @@ class SimControl:
     async def new_contact(self, channel: Channel | str, **fields: Any) -> str:
         """A new inbound contact (customer_id, topic, text, subject, queue_id optional);
         returns its interaction id."""
-        body = {"channel": str(Channel(channel)), **{k: v for k, v in fields.items() if v is not None}}
+        extra = {k: v for k, v in fields.items() if v is not None}
+        body = {"channel": str(Channel(channel)), **extra}
         reply = await self._api.call("POST", "/sim/contacts", body=body)
         return _field(reply, "interaction_id", str)
 
     async def customer_message(self, interaction_id: str, text: str) -> None:
-        await self._api.call(
-            "POST", f"/sim/interactions/{quote(interaction_id, safe='')}/customer-message", body={"text": text}
-        )
+        await self._api.call("POST", _ix_path(interaction_id, "customer-message"),
+                             body={"text": text})
+
+    async def typing(self, interaction_id: str, typing: bool = True) -> None:
+        """The customer starts (or stops) typing."""
+        await self._api.call("POST", _ix_path(interaction_id, "typing"), body={"typing": typing})
 
     async def end(self, interaction_id: str) -> None:
         """The customer leaves (digital) or hangs up (voice)."""
-        await self._api.call("POST", f"/sim/interactions/{quote(interaction_id, safe='')}/end", body={})
+        await self._api.call("POST", _ix_path(interaction_id, "end"), body={})
 
     async def advance(self, seconds: float) -> float:
         """Move the manual clock forward; returns the new sim time when the server says it."""
@@ -68,6 +74,10 @@ class SimControl:
     async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
         """Any other /sim endpoint a scenario needs (sanitised JSON reply)."""
         return await self._api.call("POST", path, body=body or {})
+
+
+def _ix_path(interaction_id: str, verb: str) -> str:
+    return f"/sim/interactions/{quote(interaction_id, safe='')}/{verb}"
 
 
 def _field(reply: Any, name: str, kind: type | tuple[type, ...]) -> Any:

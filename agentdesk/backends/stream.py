@@ -39,9 +39,8 @@ from agentdesk.protocol.events import (
 
 log = logging.getLogger("agentdesk.backend")
 
-# Close codes after which resuming at once is the right answer, not backing off.
-SLOW_CONSUMER = 4008  # the server dropped us for reading too slowly
-AUTH_CLOSE_CODES = frozenset({4001, 4003, 4401, 4403})
+SLOW_CONSUMER = 4008  # the server dropped us for reading too slowly: resume at once
+AUTH_CLOSE_CODES = frozenset({4001, 4003, 4401, 4403})  # token refused: sign in again
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +56,8 @@ class StreamPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter, so a restarted server is not stampeded."""
-        return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempt - 1)))
+        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempt - 1))
+        return random.uniform(0, ceiling)
 
 
 class _LinkLost(Exception):
@@ -88,6 +88,9 @@ class EventStream:
         self._closing = asyncio.Event()
         self._ws: ClientConnection | None = None
         self.auth_failed = False  # the server refused our token on the socket
+        self._resume_now = False  # set by reconnect(): skip the backoff once
+        self._wakeup = asyncio.Event()  # interrupts a backoff pause (close, kick, takeover)
+        self._generation = 0  # the latest run() owns the stream; older ones end
 
     # -- public -------------------------------------------------------------------
 
@@ -97,29 +100,54 @@ class EventStream:
     async def close(self) -> None:
         """End `run()` promptly, wherever it is waiting."""
         self._closing.set()
+        self._wakeup.set()
         ws = self._ws
         if ws is not None:
             await ws.close()
+
+    async def reconnect(self) -> None:
+        """Drop the current connection; `run()` resumes from the last seq at once."""
+        ws = self._ws
+        if ws is not None:
+            self._resume_now = True
+            await _close_quietly(ws)
+
+    def kick(self) -> None:
+        """Stop waiting out a backoff: try to connect now (e.g. after a new sign-in)."""
+        self._wakeup.set()
 
     @property
     def closed(self) -> bool:
         return self._closing.is_set()
 
     async def run(self) -> AsyncIterator[StreamItem]:
-        """Yield stream items until `close()`; never raises for server behaviour."""
+        """Yield stream items until `close()`; never raises for server behaviour.
+
+        One consumer at a time: a new `run()` takes the stream over and the older
+        iterator ends (a restarted UI worker must not split the events with a
+        forgotten one).
+        """
+        self._generation += 1
+        generation = self._generation
+        if self._ws is not None:
+            await _close_quietly(self._ws)
+        self._wakeup.set()
+
+        def stopped() -> bool:
+            return self._closing.is_set() or generation != self._generation
+
         attempt = 0  # consecutive failed attempts
         ever_connected = False
-        detail = ""
-        while not self._closing.is_set():
-            state = LinkState.RECONNECTING if ever_connected or attempt else LinkState.CONNECTING
-            yield LinkStatus(state, detail, attempt)
+        yield LinkStatus(LinkState.CONNECTING, "", 0)
+        while not stopped():
             try:
-                ws = await self._connect()
+                ws = await self._connect(stopped)
             except _LinkLost as lost:
-                detail = lost.detail
                 attempt += 1
-                log.info("event stream: connect failed (%s); attempt %d", detail, attempt)
-                await self._pause(self.policy.backoff(attempt))
+                delay = self.policy.backoff(attempt)
+                log.info("event stream: connect failed (%s); attempt %d", lost.detail, attempt)
+                yield LinkStatus(LinkState.RECONNECTING, lost.detail, attempt)
+                await self._pause(delay)
                 continue
             if ws is None:  # closed while connecting
                 break
@@ -128,23 +156,31 @@ class EventStream:
             ever_connected = True
             self.auth_failed = False
             yield LinkStatus(LinkState.CONNECTED, "", 0)
+            connected_at = time.monotonic()
             try:
                 async for item in self._pump(ws):
                     attempt = 0  # a working link resets the backoff
                     yield item
-                detail = "closed"
-            except _LinkLost as lost:
-                detail = lost.detail
-                if lost.resume_now:
-                    attempt = 0
+                lost = _LinkLost("closed")
+            except _LinkLost as exc:
+                lost = exc
+                if self._resume_now:
+                    self._resume_now = False
+                    lost = _LinkLost("reconnect requested", resume_now=True)
             finally:
-                self._ws = None
+                if self._ws is ws:
+                    self._ws = None
                 await _close_quietly(ws)
-            if self._closing.is_set():
+            if stopped():
                 break
-            log.info("event stream lost (%s); resuming after seq %d", detail, self.last_seq)
-            attempt += 1
+            log.info("event stream lost (%s); resuming after seq %d", lost.detail, self.last_seq)
+            # The first retry after a working link goes out almost at once (a short
+            # jitter only); repeated failures back off exponentially.
+            if time.monotonic() - connected_at >= self.policy.ping_interval:
+                attempt = 0  # the link worked for a while (maybe heartbeats only)
+            attempt = 1 if lost.resume_now else attempt + 1
             delay = self.policy.backoff(1) / 4 if attempt == 1 else self.policy.backoff(attempt)
+            yield LinkStatus(LinkState.RECONNECTING, lost.detail, attempt)
             await self._pause(delay)
         yield LinkStatus(LinkState.CLOSED, "closed", 0)
 
@@ -159,7 +195,7 @@ class EventStream:
             query["token"] = token
         return self._ws_base + ("?" + urlencode(query) if query else "")
 
-    async def _connect(self) -> ClientConnection | None:
+    async def _connect(self, stopped: Callable[[], bool]) -> ClientConnection | None:
         token = self._token()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._gap_ok = self.last_seq == 0  # from zero we join mid-stream; any first seq is fine
@@ -198,18 +234,23 @@ class EventStream:
             raise _LinkLost(f"refused with HTTP {status}") from None
         except (OSError, InvalidHandshake, TimeoutError, asyncio.TimeoutError) as exc:
             raise _LinkLost(f"cannot connect ({type(exc).__name__})") from None
-        if self._closing.is_set():
+        except Exception as exc:  # noqa: BLE001 - e.g. a bad URL: report, retry, never raise
+            log.warning("event stream: unexpected connect failure: %r", exc)
+            raise _LinkLost(f"cannot connect ({type(exc).__name__})") from None
+        if stopped():
             await _close_quietly(ws)
             return None
         self._ws = ws
         return ws
 
     async def _pause(self, seconds: float) -> None:
-        """Sleep, but wake at once when closing."""
+        """Sleep, but wake at once on close(), kick() or a takeover."""
         try:
-            await asyncio.wait_for(self._closing.wait(), timeout=seconds)
+            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
         except asyncio.TimeoutError:
             pass
+        if not self._closing.is_set():
+            self._wakeup.clear()
 
     # -- frames ------------------------------------------------------------------
 
@@ -251,8 +292,10 @@ class EventStream:
         except ProtocolError as exc:
             return [self._problem(raw, str(exc))]
         if isinstance(frame, ControlFrame):
-            if frame.at is not None:
-                self._learn_time(frame.at, authoritative=True)
+            # Heartbeats carry `at` on the frame, `hello` inside its data.
+            at = frame.at if frame.at is not None else frame.data.get("at")
+            if isinstance(at, (int, float)) and not isinstance(at, bool):
+                self._learn_time(float(at), authoritative=True)
             return []
         return self._accept(frame)
 

@@ -6,6 +6,7 @@ demo`, `agentdesk desk`, the tests and the screenshot script."""
 from __future__ import annotations
 
 import time
+from datetime import tzinfo
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,15 @@ from textual.app import App
 from textual.binding import Binding
 
 from agentdesk.backends.base import Backend
+from agentdesk.store.drafts import Drafts
+from agentdesk.store.outbox import Outbox, OutboxItem
+from agentdesk.store.paths import data_dir
+from agentdesk.store.sender import CommandSender
 from agentdesk.ui.commands.providers import (
     CustomerCommands, InteractionCommands, KbCommands, PresenceCommands,
 )
 from agentdesk.ui.keymap import APP_BINDINGS
+from agentdesk.ui.messages import OutboxChanged
 from agentdesk.ui.notify import Notifier
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, BUILTIN_THEMES, DEFAULT_THEME
 
@@ -39,8 +45,11 @@ class AgentDeskApp(App[int]):
         knowledge_base: Any = None,
         theme: str | None = None,
         on_exit: Callable[[], None] | None = None,
+        store_path: Path | None = None,
+        tz: tzinfo | None = None,
     ) -> None:
         super().__init__()
+        self.tz = tz  # None: local time; tests and screenshots pass UTC
         self.backend = backend
         self.clock = clock
         self.keymap_overrides: dict[str, str] = dict(keymap or {})
@@ -48,6 +57,12 @@ class AgentDeskApp(App[int]):
         self.knowledge_base = knowledge_base
         self.notifier = Notifier.with_options(self, notifications)
         self._on_exit = on_exit
+        # Outbox and drafts live in one SQLite file per server and user, so
+        # queued commands are never replayed against another account.
+        path = store_path or data_dir() / "desk.db"
+        self.outbox = Outbox(path)
+        self.drafts = Drafts(path)
+        self.sender = CommandSender(backend, self.outbox, self._outbox_changed)
         for desk_theme in BUILTIN_THEMES:
             self.register_theme(desk_theme)
         self.theme = theme or DEFAULT_THEME
@@ -61,7 +76,13 @@ class AgentDeskApp(App[int]):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.notifier.start()
+        self.sender.start()
         self.push_screen(DeskScreen())
+
+    def _outbox_changed(self, item: OutboxItem) -> None:
+        desk = self.desk
+        if desk is not None:
+            desk.post_message(OutboxChanged(item))
 
     @property
     def desk(self) -> Any:
@@ -108,6 +129,9 @@ class AgentDeskApp(App[int]):
         self.push_screen(QuitDialog(open_work), decided)
 
     async def on_unmount(self) -> None:
+        await self.sender.stop()
+        self.outbox.close()
+        self.drafts.close()
         if self._on_exit is not None:
             self._on_exit()
 
@@ -122,9 +146,12 @@ def make_app(
     knowledge_base: Any = None,
     theme: str | None = None,
     on_exit: Callable[[], None] | None = None,
+    store_path: Path | None = None,
+    tz: tzinfo | None = None,
 ) -> AgentDeskApp:
     """The desk app for a backend that is already signed in."""
     return AgentDeskApp(
         backend, clock=clock, keymap=keymap, notifications=notifications, username=username,
         knowledge_base=knowledge_base, theme=theme, on_exit=on_exit,
+        store_path=store_path, tz=tz,
     )

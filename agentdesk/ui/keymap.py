@@ -33,14 +33,14 @@ CALL_BINDINGS: list[Binding] = [
     Binding("f6", "mute", "Mute", id="call-mute", key_display="F6"),
     Binding("f7", "transfer", "Transfer", id="transfer", key_display="F7"),
     Binding("f8", "hangup", "Hang up", id="call-hangup", key_display="F8"),
-    Binding("alt+k", "dtmf", "Keypad", id="call-dtmf", show=False),
+    Binding("ctrl+d", "dtmf", "Keypad", id="call-dtmf", show=False),
 ]
 
 WORK_BINDINGS: list[Binding] = [
     Binding("f9", "wrapup", "Wrap-up", id="wrapup", key_display="F9"),
     Binding("ctrl+s", "send", "Send", id="composer-send", show=False),
     Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False),
-    Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert", show=False),
+    Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),
 ]
 
 TAB_BINDINGS: list[Binding] = [

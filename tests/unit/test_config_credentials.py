@@ -118,3 +118,10 @@ def test_config_cli_never_prints_tokens(file_keyring, tmp_path, monkeypatch):
     )
     assert "tok-SHOULD-NOT-APPEAR" not in out.stdout + out.stderr
     assert "[ui]" in out.stdout
+
+
+def test_configuration_doc_is_current():
+    from agentdesk.config import config_doc
+
+    committed = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text()
+    assert committed == config_doc(), "run: python -m agentdesk.config > docs/configuration.md"

@@ -16,6 +16,7 @@ HEADLESS = [
     "agentdesk.config",
     "agentdesk.credentials",
     "agentdesk.credentials_cli",
+    "agentdesk.logging_setup",
 ]
 
 
@@ -32,7 +33,7 @@ def _all_modules(package: str) -> list[str]:
 
 @pytest.mark.parametrize("package", HEADLESS)
 def test_package_imports_without_textual(package: str) -> None:
-    modules = _all_modules(package) if not package.startswith(("agentdesk.cli", "agentdesk.config", "agentdesk.credentials")) else [package]
+    modules = _all_modules(package) if not package.startswith(("agentdesk.cli", "agentdesk.config", "agentdesk.credentials", "agentdesk.logging_setup")) else [package]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

@@ -12,7 +12,11 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request as WsRequest
 
@@ -295,7 +299,7 @@ async def test_heartbeats_keep_link_alive_and_teach_server_time(server: Scripted
     try:
         conn = await server.connection()
         sim_now = 1772442000.0
-        await conn.send({"type": "hello", "at": sim_now, "data": {}})
+        await conn.send({"type": "hello", "data": {"at": sim_now, "last_seq": 0}})
         await conn.send(ev(1, at=sim_now - 500))  # an old, replayed event must not pull time back
         await reader.next(Event)
         assert abs(backend.server_time_offset - (sim_now - time.time())) < 60
@@ -344,3 +348,40 @@ async def test_backoff_is_bounded_and_jittered() -> None:
     delays = [policy.backoff(a) for a in range(1, 30)]
     assert all(0 <= d <= 10.0 for d in delays)
     assert len(set(delays)) > 1
+
+
+async def test_a_second_consumer_takes_over_and_the_first_ends(server: ScriptedServer, backend: NativeBackend) -> None:
+    old = Reader(backend)
+    first = await server.connection()
+    await first.send(ev(1))
+    assert (await old.next(Event)).seq == 1
+    new = Reader(backend)  # e.g. a restarted UI worker
+    await asyncio.wait_for(old.done.wait(), WAIT)
+    second = await server.connection()
+    assert second.query["since"] == "1"
+    await second.send(ev(2))
+    assert (await new.next(Event)).seq == 2
+    await asyncio.wait_for(first.closed.wait(), WAIT)
+
+
+class MinuteBackoff(StreamPolicy):
+    def backoff(self, attempt: int) -> float:
+        return 60.0
+
+
+async def test_signing_in_again_retries_a_refused_stream_at_once(server: ScriptedServer) -> None:
+    me = {"user": {"id": "agent1", "name": "A", "role": "agent"}}
+    app = Starlette(routes=[Route("/v1/me", lambda r: JSONResponse(me))])
+    policy = MinuteBackoff(open_timeout=2.0)
+    backend = NativeBackend(server.url, token="old", stream_policy=policy,
+                            transport=httpx.ASGITransport(app=app))
+    server.refuse_with = HTTPStatus.UNAUTHORIZED
+    reader = Reader(backend)
+    try:
+        await reader.link(LinkState.RECONNECTING)  # now in a backoff of up to a minute
+        server.refuse_with = None
+        await backend.use_token("new")
+        conn = await server.connection()  # long before the backoff would have ended
+        assert conn.query["token"] == "new"
+    finally:
+        await backend.close()

@@ -26,6 +26,8 @@ class AgentState:
     missed: int = 0
     handling_s: float = 0.0  # time with work in hand (busy or ACW)
     idle_s: float = 0.0  # time available with nothing to do (idle or offered)
+    acct_kind: str = ""  # what the time since acct_since counts as: handling, idle or ""
+    acct_since: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -52,6 +54,7 @@ class InteractionMeta:
     transcript_pos: int = 0
     consult_agent: str | None = None
     consult_expires_at: float | None = None
+    consult_queue: str | None = None  # warm transfer to a queue: the queue it lands in
     awaiting_reply: bool = False  # the customer wrote and no agent replied yet
     wrapped_by_bot: bool = False
 

@@ -22,6 +22,8 @@ class PresenceChoice:
 
 
 class PresenceMenu(DeskModal[PresenceChoice | None]):
+    DEFAULT_CSS = "PresenceMenu > .dialog { width: 52; }"
+
     def __init__(self, current: Presence | None, next_presence: Presence | None = None,
                  *, work_open: bool = False) -> None:
         super().__init__()

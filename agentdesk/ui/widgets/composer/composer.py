@@ -115,7 +115,7 @@ class Composer(Vertical):
     Composer ComposerTextArea { height: auto; min-height: 3; max-height: 6; border: tall $boost; }
     Composer ComposerTextArea:focus { border: tall $accent; }
     Composer.-note ComposerTextArea { background: $note-background; }
-    Composer.-email ComposerTextArea { min-height: 8; max-height: 16; }
+    Composer.-email ComposerTextArea { min-height: 5; max-height: 16; }
     """
 
     BINDINGS = [
@@ -253,6 +253,8 @@ class Composer(Vertical):
     def set_disabled(self, reason: str | None) -> None:
         """Make the composer read-only and say why, or enable it again (None)."""
         self._disabled_reason = reason
+        if not self._is_composed:
+            return  # applied by on_mount
         self.set_class(reason is not None, "-disabled")
         self.query_one("#composer-disabled", Static).update(Content(reason or ""))
         self._body.read_only = reason is not None
@@ -412,7 +414,13 @@ class Composer(Vertical):
             keys = "enter send · shift+enter newline · ctrl+t note · / canned"
         return Content.assemble((glyph, f"${channel_var(self._channel)}"), f" {label} · {keys}")
 
+    @property
+    def _is_composed(self) -> bool:
+        return bool(self.query("#composer-body"))
+
     def _show_mode(self) -> None:
+        if not self._is_composed:
+            return
         note = self._kind == "note"
         self.set_class(note, "-note")
         label = "Private note" if note else "Reply"

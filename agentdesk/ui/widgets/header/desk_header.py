@@ -65,26 +65,38 @@ def routing_content(agent: AgentInfo | None, now: float) -> Content:
 
 
 def capacity_content(agent: AgentInfo | None, *, with_reasons: bool) -> Content:
+    """`◆ 2/3  ✉ 0/2  ✆☎ blocked (reason)`: open channels with their load, closed
+    ones grouped by reason so one shared reason (e.g. presence) is said once."""
     if agent is None or not agent.capacity.channels:
         return Content.from_markup("[$muted-foreground]capacity —[/]")
     parts: list[Content] = []
+    blocked: dict[str, list[Channel]] = {}
     for channel in CHANNEL_ORDER:
         load = agent.capacity.channels.get(channel)
         if load is None:
             continue
-        glyph = CHANNEL_GLYPH[channel]
         if load.accepting or load.active:
             part = Content.from_markup(
-                f"[${channel_var(channel)}]$g[/] $a/$l", g=glyph, a=str(load.active), l=str(load.limit)
-            )
+                f"[${channel_var(channel)}]$g[/] $a/$l",
+                g=CHANNEL_GLYPH[channel], a=str(load.active), l=str(load.limit))
             if not load.accepting:
                 part += Content.from_markup(" [$sla-warning]full[/]")
+            parts.append(part)
         else:
-            part = Content.from_markup(f"[${channel_var(channel)}]$g[/] [$muted-foreground]blocked[/]", g=glyph)
-        if with_reasons and not load.accepting and load.reason:
-            part += Content.from_markup(" [$muted-foreground]($reason)[/]", reason=load.reason)
+            blocked.setdefault(_short_reason(load.reason), []).append(channel)
+    for reason, channels in blocked.items():
+        glyphs = Content("").join(
+            Content.from_markup(f"[${channel_var(c)}]$g[/]", g=CHANNEL_GLYPH[c]) for c in channels)
+        part = glyphs + Content.from_markup(" [$muted-foreground]blocked[/]")
+        if with_reasons and reason:
+            part += Content.from_markup(" [$muted-foreground]($reason)[/]", reason=reason)
         parts.append(part)
     return Content("  ").join(parts)
+
+
+def _short_reason(reason: str) -> str:
+    reason = reason.strip()
+    return reason[len("blocked "):] if reason.lower().startswith("blocked ") else reason
 
 
 def capacity_reasons(agent: AgentInfo | None) -> list[str]:

@@ -39,7 +39,7 @@ class InteractionTabs(Widget):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tabs-sort", markup=False)
-        with HorizontalScroll():
+        with HorizontalScroll(can_focus=False):
             yield Static("no open interactions", id="tabs-empty", markup=False)
 
     def set_sort_label(self, by_urgency: bool) -> None:

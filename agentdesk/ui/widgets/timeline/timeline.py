@@ -46,6 +46,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from itertools import accumulate
+from operator import attrgetter
 from typing import Iterable, Literal
 
 from rich.segment import Segment
@@ -62,11 +63,13 @@ from textual.strip import Strip
 from agentdesk.domain.models import Channel, Direction, TimelineItem, TimelineKind
 from agentdesk.ui.glyphs import CHANNEL_GLYPH
 
+_item_id = attrgetter("id")
 DeliveryState = Literal["queued", "sent", "failed"]
 
 BODY_INDENT = 2  # body lines sit under the header, indented by this many cells
 MAX_BODY_CHARS = 20_000  # longer bodies are cut: wrapping a megabyte per frame is not reading
 LOAD_OLDER_MARGIN = 3  # lines from the top that trigger LoadOlder
+ESTIMATED_HEIGHT = 3  # header + one body line (+ the odd day separator) until measured
 MEASURE_MARGIN = 4  # lines above/below the viewport measured with it (smooth scrolling)
 PENDING_PREFIX = "pending:"
 COMPACT_KINDS = (TimelineKind.CALL, TimelineKind.SYSTEM)
@@ -89,7 +92,7 @@ class Timeline(ScrollView, can_focus=True):
     Timeline {
         background: $surface;
         overflow-x: hidden;
-        overflow-y: auto;
+        overflow-y: scroll;  /* a scrollbar that comes and goes would change the wrap width */
         height: 1fr;
     }
     Timeline:focus { background-tint: $foreground 3%; }
@@ -184,8 +187,9 @@ class Timeline(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}  # item id -> position
         self._pending: dict[str, str] = {}  # client_id -> id of the pending placeholder
         self._delivery: dict[str, tuple[DeliveryState, str | None]] = {}
-        self._separator = bytearray()  # 1 where an item starts a new day
-        self._new_contact = bytearray()  # 1 where the interaction differs from the previous item
+        # item id -> (previous item's id, starts a new day, starts a new contact); computed
+        # lazily for rendered items only, valid while the previous item is the same.
+        self._flags_cache: dict[str, tuple[str | None, int, int]] = {}
         self._heights: list[int] = []
         self._exact = bytearray()  # 1 where `_heights` is measured, 0 where estimated
         self._ends: list[int] = []  # cumulative heights: item i covers [_ends[i-1], _ends[i])
@@ -222,10 +226,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def set_items(self, items: Iterable[TimelineItem], has_more: bool) -> None:
         """Replace the whole timeline and show its newest end."""
-        unique: dict[str, TimelineItem] = {}
-        for item in items:
-            unique[item.id] = item
-        self._items = list(unique.values())
+        self._items = list(items)
         self._pending.clear()
         self._cache.clear()
         self._revisions.clear()
@@ -243,23 +244,25 @@ class Timeline(ScrollView, can_focus=True):
         new = [item for item in items if item.id not in self._index]
         self._has_more = has_more
         self._load_requested = False
+        old_first_height = self._heights[0] if self._items else 0
         if new:
             self._items = new + self._items
-            self._heights = [0] * len(new) + self._heights
+            self._heights = [ESTIMATED_HEIGHT] * len(new) + self._heights
             self._exact = bytearray(len(new)) + self._exact
-            self._separator = bytearray(len(new)) + self._separator
-            self._new_contact = bytearray(len(new)) + self._new_contact
             self._reindex()
-            # Flags of the first old item depend on its new predecessor.
-            self._compute_flags(0, min(len(new) + 1, len(self._items)))
-            if len(self._items) > len(new):
+            if len(self._items) > len(new) and self._exact[len(new)]:
+                # The first old item may lose its day separator to its new neighbour:
+                # re-measure it now so the offset below stays exact.
                 self._invalidate(len(new))
-            self._estimate_range(0, len(new))
+                self._measure(len(new))
             self._rebuild_ends()
         self._update_virtual_size()
         if anchor is not None and self._items:
-            shifted = _Anchor(anchor.index + len(new), anchor.offset)
-            self._jump_to(self._line_of(shifted))
+            offset = anchor.offset
+            if anchor.index == 0 and new:
+                # A separator line lost (or gained) sits at the top of the anchor item.
+                offset = max(0, offset + self._heights[len(new)] - old_first_height)
+            self._jump_to(self._line_of(_Anchor(anchor.index + len(new), offset)))
         elif old_banner != self._banner_lines:
             self.refresh()
         self._settle()
@@ -291,7 +294,6 @@ class Timeline(ScrollView, can_focus=True):
         if index is None:
             return
         self._items[index] = item
-        self._compute_flags(index, min(index + 2, len(self._items)))
         self._invalidate(index)
         if index + 1 < len(self._items):
             self._invalidate(index + 1)
@@ -382,10 +384,7 @@ class Timeline(ScrollView, can_focus=True):
         if width != self._width and width > 0:
             anchor = self._anchor()
             self._width = width
-            self._exact = bytearray(len(self._items))
-            self._estimate_range(0, len(self._items))
-            self._rebuild_ends()
-            self._update_virtual_size()
+            self._reset_heights()  # every height is an estimate again at the new width
             if anchor is not None and not self._pinned:
                 self._jump_to(self._line_of(anchor))
         self._settle()
@@ -426,30 +425,33 @@ class Timeline(ScrollView, can_focus=True):
         return self._banner_lines + (self._ends[-1] if self._ends else 0)
 
     def _rebuild(self) -> None:
-        count = len(self._items)
+        """The id index plus an estimated height per item: the whole cost of opening.
+
+        Day separators and contact changes are worked out lazily when an item
+        is rendered, and heights become exact then, so opening 50,000 items is
+        a dict and two C-speed list builds."""
         self._reindex()
-        self._separator = bytearray(count)
-        self._new_contact = bytearray(count)
-        self._compute_flags(0, count)
-        self._heights = [0] * count
+        if len(self._index) != len(self._items):  # duplicate ids: keep the last copy of each
+            self._items = list({item.id: item for item in self._items}.values())
+            self._reindex()
+        self._flags_cache.clear()
+        self._reset_heights()
+
+    def _reset_heights(self) -> None:
+        count = len(self._items)
+        self._heights = [ESTIMATED_HEIGHT] * count
         self._exact = bytearray(count)
-        self._estimate_range(0, count)
         self._rebuild_ends()
         self._update_virtual_size()
 
     def _reindex(self) -> None:
-        self._index = {item.id: position for position, item in enumerate(self._items)}
+        self._index = dict(zip(map(_item_id, self._items), range(len(self._items))))
 
     def _append_one(self, item: TimelineItem) -> None:
         self._items.append(item)
         self._index[item.id] = len(self._items) - 1
-        self._separator.append(0)
-        self._new_contact.append(0)
-        self._heights.append(0)
+        self._heights.append(ESTIMATED_HEIGHT)
         self._exact.append(0)
-        last = len(self._items) - 1
-        self._compute_flags(last, last + 1)
-        self._estimate_range(last, last + 1)
 
     def _replace_pending(self, item: TimelineItem) -> None:
         assert item.client_id is not None
@@ -478,44 +480,22 @@ class Timeline(ScrollView, can_focus=True):
         end = datetime(following.year, following.month, following.day, tzinfo=self.tz)
         return start.timestamp(), end.timestamp()
 
-    def _compute_flags(self, start: int, stop: int) -> None:
-        """Day separators and contact changes for items [start, stop)."""
-        items = self._items
-        separator, new_contact = self._separator, self._new_contact
-        day_start, day_end = 1.0, 0.0  # empty interval: the first item opens a day
-        previous_contact: str | None = None
-        if start > 0:
-            previous = items[start - 1]
+    def _flags(self, index: int) -> tuple[int, int]:
+        """(starts a new day, starts a new contact) for item `index`."""
+        item = self._items[index]
+        previous = self._items[index - 1] if index else None
+        previous_id = previous.id if previous is not None else None
+        cached = self._flags_cache.get(item.id)
+        if cached is not None and cached[0] == previous_id:
+            return cached[1], cached[2]
+        if previous is None:
+            flags = (1, 1)
+        else:
             day_start, day_end = self._day_bounds(previous.at)
-            previous_contact = previous.interaction_id
-        for index in range(start, stop):
-            item = items[index]
-            at = item.at
-            if day_start <= at < day_end:
-                separator[index] = 0
-            else:
-                day_start, day_end = self._day_bounds(at)
-                separator[index] = 1
-            new_contact[index] = item.interaction_id != previous_contact
-            previous_contact = item.interaction_id
-
-    def _estimate_range(self, start: int, stop: int) -> None:
-        """Cheap height guesses for items not measured yet (exact for short one-liners)."""
-        body_width = max(1, (self._width or 80) - BODY_INDENT)
-        heights, exact, items, separator = self._heights, self._exact, self._items, self._separator
-        for index in range(start, stop):
-            if exact[index]:
-                continue
-            item = items[index]
-            kind = item.kind
-            if kind in COMPACT_KINDS:
-                lines = 1
-            else:
-                body = item.body
-                lines = (body.count("\n") + 1 + len(body) // body_width) if body else 0
-                if kind is not TimelineKind.TRANSCRIPT:
-                    lines += 1  # header
-            heights[index] = separator[index] + max(1, lines)
+            flags = (int(not day_start <= item.at < day_end),
+                     int(item.interaction_id != previous.interaction_id))
+        self._flags_cache[item.id] = (previous_id, *flags)
+        return flags
 
     def _rebuild_ends(self) -> None:
         self._ends = list(accumulate(self._heights))
@@ -544,6 +524,7 @@ class Timeline(ScrollView, can_focus=True):
         item_id = self._items[index].id
         self._revisions[item_id] = self._revisions.get(item_id, 0) + 1
         self._exact[index] = 0
+        self._flags_cache.pop(item_id, None)
 
     def _measure(self, index: int) -> int:
         """Render item `index` at the current width; returns the height change."""
@@ -556,8 +537,6 @@ class Timeline(ScrollView, can_focus=True):
     def _remeasure(self, indexes: list[int]) -> None:
         """Measure changed items now; keep the viewport still if they sit above it."""
         if not self._width:
-            self._estimate_range(0, len(self._items))
-            self._rebuild_ends()
             return
         anchor = self._anchor()
         shift = 0
@@ -587,7 +566,7 @@ class Timeline(ScrollView, can_focus=True):
             return
         self._settling = True
         try:
-            for _ in range(8):
+            for _ in range(32):  # converges in 2-3 rounds unless estimates are far off
                 height = self.scrollable_content_region.height
                 banner = self._banner_lines
                 if self._pinned:
@@ -692,16 +671,11 @@ class Timeline(ScrollView, can_focus=True):
 
     def _item_strips(self, index: int, width: int) -> list[Strip]:
         item = self._items[index]
-        key = (
-            item.id,
-            width,
-            self._revisions.get(item.id, 0),
-            self._separator[index],
-            self._new_contact[index],
-        )
+        new_day, new_contact = self._flags(index)
+        key = (item.id, width, self._revisions.get(item.id, 0), new_day, new_contact)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._render_item(item, width, bool(self._separator[index]), bool(self._new_contact[index]))
+            cached = self._render_item(item, width, bool(new_day), bool(new_contact))
             self._cache[key] = cached
         return cached
 
@@ -727,6 +701,8 @@ class Timeline(ScrollView, can_focus=True):
             label = _one_line_str(item.body) or item.kind.value
             author = _one_line_str(item.author)
             line.append(f"{author}: {label}" if author else label, self._style("compact"))
+            if new_contact:
+                line.append("  · " + _one_line_str(item.interaction_id), self._style("meta"))
             strips.append(self._to_strip(line, width, base))
             return strips
         if item.kind is TimelineKind.TRANSCRIPT:

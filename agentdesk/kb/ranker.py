@@ -1,0 +1,184 @@
+"""Suggestion ranking: a weighted query model and a two-stage scorer.
+
+Stage 1 (SQLite, C speed): FTS5 picks candidates with bm25() and column
+weights (title > tags > body) for an OR of the query terms.
+Stage 2 (Python, only on those few dozen candidates): BM25F with per-field
+length normalisation, per-term query weights (recency of conversation turns),
+and a bonus for query bigrams found as adjacent terms in the title or body.
+
+The score is normalised by the query's ideal score (every term matched,
+saturated), so 0-1 means "how much of what the customer said this article
+covers". See docs/kb.md for the parameters and what was tried.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from agentdesk.kb.index import DocTerms, IndexStats, KbIndex
+from agentdesk.kb.spelling import Speller
+from agentdesk.kb.text import analyze
+
+
+@dataclass(frozen=True)
+class RankParams:
+    k1: float = 1.2
+    title_weight: float = 3.0
+    tags_weight: float = 2.0
+    body_weight: float = 1.0
+    title_b: float = 0.4
+    tags_b: float = 0.3
+    body_b: float = 0.75
+    bigram_title_bonus: float = 0.6
+    bigram_body_bonus: float = 0.25
+    candidates: int = 40
+    turn_decay: float = 0.5      # weight of a turn = decay ** (turns after it)
+    repeat_share: float = 0.25   # extra weight for a term repeated in older turns
+    max_query_terms: int = 32
+    fts_weights: tuple[float, float, float] = (4.0, 2.0, 1.0)
+
+
+@dataclass
+class Query:
+    """Canonical terms with weights, plus weighted adjacent-term bigrams."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    bigrams: dict[tuple[str, str], float] = field(default_factory=dict)
+    latest: list[str] = field(default_factory=list)  # terms of the newest turn
+
+    def __bool__(self) -> bool:
+        return bool(self.weights)
+
+
+def build_query(turns: list[str], params: RankParams = RankParams()) -> Query:
+    """Weighted query from conversation turns, oldest first.
+
+    The newest turn weighs 1.0 and each older one `turn_decay` times the next;
+    a term's weight is its highest turn weight plus a share of the rest, so a
+    topic the customer keeps mentioning gains a little, but old chatter never
+    outweighs what they just said.
+    """
+    per_term: dict[str, list[float]] = {}
+    bigrams: dict[tuple[str, str], float] = {}
+    latest: list[str] = []
+    n = len(turns)
+    for i, turn in enumerate(turns):
+        w = params.turn_decay ** (n - 1 - i)
+        terms = analyze(turn)
+        if i == n - 1:
+            latest = terms
+        for t in set(terms):
+            per_term.setdefault(t, []).append(w)
+        for pair in zip(terms, terms[1:]):
+            if pair[0] != pair[1]:
+                bigrams[pair] = max(bigrams.get(pair, 0.0), w)
+    weights = {t: max(ws) + params.repeat_share * (sum(ws) - max(ws))
+               for t, ws in per_term.items()}
+    return Query(weights, bigrams, latest)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    doc: int
+    article_id: str
+    score: float              # 0-1
+    matched: frozenset[str]   # canonical terms
+
+
+def _bigrams(terms: list[str]) -> set[tuple[str, str]]:
+    return set(zip(terms, terms[1:]))
+
+
+class Ranker:
+    """Scores a Query against a KbIndex. Stateless apart from the speller cache."""
+
+    def __init__(self, params: RankParams = RankParams()) -> None:
+        self.params = params
+        self._speller: Speller | None = None
+        self._speller_gen = -1
+
+    def _spell(self, index: KbIndex, stats: IndexStats) -> Speller:
+        if self._speller is None or self._speller_gen != index.generation:
+            self._speller = Speller(stats.df)
+            self._speller_gen = index.generation
+        return self._speller
+
+    def correct(self, query: Query, index: KbIndex, stats: IndexStats) -> Query:
+        """Replace terms unknown to the index by a close known term (typos)."""
+        unknown = [t for t in query.weights if t not in stats.df]
+        if not unknown:
+            return query
+        speller = self._spell(index, stats)
+        fixes = {t: speller.correct(t) for t in unknown}
+        fixes = {t: f for t, f in fixes.items() if f}
+        if not fixes:
+            return query
+        weights: dict[str, float] = {}
+        for t, w in query.weights.items():
+            key = fixes.get(t, t)
+            weights[key] = max(weights.get(key, 0.0), w * (0.8 if t in fixes else 1.0))
+        bigrams = {(fixes.get(a, a), fixes.get(b, b)): w for (a, b), w in query.bigrams.items()}
+        latest = [fixes.get(t, t) for t in query.latest]
+        return Query(weights, bigrams, latest)
+
+    def rank(self, index: KbIndex, query: Query, n: int) -> list[Ranked]:
+        if not query or n <= 0:
+            return []
+        stats = index.stats()
+        if stats.n_docs == 0:
+            return []
+        query = self.correct(query, index, stats)
+        p = self.params
+        # Keep the most informative terms: long pasted e-mails stay fast.
+        known = sorted((t for t in query.weights if t in stats.df),
+                       key=lambda t: query.weights[t] * stats.idf(t), reverse=True)
+        known = known[: p.max_query_terms]
+        if not known:
+            return []
+        weights = {t: query.weights[t] for t in known}
+        docs = index.candidates(known, p.candidates, p.fts_weights)
+        latest = [t for t in dict.fromkeys(query.latest) if t in weights]
+        if latest and len(latest) < len(known):
+            # A conversation: make sure what the customer just said gets its
+            # own candidates even if older turns dominate the OR query.
+            extra = index.candidates(latest, p.candidates // 2, p.fts_weights)
+            docs = list(dict.fromkeys(docs + extra))
+        scored = [self._score(d, weights, query.bigrams, stats) for d in index.doc_terms(docs)]
+        scored.sort(key=lambda r: (-r.score, r.article_id))
+        return [r for r in scored if r.score > 0][:n]
+
+    def _score(self, doc: DocTerms, weights: dict[str, float],
+               bigrams: dict[tuple[str, str], float], stats: IndexStats) -> Ranked:
+        p = self.params
+        fields = (
+            (Counter(doc.title), len(doc.title), stats.avg_title, p.title_weight, p.title_b),
+            (Counter(doc.tags), len(doc.tags), stats.avg_tags, p.tags_weight, p.tags_b),
+            (Counter(doc.body), len(doc.body), stats.avg_body, p.body_weight, p.body_b),
+        )
+        norms = [w / (1.0 - b + b * (length / avg if avg else 1.0))
+                 for _c, length, avg, w, b in fields]
+        raw = ideal = 0.0
+        matched: set[str] = set()
+        idf_cache: dict[str, float] = {}
+        for term, wq in weights.items():
+            idf = idf_cache.setdefault(term, stats.idf(term))
+            ideal += wq * idf
+            tfn = sum(c[term] * nrm for (c, *_rest), nrm in zip(fields, norms))
+            if tfn > 0:
+                matched.add(term)
+                raw += wq * idf * tfn / (p.k1 + tfn)
+        if bigrams:
+            title_bi = _bigrams(doc.title)
+            body_bi = _bigrams(doc.body)
+            for (a, b), wq in bigrams.items():
+                if a not in weights or b not in weights:
+                    continue
+                pair_idf = (idf_cache.get(a, 0.0) + idf_cache.get(b, 0.0)) / 2
+                ideal += wq * p.bigram_title_bonus * pair_idf
+                if (a, b) in title_bi:
+                    raw += wq * p.bigram_title_bonus * pair_idf
+                elif (a, b) in body_bi:
+                    raw += wq * p.bigram_body_bonus * pair_idf
+        score = min(1.0, raw / ideal) if ideal > 0 else 0.0
+        return Ranked(doc.doc, doc.article_id, score, frozenset(matched))

@@ -1,0 +1,115 @@
+"""`agentdesk mock-server`: run the simulated contact center.
+
+Prints exactly one line to stdout, the base URL with the real bound port, once
+the server accepts connections; everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+
+import uvicorn
+
+from agentdesk.mockserver.app import build_app
+from agentdesk.mockserver.routes_sim import is_loopback
+from agentdesk.mockserver.server import MockServer, ServerOptions
+
+log = logging.getLogger("agentdesk.mockserver")
+
+
+def options_from_args(args: argparse.Namespace) -> ServerOptions:
+    return ServerOptions(
+        seed=args.seed, speed=args.speed, agents=max(1, args.agents), bots=args.bots,
+        traffic=not args.no_traffic, sim=not args.no_sim, manual_clock=args.manual_clock,
+        db=args.db, scenario=args.scenario, host=args.host)
+
+
+def url_for(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGINT/SIGTERM after its graceful shutdown, which turns a
+    clean stop into exit status -15; we stop cleanly and exit 0 instead."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        signals = (signal.SIGINT, signal.SIGTERM)
+        originals = {sig: signal.signal(sig, self.handle_exit) for sig in signals}
+        try:
+            yield
+        finally:
+            for sig, handler in originals.items():
+                signal.signal(sig, handler)
+
+
+def make_uvicorn(app, host: str, port: int) -> uvicorn.Server:
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                            lifespan="on", timeout_graceful_shutdown=3, ws_max_size=1 << 20)
+    return _Server(config)
+
+
+def bound_port(server: uvicorn.Server) -> int:
+    return int(server.servers[0].sockets[0].getsockname()[1])
+
+
+def _banner(server: MockServer, url: str) -> str:
+    o = server.options
+    bots = server.sim.options.bot_count
+    humans = [a.id for a in server.sim.agents.values() if not a.bot]
+    lines = [
+        f"agentdesk mock server (Brightline) at {url}",
+        f"  demo users: agent1..agent{o.agents} and supervisor, password 'demo'",
+        f"  human-controlled agents: {', '.join(humans) or 'none'}; simulated: {bots}",
+        f"  clock: {'manual (POST /sim/clock)' if o.manual_clock else f'real x{o.speed}'}, "
+        f"seed {o.seed}, traffic {'on' if o.traffic else 'off'}, "
+        f"/sim {'on' if o.sim else 'off'}, db {o.db or 'none (in memory)'}",
+        f"  protocol: {url}/openapi.json   events: {url.replace('http', 'ws', 1)}/v1/events",
+    ]
+    return "\n".join(lines)
+
+
+async def _serve(options: ServerOptions) -> int:
+    state = MockServer(options)
+    server = make_uvicorn(build_app(server=state), options.host, options.port_hint)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            await task
+            return 1
+        await asyncio.sleep(0.01)
+    url = url_for(options.host, bound_port(server))
+    print(url, flush=True)
+    print(_banner(state, url), file=sys.stderr, flush=True)
+    if not is_loopback(options.host):
+        print("WARNING: bound to a non-loopback address: anyone who can reach this host can "
+              "log in with the demo passwords" + (" and drive /sim (token required)"
+                                                  if options.sim else ""),
+              file=sys.stderr, flush=True)
+    await task
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "debug", False) else logging.INFO,
+                        stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        options = options_from_args(args)
+        options.port_hint = args.port
+        return asyncio.run(_serve(options))
+    except ValueError as exc:
+        print(f"agentdesk mock-server: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,129 @@
+"""HTTP plumbing shared by the route modules: errors, auth, body parsing, idempotency."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from agentdesk.domain.models import Role, User
+from agentdesk.mockserver.server import MockServer
+from agentdesk.mockserver.sim.errors import SimError
+from agentdesk.protocol.requests import MAX_REQUEST_BYTES
+from agentdesk.protocol.sanitize import sanitize_tree
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    if isinstance(body, BaseModel):
+        text = body.model_dump_json()
+    else:
+        text = json.dumps(body, separators=(",", ":"), default=_default)
+    return Response(text, status_code=status, media_type="application/json")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    return json_response(error_body(code, message), status)
+
+
+def server_of(request: Request) -> MockServer:
+    return request.app.state.server
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return None
+
+
+def current_user(request: Request) -> User:
+    user = server_of(request).auth.user_for(bearer(request))
+    if user is None:
+        raise HttpError(401, "unauthorized", "missing or invalid bearer token")
+    return user
+
+
+def require_agent(request: Request) -> User:
+    """Mutating endpoints: agents only. Supervisors are read-only by protocol."""
+    user = current_user(request)
+    if user.role is Role.SUPERVISOR:
+        raise HttpError(403, "forbidden", "supervisor sessions are read-only")
+    return user
+
+
+async def read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        raise HttpError(413, "payload_too_large", f"request body over {MAX_REQUEST_BYTES} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_REQUEST_BYTES:
+            raise HttpError(413, "payload_too_large",
+                            f"request body over {MAX_REQUEST_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def parse(request: Request, model: type[M], *, empty_ok: bool = False) -> M:
+    """Read, sanitise and validate a JSON body: 400 bad JSON, 413 too big, 422 schema."""
+    raw = await read_body(request)
+    if not raw.strip():
+        if empty_ok:
+            return model()
+        raise HttpError(400, "bad_request", "a JSON body is required")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HttpError(400, "bad_json", f"invalid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise HttpError(422, "invalid", "the body must be a JSON object")
+    try:
+        return model.model_validate(sanitize_tree(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise HttpError(422, "invalid", f"{where}: {first.get('msg')}") from None
+
+
+def run_command(request: Request, user: User, client_id: str | None,
+                action: Callable[[], Any], status: int = 200) -> Response:
+    """Run an engine command once per (user, client_id); repeats get the stored answer."""
+    server = server_of(request)
+    if client_id:
+        stored = server.idempotency.get(user.id, client_id)
+        if stored is not None:
+            return Response(stored[1], status_code=stored[0], media_type="application/json",
+                            headers={"Idempotent-Replay": "true"})
+    server.sync_clock()
+    try:
+        response = json_response(action(), status)
+    except SimError as exc:
+        response = error_response(exc.status, exc.code, exc.message)
+    if client_id:
+        server.idempotency.put(user.id, client_id, response.status_code, bytes(response.body))
+    server.commit()
+    return response

@@ -1,0 +1,244 @@
+"""The OpenAPI 3.1 document of agentdesk/1 as the mock server implements it.
+
+Paths are listed by hand (they are the protocol); the schemas come from the
+pydantic models, so they cannot drift from what the server validates.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, create_model
+from pydantic.json_schema import models_json_schema
+
+from agentdesk import __version__
+from agentdesk.domain.models import (
+    AgentInfo,
+    CannedResponse,
+    CustomerDetail,
+    Disposition,
+    Interaction,
+    KbArticle,
+    Queue,
+    Stats,
+    TimelinePage,
+)
+from agentdesk.protocol.requests import (
+    CallRequest,
+    CommandRequest,
+    InteractionResponse,
+    LoginRequest,
+    LoginResponse,
+    MeResponse,
+    MessageRequest,
+    MessageResponse,
+    PresenceRequest,
+    SimClockRequest,
+    SimContactRequest,
+    SimMessageRequest,
+    TransferRequest,
+    WrapupRequest,
+)
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class AgentResponse(BaseModel):
+    agent: AgentInfo
+
+
+class AuditEntry(BaseModel):
+    at: float
+    wall: float
+    user: str
+    method: str
+    path: str
+
+
+class SimContactResponse(BaseModel):
+    interaction_id: str
+    interaction: Interaction
+
+
+class SimClockResponse(BaseModel):
+    now: float
+    manual: bool
+    speed: float
+
+
+def _list_of(name: str, key: str, item: type[BaseModel]) -> type[BaseModel]:
+    return create_model(name, **{key: (list[item], ...)})  # type: ignore[call-overload]
+
+
+InteractionList = _list_of("InteractionList", "interactions", Interaction)
+QueueList = _list_of("QueueList", "queues", Queue)
+AgentList = _list_of("AgentList", "agents", AgentInfo)
+DispositionList = _list_of("DispositionList", "dispositions", Disposition)
+CannedList = _list_of("CannedResponseList", "canned_responses", CannedResponse)
+ArticleList = _list_of("ArticleList", "articles", KbArticle)
+AuditList = _list_of("AuditList", "entries", AuditEntry)
+StatsResponse = create_model("StatsResponse", stats=(Stats, ...))
+
+
+def _burst_models() -> list[type[BaseModel]]:
+    from agentdesk.mockserver.routes_sim import SimBurstRequest, SimTypingRequest
+    return [SimBurstRequest, SimTypingRequest]
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _json(model: type[BaseModel]) -> dict[str, Any]:
+    return {"application/json": {"schema": _ref(model)}}
+
+
+ERRORS = {
+    "400": "invalid JSON", "401": "missing or invalid token", "403": "role not allowed",
+    "404": "unknown id", "409": "illegal in the current state", "413": "body over 256 KiB",
+    "422": "schema violation",
+}
+
+
+def _op(summary: str, response: type[BaseModel] | None, *, body: type[BaseModel] | None = None,
+        body_optional: bool = False, status: str = "200", errors: str = "401",
+        params: list[dict[str, Any]] | None = None, auth: bool = True) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {}}
+    op["responses"][status] = ({"description": "OK", "content": _json(response)}
+                               if response else {"description": "OK"})
+    for code in errors.split():
+        op["responses"][code] = {"description": ERRORS[code], "content": _json(ErrorResponse)}
+    if body is not None:
+        op["requestBody"] = {"required": not body_optional, "content": _json(body)}
+    if params:
+        op["parameters"] = params
+    if not auth:
+        op["security"] = []
+    return op
+
+
+def _path_param(name: str = "id") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _query(name: str, kind: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind},
+            "description": description}
+
+
+MUTATING = "400 401 403 404 409 413 422"
+
+
+def _paths() -> dict[str, Any]:
+    ix = [_path_param()]
+    burst, typing = _burst_models()
+    return {
+        "/v1/login": {"post": _op("Log in (demo users: agent1..N, supervisor; password demo)",
+                                  LoginResponse, body=LoginRequest, errors="400 401 413 422",
+                                  auth=False)},
+        "/v1/me": {"get": _op("Who am I", MeResponse)},
+        "/v1/me/presence": {"put": _op("Set presence (and next presence)", AgentResponse,
+                                       body=PresenceRequest, errors="400 401 403 413 422")},
+        "/v1/interactions": {"get": _op(
+            "Open interactions: mine (agents) or all / one agent's (supervisors)",
+            InteractionList, errors="401 403 404",
+            params=[_query("agent", "string", "supervisors: only this agent's")])},
+        "/v1/interactions/{id}": {"get": _op("One interaction", InteractionResponse,
+                                             errors="401 404", params=ix)},
+        "/v1/interactions/{id}/accept": {"post": _op(
+            "Accept an offer (or a consult)", InteractionResponse, body=CommandRequest,
+            body_optional=True, errors=MUTATING, params=ix)},
+        "/v1/interactions/{id}/reject": {"post": _op(
+            "Reject an offer; it goes back to the queue", InteractionResponse,
+            body=CommandRequest, body_optional=True, errors=MUTATING, params=ix)},
+        "/v1/interactions/{id}/read": {"post": _op(
+            "Mark customer messages read (assigned agent only)", InteractionResponse,
+            body=CommandRequest, body_optional=True, errors=MUTATING, params=ix)},
+        "/v1/interactions/{id}/messages": {"post": _op(
+            "Reply to the customer or add a private note", MessageResponse, body=MessageRequest,
+            status="201", errors=MUTATING, params=ix)},
+        "/v1/interactions/{id}/call": {"post": _op(
+            "Call control: hold, resume, mute, unmute, hangup, dtmf", InteractionResponse,
+            body=CallRequest, errors=MUTATING, params=ix)},
+        "/v1/interactions/{id}/transfer": {"post": _op(
+            "Transfer to a queue or an agent, blind or warm", InteractionResponse,
+            body=TransferRequest, errors=MUTATING, params=ix)},
+        "/v1/interactions/{id}/wrapup": {"post": _op(
+            "Close with a disposition (ends a digital contact first)", InteractionResponse,
+            body=WrapupRequest, errors=MUTATING, params=ix)},
+        "/v1/customers/{id}": {"get": _op("Customer profile and contacts", CustomerDetail,
+                                          errors="401 404", params=ix)},
+        "/v1/customers/{id}/timeline": {"get": _op(
+            "Unified timeline page, oldest first", TimelinePage, errors="401 404 422",
+            params=ix + [_query("before", "string", "item id: items older than it"),
+                         _query("limit", "integer", "page size 1..500, default 50")])},
+        "/v1/queues": {"get": _op("Queues", QueueList)},
+        "/v1/agents": {"get": _op("Agents and their states", AgentList)},
+        "/v1/stats": {"get": _op("Queue and agent metrics", StatsResponse)},
+        "/v1/dispositions": {"get": _op("Disposition codes", DispositionList)},
+        "/v1/canned-responses": {"get": _op("Canned responses", CannedList)},
+        "/v1/kb/articles": {"get": _op(
+            "KB articles", ArticleList, errors="401 422",
+            params=[_query("since", "number", "only articles updated after this time")])},
+        "/v1/audit": {"get": _op("What supervisors read (supervisors only)", AuditList,
+                                 errors="401 403 422",
+                                 params=[_query("limit", "integer", "latest N entries")])},
+        "/v1/events": {"get": {
+            "summary": "WebSocket event stream (upgrade); token as ?token= or bearer header",
+            "parameters": [_query("since", "integer", "replay events after this seq"),
+                           _query("token", "string", "bearer token")],
+            "responses": {"101": {"description": "switching protocols"}}}},
+        "/sim/contacts": {"post": _op("New inbound contact", SimContactResponse,
+                                      body=SimContactRequest, status="201",
+                                      errors="400 404 413 422", auth=False)},
+        "/sim/interactions/{id}/customer-message": {"post": _op(
+            "The customer writes", MessageResponse, body=SimMessageRequest, status="201",
+            errors="400 404 409 413 422", params=ix, auth=False)},
+        "/sim/interactions/{id}/typing": {"post": _op(
+            "The customer is (not) typing", None, body=typing, body_optional=True,
+            errors="400 404 413 422", params=ix, auth=False)},
+        "/sim/interactions/{id}/end": {"post": _op(
+            "The customer leaves or hangs up", InteractionResponse, errors="404 409",
+            params=ix, auth=False)},
+        "/sim/clock": {
+            "get": _op("Simulation time", SimClockResponse, errors="", auth=False),
+            "post": _op("Advance a manual clock", SimClockResponse, body=SimClockRequest,
+                        errors="400 409 413 422", auth=False)},
+        "/sim/burst": {"post": _op("Synthetic event burst (benchmarks)", None, body=burst,
+                                   status="202", errors="400 404 413 422", auth=False)},
+        "/openapi.json": {"get": {"summary": "This document", "security": [],
+                                  "responses": {"200": {"description": "OpenAPI document"}}}},
+    }
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    models = [ErrorResponse, LoginRequest, LoginResponse, MeResponse, PresenceRequest,
+              AgentResponse, CommandRequest, InteractionResponse, MessageRequest,
+              MessageResponse, CallRequest, TransferRequest, WrapupRequest, CustomerDetail,
+              TimelinePage, InteractionList, QueueList, AgentList, StatsResponse,
+              DispositionList, CannedList, ArticleList, AuditList, SimContactRequest,
+              SimContactResponse, SimMessageRequest, SimClockRequest, SimClockResponse,
+              *_burst_models()]
+    _, defs = models_json_schema([(m, "validation") for m in models],
+                                 ref_template="#/components/schemas/{model}")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "agentdesk/1 (mock server)", "version": __version__,
+                 "description": "See docs/protocol.md. Errors: {error: {code, message}}."},
+        "servers": [{"url": "/"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }

@@ -1,0 +1,209 @@
+"""`--db PATH`: keep the mock server's state in SQLite (stdlib, WAL).
+
+What is kept: the options the world was made with (seed, agents, bots,
+traffic), the simulation core (agents, timers, counters, RNG state, sim clock),
+interactions, live timeline items, metric records, every recipient's last seq
+and replay buffer, tokens, idempotency keys and the supervisor audit log.
+
+`flush()` runs inside `MockServer.commit()` *before* events are released to
+sockets, in one transaction, so whatever a client has seen is on disk: after a
+crash or restart a client resuming with its last seq gets the missed events or
+a resync, never a duplicate and never a seq that goes backwards.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from agentdesk.domain.metrics import ContactOutcome, HandledContact
+from agentdesk.domain.models import Interaction, TimelineItem
+from agentdesk.mockserver.hub import Entry
+from agentdesk.mockserver.sim.customers import CustomerBase
+from agentdesk.mockserver.sim.engine import Changes
+from agentdesk.mockserver.sim.state import AgentState, InteractionMeta
+from agentdesk.mockserver.sim.timers import Timers
+
+if TYPE_CHECKING:
+    from agentdesk.mockserver.server import MockServer
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS interactions (id TEXT PRIMARY KEY, data TEXT NOT NULL,
+                                         meta TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items (n INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE,
+                                  customer_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outcomes (n INTEGER PRIMARY KEY AUTOINCREMENT, queue_id TEXT,
+                                     wait_s REAL, answered INTEGER);
+CREATE TABLE IF NOT EXISTS handled (n INTEGER PRIMARY KEY AUTOINCREMENT, queue_id TEXT,
+                                    agent_id TEXT, handle_s REAL);
+CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+                                   at REAL NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (user_id TEXT NOT NULL, seq INTEGER NOT NULL,
+                                       event_id INTEGER NOT NULL,
+                                       PRIMARY KEY (user_id, seq));
+CREATE TABLE IF NOT EXISTS recipients (user_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, user_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency (user_id TEXT NOT NULL, client_id TEXT NOT NULL,
+                                        status INTEGER NOT NULL, body BLOB NOT NULL,
+                                        PRIMARY KEY (user_id, client_id));
+CREATE TABLE IF NOT EXISTS audit (n INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
+"""
+PRUNE_EVERY = 500  # flushes
+
+
+class Store:
+    def __init__(self, path: str) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(SCHEMA)
+        self._flushes = 0
+
+    # -- meta ----------------------------------------------------------------------
+
+    def load_meta(self) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='options'").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_meta(self, server: MockServer) -> None:
+        o = server.options
+        options = {"seed": o.seed, "agents": o.agents, "bots": o.bots, "traffic": o.traffic}
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('options', ?)",
+                          (json.dumps(options),))
+
+    # -- writing ---------------------------------------------------------------------
+
+    def flush(self, server: MockServer) -> None:
+        sim, hub, auth, idem = server.sim, server.hub, server.auth, server.idempotency
+        changes, sim.changes = sim.changes, Changes()
+        entries, hub.new_entries = hub.new_entries, []
+        dirty_recipients, hub.dirty_recipients = hub.dirty_recipients, set()
+        tokens, auth.new_tokens = auth.new_tokens, []
+        keys, idem.new = idem.new, []
+        audit, server.new_audit = server.new_audit, []
+        core_dirty = bool(entries or changes.interactions or changes.items or dirty_recipients)
+        if not (core_dirty or tokens or keys or audit or changes.outcomes or changes.handled):
+            return
+        c = self.conn
+        c.execute("BEGIN")
+        try:
+            for iid in changes.interactions:
+                c.execute("INSERT OR REPLACE INTO interactions VALUES (?, ?, ?)",
+                          (iid, sim.interactions[iid].model_dump_json(),
+                           json.dumps(sim.meta[iid].to_json())))
+            c.executemany("INSERT OR IGNORE INTO items (id, customer_id, data) VALUES (?, ?, ?)",
+                          [(i.id, i.customer_id, i.model_dump_json()) for i in changes.items])
+            c.executemany("INSERT INTO outcomes (queue_id, wait_s, answered) VALUES (?, ?, ?)",
+                          [(o.queue_id, o.wait_s, int(o.answered)) for o in changes.outcomes])
+            c.executemany("INSERT INTO handled (queue_id, agent_id, handle_s) VALUES (?, ?, ?)",
+                          [(h.queue_id, h.agent_id, h.handle_s) for h in changes.handled])
+            self._write_entries(entries)
+            c.executemany("INSERT OR REPLACE INTO recipients VALUES (?, ?)",
+                          [(u, hub.recipients[u].last_seq) for u in dirty_recipients])
+            c.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)", tokens)
+            c.executemany("INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?)", keys)
+            c.executemany("INSERT INTO audit (data) VALUES (?)",
+                          [(json.dumps(a),) for a in audit])
+            if core_dirty:
+                c.execute("INSERT OR REPLACE INTO meta VALUES ('core', ?)",
+                          (json.dumps(core_of(server)),))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        self._flushes += 1
+        if self._flushes % PRUNE_EVERY == 0:
+            self.prune(server.hub.replay_limit)
+
+    def _write_entries(self, entries: list[tuple[str, Entry]]) -> None:
+        event_ids: dict[int, int] = {}  # id(data_json) -> events.id: one row per event
+        rows = []
+        for user_id, entry in entries:
+            key = id(entry.data_json)
+            event_id = event_ids.get(key)
+            if event_id is None:
+                cur = self.conn.execute("INSERT INTO events (kind, at, data) VALUES (?, ?, ?)",
+                                        (entry.kind, entry.at, entry.data_json))
+                event_id = event_ids[key] = int(cur.lastrowid or 0)
+            rows.append((user_id, entry.seq, event_id))
+        self.conn.executemany("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?)", rows)
+
+    def prune(self, replay_limit: int) -> None:
+        c = self.conn
+        c.execute("""DELETE FROM deliveries WHERE seq <= (SELECT last_seq FROM recipients r
+                     WHERE r.user_id = deliveries.user_id) - ?""", (replay_limit,))
+        c.execute("DELETE FROM events WHERE id NOT IN (SELECT event_id FROM deliveries)")
+
+    def close(self) -> None:
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.conn.close()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def restore(self, server: MockServer) -> None:
+        c, sim, hub = self.conn, server.sim, server.hub
+        row = c.execute("SELECT value FROM meta WHERE key='core'").fetchone()
+        if row:
+            restore_core(server, json.loads(row[0]))
+        for iid, data, meta in c.execute("SELECT id, data, meta FROM interactions"):
+            ix = Interaction.model_validate_json(data)
+            sim.interactions[iid] = ix
+            sim.meta[iid] = InteractionMeta.from_json(json.loads(meta))
+            if ix.state.value in ("queued", "offered", "active", "wrapup"):
+                sim.open_ids.add(iid)
+        for cid, data in c.execute("SELECT customer_id, data FROM items ORDER BY n"):
+            sim.items.setdefault(cid, []).append(TimelineItem.model_validate_json(data))
+        sim.outcomes = [ContactOutcome(q, w, bool(a)) for q, w, a in
+                        c.execute("SELECT queue_id, wait_s, answered FROM outcomes ORDER BY n")]
+        sim.handled = [HandledContact(q, a, h) for q, a, h in
+                       c.execute("SELECT queue_id, agent_id, handle_s FROM handled ORDER BY n")]
+        for user_id, last_seq in c.execute("SELECT user_id, last_seq FROM recipients"):
+            if user_id in hub.recipients:
+                hub.recipients[user_id].last_seq = last_seq
+        for user_id, rec in hub.recipients.items():
+            rows = c.execute("""SELECT d.seq, e.kind, e.at, e.data FROM deliveries d
+                                JOIN events e ON e.id = d.event_id WHERE d.user_id = ?
+                                ORDER BY d.seq DESC LIMIT ?""", (user_id, hub.replay_limit))
+            for seq, kind, at, data in reversed(rows.fetchall()):
+                rec.buffer.append(Entry(seq, kind, at, data))
+        server.auth.tokens.update(dict(c.execute("SELECT token, user_id FROM tokens")))
+        for user_id, client_id, status, body in c.execute("SELECT * FROM idempotency"):
+            server.idempotency.put(user_id, client_id, status, bytes(body), persist=False)
+        for (data,) in c.execute("SELECT data FROM audit ORDER BY n DESC LIMIT 10000"):
+            server.audit.appendleft(json.loads(data))
+
+
+def core_of(server: MockServer) -> dict[str, Any]:
+    sim = server.sim
+    version, state, gauss = sim.rng.getstate()
+    return {
+        "now": sim.now, "anchor": sim.anchor, "last_stats_at": sim.last_stats_at,
+        "counters": sim.counters, "offered_count": sim.offered_count,
+        "agents": [a.to_json() for a in sim.agents.values()],
+        "timers": sim.timers.to_json(), "rng": [version, list(state), gauss],
+    }
+
+
+def restore_core(server: MockServer, core: dict[str, Any]) -> None:
+    sim = server.sim
+    sim.now = float(core["now"])
+    server.clock.restore(sim.now)
+    sim.now = max(sim.now, server.clock.now()) if not server.clock.manual else sim.now
+    if float(core["anchor"]) != sim.anchor:
+        sim.anchor = float(core["anchor"])
+        sim.customers = CustomerBase(sim.options.seed, sim.anchor, sim.topics,
+                                     sim.options.customers)
+    sim.last_stats_at = float(core["last_stats_at"])
+    sim.counters.update(core["counters"])
+    sim.offered_count.update(core["offered_count"])
+    for data in core["agents"]:
+        agent = AgentState.from_json(data)
+        sim.agents[agent.id] = agent
+    sim.timers = Timers.from_json(core["timers"])
+    version, state, gauss = core["rng"]
+    sim.rng.setstate((version, tuple(state), gauss))

@@ -1,0 +1,295 @@
+"""What happens on its own: arrivals, customers (typing, replies, patience,
+hanging up), the live call transcript, bot agents, and the system deadlines
+(offer timeout, ACW limit, consult timeout).
+
+The engine calls the `on_*` hooks when something happens and `fire()` when a
+timer is due. Human-controlled agents are never acted for: only their
+deadlines (offer timeout, ACW limit) apply. Customer autonomy (follow-ups,
+abandoning, leaving) is on with traffic and off in scripted runs
+(`--no-traffic`), where the test or trainer speaks for the customer via /sim.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from agentdesk.domain.models import (
+    CallState,
+    Channel,
+    Direction,
+    Interaction,
+    InteractionState,
+    Presence,
+    TimelineKind,
+)
+from agentdesk.protocol.events import TypingData
+
+if TYPE_CHECKING:
+    from agentdesk.mockserver.sim.engine import Simulation
+    from agentdesk.mockserver.sim.state import AgentState
+
+
+class Behaviour:
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+
+    # -- start-up -----------------------------------------------------------------
+
+    def start(self) -> None:
+        sim = self.sim
+        if sim.options.traffic:
+            for channel in Channel:
+                self._schedule_arrival(channel)
+        for agent in sim.agents.values():
+            if agent.bot:
+                sim.schedule("bot_break", agent.id, sim.uniform(sim.scenario.bot_break_every_s))
+
+    def _schedule_arrival(self, channel: Channel) -> None:
+        rate = self.sim.scenario.arrivals_per_h.get(channel, 0.0)
+        if rate > 0:
+            gap = -math.log(1.0 - self.sim.rng.random()) * 3600.0 / rate
+            self.sim.schedule("arrival", channel.value, gap)
+
+    # -- helpers --------------------------------------------------------------------
+
+    @property
+    def autonomy(self) -> bool:
+        return self.sim.options.customer_autonomy
+
+    def _is_bot(self, agent_id: str | None) -> bool:
+        agent = self.sim.agents.get(agent_id or "")
+        return bool(agent and agent.bot)
+
+    def _script(self, ix: Interaction) -> list[tuple[str, str]]:
+        """The call's spoken lines in order: customer and agent alternating."""
+        topic = self.sim.topics.get(ix.topic or "")
+        if topic is None:
+            return [("Hello, I have a question about my account.", "customer"),
+                    ("Sure, let me help you with that.", "agent")]
+        lines: list[tuple[str, str]] = []
+        for i in range(max(len(topic.call_lines), len(topic.agent_lines))):
+            if i < len(topic.call_lines):
+                lines.append((topic.call_lines[i], "customer"))
+            if i < len(topic.agent_lines):
+                lines.append((topic.agent_lines[i], "agent"))
+        return lines
+
+    def schedule_transcript(self, ix: Interaction) -> None:
+        self.sim.schedule("transcript", ix.id, self.sim.scenario.segment_every_s)
+
+    # -- hooks from the engine --------------------------------------------------------------
+
+    def on_new_contact(self, ix: Interaction) -> None:
+        if self.autonomy:
+            patience = self.sim.scenario.patience_s.get(ix.channel, (120.0, 600.0))
+            self.sim.schedule("abandon", ix.id, self.sim.uniform(patience))
+
+    def on_offered(self, ix: Interaction, agent: AgentState) -> None:
+        if agent.bot:
+            self.sim.schedule("bot_accept", ix.id, self.sim.uniform(
+                self.sim.scenario.bot_accept_delay_s))
+
+    def on_consult(self, ix: Interaction, target: str) -> None:
+        if self._is_bot(target):
+            self.sim.schedule("bot_accept_consult", ix.id,
+                              self.sim.uniform(self.sim.scenario.bot_accept_delay_s))
+
+    def on_accepted(self, ix: Interaction) -> None:
+        if ix.call is not None:
+            self.schedule_transcript(ix)
+        elif self._is_bot(ix.agent_id) and self.sim.meta[ix.id].awaiting_reply:
+            self._bot_reply_soon(ix)
+
+    def on_customer_message(self, ix: Interaction) -> None:
+        if ix.state is InteractionState.ACTIVE and self._is_bot(ix.agent_id):
+            self._bot_reply_soon(ix)
+        self.sim.timers.cancel("customer_leave", ix.id)
+
+    def on_agent_reply(self, ix: Interaction) -> None:
+        sim, meta = self.sim, self.sim.meta[ix.id]
+        if self.autonomy:
+            if meta.followups_left > 0:
+                delay = sim.rng.uniform(8.0, 30.0) if ix.channel is not Channel.EMAIL \
+                    else sim.rng.uniform(600.0, 3600.0)
+                sim.schedule("followup", ix.id, delay)
+                sim.schedule("typing", ix.id, max(0.0, delay - 3.0))
+            else:
+                sim.schedule("customer_leave", ix.id, sim.rng.uniform(20.0, 90.0))
+        elif self._is_bot(ix.agent_id):
+            # Scripted runs: nobody answers for the customer, so a bot closes after replying.
+            sim.schedule("bot_wrapup", ix.id, sim.uniform(sim.scenario.bot_wrapup_delay_s))
+
+    def on_ended(self, ix: Interaction) -> None:
+        for kind in ("followup", "typing", "customer_leave", "bot_reply", "customer_hangup"):
+            self.sim.timers.cancel(kind, ix.id)
+        if self._is_bot(ix.agent_id):
+            self.sim.schedule("bot_wrapup", ix.id,
+                              self.sim.uniform(self.sim.scenario.bot_wrapup_delay_s))
+
+    def _bot_reply_soon(self, ix: Interaction) -> None:
+        if not self.sim.timers.pending("bot_reply", ix.id):
+            self.sim.schedule("bot_reply", ix.id,
+                              self.sim.uniform(self.sim.scenario.bot_reply_delay_s))
+
+    # -- timers ------------------------------------------------------------------------------
+
+    def fire(self, kind: str, key: str) -> None:
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is not None:
+            handler(key)
+
+    def _open(self, key: str, *states: InteractionState) -> Interaction | None:
+        ix = self.sim.interactions.get(key)
+        if ix is None or ix.state not in states:
+            return None
+        return ix
+
+    def _on_arrival(self, key: str) -> None:
+        channel = Channel(key)
+        self._schedule_arrival(channel)
+        self.sim.new_contact(channel)
+
+    def _on_offer_timeout(self, key: str) -> None:
+        sim = self.sim
+        ix = self._open(key, InteractionState.OFFERED)
+        if ix is None or ix.offer_expires_at is None or ix.offer_expires_at > sim.now:
+            return
+        agent = sim.agents[ix.agent_id or ""]
+        agent.not_responding = True
+        agent.missed += 1
+        sim.requeue(ix)
+        sim.meta[ix.id].declined_by.append(agent.id)
+        sim.emit_ix("interaction.missed", ix, "timeout", also=(agent.id,))
+        sim._touched.add(agent.id)
+        if agent.bot:  # a bot re-arms itself a little later
+            sim.schedule("bot_back", agent.id, 30.0)
+
+    def _on_consult_timeout(self, key: str) -> None:
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None and self.sim.meta[ix.id].consult_agent:
+            self.sim._cancel_consult(ix, "timeout")
+
+    def _on_acw(self, key: str) -> None:
+        ix = self._open(key, InteractionState.WRAPUP)
+        if ix is not None:
+            self.sim._close(ix, "timeout")
+
+    def _on_abandon(self, key: str) -> None:
+        ix = self._open(key, InteractionState.QUEUED, InteractionState.OFFERED)
+        if ix is not None:
+            self.sim._abandon(ix)
+
+    def _on_typing(self, key: str) -> None:
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None:
+            self.sim.emit("customer.typing", TypingData(interaction_id=ix.id, typing=True),
+                          (ix.agent_id or "",))
+
+    def _on_followup(self, key: str) -> None:
+        sim = self.sim
+        ix = self._open(key, InteractionState.ACTIVE)
+        topic = sim.topics.get(ix.topic or "") if ix else None
+        if ix is None or topic is None:
+            return
+        meta = sim.meta[ix.id]
+        if meta.followups_left <= 0 or meta.followup_pos >= len(topic.followups):
+            return
+        text = topic.followups[meta.followup_pos]
+        meta.followup_pos += 1
+        meta.followups_left -= 1
+        sim.customer_message(ix.id, text)
+
+    def _on_customer_leave(self, key: str) -> None:
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None and ix.channel is not Channel.VOICE:
+            self.sim.customer_end(ix.id)
+
+    def _on_customer_hangup(self, key: str) -> None:
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None and ix.call and ix.call.state is not CallState.HELD:
+            self.sim.customer_end(ix.id)
+
+    def _on_transcript(self, key: str) -> None:
+        sim = self.sim
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is None or ix.call is None or ix.call.state is not CallState.CONNECTED:
+            return
+        meta = sim.meta[ix.id]
+        lines = self._script(ix)
+        if meta.transcript_pos < len(lines):
+            text, speaker = lines[meta.transcript_pos]
+            meta.transcript_pos += 1
+            customer = sim.customers.customers[ix.customer_id]
+            author = customer.name if speaker == "customer" else \
+                sim.agents[ix.agent_id or ""].name if ix.agent_id in sim.agents else "agent"
+            sim.add_item(ix, TimelineKind.TRANSCRIPT,
+                         Direction.INBOUND if speaker == "customer" else Direction.OUTBOUND,
+                         author, text, speaker=speaker)
+            sim.changed(ix)
+        if meta.transcript_pos < len(lines):
+            self.schedule_transcript(ix)
+        elif self._is_bot(ix.agent_id):
+            sim.schedule("bot_hangup", ix.id, sim.rng.uniform(3.0, 12.0))
+        elif self.autonomy:
+            sim.schedule("customer_hangup", ix.id, sim.rng.uniform(10.0, 40.0))
+
+    # -- bots -----------------------------------------------------------------------------------
+
+    def _on_bot_accept(self, key: str) -> None:
+        ix = self._open(key, InteractionState.OFFERED)
+        if ix is not None and self._is_bot(ix.agent_id):
+            self.sim.accept(ix.agent_id or "", ix.id)
+
+    def _on_bot_accept_consult(self, key: str) -> None:
+        ix = self._open(key, InteractionState.ACTIVE)
+        target = self.sim.meta[key].consult_agent if ix else None
+        if ix is not None and target and self._is_bot(target):
+            self.sim.accept(target, ix.id)
+
+    def _on_bot_reply(self, key: str) -> None:
+        sim = self.sim
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is None or not self._is_bot(ix.agent_id) or ix.channel is Channel.VOICE:
+            return
+        topic = sim.topics.get(ix.topic or "")
+        lines = topic.agent_lines if topic else ("Thanks, let me check that for you.",)
+        text = lines[min(sim.meta[ix.id].followup_pos, len(lines) - 1)]
+        sim.mark_read(ix.agent_id or "", ix.id)
+        sim.post_message(ix.agent_id or "", ix.id, "reply", text, None, [], None)
+
+    def _on_bot_hangup(self, key: str) -> None:
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None and ix.call and self._is_bot(ix.agent_id) \
+                and ix.call.state in (CallState.CONNECTED, CallState.HELD):
+            self.sim.call_action(ix.agent_id or "", ix.id, "hangup", None)
+
+    def _on_bot_wrapup(self, key: str) -> None:
+        sim = self.sim
+        ix = self._open(key, InteractionState.ACTIVE, InteractionState.WRAPUP)
+        if ix is None or not self._is_bot(ix.agent_id):
+            return
+        if ix.state is InteractionState.ACTIVE and ix.call is not None:
+            return  # calls are hung up first; the hang-up schedules the wrap-up again
+        codes = sorted(c for c in sim.dispositions if c != "timeout") or ["timeout"]
+        sim.wrapup(ix.agent_id or "", ix.id, sim.rng.choice(codes), None)
+
+    def _on_bot_break(self, key: str) -> None:
+        sim = self.sim
+        agent = sim.agents.get(key)
+        if agent is None or not agent.bot:
+            return
+        if agent.presence is Presence.AVAILABLE:
+            kind = sim.rng.choice((Presence.BREAK, Presence.BREAK, Presence.LUNCH,
+                                   Presence.TRAINING))
+            if sim.work_of(agent.id):
+                sim.set_presence(agent.id, Presence.AVAILABLE, kind)
+            else:
+                sim.set_presence(agent.id, kind, None)
+            sim.schedule("bot_back", agent.id, sim.uniform(sim.scenario.bot_break_length_s))
+        sim.schedule("bot_break", agent.id, sim.uniform(sim.scenario.bot_break_every_s))
+
+    def _on_bot_back(self, key: str) -> None:
+        agent = self.sim.agents.get(key)
+        if agent is not None and agent.bot:
+            self.sim.set_presence(agent.id, Presence.AVAILABLE, None)

@@ -1,0 +1,146 @@
+"""Voice calls and transfers: hold, mute, DTMF, hang-up, blind and warm transfer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agentdesk.domain.models import CallState, Channel, Interaction, InteractionState, TimelineKind
+from agentdesk.mockserver.sim import routing
+from agentdesk.mockserver.sim.errors import Conflict
+from agentdesk.protocol.events import CallData
+
+if TYPE_CHECKING:
+    from agentdesk.mockserver.sim.engine import Simulation
+
+# action -> call states it is allowed in
+_ALLOWED = {
+    "hold": (CallState.CONNECTED,),
+    "resume": (CallState.HELD,),
+    "mute": (CallState.CONNECTED, CallState.HELD),
+    "unmute": (CallState.CONNECTED, CallState.HELD),
+    "dtmf": (CallState.CONNECTED,),
+    "hangup": (CallState.CONNECTED, CallState.HELD),
+}
+
+
+def apply_call_action(sim: Simulation, ix: Interaction, action: str, digits: str | None) -> None:
+    call = ix.call
+    assert call is not None
+    if call.state not in _ALLOWED[action]:
+        raise Conflict(f"cannot {action} a call that is {call.state.value}")
+    if action == "mute" and call.muted:
+        raise Conflict("the call is already muted")
+    if action == "unmute" and not call.muted:
+        raise Conflict("the call is not muted")
+    if action == "hangup":
+        sim._end(ix, "agent_hangup")
+        return
+    if action == "hold":
+        call.state, call.held_since = CallState.HELD, sim.now
+        sim.timers.cancel("transcript", ix.id)
+        sim.system_item(ix, "Call on hold", TimelineKind.CALL)
+    elif action == "resume":
+        call.hold_total_s += sim.now - (call.held_since or sim.now)
+        call.state, call.held_since = CallState.CONNECTED, None
+        sim.system_item(ix, "Call resumed", TimelineKind.CALL)
+        sim.behaviour.schedule_transcript(ix)
+    elif action in ("mute", "unmute"):
+        call.muted = action == "mute"
+    elif action == "dtmf":
+        call.dtmf = (call.dtmf + (digits or ""))[-64:]
+    sim.changed(ix)
+    sim.emit("call.updated", CallData(interaction_id=ix.id, call=call), (ix.agent_id or "",))
+
+
+def blind_transfer(sim: Simulation, ix: Interaction, agent_id: str, queue_id: str | None,
+                   target_agent: str | None) -> None:
+    if target_agent is not None:
+        target = sim.agents[target_agent]
+        if not _can_take(sim, ix, target_agent):
+            raise Conflict(f"{target.name} cannot take a {ix.channel.value} now")
+    _leave_agent(sim, ix, agent_id, queue_id, f"Transferred by {sim.agents[agent_id].name} to "
+                 + (sim.agents[target_agent].name if target_agent else f"queue {queue_id}"))
+    if target_agent is not None:
+        sim.offer(ix, sim.agents[target_agent])
+
+
+def _leave_agent(sim: Simulation, ix: Interaction, agent_id: str, queue_id: str | None,
+                 note: str) -> None:
+    if ix.call and ix.call.held_since is not None:
+        ix.call.hold_total_s += sim.now - ix.call.held_since
+        ix.call.held_since = None
+    sim.timers.cancel("transcript", ix.id)
+    ix.transferred_from = agent_id
+    ix.accepted_at = None
+    sim.requeue(ix, queue_id, fresh=True)
+    sim.meta[ix.id].declined_by = [agent_id]
+    sim.system_item(ix, note)
+    sim.emit_ix("interaction.transferred", ix, "transferred", also=(agent_id,))
+    sim._touched.add(agent_id)
+
+
+def _can_take(sim: Simulation, ix: Interaction, agent_id: str) -> bool:
+    agent = sim.agents[agent_id]
+    active = routing.active_by_channel(agent_id, sim.work_of(agent_id),
+                                       [c for c in sim.consults() if c[0] == agent_id])
+    return routing.capacity_of(agent, active).channels[ix.channel].accepting
+
+
+def start_consult(sim: Simulation, ix: Interaction, agent_id: str, queue_id: str | None,
+                  target_agent: str | None) -> None:
+    if target_agent is None:
+        candidates = [a for a in sim.agents.values()
+                      if a.id != agent_id and queue_id in a.queues]
+        load = {a.id: routing.active_by_channel(a.id, sim.work_of(a.id)) for a in candidates}
+        probe = ix.model_copy(update={"queue_id": queue_id})
+        picked = routing.pick_agent(probe, sim.meta[ix.id].__class__(queued_at=sim.now),
+                                    candidates, load)
+        if picked is None:
+            raise Conflict(f"nobody in queue {queue_id} can take a consult now")
+        target_agent = picked.id
+    elif not _can_take(sim, ix, target_agent):
+        raise Conflict(f"{sim.agents[target_agent].name} cannot take a consult now")
+    meta = sim.meta[ix.id]
+    meta.consult_agent = target_agent
+    meta.consult_expires_at = sim.now + sim.scenario.consult_timeout_s
+    meta.consult_queue = queue_id
+    sim.timers.schedule("consult_timeout", ix.id, meta.consult_expires_at)
+    if ix.call:
+        ix.call.consult_agent_id = target_agent
+        sim.emit("call.updated", CallData(interaction_id=ix.id, call=ix.call), (agent_id,))
+    sim.system_item(ix, f"Consulting {sim.agents[target_agent].name}")
+    sim.emit_ix("interaction.updated", ix, "consult_started")
+    view = sim.consult_view(ix, target_agent)
+    from agentdesk.protocol.events import InteractionData
+    sim.emit("interaction.offered", InteractionData(interaction=view, reason="consult"),
+             (target_agent,))
+    sim._touched.add(target_agent)
+    sim.behaviour.on_consult(ix, target_agent)
+
+
+def complete_consult(sim: Simulation, ix: Interaction, target: str) -> None:
+    """The consulted agent accepted: the interaction moves to them."""
+    original = ix.agent_id or ""
+    meta = sim.meta[ix.id]
+    meta.consult_agent = meta.consult_expires_at = None
+    sim.timers.cancel("consult_timeout", ix.id)
+    if meta.consult_queue and meta.consult_queue in sim.queues:
+        ix.queue_id = meta.consult_queue
+    meta.consult_queue = None
+    ix.transferred_from = original
+    ix.agent_id = target
+    ix.accepted_at = sim.now
+    if ix.call:
+        ix.call.consult_agent_id = None
+    sim.system_item(ix, f"Warm transfer from {sim.agents[original].name} to "
+                        f"{sim.agents[target].name} completed")
+    sim.emit_ix("interaction.transferred", ix, "transferred", also=(original,))
+    sim.emit_ix("interaction.accepted", ix)
+    if ix.call:
+        sim.emit("call.updated", CallData(interaction_id=ix.id, call=ix.call), (target,))
+    sim._touched.update({original, target})
+    sim.behaviour.on_accepted(ix)
+
+
+def is_voice(ix: Interaction) -> bool:
+    return ix.channel is Channel.VOICE and ix.state is InteractionState.ACTIVE

@@ -1,0 +1,889 @@
+"""The agent desk: header, tab bar, the active interaction in the centre,
+customer and KB suggestions on the right, footer with the main keys.
+
+Data flow: one long-lived worker (`_follow`) reads `backend.events()`, folds
+every event into the pure `SessionState` with `session.apply`, and merges the
+`Changes`; a 50 ms timer then renders only what changed (`_flush`), so a burst
+of events costs one repaint. Commands (accept, send, call actions, transfer,
+wrap-up, presence) run in short workers; widgets only post intent messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from agentdesk.backends.base import (
+    AgentDeskError,
+    BackendAuthError,
+    LinkState,
+    LinkStatus,
+    ProtocolProblem,
+    Resync,
+    new_client_id,
+)
+from agentdesk.domain import session as S
+from agentdesk.domain.models import (
+    CallAction,
+    CallState,
+    Channel,
+    CustomerDetail,
+    Interaction,
+    InteractionState,
+    Presence,
+    RoutingState,
+)
+from agentdesk.protocol.events import Event
+from agentdesk.ui.keymap import DESK_BINDINGS
+from agentdesk.store.outbox import OutboxKind, OutboxState
+from agentdesk.ui.messages import OutboxChanged
+from agentdesk.ui.screens.desk_support import SuggestionSource, offer_line, tab_infos
+from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
+from agentdesk.ui.widgets.header.desk_header import DeskHeader, capacity_reasons
+from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
+from agentdesk.ui.widgets.suggestions.suggestion_panel import SuggestionPanel
+from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
+from agentdesk.ui.widgets.composer.composer import Composer
+from agentdesk.ui.widgets.timeline.timeline import Timeline
+
+DELIVERY = {OutboxState.QUEUED: "queued", OutboxState.SENDING: "queued",
+            OutboxState.SENT: "sent", OutboxState.FAILED: "failed"}
+OUTBOX_WHAT = {OutboxKind.ACCEPT: "Accept", OutboxKind.REJECT: "Reject", OutboxKind.CALL: "Call action",
+               OutboxKind.TRANSFER: "Transfer", OutboxKind.WRAPUP: "Wrap-up",
+               OutboxKind.PRESENCE: "Presence"}
+FLUSH_DELAY_S = 0.05  # coalesce bursts of events into one repaint
+SUGGEST_DELAY_S = 0.3  # debounce suggestion refreshes
+NARROW_WIDTH = 100  # below this the right column is hidden unless toggled on
+TIMELINE_PAGE = 100
+
+
+class DeskScreen(Screen[None]):
+    BINDINGS = DESK_BINDINGS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = S.SessionState()
+        self._pending = S.Changes()
+        self._flush_scheduled = False
+        self.views: dict[str, InteractionView] = {}
+        self.customers: dict[str, CustomerDetail] = {}
+        self.active_id: str | None = None
+        self.split_id: str | None = None
+        self.sort_by_urgency = False
+        self.side_forced: bool | None = None  # None: automatic by width
+        self.link = LinkStatus(LinkState.CONNECTING)
+        self.problems = 0
+        self.suggestions = SuggestionSource()
+        self._suggest_timer: Any = None
+        self._canned: list[Any] = []
+        self._relogin_open = False
+        self._focus_on_accept: str | None = None  # focus its composer once it is active
+        self._loading: dict[str, list[Any]] = {}  # items that arrived while the first page loads
+
+    # -- composition --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(id="header")
+        yield Static(id="banner", markup=False)
+        yield InteractionTabs(id="tabs")
+        with Horizontal(id="body"):
+            with Container(id="centre"):
+                yield Static(id="empty", markup=False)
+            with Vertical(id="side"):
+                yield CustomerPanel(id="customer", tz=self.app.tz)  # type: ignore[attr-defined]
+                yield SuggestionPanel(id="suggestions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#banner").display = False
+        self.query_one(CustomerPanel).show_empty("No interaction selected")
+        self._show_empty()
+        self._apply_side_visibility()
+        self.set_interval(1.0, self._tick)
+        self._follow()
+
+    _CALL_ACTIONS = frozenset({"hold", "mute", "hangup", "dtmf"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that apply now show in the footer (and fire)."""
+        if action in ("accept", "reject"):
+            return self._offer_target() is not None
+        active = self.active_interaction()
+        if action in self._CALL_ACTIONS:
+            return active is not None and active.call is not None and active.state is InteractionState.ACTIVE
+        if action == "transfer":
+            return active is not None and active.state is InteractionState.ACTIVE
+        if action == "wrapup":
+            return active is not None and active.state is not InteractionState.OFFERED
+        return True
+
+    @property
+    def backend(self) -> Any:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def now(self) -> float:
+        """Server time as best known: the app clock plus the learnt offset."""
+        return self.state.server_now(self.app.clock())  # type: ignore[attr-defined]
+
+    # -- the event stream ---------------------------------------------------------------
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def _follow(self) -> None:
+        await self._load_snapshot()
+        async for item in self.backend.events():
+            if isinstance(item, Event):
+                self.state, changes = S.apply(self.state, item, local_now=self.app.clock())  # type: ignore[attr-defined]
+                self._pending |= changes
+                if changes.resync:
+                    await self._load_snapshot()
+                self._schedule_flush()
+            elif isinstance(item, LinkStatus):
+                was_down = self.link.state is not LinkState.CONNECTED
+                self.link = item
+                self.query_one(DeskHeader).show_link(item.state, item.attempt)
+                if item.state is LinkState.CLOSED and getattr(self.backend, "link_auth_failed", False):
+                    self._ask_relogin("The server no longer accepts this session.")
+                elif item.state is LinkState.CONNECTED and was_down and self.state.last_seq == 0:
+                    await self._load_snapshot()
+            elif isinstance(item, Resync):
+                await self._load_snapshot()
+            elif isinstance(item, ProtocolProblem):
+                self.problems += 1
+
+    async def _load_snapshot(self) -> None:
+        backend = self.backend
+        while True:
+            try:
+                user, agent = await backend.me()
+                interactions = await backend.list_interactions()
+                queues = await backend.list_queues()
+                stats = await backend.get_stats()
+                break
+            except BackendAuthError as exc:
+                self._ask_relogin(exc.message)
+                return
+            except AgentDeskError as exc:
+                self.query_one(DeskHeader).show_link(LinkState.RECONNECTING, 0)
+                self._set_banner(f"Cannot load the desk: {exc.message}. Retrying…", "error")
+                await asyncio.sleep(2.0)
+        self.state, changes = S.load_snapshot(
+            self.state, me=user, agent=agent, interactions=interactions, queues=queues, stats=stats,
+        )
+        self.query_one(DeskHeader).show_agent(agent, user.name)
+        self._pending |= changes
+        self._schedule_flush()
+        self._load_reference_data()
+
+    @work(group="reference", exit_on_error=False)
+    async def _load_reference_data(self) -> None:
+        try:
+            self._canned = await self.backend.list_canned_responses()
+        except AgentDeskError:
+            self._canned = []
+        for view in self.views.values():
+            view.composer.set_canned(self._canned)
+        kb = getattr(self.app, "knowledge_base", None)
+        if kb is not None:
+            self.suggestions.use_knowledge_base(kb)
+        else:
+            try:
+                self.suggestions.use_articles(await self.backend.list_kb_articles())
+            except AgentDeskError:
+                pass
+        self._refresh_suggestions()
+
+    def _schedule_flush(self) -> None:
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.set_timer(FLUSH_DELAY_S, self._flush)
+
+    # -- rendering what changed ---------------------------------------------------------------
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        changes, self._pending = self._pending, S.Changes()
+        if not changes:
+            return
+        with self.app.batch_update():
+            self._render_changes(changes)
+
+    def _render_changes(self, changes: S.Changes) -> None:
+        state = self.state
+        for iid in changes.removed:
+            self._close_view(iid, changes.removed_reasons.get(iid, ""))
+        for iid in sorted(changes.added, key=lambda i: S.urgency_key(state.interactions[i])):
+            if iid in state.interactions:
+                self._open_view(iid)
+        for iid in (changes.updated | changes.calls) - changes.added:
+            self._update_view(iid)
+        accepted = state.interactions.get(self._focus_on_accept or "")
+        if accepted is not None and accepted.state is InteractionState.ACTIVE:
+            self._focus_on_accept = None
+            if accepted.id == self.active_id:
+                self.call_after_refresh(self.views[accepted.id].composer.focus_body)
+        for iid, items in changes.items.items():
+            view = self.views.get(iid)
+            if view is None:
+                continue
+            if iid in self._loading:  # the first page is on its way: replay these after it
+                self._loading[iid].extend(items)
+            if view.is_mounted:
+                view.timeline.append_items(items)
+            else:
+                self.call_after_refresh(view.timeline.append_items, items)
+            if iid == self.active_id and self.app.is_running:
+                self._mark_read(iid)
+        self._notify(changes)
+        if changes.me:
+            self.query_one(DeskHeader).show_agent(state.agent)
+            self._render_banner()
+        if changes.stats:
+            self.query_one(DeskHeader).show_stats(state.stats)
+        if self.active_id is None or self.active_id not in state.interactions:
+            self.activate(self._first_tab(), quiet=True)
+        self._render_tabs()
+        self.refresh_bindings()
+        if changes.items.get(self.active_id or "") or changes.added:
+            self._schedule_suggestions()
+
+    def _notify(self, changes: S.Changes) -> None:
+        notifier = self.app.notifier  # type: ignore[attr-defined]
+        for iid in changes.offered:
+            inter = self.state.interactions.get(iid)
+            if inter is not None:
+                notifier.offer(inter.customer_name)
+        for iid, items in changes.items.items():
+            if iid == self.active_id and self.app.focused is not None:
+                continue
+            inter = self.state.interactions.get(iid)
+            if inter is None:
+                continue
+            for item in items:
+                if item.direction.value == "inbound" and item.kind.value == "message":
+                    notifier.message(inter.customer_name)
+        if changes.missed:
+            notifier.missed()
+
+    def _render_tabs(self) -> None:
+        tabs = self.query_one(InteractionTabs)
+        tabs.set_tabs(self.tab_order(), tab_infos(self.state, self.now()), self.now())
+        tabs.set_active(self.active_id, self.split_id)
+        self._render_banner()
+
+    def _render_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        state = self.state
+        agent = state.agent
+        if state.missed or (agent is not None and agent.routing_state is RoutingState.NOT_RESPONDING):
+            self._set_banner(
+                "Missed offer - you are Not Responding. F4 to set Available", "error")
+            return
+        active = state.interactions.get(self.active_id or "")
+        if active is not None and active.state is InteractionState.OFFERED:
+            banner.update(offer_line(active, self.now()))
+            banner.set_classes("-offer")
+            banner.display = True
+            return
+        if self.link.state is LinkState.CONNECTED or self.link.state is LinkState.CONNECTING:
+            banner.display = False
+        else:
+            self._set_banner(f"Connection lost ({self.link.detail or 'reconnecting'}). "
+                             "Messages you send are queued.", "warning")
+
+    def _set_banner(self, text: str, level: str) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(Content(text))
+        banner.set_classes(f"-{level}")
+        banner.display = True
+
+    def _tick(self) -> None:
+        now = self.now()
+        self.query_one(DeskHeader).tick(now)
+        if self.state.interactions:
+            self.query_one(InteractionTabs).set_tabs(self.tab_order(), tab_infos(self.state, now), now)
+            for iid in (self.active_id, self.split_id):
+                view = self.views.get(iid or "")
+                if view is not None:
+                    view.tick()
+            self._render_banner()
+
+    def _show_empty(self) -> None:
+        empty = self.query_one("#empty", Static)
+        agent = self.state.agent
+        if agent is None:
+            text = Content("Signing in…")
+        elif agent.presence is Presence.AVAILABLE:
+            text = Content.from_markup(
+                "[b]No open interactions.[/b]\n\nYou are Available: offers appear here as tabs "
+                "with a countdown.\nF2 accept · F3 reject · F4 presence · F1 all keys")
+        else:
+            text = Content.from_markup(
+                "[b]No open interactions.[/b]\n\nYou are not taking work. F4 to set Available.")
+        empty.update(text)
+        empty.display = not self.views
+
+    # -- views ----------------------------------------------------------------------------
+
+    def _open_view(self, iid: str) -> None:
+        if iid in self.views:
+            return
+        inter = self.state.interactions[iid]
+        view = InteractionView(inter, now=self.now, tz=self.app.tz, id=f"view-{iid}")  # type: ignore[attr-defined]
+        view.display = False
+        self.views[iid] = view
+        self.query_one("#centre").mount(view)
+        view.composer.set_canned(self._canned)
+        self._show_empty()
+        self._load_interaction(iid)
+
+    def _update_view(self, iid: str) -> None:
+        view = self.views.get(iid)
+        if view is None or iid not in self.state.interactions:
+            return
+        if not view.is_mounted:  # created in this batch: update once it is mounted
+            self.call_after_refresh(self._update_view, iid)
+            return
+        view.update_interaction(self.state.interactions[iid])
+
+    def _close_view(self, iid: str, reason: str) -> None:
+        view = self.views.pop(iid, None)
+        if view is not None:
+            view.remove()
+        if self.split_id == iid:
+            self.split_id = None
+        if self.active_id == iid:
+            self.active_id = None
+        self._show_empty()
+
+    @work(group="open", exit_on_error=False)
+    async def _load_interaction(self, iid: str) -> None:
+        inter = self.state.interactions.get(iid)
+        if inter is None:
+            return
+        backend = self.backend
+        self._loading[iid] = []
+        try:
+            page = await backend.get_timeline(inter.customer_id, limit=TIMELINE_PAGE)
+        except AgentDeskError as exc:
+            self._loading.pop(iid, None)
+            self._error(exc)
+        else:
+            arrived = self._loading.pop(iid, [])
+            view = self.views.get(iid)
+            if view is not None:
+                view.timeline.set_items(page.items, page.has_more)
+                view.timeline.append_items(arrived)
+                self.state = S.note_items(self.state, iid, page.items)
+                if iid == self.active_id:
+                    self._schedule_suggestions()
+        try:
+            detail = await backend.get_customer(inter.customer_id)
+        except AgentDeskError as exc:
+            self._error(exc)
+        else:
+            self.customers[inter.customer_id] = detail
+            if iid == self.active_id:
+                self.query_one(CustomerPanel).show(detail)
+        draft = self.app.drafts.load(iid)  # type: ignore[attr-defined]
+        view = self.views.get(iid)
+        if draft and view is not None:
+            view.composer.load_draft(draft.text, draft.subject or None, draft.cc or None)
+
+    def reload_timeline(self, iid: str) -> None:
+        self._load_interaction(iid)
+
+    # -- tabs and activation -------------------------------------------------------------------
+
+    def tab_order(self) -> list[str]:
+        return S.urgency_order(self.state) if self.sort_by_urgency else S.arrival_order(self.state)
+
+    def _first_tab(self) -> str | None:
+        return S.most_urgent(self.state)
+
+    def activate(self, iid: str | None, *, quiet: bool = False) -> None:
+        if iid is not None and iid not in self.views:
+            return
+        self.active_id = iid
+        if self.split_id == iid:
+            self.split_id = None
+        for vid, view in self.views.items():
+            view.display = vid in (iid, self.split_id)
+            view.set_class(vid == self.split_id, "-split-right")
+        self.query_one("#centre").set_class(self.split_id is not None, "-split")
+        self.query_one(InteractionTabs).set_active(iid, self.split_id)
+        inter = self.state.interactions.get(iid or "")
+        panel = self.query_one(CustomerPanel)
+        if inter is None:
+            panel.show_empty("No interaction selected")
+        elif inter.customer_id in self.customers:
+            panel.show(self.customers[inter.customer_id])
+        else:
+            panel.show_empty("Loading customer…")
+        if iid is not None:
+            self._mark_read(iid)
+            if not quiet:
+                self.views[iid].composer.focus_body()
+        self._show_empty()
+        self._render_banner()
+        self.refresh_bindings()
+        self._schedule_suggestions()
+
+    def _mark_read(self, iid: str) -> None:
+        if S.unread_count(self.state, iid):
+            self.state = S.mark_read(self.state, iid)
+            self._render_tabs()
+            self._call_quietly(self.backend.mark_read(iid))
+
+    @work(group="read", exit_on_error=False)
+    async def _call_quietly(self, call: Awaitable[Any]) -> None:
+        try:
+            await call
+        except AgentDeskError:
+            pass  # marking read is best effort
+
+    def active_interaction(self) -> Interaction | None:
+        return self.state.interactions.get(self.active_id or "")
+
+    @on(InteractionTabs.Selected)
+    def _tab_clicked(self, event: InteractionTabs.Selected) -> None:
+        self.activate(event.interaction_id)
+
+    def action_goto_tab(self, number: int) -> None:
+        order = self.tab_order()
+        if 1 <= number <= len(order):
+            self.activate(order[number - 1])
+
+    def action_most_urgent(self) -> None:
+        self.activate(S.most_urgent(self.state))
+
+    def _step_tab(self, step: int) -> None:
+        order = self.tab_order()
+        if not order:
+            return
+        index = order.index(self.active_id) if self.active_id in order else -1
+        self.activate(order[(index + step) % len(order)])
+
+    def action_next_tab(self) -> None:
+        self._step_tab(1)
+
+    def action_previous_tab(self) -> None:
+        self._step_tab(-1)
+
+    def action_toggle_sort(self) -> None:
+        self.sort_by_urgency = not self.sort_by_urgency
+        self.query_one(InteractionTabs).set_sort_label(self.sort_by_urgency)
+        self._render_tabs()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def action_toggle_split(self) -> None:
+        if self.split_id is not None:
+            self.split_id = None
+        else:
+            others = [i for i in self.tab_order() if i != self.active_id]
+            if not others or self.active_id is None:
+                self.notify("Split view needs two open interactions", markup=False)
+                return
+            self.split_id = others[0]
+        self.activate(self.active_id, quiet=True)
+
+    def action_swap_split_focus(self) -> None:
+        if self.split_id is None or self.active_id is None:
+            return
+        self.active_id, self.split_id = self.split_id, self.active_id
+        self.activate(self.active_id)
+
+    def action_toggle_side(self) -> None:
+        side = self.query_one("#side")
+        self.side_forced = not side.display
+        self._apply_side_visibility()
+
+    def on_resize(self) -> None:
+        self._apply_side_visibility()
+
+    def _apply_side_visibility(self) -> None:
+        wide = self.size.width >= NARROW_WIDTH if self.size.width else True
+        show = self.side_forced if self.side_forced is not None else wide
+        side = self.query_one("#side")
+        side.display = show
+        side.set_class(not wide, "-overlay")
+
+    def action_capacity_info(self) -> None:
+        lines = capacity_reasons(self.state.agent)
+        self.notify("\n".join(lines) or "Every channel is accepting work.",
+                    title="Capacity", markup=False, timeout=6)
+
+    # -- offers -----------------------------------------------------------------------------
+
+    def _offer_target(self) -> Interaction | None:
+        active = self.active_interaction()
+        if active is not None and active.state is InteractionState.OFFERED:
+            return active
+        offers = [self.state.interactions[i] for i in S.urgency_order(self.state)
+                  if self.state.interactions[i].state is InteractionState.OFFERED]
+        return offers[0] if offers else None
+
+    def action_accept(self) -> None:
+        target = self._offer_target()
+        if target is None:
+            self.notify("No offer to accept", markup=False)
+            return
+        self.accept(target.id)
+
+    def action_reject(self) -> None:
+        target = self._offer_target()
+        if target is None:
+            self.notify("No offer to reject", markup=False)
+            return
+        self.reject(target.id)
+
+    def accept(self, iid: str) -> None:
+        self.activate(iid, quiet=True)
+        self._focus_on_accept = iid
+        self._submit("accept", iid, {})
+
+    def reject(self, iid: str) -> None:
+        self._submit("reject", iid, {})
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def _submit(self, kind: str, iid: str | None, payload: dict[str, Any]) -> None:
+        """Every command goes through the durable outbox; the sender delivers it
+        with its client_id and reports back through `OutboxChanged`."""
+        self.app.sender.submit(kind, iid, payload)  # type: ignore[attr-defined]
+
+    @work(group="commands", exit_on_error=False)
+    async def _command(self, call: Callable[[], Awaitable[Any]], what: str) -> Any:
+        """Read-only calls that feed a dialog (lists of queues, dispositions)."""
+        try:
+            return await call()
+        except AgentDeskError as exc:
+            self._error(exc, what)
+            return None
+
+    @on(OutboxChanged)
+    def _outbox_changed(self, event: OutboxChanged) -> None:
+        item = event.item
+        if item.kind is OutboxKind.MESSAGE:
+            view = self.views.get(item.interaction_id or "")
+            if view is not None:
+                view.timeline.set_delivery(item.client_id, DELIVERY[item.state], item.error or None)
+            return
+        if item.state is OutboxState.FAILED:
+            what = OUTBOX_WHAT.get(item.kind, item.kind.value)
+            self.notify(item.error or "refused", title=f"{what} failed", severity="error",
+                        markup=False, timeout=6)
+            self.app.sender.discard(item.client_id)  # type: ignore[attr-defined]
+
+    def _error(self, exc: AgentDeskError, what: str = "") -> None:
+        if isinstance(exc, BackendAuthError):
+            self._ask_relogin(exc.message)
+            return
+        title = f"{what}: {exc.title}" if what else exc.title
+        self.notify(exc.message, title=title, severity="error", markup=False, timeout=6)
+
+    def _active_call(self) -> Interaction | None:
+        inter = self.active_interaction()
+        if inter is None or inter.channel is not Channel.VOICE or inter.call is None:
+            self.notify("No call in this tab", markup=False)
+            return None
+        return inter
+
+    def _call(self, action: CallAction, digits: str | None = None) -> None:
+        inter = self._active_call()
+        if inter is None:
+            return
+        payload: dict[str, Any] = {"action": action.value}
+        if digits:
+            payload["digits"] = digits
+        self._submit("call", inter.id, payload)
+
+    def action_hold(self) -> None:
+        inter = self._active_call()
+        if inter is not None:
+            held = inter.call is not None and inter.call.state is CallState.HELD
+            self._call(CallAction.RESUME if held else CallAction.HOLD)
+
+    def action_mute(self) -> None:
+        inter = self._active_call()
+        if inter is not None:
+            self._call(CallAction.UNMUTE if inter.call and inter.call.muted else CallAction.MUTE)
+
+    def action_hangup(self) -> None:
+        self._call(CallAction.HANGUP)
+
+    def action_dtmf(self) -> None:
+        from agentdesk.ui.widgets.call.dtmf_pad import DtmfPad
+
+        if self._active_call() is None:
+            return
+
+        def send(digits: str | None) -> None:
+            if digits:
+                self._call(CallAction.DTMF, digits)
+
+        self.app.push_screen(DtmfPad(), send)
+
+    def action_transfer(self) -> None:
+        inter = self.active_interaction()
+        if inter is None or inter.state is not InteractionState.ACTIVE:
+            self.notify("Transfer needs an active interaction", markup=False)
+            return
+        self._open_transfer(inter.id)
+
+    @work(group="dialogs", exclusive=True, exit_on_error=False)
+    async def _open_transfer(self, iid: str) -> None:
+        from agentdesk.ui.modals.transfer_dialog import TransferDialog
+
+        inter = self.state.interactions[iid]
+        try:
+            queues = await self.backend.list_queues()
+        except AgentDeskError as exc:
+            self._error(exc, "Transfer")
+            return
+        try:
+            agents = [a for a in await self.backend.list_agents()
+                      if self.state.me is None or a.id != self.state.me.id]
+        except AgentDeskError:
+            agents = []  # agents list may be supervisor-only on some backends
+        choice = await self.app.push_screen_wait(TransferDialog(inter.customer_name, queues, agents))
+        if choice is None:
+            return
+        self._submit("transfer", iid, {"queue_id": choice.queue_id, "agent_id": choice.agent_id,
+                                       "mode": choice.mode.value})
+
+    def action_wrapup(self) -> None:
+        inter = self.active_interaction()
+        if inter is None or inter.state is InteractionState.OFFERED:
+            self.notify("Nothing to wrap up here", markup=False)
+            return
+        self.open_wrapup(inter.id)
+
+    def open_wrapup(self, iid: str) -> None:
+        self._open_wrapup(iid)
+
+    @work(group="dialogs", exclusive=True, exit_on_error=False)
+    async def _open_wrapup(self, iid: str) -> None:
+        from agentdesk.ui.modals.wrapup_dialog import WrapupDialog
+
+        inter = self.state.interactions.get(iid)
+        if inter is None:
+            return
+        try:
+            dispositions = await self.backend.list_dispositions()
+        except AgentDeskError as exc:
+            self._error(exc, "Wrap-up")
+            return
+        choice = await self.app.push_screen_wait(WrapupDialog(
+            inter.customer_name, dispositions, acw_deadline=inter.acw_deadline, clock=self.now))
+        if choice is None:
+            return
+        self._submit("wrapup", iid, {"disposition": choice.disposition, "notes": choice.notes})
+
+    # -- presence ------------------------------------------------------------------------------
+
+    def action_presence_menu(self) -> None:
+        from agentdesk.ui.modals.presence_menu import PresenceMenu
+
+        agent = self.state.agent
+
+        def chosen(choice: Any) -> None:
+            if choice is not None:
+                self.set_presence(choice.presence, choice.next)
+
+        self.app.push_screen(PresenceMenu(
+            agent.presence if agent else None, agent.next_presence if agent else None,
+            work_open=bool(self.state.interactions)), chosen)
+
+    def set_presence(self, presence: Presence | None, next_presence: Presence | None) -> None:
+        current = self.state.agent.presence if self.state.agent else Presence.OFFLINE
+        target = presence or current
+        if presence is Presence.AVAILABLE:
+            self.state = S.clear_missed(self.state)
+            self._render_banner()
+        self._submit("presence", None, {"presence": target.value,
+                                        "next": next_presence.value if next_presence else None})
+
+    # -- composer, timeline and suggestions ----------------------------------------------------
+
+    @on(Composer.Submitted)
+    def _composer_submitted(self, event: Composer.Submitted) -> None:
+        event.stop()
+        inter = self.state.interactions.get(event.interaction_id)
+        view = self.views.get(event.interaction_id)
+        if inter is None or view is None:
+            return
+        payload = {"body": event.body, "kind": event.kind, "subject": event.subject,
+                   "cc": list(event.cc) or None}
+        client_id = new_client_id()
+        author = self.state.me.name if self.state.me else "me"
+        view.timeline.add_pending(client_id, inter.id, event.body, event.kind, inter.channel, author, self.now())
+        self.app.sender.submit("message", inter.id, payload, client_id=client_id)  # type: ignore[attr-defined]
+        self.app.drafts.delete(inter.id)  # type: ignore[attr-defined]
+
+    @on(Timeline.RetryRequested)
+    def _retry(self, event: Timeline.RetryRequested) -> None:
+        event.stop()
+        try:
+            self.app.sender.retry(event.client_id)  # type: ignore[attr-defined]
+        except LookupError:
+            self.notify("That message is no longer in the outbox", markup=False)
+
+    @on(Timeline.LoadOlder)
+    def _load_older(self, event: Timeline.LoadOlder) -> None:
+        event.stop()
+        for iid, view in self.views.items():
+            if view.timeline is event.timeline:
+                self._page_older(iid, event.before_id)
+
+    @work(group="older", exit_on_error=False)
+    async def _page_older(self, iid: str, before_id: str) -> None:
+        inter = self.state.interactions.get(iid)
+        view = self.views.get(iid)
+        if inter is None or view is None:
+            return
+        try:
+            page = await self.backend.get_timeline(inter.customer_id, before=before_id, limit=TIMELINE_PAGE)
+        except AgentDeskError as exc:
+            self._error(exc, "Older messages")
+            return
+        view.timeline.prepend_items(page.items, page.has_more)
+
+    @on(Composer.DraftChanged)
+    def _draft_changed(self, event: Composer.DraftChanged) -> None:
+        event.stop()
+        self.app.drafts.save(  # type: ignore[attr-defined]
+            event.interaction_id, event.text, event.subject or "", ", ".join(event.cc))
+
+    def action_send(self) -> None:
+        view = self.views.get(self.active_id or "")
+        if view is not None:
+            view.composer.action_send()
+
+    def _schedule_suggestions(self) -> None:
+        if self._suggest_timer is not None:
+            self._suggest_timer.stop()
+        self._suggest_timer = self.set_timer(SUGGEST_DELAY_S, self._refresh_suggestions)
+
+    def _refresh_suggestions(self) -> None:
+        self._suggest_timer = None
+        inter = self.active_interaction()
+        turns = S.customer_turns(self.state, inter.id) if inter else []
+        if inter is not None and inter.subject:
+            turns = [inter.subject, *turns]
+        if inter is not None and inter.topic and not turns:
+            turns = [inter.topic]
+        self._rank(tuple(turns))
+
+    @work(group="suggest", exclusive=True, exit_on_error=False, thread=True)
+    def _rank(self, turns: tuple[str, ...]) -> None:
+        results = self.suggestions.suggest(list(turns))
+        self.app.call_from_thread(self._show_suggestions, results)
+
+    def _show_suggestions(self, results: Any) -> None:
+        panel = self.query_one(SuggestionPanel)
+        if not results:
+            panel.show_empty("No suggestions yet: they follow what the customer writes.")
+            return
+        source = "from the latest customer turns"
+        if self.suggestions.label:
+            source += f" · {self.suggestions.label}"
+        panel.show(results, source)
+
+    @on(SuggestionPanel.InsertRequested)
+    def _insert_requested(self, event: SuggestionPanel.InsertRequested) -> None:
+        event.stop()
+        self.insert_article(event.article_id)
+
+    @on(SuggestionPanel.PreviewRequested)
+    def _preview_requested(self, event: SuggestionPanel.PreviewRequested) -> None:
+        event.stop()
+        from agentdesk.ui.widgets.suggestions.article_preview import ArticlePreview
+
+        article = self.suggestions.get(event.article_id)
+        if article is not None:
+            self.app.push_screen(ArticlePreview(article), self._inserted_from_preview)
+
+    def _inserted_from_preview(self, article_id: str | None) -> None:
+        if article_id:
+            self.insert_article(article_id)
+
+    def insert_article(self, article_id: str) -> None:
+        inter = self.active_interaction()
+        view = self.views.get(self.active_id or "")
+        if inter is None or view is None:
+            return
+        text = self.suggestions.answer(article_id, inter)
+        if text:
+            view.composer.insert_text(text)
+            view.composer.focus_body()
+
+    def action_insert_suggestion(self) -> None:
+        shown = self.query_one(SuggestionPanel).suggestions
+        top = shown[0].article_id if shown else None
+        if top is None:
+            self.notify("No suggestion to insert", markup=False)
+            return
+        self.insert_article(top)
+
+    def action_kb_search(self) -> None:
+        from agentdesk.ui.modals.kb_search import KbSearchDialog
+
+        def chosen(article_id: str | None) -> None:
+            if article_id:
+                self.insert_article(article_id)
+
+        self.app.push_screen(KbSearchDialog(self.suggestions.search), chosen)
+
+    def kb_titles(self, query: str) -> list[tuple[str, str]]:
+        return [(h.article_id, h.title) for h in self.suggestions.search(query)]
+
+    # -- session end, diagnostics ------------------------------------------------------------
+
+    def _ask_relogin(self, message: str) -> None:
+        from agentdesk.ui.modals.relogin_dialog import ReloginDialog
+
+        if self._relogin_open:
+            return
+        self._relogin_open = True
+
+        def done(creds: Any) -> None:
+            self._relogin_open = False
+            if creds is None:
+                self.app.exit(1)
+            else:
+                self._relogin(creds.username, creds.password)
+
+        self.app.push_screen(ReloginDialog(message, self.app.username or ""), done)  # type: ignore[attr-defined]
+
+    @work(group="login", exclusive=True, exit_on_error=False)
+    async def _relogin(self, username: str, password: str) -> None:
+        try:
+            await self.backend.login(username, password)
+        except AgentDeskError as exc:
+            self._ask_relogin(f"Sign-in failed: {exc.message}")
+            return
+        self._follow()
+
+    def open_work_lines(self) -> list[str]:
+        lines = []
+        for iid in self.tab_order():
+            inter = self.state.interactions[iid]
+            lines.append(f"{inter.channel.value} · {inter.customer_name} · {inter.state.value}")
+        return lines
+
+    def diagnostics_extra(self) -> dict[str, str]:
+        return {
+            "link": f"{self.link.state.value} {self.link.detail}".strip(),
+            "dropped events": str(self._pending.dropped),
+            "problems shown": str(self.problems),
+            "outbox pending": str(len(self.app.sender.pending())),  # type: ignore[attr-defined]
+        }

@@ -1,0 +1,174 @@
+"""`InteractionView`: the body of one interaction tab.
+
+Vertical: `CallBar` (voice only) + `Timeline` + a state line + `Composer`. The
+state line says what the agent can do now: an offer with its countdown
+("Incoming chat - F2 accept, F3 reject, 17 s"), after-contact work with its
+time left ("After-contact work - F9 to wrap up, 43 s left"), or that the
+interaction is closed (the composer is then disabled with the reason).
+
+Each view owns its widgets and its draft, so two views can sit side by side
+in a split. One timer per view refreshes the countdowns and the call timer once
+a second (never a timer per item).
+
+Public API: `InteractionView(interaction, now: Callable[[], float], *, tz=None,
+draft_delay=0.5, name=None, id=None, classes=None)`,
+`update_interaction(interaction)`, `tick()` (what the timer calls), properties
+`interaction`, `timeline`, `composer`, `call_bar` (None unless voice),
+`state_text` (the plain text of the state line). No messages of its own: the
+Timeline / Composer messages bubble through it. No bindings (the shell binds
+F2/F3/F9).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import tzinfo
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from agentdesk.domain.models import Channel, Interaction, InteractionState
+from agentdesk.ui.glyphs import CHANNEL_LABEL
+from agentdesk.ui.widgets.call.call_bar import CallBar
+from agentdesk.ui.widgets.composer.composer import Composer
+from agentdesk.ui.widgets.timeline.timeline import Timeline
+
+
+def _seconds_left(deadline: float | None, now: float) -> int | None:
+    if deadline is None:
+        return None
+    return max(0, math.ceil(deadline - now))
+
+
+class InteractionView(Vertical):
+    """Call bar, timeline, state line and composer of one interaction."""
+
+    DEFAULT_CSS = """
+    InteractionView { height: 1fr; }
+    InteractionView #interaction-state { height: auto; padding: 0 1; display: none; }
+    InteractionView.-offered #interaction-state { display: block; background: $warning 25%; text-style: bold; }
+    InteractionView.-wrapup #interaction-state { display: block; background: $accent 20%; }
+    InteractionView.-closed #interaction-state { display: block; color: $muted-foreground; background: $boost; }
+    InteractionView.-urgent #interaction-state { background: $error 30%; }
+    """
+
+    def __init__(
+        self,
+        interaction: Interaction,
+        now: Callable[[], float],
+        *,
+        tz: tzinfo | None = None,
+        draft_delay: float = 0.5,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._interaction = interaction
+        self._now = now
+        self._timeline = Timeline(tz=tz)
+        self._composer = Composer(
+            interaction.id, interaction.channel, subject=interaction.subject, draft_delay=draft_delay
+        )
+        self._call_bar = (
+            CallBar(interaction.call, now) if interaction.channel is Channel.VOICE else None
+        )
+        self._state_text = ""
+
+    @property
+    def interaction(self) -> Interaction:
+        return self._interaction
+
+    @property
+    def timeline(self) -> Timeline:
+        return self._timeline
+
+    @property
+    def composer(self) -> Composer:
+        return self._composer
+
+    @property
+    def call_bar(self) -> CallBar | None:
+        return self._call_bar
+
+    @property
+    def state_text(self) -> str:
+        return self._state_text
+
+    def compose(self) -> ComposeResult:
+        if self._call_bar is not None:
+            yield self._call_bar
+        yield self._timeline
+        yield Static(id="interaction-state")
+        yield self._composer
+
+    def on_mount(self) -> None:
+        self._apply_state()
+        self.set_interval(1.0, self.tick, name="interaction-countdown")
+
+    def update_interaction(self, interaction: Interaction) -> None:
+        self._interaction = interaction
+        if self._call_bar is not None:
+            self._call_bar.update_call(interaction.call)
+        self._apply_state()
+
+    def tick(self) -> None:
+        if self._call_bar is not None:
+            self._call_bar.tick()
+        self._show_state_line()
+
+    def _apply_state(self) -> None:
+        state = self._interaction.state
+        for name in ("offered", "wrapup", "closed"):
+            self.set_class(self._state_class() == name, f"-{name}")
+        if state is InteractionState.OFFERED:
+            self._composer.set_disabled("Accept the contact to reply.")
+        elif state in (InteractionState.CLOSED, InteractionState.ABANDONED):
+            self._composer.set_disabled("This interaction is closed: read only.")
+        elif state is InteractionState.QUEUED:
+            self._composer.set_disabled("Waiting in queue: not assigned to you yet.")
+        else:
+            self._composer.set_disabled(None)
+        self._show_state_line()
+
+    def _state_class(self) -> str | None:
+        state = self._interaction.state
+        if state is InteractionState.OFFERED:
+            return "offered"
+        if state is InteractionState.WRAPUP:
+            return "wrapup"
+        if state in (InteractionState.CLOSED, InteractionState.ABANDONED):
+            return "closed"
+        return None
+
+    def _show_state_line(self) -> None:
+        interaction = self._interaction
+        now = self._now()
+        label = CHANNEL_LABEL[interaction.channel]
+        text = ""
+        urgent = False
+        if interaction.state is InteractionState.OFFERED:
+            left = _seconds_left(interaction.offer_expires_at, now)
+            verb = "call" if interaction.channel is Channel.VOICE else label.lower()
+            text = f"Incoming {verb} - F2 accept, F3 reject"
+            if left is not None:
+                text += f", {left} s"
+                urgent = left <= 5
+        elif interaction.state is InteractionState.WRAPUP:
+            left = _seconds_left(interaction.acw_deadline, now)
+            text = "After-contact work - F9 to wrap up"
+            if left is not None:
+                text += f", {left} s left"
+                urgent = left <= 10
+        elif interaction.state is InteractionState.CLOSED:
+            disposition = f" ({interaction.disposition})" if interaction.disposition else ""
+            text = f"Closed{disposition} - read only"
+        elif interaction.state is InteractionState.ABANDONED:
+            text = "The customer left before being answered - read only"
+        self.set_class(urgent, "-urgent")
+        if text != self._state_text:
+            self._state_text = text
+            self.query_one("#interaction-state", Static).update(Content(text))

@@ -1,0 +1,130 @@
+"""Integration fixtures: the real mock server on loopback and real clients.
+
+`server` runs the mock server in a thread (manual clock, no automatic traffic,
+no bots), `sim` drives it, and `connect(user)` gives a logged-in `Client`: a
+NativeBackend whose event stream is consumed in the background so tests can
+await the events they expect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+
+from agentdesk.backends.base import LinkState, LinkStatus, StreamItem
+from agentdesk.backends.http import RetryPolicy
+from agentdesk.backends.native import NativeBackend
+from agentdesk.backends.sim_control import SimControl
+from agentdesk.backends.stream import StreamPolicy
+from agentdesk.domain.models import Presence
+from agentdesk.mockserver.testing import ServerHandle, running_server
+from agentdesk.protocol.events import Event
+
+WAIT = 10.0  # upper bound for anything to arrive; a generous limit, never a speed claim
+FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.02, max_delay=0.1)
+FAST_STREAM = StreamPolicy(ping_interval=1.0, dead_after=10.0, backoff_base=0.05,
+                           backoff_cap=0.3, open_timeout=5.0, close_timeout=1.0)
+
+
+class Client:
+    """A logged-in backend plus a background reader of its event stream."""
+
+    def __init__(self, backend: NativeBackend) -> None:
+        self.backend = backend
+        self.items: asyncio.Queue[StreamItem] = asyncio.Queue()
+        self.log: list[StreamItem] = []  # everything the stream yielded, in order
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self, *, wait_connected: bool = True) -> None:
+        self.task = asyncio.create_task(self._read())
+        if wait_connected:
+            await self.link(LinkState.CONNECTED)
+
+    async def _read(self) -> None:
+        async for item in self.backend.events():
+            self.log.append(item)
+            await self.items.put(item)
+
+    async def next(self, kind: type = object) -> Any:
+        while True:
+            item = await asyncio.wait_for(self.items.get(), WAIT)
+            if isinstance(item, kind):
+                return item
+
+    async def event(self, type_: str, where: Callable[[Event], bool] = lambda e: True) -> Event:
+        """The next event of `type_` matching `where` (other items are skipped)."""
+        while True:
+            item = await self.next(Event)
+            if item.type == type_ and where(item):
+                return item
+
+    async def link(self, state: LinkState) -> LinkStatus:
+        while True:
+            item = await self.next(LinkStatus)
+            if item.state is state:
+                return item
+
+    def events(self) -> list[Event]:
+        return [i for i in self.log if isinstance(i, Event)]
+
+    async def close(self) -> None:
+        await self.backend.close()
+        if self.task is not None:
+            await asyncio.wait_for(self.task, WAIT)
+
+
+def for_ix(iid: str) -> Callable[[Event], bool]:
+    """Match events about one interaction, whatever their data model."""
+
+    def match(e: Event) -> bool:
+        data = e.data
+        if hasattr(data, "interaction"):
+            return data.interaction.id == iid
+        if hasattr(data, "item"):
+            return data.item.interaction_id == iid
+        return getattr(data, "interaction_id", None) == iid
+
+    return match
+
+
+@pytest.fixture
+def server() -> Iterator[ServerHandle]:
+    with running_server(agents=3, bots=0, traffic=False, manual_clock=True) as handle:
+        yield handle
+
+
+@pytest.fixture
+async def sim(server: ServerHandle) -> AsyncIterator[SimControl]:
+    control = SimControl(server.url)
+    yield control
+    await control.aclose()
+
+
+Connect = Callable[..., Awaitable[Client]]
+
+
+@pytest.fixture
+async def connect(server: ServerHandle) -> AsyncIterator[Connect]:
+    """`await connect("agent1")`: logged in, stream connected, and (agents) available."""
+    clients: list[Client] = []
+
+    async def make(user: str = "agent1", *, available: bool = True, url: str | None = None,
+                   **kw: Any) -> Client:
+        kw.setdefault("retry", FAST_RETRY)
+        kw.setdefault("stream_policy", FAST_STREAM)
+        kw.setdefault("timeout", 5.0)
+        backend = NativeBackend(url or server.url, **kw)
+        await backend.login(user, "demo")
+        client = Client(backend)
+        clients.append(client)
+        await client.start()
+        if available and user != "supervisor":
+            await backend.set_presence(Presence.AVAILABLE)
+        return client
+
+    yield make
+    for client in clients:
+        await client.close()

@@ -1,0 +1,82 @@
+"""CallBar timers with a frozen clock, and the DTMF keypad."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
+
+from widget_data import T0, call  # noqa: E402
+from widget_harness import WidgetApp  # noqa: E402
+
+from agentdesk.domain.models import CallState  # noqa: E402
+from agentdesk.ui.widgets.call import CallBar, DtmfPad  # noqa: E402
+from agentdesk.ui.widgets.call.call_bar import format_duration, talk_seconds  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def bar_text(bar: CallBar) -> str:
+    return str(bar.render())
+
+
+def test_talk_time_excludes_hold() -> None:
+    info = call(CallState.HELD, held_since=T0 + 100, hold_total_s=30.0)
+    assert talk_seconds(info, T0 + 160) == 160 - 30 - 60
+    ended = call(CallState.ENDED, ended_at=T0 + 50, hold_total_s=10.0)
+    assert talk_seconds(ended, T0 + 9999) == 40
+    assert format_duration(59) == "00:59" and format_duration(3725) == "1:02:05"
+
+
+async def test_call_bar_timer_with_a_frozen_clock() -> None:
+    clock = Clock(T0 + 65)
+    app = WidgetApp(lambda: CallBar(call(CallState.CONNECTED, dtmf="0123456789*#12345"), clock))
+    async with app.run_test(size=(100, 10)) as pilot:
+        bar = app.query_one(CallBar)
+        text = bar_text(bar)
+        assert "Connected  01:05" in text
+        assert "DTMF 56789*#12345" in text  # the last 12 digits
+        assert "F5 hold" in text and "F8 hang up" in text and "ctrl+d keypad" in text
+        clock.now += 10
+        assert "01:05" in bar_text(bar)  # nothing moves until the owner ticks
+        bar.tick()
+        assert "Connected  01:15" in bar_text(bar)
+        bar.update_call(call(CallState.HELD, held_since=T0 + 70, muted=True))
+        await pilot.pause()
+        text = bar_text(bar)
+        assert "On hold  00:05" in text and "talk 01:10" in text and "MUTED" in text
+        assert "F5 resume" in text and bar.has_class("-held")
+        bar.update_call(call(CallState.RINGING, connected_at=None))
+        assert "Ringing" in bar_text(bar) and bar.has_class("-ringing")
+        bar.update_call(None)
+        assert "No call" in bar_text(bar)
+
+
+async def test_dtmf_pad_typed_and_clicked_digits() -> None:
+    results: list = []
+    app = WidgetApp(lambda: Static("call"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(DtmfPad(), results.append)
+        await pilot.pause()
+        await pilot.press("1", "2", "x", "#", "backspace", "*")
+        await pilot.click("#dtmf-0")
+        await pilot.click("#dtmf-hash")
+        pad = app.screen
+        assert isinstance(pad, DtmfPad) and pad.digits == "12*0#"
+        assert "12*0#" in str(app.screen.query_one("#dtmf-digits", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert results == ["12*0#"]
+        app.push_screen(DtmfPad(), results.append)
+        await pilot.pause()
+        await pilot.press("9", "escape")
+        await pilot.pause()
+        assert results == ["12*0#", None]

@@ -1,0 +1,229 @@
+"""Composer: send keys per channel, email fields, note toggle, canned picker, drafts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
+
+from hostile import HOSTILE_SHORT  # noqa: E402
+from widget_data import canned  # noqa: E402
+from widget_harness import WidgetApp  # noqa: E402
+
+from agentdesk.domain.models import Channel  # noqa: E402
+from agentdesk.ui.widgets.composer import CannedPicker, Composer  # noqa: E402
+from agentdesk.ui.widgets.composer.composer import ComposerTextArea  # noqa: E402
+from textual.widgets import Input  # noqa: E402
+
+
+def posted(messages: list, kind: type) -> list:
+    seen: dict[int, object] = {}
+    for message in messages:
+        if isinstance(message, kind):
+            seen.setdefault(id(message), message)
+    return list(seen.values())
+
+
+def run(channel: Channel, *, subject: str | None = None, delay: float = 60.0, size=(100, 24)):
+    """A composer with a long draft delay unless a test is about drafts."""
+    app = WidgetApp(lambda: Composer("int-1", channel, subject=subject, draft_delay=delay))
+    messages: list = []
+    return app, messages, app.run_test(size=size, message_hook=messages.append)
+
+
+async def test_chat_enter_sends_and_shift_enter_inserts_a_newline() -> None:
+    app, messages, ctx = run(Channel.CHAT)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.focus_body()
+        await pilot.press("h", "i", "shift+enter", "y", "o", "ctrl+j", "!")
+        assert composer.text == "hi\nyo\n!"
+        assert posted(messages, Composer.Submitted) == []
+        await pilot.press("enter")
+        await pilot.pause()
+        (sent,) = posted(messages, Composer.Submitted)
+        assert (sent.interaction_id, sent.body, sent.kind, sent.subject, sent.cc) == (
+            "int-1", "hi\nyo\n!", "reply", None, [])
+        assert composer.text == ""
+
+
+async def test_ctrl_s_sends_chat_and_empty_does_not_send() -> None:
+    app, messages, ctx = run(Channel.SMS)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.focus_body()
+        await pilot.press("enter", "ctrl+s")
+        assert posted(messages, Composer.Submitted) == []
+        await pilot.press("o", "k", "ctrl+s")
+        await pilot.pause()
+        assert [m.body for m in posted(messages, Composer.Submitted)] == ["ok"]
+
+
+async def test_email_subject_cc_enter_is_newline_and_ctrl_s_sends() -> None:
+    app, messages, ctx = run(Channel.EMAIL, subject="Parcel 4411")
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        subject = app.query_one("#composer-subject", Input)
+        assert subject.value == "Re: Parcel 4411"
+        app.query_one("#composer-cc", Input).focus()
+        await pilot.press(*"a@x.org; b@y.org")
+        await pilot.press("enter")  # moves on to the body, never sends
+        await pilot.pause()
+        assert isinstance(app.focused, ComposerTextArea)
+        await pilot.press("H", "i", "enter", "B", "y", "e")
+        assert composer.text == "Hi\nBye"
+        assert posted(messages, Composer.Submitted) == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (sent,) = posted(messages, Composer.Submitted)
+        assert (sent.body, sent.kind, sent.subject, sent.cc) == ("Hi\nBye", "reply", "Re: Parcel 4411",
+                                                                 ["a@x.org", "b@y.org"])
+        assert app.query_one("#composer-cc", Input).value == ""
+
+
+async def test_ctrl_e_without_editor_explains(monkeypatch) -> None:
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app, _, ctx = run(Channel.EMAIL, subject="x")
+    async with ctx as pilot:
+        app.query_one(Composer).focus_body()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert any("$EDITOR" in n.message for n in app._notifications)
+
+
+async def test_ctrl_e_when_suspend_is_unsupported_explains(monkeypatch) -> None:
+    monkeypatch.setenv("EDITOR", "true")
+    app, _, ctx = run(Channel.EMAIL, subject="x")
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.focus_body()
+        await pilot.press("a")
+        await pilot.press("ctrl+e")  # headless driver: suspend is not supported
+        await pilot.pause()
+        assert any("cannot hand over" in n.message for n in app._notifications)
+        assert composer.text == "a"
+
+
+async def test_note_toggle_changes_kind_and_label() -> None:
+    app, messages, ctx = run(Channel.CHAT)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.focus_body()
+        assert str(app.query_one("#composer-mode").render()) == "Reply"
+        await pilot.press("ctrl+t")
+        assert composer.kind == "note" and composer.has_class("-note")
+        assert str(app.query_one("#composer-mode").render()) == "Private note"
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert [m.kind for m in posted(messages, Composer.Submitted)] == ["note"]
+        await pilot.press("ctrl+t")
+        assert composer.kind == "reply"
+
+
+async def test_voice_composer_takes_notes_only() -> None:
+    app, messages, ctx = run(Channel.VOICE)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.focus_body()
+        await pilot.press("ctrl+t", "n", "enter", "ctrl+s")
+        await pilot.pause()
+        assert composer.kind == "note"
+        assert [(m.kind, m.body) for m in posted(messages, Composer.Submitted)] == [("note", "n")]
+
+
+async def test_slash_opens_canned_filtered_by_channel_and_inserts() -> None:
+    app, _, ctx = run(Channel.CHAT)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.set_canned(canned())
+        composer.focus_body()
+        await pilot.press("/")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, CannedPicker)
+        assert [r.id for r in picker.shown] == ["r1", "r2"]  # the email-only one is hidden
+        await pilot.press(*"refu")
+        assert [r.id for r in picker.shown] == ["r2"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, CannedPicker)
+        assert composer.text.startswith("Your refund has been issued")
+
+
+async def test_slash_in_a_non_empty_composer_is_just_a_slash() -> None:
+    app, _, ctx = run(Channel.CHAT)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.set_canned(canned())
+        composer.focus_body()
+        await pilot.press("a", "/", "b")
+        assert composer.text == "a/b"
+
+
+async def test_canned_picker_escape_inserts_nothing() -> None:
+    app, _, ctx = run(Channel.EMAIL, subject="s")
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.set_canned(canned())
+        composer.focus_body()
+        await pilot.press("/")
+        await pilot.pause()
+        assert [r.id for r in app.screen.shown] == ["r1", "r2", "r3"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert composer.text == ""
+
+
+async def test_draft_changed_is_debounced_and_load_draft_is_silent() -> None:
+    app, messages, ctx = run(Channel.CHAT, delay=0.3)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.load_draft("saved")
+        composer.focus_body()
+        await pilot.pause(0.5)
+        assert posted(messages, Composer.DraftChanged) == []
+        await pilot.press("end", "!", "!", "!")
+        await pilot.pause(0.6)
+        drafts = posted(messages, Composer.DraftChanged)
+        assert [d.text for d in drafts] == ["saved!!!"]
+
+
+async def test_insert_text_and_disabled_state() -> None:
+    app, messages, ctx = run(Channel.CHAT)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.insert_text("From the KB.")
+        assert composer.text == "From the KB."
+        composer.set_disabled("This interaction is closed [/b]")
+        await pilot.pause()
+        await pilot.press("x", "enter", "ctrl+s")
+        await pilot.pause()
+        assert composer.text == "From the KB."
+        assert posted(messages, Composer.Submitted) == []
+        assert "closed [/b]" in str(app.query_one("#composer-disabled").render())
+        composer.set_disabled(None)
+        composer.focus_body()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [m.body for m in posted(messages, Composer.Submitted)] == ["From the KB."]
+
+
+async def test_hostile_drafts_and_canned_do_not_crash() -> None:
+    app, _, ctx = run(Channel.EMAIL, subject="[/b] [@click=app.quit]x[/]")
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        hostile = [c.model_copy(update={"title": text, "body": text, "shortcut": text[:20]})
+                   for c, text in zip(canned() * 20, HOSTILE_SHORT)]
+        composer.set_canned(hostile)
+        for text in HOSTILE_SHORT[:10]:
+            composer.load_draft(text, subject=text, cc=text)
+        composer.load_draft("")
+        composer.focus_body()
+        await pilot.press("/")
+        await pilot.pause()
+        assert isinstance(app.screen, CannedPicker)
+        await pilot.click("#canned-list", offset=(4, 1))
+        await pilot.pause()
+        assert app.actions_fired == []
