@@ -137,18 +137,25 @@ class JsonApi:
         auth: bool,
     ) -> Any:
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        headers = self._headers() if auth else {}
+        content = None
+        if body is not None:
+            content = encode_json(body)
+            headers["Content-Type"] = "application/json"
         try:
             response = await self._client.request(
                 method,
                 path,
-                json=body,
+                content=content,
                 params=clean_params or None,
-                headers=self._headers() if auth else None,
+                headers=headers,
             )
         except httpx.TimeoutException:
             raise _Transient(f"no answer within {self.timeout:g}s") from None
         except httpx.HTTPError as exc:
             raise _Transient(f"cannot reach {self.base_url} ({type(exc).__name__})") from None
+        except Exception as exc:  # noqa: BLE001 - e.g. httpx.InvalidURL: never a raw exception
+            raise BackendConnectionError(f"{what}: cannot send ({type(exc).__name__})") from None
 
         status = response.status_code
         if status >= 500:
@@ -163,6 +170,12 @@ class JsonApi:
         if status >= 300:
             raise BackendConnectionError(f"{what}: unexpected redirect ({status})")
         return decode_body(response.content, model, what)
+
+
+def encode_json(body: dict[str, Any]) -> bytes:
+    """UTF-8 JSON of a request body. Text that cannot be encoded (a lone surrogate
+    from a bad paste) becomes "?" instead of failing the command."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
 
 
 def decode_body(content: bytes, model: type[M] | None, what: str) -> Any:

@@ -335,7 +335,7 @@ class NativeBackend(Backend):
 def _build(model: type[Any], **fields: Any) -> Any:
     """Validate a request locally; an invalid one is refused like the server would (422)."""
     try:
-        return model(**fields)
+        return model(**{name: _encodable(value) for name, value in fields.items()})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "request"
@@ -344,6 +344,16 @@ def _build(model: type[Any], **fields: Any) -> Any:
         ) from None
 
 
+def _encodable(value: Any) -> Any:
+    """Text the agent typed may hold a lone surrogate (a bad paste): make it "?" rather
+    than refuse the whole command."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_encodable(v) for v in value]
+    return value
+
+
 def _seg(value: str) -> str:
     """One URL path segment: ids come from the server, so never let them add segments."""
-    return quote(value, safe="")
+    return quote(value.encode("utf-8", "replace"), safe="")

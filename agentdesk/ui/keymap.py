@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-# (group title, bindings) in the order the help screen shows them.
+# The F-keys are priority bindings: they must work while the composer (a
+# TextArea, which binds F6/F7 itself) has focus. Everything else is not.
 APP_BINDINGS: list[Binding] = [
     Binding("ctrl+p", "app.command_palette", "Palette", id="palette", show=False, priority=True),
     Binding("f1", "app.help", "Help", id="help", key_display="F1"),
@@ -19,25 +20,25 @@ APP_BINDINGS: list[Binding] = [
 ]
 
 OFFER_BINDINGS: list[Binding] = [
-    Binding("f2", "accept", "Accept", id="offer-accept", key_display="F2"),
-    Binding("f3", "reject", "Reject", id="offer-reject", key_display="F3"),
+    Binding("f2", "accept", "Accept", id="offer-accept", key_display="F2", priority=True),
+    Binding("f3", "reject", "Reject", id="offer-reject", key_display="F3", priority=True),
 ]
 
 AGENT_BINDINGS: list[Binding] = [
-    Binding("f4", "presence_menu", "Presence", id="presence-menu", key_display="F4"),
+    Binding("f4", "presence_menu", "Presence", id="presence-menu", key_display="F4", priority=True),
     Binding("alt+c", "capacity_info", "Capacity reasons", id="capacity-info", show=False),
 ]
 
 CALL_BINDINGS: list[Binding] = [
-    Binding("f5", "hold", "Hold", id="call-hold", key_display="F5"),
-    Binding("f6", "mute", "Mute", id="call-mute", key_display="F6"),
-    Binding("f7", "transfer", "Transfer", id="transfer", key_display="F7"),
-    Binding("f8", "hangup", "Hang up", id="call-hangup", key_display="F8"),
+    Binding("f5", "hold", "Hold", id="call-hold", key_display="F5", priority=True),
+    Binding("f6", "mute", "Mute", id="call-mute", key_display="F6", priority=True),
+    Binding("f7", "transfer", "Transfer", id="transfer", key_display="F7", priority=True),
+    Binding("f8", "hangup", "Hang up", id="call-hangup", key_display="F8", priority=True),
     Binding("ctrl+d", "dtmf", "Keypad", id="call-dtmf", show=False),
 ]
 
 WORK_BINDINGS: list[Binding] = [
-    Binding("f9", "wrapup", "Wrap-up", id="wrapup", key_display="F9"),
+    Binding("f9", "wrapup", "Wrap-up", id="wrapup", key_display="F9", priority=True),
     Binding("ctrl+s", "send", "Send", id="composer-send", show=False),
     Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False),
     Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),

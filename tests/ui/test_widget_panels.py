@@ -85,12 +85,12 @@ async def test_suggestion_panel_shows_top_three_and_posts_requests() -> None:
         await pilot.pause()
         text = panel_text(panel)
         assert "from the last customer message" in text
-        assert "1 Lost parcels: refund or resend" in text and "92%" in text
-        assert "3 Delivery delays by region" in text and "Fourth" not in text
+        assert "1 █████ 92%  Lost parcels: refund or resend" in text
+        assert "34%  Delivery delays by region" in text and "Fourth" not in text
         cards = list(panel.query(".suggestion-card"))
         assert len(cards) == 3
-        snippet_spans = cards[0].render().spans
-        assert any(cards[0].render().plain[s.start:s.end] == "parcel" for s in snippet_spans)
+        snippet = cards[0].query_one(".suggestion-snippet").render()
+        assert any(snippet.plain[s.start:s.end] == "parcel" for s in snippet.spans)
         cards[1].focus()
         await pilot.press("enter")
         await pilot.press("p")

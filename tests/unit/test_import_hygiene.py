@@ -17,6 +17,7 @@ HEADLESS = [
     "agentdesk.credentials",
     "agentdesk.credentials_cli",
     "agentdesk.logging_setup",
+    "agentdesk.theme_files",
 ]
 
 
@@ -33,7 +34,7 @@ def _all_modules(package: str) -> list[str]:
 
 @pytest.mark.parametrize("package", HEADLESS)
 def test_package_imports_without_textual(package: str) -> None:
-    modules = _all_modules(package) if not package.startswith(("agentdesk.cli", "agentdesk.config", "agentdesk.credentials", "agentdesk.logging_setup")) else [package]
+    modules = _all_modules(package) if not package.startswith(("agentdesk.cli", "agentdesk.config", "agentdesk.credentials", "agentdesk.logging_setup", "agentdesk.theme_files")) else [package]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

@@ -347,3 +347,22 @@ def test_retry_policy_backoff_is_bounded() -> None:
     for attempt in range(1, 10):
         assert 0 <= policy.delay(attempt) <= 2.0
 
+
+
+async def test_unencodable_text_is_sent_not_crashed() -> None:
+    """A lone surrogate (a bad paste) must not turn into a raw UnicodeEncodeError."""
+    seen: list[dict] = []
+
+    async def message(request: Request) -> Response:
+        seen.append(await request.json())
+        item = {"id": "m1", "customer_id": "c1", "interaction_id": request.path_params["iid"],
+                "channel": "chat", "kind": "message", "direction": "outbound", "author": "A",
+                "body": seen[-1]["body"], "at": 1.0}
+        return JSONResponse({"item": item})
+
+    backend = backend_for([Route("/v1/interactions/{iid}/messages", message, methods=["POST"])])
+    try:
+        item = await backend.send_message("i\ud8001", "bad \ud800 paste \U0001f600", "cid-1")
+        assert seen[0]["body"] == "bad ? paste \U0001f600" and item.interaction_id == "i?1"
+    finally:
+        await backend.close()

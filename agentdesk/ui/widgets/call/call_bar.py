@@ -115,12 +115,15 @@ class CallBar(Static):
         return Content.assemble(*parts)
 
     def _hints_line(self) -> Content:
+        call = self._call
+        ended = call is None or call.state is CallState.ENDED
+        held = call is not None and call.state is CallState.HELD
+        key_style = "$muted-foreground" if ended else "bold $accent"
         parts: list[Content | str | tuple[str, str]] = []
-        ended = self._call is None or self._call.state is CallState.ENDED
         for key, label in HINTS:
+            if key == "F5" and held:
+                label = "resume"
             if parts:
                 parts.append("  ")
-            parts += [(key, "bold $accent" if not ended else "$muted-foreground"), f" {label}"]
-        if self._call is not None and self._call.state is CallState.HELD:
-            parts[1] = " resume"
+            parts += [(key, key_style), f" {label}"]
         return Content.assemble(*parts)

@@ -41,7 +41,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -53,43 +53,10 @@ from textual.widgets import Input, Static, TextArea
 from agentdesk.domain.models import CannedResponse, Channel
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL, channel_var
 from agentdesk.ui.widgets.composer.canned_picker import CannedPicker
+from agentdesk.ui.widgets.composer.composer_text_area import ComposerTextArea
 
 Kind = Literal["reply", "note"]
 CHAT_LIKE = (Channel.CHAT, Channel.SMS, Channel.SOCIAL)
-
-
-class ComposerTextArea(TextArea):
-    """The text area of the composer: Enter sends on chat-like channels."""
-
-    class SendRequested(Message):
-        pass
-
-    class CannedRequested(Message):
-        pass
-
-    def __init__(self, *, enter_sends: bool, id: str | None = None) -> None:
-        super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        self.enter_sends = enter_sends
-
-    async def _on_key(self, event: events.Key) -> None:
-        if self.read_only:
-            return
-        if event.key in ("shift+enter", "ctrl+j"):
-            event.stop()
-            event.prevent_default()
-            self.insert("\n")
-            return
-        if event.key == "enter" and self.enter_sends:
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.SendRequested())
-            return
-        if event.character == "/" and not self.text:
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.CannedRequested())
-            return
-        await super()._on_key(event)
 
 
 class Composer(Vertical):

@@ -21,12 +21,9 @@ suggestion-preview (p or space, the focused card). A click on a card previews.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Protocol, Sequence
 
-from rich.style import Style
-from rich.text import Text
-from textual import events
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -34,9 +31,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from agentdesk.ui.widgets.suggestions.suggestion_card import (
+    SuggestionCard,
+    highlight,
+    relevance_bar,
+)
+
 SHOWN = 3
-BAR_CELLS = 5
-SNIPPET_CHARS = 240
+__all__ = ["SuggestionPanel", "highlight", "relevance_bar"]
 
 
 class SuggestionLike(Protocol):
@@ -45,54 +47,6 @@ class SuggestionLike(Protocol):
     score: float
     snippet: str
     matched_terms: Sequence[str]
-
-
-def relevance_bar(score: float) -> str:
-    """A 5-cell bar and a percentage, e.g. "███▍░ 68%"."""
-    score = max(0.0, min(1.0, float(score)))
-    filled = round(score * BAR_CELLS)
-    return "█" * filled + "░" * (BAR_CELLS - filled) + f" {round(score * 100)}%"
-
-
-def highlight(snippet: str, terms: Sequence[str], style: Style | str) -> Text:
-    """The snippet as literal text with every matched term highlighted (case-insensitive)."""
-    text = Text(" ".join(snippet.split())[:SNIPPET_CHARS])
-    words = [term for term in terms if term and term.strip()]
-    if words:
-        pattern = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-        text.highlight_regex(re.compile(pattern, re.IGNORECASE), style)
-    return text
-
-
-class SuggestionCard(Static, can_focus=True):
-    """One suggestion: number, title, relevance, highlighted snippet."""
-
-    DEFAULT_CSS = """
-    SuggestionCard { height: auto; max-height: 4; padding: 0 1; margin-bottom: 1; background: $boost; }
-    SuggestionCard:focus { background: $accent 25%; }
-    SuggestionCard > .suggestion--match { background: $accent 40%; text-style: bold; }
-    """
-
-    COMPONENT_CLASSES = {"suggestion--match"}
-
-    def __init__(self, number: int, suggestion: Any) -> None:
-        super().__init__(classes="suggestion-card")
-        self.number = number
-        self.suggestion = suggestion
-
-    def on_mount(self) -> None:
-        header = Content.assemble(
-            (f"{self.number} ", "bold $accent"),
-            (str(self.suggestion.title)[:200], "bold"),
-            "  ",
-            (relevance_bar(self.suggestion.score), "$muted-foreground"),
-        )
-        match_style = self.get_component_rich_style("suggestion--match", partial=True)
-        snippet = highlight(str(self.suggestion.snippet), list(self.suggestion.matched_terms), match_style)
-        self.update(header + Content("\n") + Content.from_rich_text(snippet))
-
-    def on_click(self, event: events.Click) -> None:
-        self.post_message(SuggestionPanel.PreviewRequested(self, self.suggestion.article_id))
 
 
 class SuggestionPanel(Vertical):
@@ -158,6 +112,12 @@ class SuggestionPanel(Vertical):
         empty.update(Content(reason))
         empty.display = True
         self.query_one("#suggestion-cards", Vertical).remove_children()
+
+    @on(SuggestionCard.Clicked)
+    def _card_clicked(self, event: SuggestionCard.Clicked) -> None:
+        event.stop()
+        event.card.focus()
+        self.preview(event.card.number)
 
     def insert(self, number: int) -> None:
         if 1 <= number <= len(self._suggestions):
