@@ -21,6 +21,7 @@ HANDLERS: dict[str, str] = {
     "login": "agentdesk.credentials_cli:run_login",
     "logout": "agentdesk.credentials_cli:run_logout",
     "config": "agentdesk.credentials_cli:run_config",
+    "serve": "agentdesk.serve_cli:run",
 }
 
 
@@ -85,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_args(login)
     logout = sub.add_parser("logout", help="forget the stored token")
     _add_connection_args(logout)
+
+    serve = sub.add_parser("serve", help="run the desk in a web browser (textual-serve)")
+    serve.add_argument("--host", default="localhost", help="bind address (default localhost)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--demo", action="store_true", help="serve the demo instead of the desk")
+    serve.add_argument("--agent", default="agent1", help="demo agent (with --demo)")
+    serve.add_argument("--server", metavar="URL", help="backend URL")
+    serve.add_argument("--profile", metavar="NAME", help="server profile from the config file")
 
     config = sub.add_parser("config", help="show the configuration")
     config_sub = config.add_subparsers(dest="config_command", metavar="CONFIG_COMMAND")

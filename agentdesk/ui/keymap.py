@@ -34,7 +34,7 @@ CALL_BINDINGS: list[Binding] = [
     Binding("f6", "mute", "Mute", id="call-mute", key_display="F6", priority=True),
     Binding("f7", "transfer", "Transfer", id="transfer", key_display="F7", priority=True),
     Binding("f8", "hangup", "Hang up", id="call-hangup", key_display="F8", priority=True),
-    Binding("ctrl+d", "dtmf", "Keypad", id="call-dtmf", show=False),
+    Binding("ctrl+d", "dtmf", "Keypad", id="call-dtmf", show=False, priority=True),
 ]
 
 WORK_BINDINGS: list[Binding] = [

@@ -51,9 +51,9 @@ async def test_socket_killed_mid_conversation_resumes_without_loss_or_duplicates
     gate = asyncio.Event()
     real_connect = stream._connect  # noqa: SLF001
 
-    async def gated_connect():  # type: ignore[no-untyped-def]
+    async def gated_connect(*args, **kwargs):  # type: ignore[no-untyped-def]
         await gate.wait()
-        return await real_connect()
+        return await real_connect(*args, **kwargs)
 
     stream._connect = gated_connect  # type: ignore[method-assign]  # noqa: SLF001
     for round_ in range(3):

@@ -15,6 +15,10 @@ from agentdesk.domain.models import Channel, TimelineKind  # noqa: E402
 from agentdesk.ui.widgets.timeline import Timeline  # noqa: E402
 
 
+KINDS = [TimelineKind.NOTE, TimelineKind.MESSAGE, TimelineKind.CALL, TimelineKind.TRANSCRIPT,
+         TimelineKind.SYSTEM]
+
+
 def screen_text(timeline: Timeline) -> str:
     return "\n".join(timeline.render_line(y).text for y in range(timeline.scrollable_content_region.height))
 
@@ -203,7 +207,7 @@ async def test_hostile_strings_render_literally_and_clicks_do_nothing() -> None:
         timeline = app.query_one(Timeline)
         items = [
             item(i, body=text, author=text[:40] or "x", subject=text[:80],
-                 kind=TimelineKind.NOTE if i % 3 == 0 else TimelineKind.MESSAGE)
+                 kind=KINDS[i % len(KINDS)], speaker=text[:30])
             for i, text in enumerate(HOSTILE)
         ]
         timeline.set_items(items, has_more=True)
