@@ -38,6 +38,10 @@ from agentdesk.protocol.events import (
 )
 
 log = logging.getLogger("agentdesk.backend")
+# The websockets library logs the request line and headers at DEBUG, and both hold
+# the token: give it a logger of its own that never goes below WARNING.
+_ws_log = logging.getLogger("agentdesk.backend.websocket")
+_ws_log.setLevel(logging.WARNING)
 
 SLOW_CONSUMER = 4008  # the server dropped us for reading too slowly: resume at once
 AUTH_CLOSE_CODES = frozenset({4001, 4003, 4401, 4403})  # token refused: sign in again
@@ -210,6 +214,7 @@ class EventStream:
                 max_queue=64,
                 compression=None,
                 proxy=None,
+                logger=_ws_log,
             )
         )
         closer = asyncio.ensure_future(self._closing.wait())

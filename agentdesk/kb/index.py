@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -33,7 +33,7 @@ from agentdesk.domain.models import KbArticle
 from agentdesk.kb.importer import content_hash
 from agentdesk.kb.text import analyze
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 MEMORY = ":memory:"
 
 _SCHEMA = """
@@ -52,7 +52,42 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, tags, body, tokenize = 'unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
+CREATE TABLE IF NOT EXISTS postings (
+    term TEXT NOT NULL,
+    impact REAL NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (term, impact, doc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS postings_doc ON postings(doc);
 """
+
+
+@dataclass(frozen=True)
+class ImpactModel:
+    """BM25F term-frequency part stored per (term, doc) for candidate lists.
+
+    impact = tfn / (k1 + tfn), tfn = sum over fields of
+    weight * tf / (1 - b + b * len / avg_len). The ranker multiplies by the
+    query weight and idf; keep these in step with RankParams' defaults.
+    """
+
+    k1: float = 1.2
+    weights: tuple[float, float, float] = (3.0, 2.0, 1.0)    # title, tags, body
+    b: tuple[float, float, float] = (0.4, 0.3, 0.75)
+    default_avg: tuple[float, float, float] = (6.0, 4.0, 180.0)  # until there are articles
+
+    def impacts(self, fields: tuple[list[str], list[str], list[str]],
+                avg: tuple[float, float, float]) -> dict[str, float]:
+        norms = [w / (1.0 - b + b * (len(f) / a if a else 1.0))
+                 for f, w, b, a in zip(fields, self.weights, self.b, avg)]
+        tfn: dict[str, float] = {}
+        for f, nrm in zip(fields, norms):
+            for term in f:
+                tfn[term] = tfn.get(term, 0.0) + nrm
+        return {t: v / (self.k1 + v) for t, v in tfn.items()}
+
+
+IMPACT = ImpactModel()
 
 
 def default_index_path() -> Path:
@@ -68,6 +103,7 @@ class IndexStats:
     avg_tags: float
     avg_body: float
     df: dict[str, int]
+    idf_cache: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
@@ -137,6 +173,8 @@ class KbIndex:
         n_fts = conn.execute("SELECT count(*) FROM fts").fetchone()[0]
         if n_articles != n_fts:
             raise CorruptIndexError("articles and full-text rows disagree")
+        if "postings" not in tables:
+            raise CorruptIndexError("postings table missing")
 
     def _open(self, recover: bool) -> sqlite3.Connection:
         conn = None
@@ -208,8 +246,10 @@ class KbIndex:
                 if clear_first:
                     conn.execute("DELETE FROM articles")
                     conn.execute("DELETE FROM fts")
+                    conn.execute("DELETE FROM postings")
+                avg = self._avg_lengths(conn)
                 for article in articles:
-                    self._upsert_one(conn, article, counts)
+                    self._upsert_one(conn, article, counts, avg)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -220,7 +260,17 @@ class KbIndex:
         return UpsertReport(*counts)
 
     @staticmethod
-    def _upsert_one(conn: sqlite3.Connection, article: KbArticle, counts: list[int]) -> None:
+    def _avg_lengths(conn: sqlite3.Connection) -> tuple[float, float, float]:
+        n, at, ag, ab = conn.execute(
+            "SELECT count(*), avg(title_len), avg(tags_len), avg(body_len) FROM articles"
+        ).fetchone()
+        if not n:
+            return IMPACT.default_avg
+        return (at or 1.0, ag or 1.0, ab or 1.0)
+
+    @staticmethod
+    def _upsert_one(conn: sqlite3.Connection, article: KbArticle, counts: list[int],
+                    avg: tuple[float, float, float]) -> None:
         digest = content_hash(article)
         row = conn.execute(
             "SELECT doc, hash, updated_at FROM articles WHERE id = ?", (article.id,)).fetchone()
@@ -238,6 +288,7 @@ class KbIndex:
                 "UPDATE articles SET title=?, body=?, tags=?, updated_at=?, hash=?,"
                 " title_len=?, tags_len=?, body_len=? WHERE doc=?", (*values, doc))
             conn.execute("DELETE FROM fts WHERE rowid = ?", (doc,))
+            conn.execute("DELETE FROM postings WHERE doc = ?", (doc,))
             counts[1] += 1
         else:
             cur = conn.execute(
@@ -248,6 +299,9 @@ class KbIndex:
             counts[0] += 1
         conn.execute("INSERT INTO fts(rowid, title, tags, body) VALUES (?,?,?,?)",
                      (doc, " ".join(title_t), " ".join(tags_t), " ".join(body_t)))
+        impacts = IMPACT.impacts((title_t, tags_t, body_t), avg)
+        conn.executemany("INSERT INTO postings(term, impact, doc) VALUES (?,?,?)",
+                         [(t, round(v, 6), doc) for t, v in impacts.items()])
 
     def remove(self, ids: Iterable[str]) -> int:
         """Delete articles by id (unknown ids ignored); returns how many went."""
@@ -261,6 +315,7 @@ class KbIndex:
                                        (article_id,)).fetchone()
                     if row:
                         conn.execute("DELETE FROM fts WHERE rowid = ?", (row[0],))
+                        conn.execute("DELETE FROM postings WHERE doc = ?", (row[0],))
                         conn.execute("DELETE FROM articles WHERE doc = ?", (row[0],))
                         removed += 1
                 conn.execute("COMMIT")
@@ -316,22 +371,13 @@ class KbIndex:
                 self._stats = IndexStats(n, at or 1.0, ag or 1.0, ab or 1.0, df)
             return self._stats
 
-    def candidates(self, terms: Iterable[str], limit: int,
-                   weights: tuple[float, float, float] = (4.0, 2.0, 1.0)) -> list[int]:
-        """Rowids of the best `limit` documents for an OR of `terms` by FTS5 bm25.
-
-        Terms are analysed (lower-case alphanumerics) and quoted, so no FTS5
-        query syntax from the outside can get through.
-        """
-        quoted = [f'"{t}"' for t in dict.fromkeys(terms) if t and t.isalnum()]
-        if not quoted:
-            return []
-        expr = " OR ".join(quoted)
+    def top_postings(self, term: str, limit: int) -> list[tuple[int, float]]:
+        """The `limit` (doc, impact) pairs of `term` with the highest impact:
+        an index range scan, so its cost does not grow with the corpus."""
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, ?, ?, ?) LIMIT ?",
-                (expr, *weights, limit)).fetchall()
-        return [r[0] for r in rows]
+            return self._conn.execute(
+                "SELECT doc, impact FROM postings WHERE term = ? ORDER BY impact DESC LIMIT ?",
+                (term, limit)).fetchall()
 
     def doc_terms(self, docs: list[int]) -> list[DocTerms]:
         if not docs:

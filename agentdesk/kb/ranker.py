@@ -1,10 +1,13 @@
 """Suggestion ranking: a weighted query model and a two-stage scorer.
 
-Stage 1 (SQLite, C speed): FTS5 picks candidates with bm25() and column
-weights (title > tags > body) for an OR of the query terms.
-Stage 2 (Python, only on those few dozen candidates): BM25F with per-field
-length normalisation, per-term query weights (recency of conversation turns),
-and a bonus for query bigrams found as adjacent terms in the title or body.
+Stage 1 (SQLite b-tree range scans): for each query term, the `per_term`
+documents where the term has the highest stored BM25F impact ("champion
+lists"); a document's approximate score is the sum of query weight x idf x
+impact over the lists it appears in, and the best `candidates` go on.
+Stage 2 (Python, only on those few dozen candidates): exact BM25F with
+per-field length normalisation (title > tags > body), per-term query weights
+(recency of conversation turns), and a bonus for query bigrams found as
+adjacent terms in the title or body.
 
 The score is normalised by the query's ideal score (every term matched,
 saturated), so 0-1 means "how much of what the customer said this article
@@ -13,7 +16,6 @@ covers". See docs/kb.md for the parameters and what was tried.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from agentdesk.kb.index import DocTerms, IndexStats, KbIndex
@@ -32,11 +34,11 @@ class RankParams:
     body_b: float = 0.75
     bigram_title_bonus: float = 0.6
     bigram_body_bonus: float = 0.25
-    candidates: int = 40
+    candidates: int = 20
+    per_term: int = 100
     turn_decay: float = 0.5      # weight of a turn = decay ** (turns after it)
     repeat_share: float = 0.25   # extra weight for a term repeated in older turns
     max_query_terms: int = 32
-    fts_weights: tuple[float, float, float] = (4.0, 2.0, 1.0)
 
 
 @dataclass
@@ -86,8 +88,17 @@ class Ranked:
     matched: frozenset[str]   # canonical terms
 
 
-def _bigrams(terms: list[str]) -> set[tuple[str, str]]:
-    return set(zip(terms, terms[1:]))
+def _adjacent(terms: list[str], a: str, b: str) -> bool:
+    """Whether term `a` is directly followed by `b` somewhere in `terms`."""
+    i = -1
+    last = len(terms) - 1
+    try:
+        while True:
+            i = terms.index(a, i + 1)
+            if i < last and terms[i + 1] == b:
+                return True
+    except ValueError:
+        return False
 
 
 class Ranker:
@@ -137,48 +148,54 @@ class Ranker:
         if not known:
             return []
         weights = {t: query.weights[t] for t in known}
-        docs = index.candidates(known, p.candidates, p.fts_weights)
-        latest = [t for t in dict.fromkeys(query.latest) if t in weights]
-        if latest and len(latest) < len(known):
-            # A conversation: make sure what the customer just said gets its
-            # own candidates even if older turns dominate the OR query.
-            extra = index.candidates(latest, p.candidates // 2, p.fts_weights)
-            docs = list(dict.fromkeys(docs + extra))
+        docs = self._candidates(index, weights, stats)
         scored = [self._score(d, weights, query.bigrams, stats) for d in index.doc_terms(docs)]
         scored.sort(key=lambda r: (-r.score, r.article_id))
         return [r for r in scored if r.score > 0][:n]
+
+    def _candidates(self, index: KbIndex, weights: dict[str, float],
+                    stats: IndexStats) -> list[int]:
+        p = self.params
+        approx: dict[int, float] = {}
+        for term, wq in weights.items():
+            factor = wq * stats.idf(term)
+            for doc, impact in index.top_postings(term, p.per_term):
+                approx[doc] = approx.get(doc, 0.0) + factor * impact
+        best = sorted(approx.items(), key=lambda kv: -kv[1])[: p.candidates]
+        return [doc for doc, _s in best]
 
     def _score(self, doc: DocTerms, weights: dict[str, float],
                bigrams: dict[tuple[str, str], float], stats: IndexStats) -> Ranked:
         p = self.params
         fields = (
-            (Counter(doc.title), len(doc.title), stats.avg_title, p.title_weight, p.title_b),
-            (Counter(doc.tags), len(doc.tags), stats.avg_tags, p.tags_weight, p.tags_b),
-            (Counter(doc.body), len(doc.body), stats.avg_body, p.body_weight, p.body_b),
+            (doc.title, stats.avg_title, p.title_weight, p.title_b),
+            (doc.tags, stats.avg_tags, p.tags_weight, p.tags_b),
+            (doc.body, stats.avg_body, p.body_weight, p.body_b),
         )
-        norms = [w / (1.0 - b + b * (length / avg if avg else 1.0))
-                 for _c, length, avg, w, b in fields]
+        norms = [w / (1.0 - b + b * (len(terms) / avg if avg else 1.0))
+                 for terms, avg, w, b in fields]
         raw = ideal = 0.0
         matched: set[str] = set()
-        idf_cache: dict[str, float] = {}
+        idf_cache = stats.idf_cache
         for term, wq in weights.items():
-            idf = idf_cache.setdefault(term, stats.idf(term))
+            idf = idf_cache.get(term)
+            if idf is None:
+                idf = idf_cache[term] = stats.idf(term)
             ideal += wq * idf
-            tfn = sum(c[term] * nrm for (c, *_rest), nrm in zip(fields, norms))
+            tfn = sum(f[0].count(term) * nrm for f, nrm in zip(fields, norms))
             if tfn > 0:
                 matched.add(term)
                 raw += wq * idf * tfn / (p.k1 + tfn)
-        if bigrams:
-            title_bi = _bigrams(doc.title)
-            body_bi = _bigrams(doc.body)
-            for (a, b), wq in bigrams.items():
-                if a not in weights or b not in weights:
-                    continue
-                pair_idf = (idf_cache.get(a, 0.0) + idf_cache.get(b, 0.0)) / 2
-                ideal += wq * p.bigram_title_bonus * pair_idf
-                if (a, b) in title_bi:
-                    raw += wq * p.bigram_title_bonus * pair_idf
-                elif (a, b) in body_bi:
-                    raw += wq * p.bigram_body_bonus * pair_idf
+        for (a, b), wq in bigrams.items():
+            if a not in weights or b not in weights:
+                continue
+            pair_idf = (idf_cache.get(a, 0.0) + idf_cache.get(b, 0.0)) / 2
+            ideal += wq * p.bigram_title_bonus * pair_idf
+            if a not in matched or b not in matched:
+                continue
+            if _adjacent(doc.title, a, b):
+                raw += wq * p.bigram_title_bonus * pair_idf
+            elif _adjacent(doc.body, a, b):
+                raw += wq * p.bigram_body_bonus * pair_idf
         score = min(1.0, raw / ideal) if ideal > 0 else 0.0
         return Ranked(doc.doc, doc.article_id, score, frozenset(matched))

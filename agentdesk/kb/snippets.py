@@ -46,6 +46,7 @@ def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]
     words = list(_WORD.finditer(text))
     spans: list[tuple[int, int, str]] = []
     skip_next = False
+    hit: dict[str, bool] = {}  # words repeat a lot within one article
     for i, m in enumerate(words):
         if skip_next:
             skip_next = False
@@ -59,9 +60,11 @@ def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]
                     spans.append((m.start(), nxt.end(), text[m.start():nxt.end()]))
                 skip_next = True
                 continue
-        if word in STOP_WORDS:
-            continue
-        if canonical_term(word.replace("\u2019", "'")) in terms:
+        found = hit.get(word)
+        if found is None:
+            found = hit[word] = (word not in STOP_WORDS
+                                 and canonical_term(word.replace("\u2019", "'")) in terms)
+        if found:
             spans.append((m.start(), m.end(), m.group(0)))
     return spans
 

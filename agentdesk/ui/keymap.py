@@ -12,7 +12,7 @@ from textual.binding import Binding
 # The F-keys are priority bindings: they must work while the composer (a
 # TextArea, which binds F6/F7 itself) has focus. Everything else is not.
 APP_BINDINGS: list[Binding] = [
-    Binding("ctrl+p", "app.command_palette", "Palette", id="palette", show=False, priority=True),
+    Binding("ctrl+p", "app.command_palette", "Command palette", id="palette", show=False, priority=True),
     Binding("f1", "app.help", "Help", id="help", key_display="F1"),
     Binding("f10", "app.request_quit", "Quit", id="quit", key_display="F10", priority=True),
     Binding("ctrl+q", "app.request_quit", "Quit", id="quit-alt", show=False, priority=True),

@@ -132,3 +132,9 @@ def desk_factory(tmp_path: Path) -> Callable[..., Any]:
         return open_desk(*args, **kwargs)
 
     return factory
+
+
+@pytest.fixture
+def hostile_corpus() -> Any:
+    """tests/data/hostile.py (HOSTILE, HOSTILE_SHORT)."""
+    return hostile

@@ -221,3 +221,34 @@ async def test_hostile_strings_render_literally_and_clicks_do_nothing() -> None:
         assert "[@click=app.quit]click[/]" in screen_text(timeline)
         assert app.actions_fired == []
         assert app.is_running
+
+
+async def test_items_set_before_mount_and_echo_before_pending() -> None:
+    def build() -> Timeline:
+        timeline = Timeline(tz=UTC)
+        timeline.set_items(history(30), has_more=False)  # the shell may fill it before mounting
+        return timeline
+
+    app = WidgetApp(build)
+    async with app.run_test(size=(100, 30)) as pilot:
+        timeline = app.query_one(Timeline)
+        await pilot.pause()
+        assert timeline.pinned and "Message number 29" in screen_text(timeline)
+        timeline.append_items([item(30, client_id="cid-1")])
+        timeline.add_pending("cid-1", "int-7", "late", "reply", Channel.CHAT, "Bob", T0)
+        await pilot.pause()
+        assert len(timeline.items) == 31  # the echo arrived first: no duplicate
+
+
+async def test_set_items_keeps_unechoed_pending_messages() -> None:
+    app, _, ctx = await mounted()
+    async with ctx as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.set_items(history(3), has_more=False)
+        timeline.add_pending("cid-a", "int-0", "first", "reply", Channel.CHAT, "Bob", T0 + 500)
+        timeline.add_pending("cid-b", "int-0", "second", "note", Channel.CHAT, "Bob", T0 + 501)
+        timeline.set_items([*history(3), item(3, client_id="cid-a")], has_more=False)  # a resync
+        await pilot.pause()
+        assert [i.id for i in timeline.items] == ["t0", "t1", "t2", "t3", "pending:cid-b"]
+        timeline.append_items([item(4, client_id="cid-b")])
+        assert [i.id for i in timeline.items][-1] == "t4" and len(timeline.items) == 5

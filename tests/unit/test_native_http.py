@@ -366,3 +366,39 @@ async def test_unencodable_text_is_sent_not_crashed() -> None:
         assert seen[0]["body"] == "bad ? paste \U0001f600" and item.interaction_id == "i?1"
     finally:
         await backend.close()
+
+
+async def test_delayed_answers_time_out_and_the_client_stays_usable() -> None:
+    """Answers that come later than the timeout: a clean error, then business as usual."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request_line = await reader.readline()
+        while (await reader.readline()) not in (b"\r\n", b""):
+            pass
+        if b"/v1/stats" in request_line:
+            await asyncio.sleep(1.0)  # far beyond the client's timeout
+        body = b'{"stats": {"at": 5.0}}' if b"/v1/stats" in request_line else b'{"queues": []}'
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+        try:
+            writer.write(head + body)
+            await writer.drain()
+        except ConnectionError:
+            pass  # the client gave up on us, as it should
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    backend = NativeBackend(f"http://127.0.0.1:{port}", timeout=0.2,
+                            retry=RetryPolicy(attempts=1))
+    try:
+        with pytest.raises(BackendConnectionError, match="no answer within 0.2s"):
+            await backend.get_stats()
+        assert await backend.list_queues() == []  # nothing wedged
+        with pytest.raises(BackendConnectionError):
+            await backend.get_stats()
+    finally:
+        await backend.close()
+        server.close()
+        await server.wait_closed()

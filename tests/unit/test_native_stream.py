@@ -211,6 +211,8 @@ async def test_malformed_frames_are_survived_counted_and_logged(
     assert diag.unknown_type == 1 and diag.malformed == len(bad_frames) - 1
     assert diag.frames == len(bad_frames) + 1
     assert "unknown event type" in caplog.text
+    # Bad frames with a readable seq were skipped, not mistaken for a gap later.
+    assert diag.out_of_order == 0 and backend.last_seq == 7
     # Still connected: nothing made the stream drop.
     assert len(server.all) == 1
 
@@ -385,3 +387,23 @@ async def test_signing_in_again_retries_a_refused_stream_at_once(server: Scripte
         assert conn.query["token"] == "new"
     finally:
         await backend.close()
+
+
+async def test_the_token_never_reaches_the_logs(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # everything, every logger
+    backend = NativeBackend(server.url, token="s3cret-token", stream_policy=FAST)
+    reader = Reader(backend)
+    try:
+        conn = await server.connection()
+        await reader.link(LinkState.CONNECTED)
+        await conn.ws.close(4008)
+        await server.connection()
+        await reader.link(LinkState.CONNECTED)
+    finally:
+        await backend.close()
+    # (The scripted *server* logs its request line: that one is not ours to judge.)
+    client_side = [r for r in caplog.records if not r.name.startswith("websockets.server")]
+    assert client_side and not any("s3cret-token" in r.getMessage() for r in client_side)
+    assert "s3cret-token" not in repr(backend)

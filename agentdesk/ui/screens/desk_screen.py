@@ -228,7 +228,7 @@ class DeskScreen(Screen[None]):
         if accepted is not None and accepted.state is InteractionState.ACTIVE:
             self._focus_on_accept = None
             if accepted.id == self.active_id:
-                self.call_after_refresh(self.views[accepted.id].composer.focus_body)
+                self._focus_composer(accepted.id)
         for iid, items in changes.items.items():
             view = self.views.get(iid)
             if view is None:
@@ -245,6 +245,7 @@ class DeskScreen(Screen[None]):
         if changes.me:
             self.query_one(DeskHeader).show_agent(state.agent)
             self._render_banner()
+            self._show_empty()
         if changes.stats:
             self.query_one(DeskHeader).show_stats(state.stats)
         if self.active_id is None or self.active_id not in state.interactions:
@@ -320,6 +321,10 @@ class DeskScreen(Screen[None]):
         agent = self.state.agent
         if agent is None:
             text = Content("Signing in…")
+        elif agent.routing_state is RoutingState.NOT_RESPONDING:
+            text = Content.from_markup(
+                "[b]No open interactions.[/b]\n\nYou missed an offer and are out of routing.\n"
+                "F4 to set Available again.")
         elif agent.presence is Presence.AVAILABLE:
             text = Content.from_markup(
                 "[b]No open interactions.[/b]\n\nYou are Available: offers appear here as tabs "
@@ -430,11 +435,20 @@ class DeskScreen(Screen[None]):
         if iid is not None:
             self._mark_read(iid)
             if not quiet:
-                self.views[iid].composer.focus_body()
+                self._focus_composer(iid)
         self._show_empty()
         self._render_banner()
         self.refresh_bindings()
         self._schedule_suggestions()
+
+    def _focus_composer(self, iid: str) -> None:
+        view = self.views.get(iid)
+        if view is None:
+            return
+        if view.is_mounted and view.composer.is_mounted:
+            view.composer.focus_body()
+        else:
+            self.call_after_refresh(self._focus_composer, iid)
 
     def _mark_read(self, iid: str) -> None:
         if S.unread_count(self.state, iid):
@@ -824,7 +838,7 @@ class DeskScreen(Screen[None]):
         text = self.suggestions.answer(article_id, inter)
         if text:
             view.composer.insert_text(text)
-            view.composer.focus_body()
+            self._focus_composer(view.interaction.id)
 
     def action_insert_suggestion(self) -> None:
         shown = self.query_one(SuggestionPanel).suggestions

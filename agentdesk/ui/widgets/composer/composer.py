@@ -27,7 +27,7 @@ Public API (used by the app shell):
 
 Bindings (ids): composer-send (ctrl+s), composer-note-toggle (ctrl+t),
 composer-editor (ctrl+e, email only, priority so the text area's "end of
-line" does not swallow it), composer-canned (ctrl+slash, opens canned responses
+line" does not swallow it), composer-canned (ctrl+/, opens canned responses
 at any time). Inside the text area: enter (send on chat-like channels),
 shift+enter / ctrl+j (newline).
 """
@@ -89,7 +89,7 @@ class Composer(Vertical):
         Binding("ctrl+s", "send", "Send", id="composer-send"),
         Binding("ctrl+t", "toggle_note", "Reply/Note", id="composer-note-toggle"),
         Binding("ctrl+e", "edit_external", "$EDITOR", id="composer-editor", priority=True),
-        Binding("ctrl+slash", "canned", "Canned", show=False, id="composer-canned"),
+        Binding("ctrl+slash,ctrl+underscore", "canned", "Canned", show=False, id="composer-canned"),
     ]
 
     class Submitted(Message):

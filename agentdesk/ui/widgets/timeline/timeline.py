@@ -72,6 +72,7 @@ LOAD_OLDER_MARGIN = 3  # lines from the top that trigger LoadOlder
 ESTIMATED_HEIGHT = 3  # header + one body line (+ the odd day separator) until measured
 MEASURE_MARGIN = 4  # lines above/below the viewport measured with it (smooth scrolling)
 PENDING_PREFIX = "pending:"
+CLIENT_SEARCH = 2_000  # how far back from the newest item a client_id is looked for
 COMPACT_KINDS = (TimelineKind.CALL, TimelineKind.SYSTEM)
 ARROW = {Direction.INBOUND: "←", Direction.OUTBOUND: "→", Direction.INTERNAL: "·"}
 DELIVERY_LABEL = {"queued": "◷ queued", "sent": "✓ sent", "failed": "✗ failed"}
@@ -225,9 +226,18 @@ class Timeline(ScrollView, can_focus=True):
         return self._new_count
 
     def set_items(self, items: Iterable[TimelineItem], has_more: bool) -> None:
-        """Replace the whole timeline and show its newest end."""
-        self._items = list(items)
-        self._pending.clear()
+        """Replace the whole timeline and show its newest end.
+
+        Pending outgoing messages not echoed in `items` stay at the bottom."""
+        fresh = list(items)
+        echoed = {item.client_id for item in fresh[-CLIENT_SEARCH:] if item.client_id}
+        still_pending = [
+            self._items[self._index[pending_id]]
+            for client_id, pending_id in self._pending.items()
+            if client_id not in echoed and pending_id in self._index
+        ]
+        self._items = fresh + still_pending
+        self._pending = {item.client_id: item.id for item in still_pending if item.client_id}
         self._cache.clear()
         self._revisions.clear()
         self._has_more = has_more
@@ -310,6 +320,8 @@ class Timeline(ScrollView, can_focus=True):
         at: float,
     ) -> None:
         """Show the agent's outgoing message before the server echoes it."""
+        if self._find_client(client_id) is not None:
+            return  # the echo won the race, or this was already shown
         is_note = kind == "note"
         item = TimelineItem(
             id=PENDING_PREFIX + client_id,
@@ -464,10 +476,12 @@ class Timeline(ScrollView, can_focus=True):
         self.update_item(item)
 
     def _find_client(self, client_id: str) -> int | None:
+        """Position of the agent's message with this client_id (recent items only:
+        delivery states matter for what was just sent)."""
         pending = self._pending.get(client_id)
         if pending is not None:
             return self._index.get(pending)
-        for index in range(len(self._items) - 1, -1, -1):
+        for index in range(len(self._items) - 1, max(-1, len(self._items) - 1 - CLIENT_SEARCH), -1):
             if self._items[index].client_id == client_id:
                 return index
         return None

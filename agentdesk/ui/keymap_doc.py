@@ -1,0 +1,53 @@
+"""Print docs/keymap.md, generated from the desk's bindings.
+
+    python -m agentdesk.ui.keymap_doc > docs/keymap.md
+
+A test checks that the committed file is current, so the table never drifts
+from the code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from agentdesk.ui.keymap import GROUPS, OTHER_KEYS, display_keys
+
+HEADER = """# Keys of the agent desk
+
+Generated from the bindings by `python -m agentdesk.ui.keymap_doc` (`make keymap`);
+do not edit by hand.
+
+Every binding has an **id**. Remap keys by passing `keymap={id: "keys"}` to
+`make_app` (the configuration file will carry a `[keymap]` table); several keys
+are separated by commas, e.g. `{"offer-accept": "f2,ctrl+a"}`.
+The F-keys work while the composer has focus.
+"""
+
+
+def render() -> str:
+    out = [HEADER]
+    for title, bindings in GROUPS:
+        out.append(f"\n## {title}\n\n| key | action | id |\n|---|---|---|")
+        for b in bindings:
+            keys = display_keys(b.key).replace("|", "\\|")
+            out.append(f"| `{keys}` | {b.description} | `{b.id}` |")
+        for group, keys, what in OTHER_KEYS:
+            if group == title:
+                out.append(f"| `{keys}` | {what} | (widget) |")
+    out.append(
+        "\n## Inside widgets\n\n"
+        "The conversation widgets have their own keys (composer: enter / shift+enter / "
+        "ctrl+t note / `/` canned / ctrl+e editor; timeline: arrows, page keys, r retry; "
+        "suggestions: 1-3 insert, p preview); see their module docstrings under "
+        "`agentdesk/ui/widgets/`."
+    )
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    sys.stdout.write(render())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

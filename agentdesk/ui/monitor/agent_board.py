@@ -1,0 +1,282 @@
+"""The agents board: one row per agent, sortable and filterable, updated cell by cell."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from agentdesk.domain.floor import Floor
+from agentdesk.domain.models import AgentInfo, Channel, RoutingState
+from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
+from agentdesk.ui.monitor.cells import cell, fmt_duration, fmt_pct, num
+
+CHANNELS = (Channel.CHAT, Channel.EMAIL, Channel.SMS, Channel.SOCIAL, Channel.VOICE)
+
+# (key, label, width)
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("id", "Login", 8),
+    ("name", "Agent", 16),
+    ("presence", "Presence", 9),
+    ("state", "State", 14),
+    ("since", "In state", 8),
+    *((f"ch-{c.value}", CHANNEL_GLYPH[c], 2) for c in CHANNELS),
+    ("capacity", "Capacity", 10),
+    ("handled", "Done", 4),
+    ("aht", "AHT", 6),
+    ("occupancy", "Occ", 4),
+    ("missed", "Miss", 4),
+)
+
+STATE_VAR: dict[RoutingState, str | None] = {
+    RoutingState.IDLE: "presence-available",
+    RoutingState.OFFERED: "sla-warning",
+    RoutingState.BUSY: None,
+    RoutingState.ACW: "muted-foreground",
+    RoutingState.NOT_RESPONDING: "sla-breach",
+    RoutingState.OFF_QUEUE: "presence-away",
+}
+STATE_ORDER = {s: i for i, s in enumerate((
+    RoutingState.NOT_RESPONDING, RoutingState.OFFERED, RoutingState.BUSY, RoutingState.ACW,
+    RoutingState.IDLE, RoutingState.OFF_QUEUE))}
+
+# Sort columns the sort key cycles through: (label, key function on (floor, agent)).
+SortKey = Callable[[Floor, AgentInfo], object]
+SORTS: tuple[tuple[str, SortKey], ...] = (
+    ("name", lambda f, a: (a.name.casefold(), a.id)),
+    ("state", lambda f, a: (STATE_ORDER.get(a.routing_state, 9), a.routing_since, a.id)),
+    ("time in state", lambda f, a: (-(f.now - a.routing_since), a.id)),
+    ("capacity", lambda f, a: (-a.capacity.used, a.id)),
+    ("handled", lambda f, a: (-(f.agent_stats[a.id].handled if a.id in f.agent_stats else 0),
+                              a.id)),
+    ("missed", lambda f, a: (-(f.agent_stats[a.id].missed if a.id in f.agent_stats else 0),
+                             a.id)),
+    ("login", lambda f, a: (len(a.id), a.id)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentFilter:
+    """name: substring of name or login; queue: queue id or name substring;
+    state: routing state or presence (value or label). Empty matches everything."""
+
+    name: str = ""
+    queue: str = ""
+    state: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> AgentFilter:
+        """`queue:billing state:busy ann` (order free; `q:` and `s:` also work)."""
+        name: list[str] = []
+        queue = state = ""
+        for word in text.split():
+            low = word.casefold()
+            if low.startswith(("queue:", "q:")):
+                queue = low.split(":", 1)[1]
+            elif low.startswith(("state:", "s:")):
+                state = low.split(":", 1)[1]
+            else:
+                name.append(low)
+        return cls(" ".join(name), queue, state)
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.queue or self.state)
+
+    def matches(self, floor: Floor, agent: AgentInfo) -> bool:
+        if self.name and self.name not in agent.name.casefold() \
+                and self.name not in agent.id.casefold():
+            return False
+        if self.queue:
+            names = [(q, floor.queues[q].name.casefold() if q in floor.queues else q)
+                     for q in agent.queues]
+            if not any(self.queue == q.casefold() or self.queue in n for q, n in names):
+                return False
+        if self.state:
+            words = {agent.routing_state.value, ROUTING_LABEL[agent.routing_state].casefold(),
+                     agent.presence.value, PRESENCE_LABEL[agent.presence].casefold()}
+            wanted = self.state.replace(" ", "_")
+            if not any(w.replace(" ", "_").startswith(wanted) for w in words):
+                return False
+        return True
+
+
+class AgentBoard(DataTable[Text]):
+    """Presence, routing state, time in state, interactions per channel,
+    capacity used and the agent's stats. Enter opens the drill-down."""
+
+    DEFAULT_CSS = """
+    AgentBoard { height: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open agent", id="agent-board-open"),
+    ]
+
+    class OpenAgent(Message):
+        def __init__(self, agent_id: str) -> None:
+            super().__init__()
+            self.agent_id = agent_id
+
+    def __init__(self, floor: Floor, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.floor = floor
+        self.sort_index = 0
+        self.sort_reverse = False
+        self.filter = AgentFilter()
+        self._shown: dict[tuple[str, str], str] = {}
+        self.cell_updates = 0
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(Text(label), key=key, width=width)
+
+    # -- cells ------------------------------------------------------------------------------
+
+    def row_cells(self, agent: AgentInfo) -> dict[str, Text]:
+        floor = self.floor
+        v = self.app.theme_variables
+        stats = floor.agent_stats.get(agent.id)
+        cells: dict[str, Text] = {
+            "id": cell(agent.id, v, "muted-foreground"),
+            "name": cell(agent.name, v, bold=True),
+            "presence": cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence)),
+            "state": cell(ROUTING_LABEL[agent.routing_state], v,
+                          STATE_VAR[agent.routing_state],
+                          bold=agent.routing_state is RoutingState.NOT_RESPONDING),
+            "since": num(fmt_duration(floor.time_in_state(agent.id))),
+        }
+        for channel in CHANNELS:
+            load = agent.capacity.channels.get(channel)
+            active = load.active if load is not None else 0
+            cells[f"ch-{channel.value}"] = num(active or "·", v,
+                                               f"channel-{channel.value}" if active else
+                                               "muted-foreground")
+        cap = agent.capacity
+        pct = cap.used / cap.total * 100 if cap.total else 0.0
+        bar = "█" * round(pct / 20) + "░" * (5 - round(pct / 20))
+        cells["capacity"] = cell(f"{bar} {pct:3.0f}%", v,
+                                 "sla-warning" if pct >= 100 else None)
+        cells["handled"] = num(stats.handled if stats else 0)
+        cells["aht"] = num(fmt_duration(stats.aht_s if stats else None))
+        cells["occupancy"] = num(fmt_pct(stats.occupancy_pct if stats else None))
+        missed = stats.missed if stats else 0
+        cells["missed"] = num(missed, v, "sla-breach" if missed else None)
+        return cells
+
+    # -- rows -------------------------------------------------------------------------------
+
+    def visible_ids(self) -> list[str]:
+        f = self.floor
+        ids = [a.id for a in f.agents.values() if self.filter.matches(f, a)]
+        label, key = SORTS[self.sort_index]
+        ids.sort(key=lambda aid: key(f, f.agents[aid]), reverse=self.sort_reverse)
+        return ids
+
+    def rebuild(self) -> None:
+        """All rows from scratch: start-up, resync, filter or theme change."""
+        current = self.selected_agent
+        self.clear()
+        self._shown.clear()
+        for agent_id in self.visible_ids():
+            self._add(agent_id)
+        self._restore_cursor(current)
+
+    def rows_keys(self) -> list[str]:
+        return [str(key.value) for key in self.rows]
+
+    def _add(self, agent_id: str) -> None:
+        cells = self.row_cells(self.floor.agents[agent_id])
+        self.add_row(*(cells[key] for key, _, _ in COLUMNS), key=agent_id)
+        for key, value in cells.items():
+            self._shown[(agent_id, key)] = _signature(value)
+
+    def refresh_rows(self, agent_ids: Iterable[str], *, resort: bool = True) -> int:
+        """Update only the changed cells of these agents (adding or removing rows
+        that enter or leave the filter); re-sort if an order may have changed."""
+        changed = 0
+        structural = False
+        for agent_id in agent_ids:
+            agent = self.floor.agents.get(agent_id)
+            present = agent_id in self.rows
+            if agent is None or not self.filter.matches(self.floor, agent):
+                if present:
+                    self.remove_row(agent_id)
+                    for key, _, _ in COLUMNS:
+                        self._shown.pop((agent_id, key), None)
+                    structural = True
+                continue
+            if not present:
+                self._add(agent_id)
+                structural = True
+                changed += len(COLUMNS)
+                continue
+            for key, value in self.row_cells(agent).items():
+                sig = _signature(value)
+                if self._shown.get((agent_id, key)) != sig:
+                    self._shown[(agent_id, key)] = sig
+                    self.update_cell(agent_id, key, value)
+                    changed += 1
+        if (changed or structural) and resort:
+            self.apply_sort()
+        self.cell_updates += changed
+        return changed
+
+    def apply_sort(self) -> None:
+        current = self.selected_agent
+        label, key = SORTS[self.sort_index]
+        f = self.floor
+        agents = f.agents
+        self.sort("id", key=lambda c: key(f, agents[c.plain]) if c.plain in agents else (),
+                  reverse=self.sort_reverse)
+        self._restore_cursor(current)
+
+    def _restore_cursor(self, agent_id: str | None) -> None:
+        if agent_id is not None and agent_id in self.rows:
+            index = self.get_row_index(agent_id)
+            if index != self.cursor_row:
+                self.move_cursor(row=index, animate=False, scroll=False)
+
+    # -- sort and filter ----------------------------------------------------------------------
+
+    @property
+    def sort_label(self) -> str:
+        return SORTS[self.sort_index][0] + (" ↓" if self.sort_reverse else " ↑")
+
+    def cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.apply_sort()
+
+    def set_sort(self, label: str) -> None:
+        self.sort_index = next(i for i, (name, _) in enumerate(SORTS) if name == label)
+        self.apply_sort()
+
+    def reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.apply_sort()
+
+    def set_filter(self, flt: AgentFilter) -> None:
+        if flt != self.filter:
+            self.filter = flt
+            self.rebuild()
+
+    @property
+    def selected_agent(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+        except Exception:  # noqa: BLE001 - no cursor yet
+            return None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.OpenAgent(str(event.row_key.value)))
+
+
+def _signature(text: Text) -> str:
+    return f"{text.plain}\x00{text.style}"

@@ -1,0 +1,86 @@
+"""Cell and line builders of the monitor: untrusted text as `rich.text.Text`
+(never markup), coloured only through theme variables resolved at run time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.style import Style
+from rich.text import Text
+from textual.color import Color
+
+from agentdesk.domain.models import Queue, QueueStats
+
+
+def theme_style(variables: Mapping[str, str], var: str | None, *, bold: bool = False,
+                dim: bool = False) -> Style:
+    """A Rich style whose colour is the theme variable `var` (without `$`)."""
+    color = None
+    if var:
+        value = variables.get(var)
+        if value:
+            try:
+                color = Color.parse(value).rich_color
+            except Exception:  # noqa: BLE001 - an odd user theme value: no colour, no crash
+                color = None
+    return Style(color=color, bold=bold or None, dim=dim or None)
+
+
+def cell(value: object, variables: Mapping[str, str] | None = None, var: str | None = None,
+         *, bold: bool = False, justify: str = "left") -> Text:
+    """One DataTable cell: `Text(value)` (literal), optionally coloured."""
+    style = theme_style(variables, var, bold=bold) if variables is not None and (var or bold) \
+        else ""
+    return Text(str(value), style=style, justify=justify, no_wrap=True, overflow="ellipsis")
+
+
+def num(value: object, variables: Mapping[str, str] | None = None, var: str | None = None,
+        *, bold: bool = False) -> Text:
+    return cell(value, variables, var, bold=bold, justify="right")
+
+
+def fmt_duration(seconds: float | None) -> str:
+    """0:07, 4:05, 1:02:03; None as an en dash (no data)."""
+    if seconds is None:
+        return "–"
+    s = int(max(0.0, seconds))
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def fmt_pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def sl_level(queue: Queue | None, stats: QueueStats | None) -> str | None:
+    """Theme variable of a queue's service level: breach below target, warning
+    within 5 points of it, ok above."""
+    if queue is None or stats is None or stats.sl_pct is None:
+        return None
+    if stats.sl_pct < queue.sl_target_pct:
+        return "sla-breach"
+    if stats.sl_pct < queue.sl_target_pct + 5:
+        return "sla-warning"
+    return "sla-ok"
+
+
+def wait_level(queue: Queue | None, wait_s: float) -> str | None:
+    """Longest wait against the queue's SL threshold."""
+    if queue is None or wait_s <= 0:
+        return None
+    if wait_s > queue.sl_threshold_s:
+        return "sla-breach"
+    if wait_s > queue.sl_threshold_s * 0.75:
+        return "sla-warning"
+    return None
+
+
+def abandon_level(pct: float | None) -> str | None:
+    if pct is None:
+        return None
+    if pct >= 10:
+        return "sla-breach"
+    if pct >= 5:
+        return "sla-warning"
+    return None

@@ -1,0 +1,80 @@
+"""The live feed of notable floor events: a bounded line log, newest at the bottom."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone, tzinfo
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+from agentdesk.domain.floor import FeedEntry, FeedKind
+from agentdesk.ui.glyphs import CHANNEL_GLYPH
+from agentdesk.ui.monitor.cells import fmt_duration, theme_style
+
+FEED_LINES = 300
+
+KIND_LABEL = {
+    FeedKind.MISSED: ("MISSED", "sla-warning"),
+    FeedKind.REJECTED: ("REJECT", "sla-warning"),
+    FeedKind.ABANDONED: ("ABANDON", "sla-breach"),
+    FeedKind.TRANSFERRED: ("XFER", "accent"),
+    FeedKind.SLA_BREACH: ("SLA", "sla-breach"),
+    FeedKind.SL_BELOW_TARGET: ("SL<GOAL", "sla-breach"),
+}
+
+
+class LiveFeed(RichLog):
+    """Missed offers, rejects, abandons, transfers and SLA breaches, one line
+    each (never one widget per event). Every name in a line is literal text."""
+
+    DEFAULT_CSS = """
+    LiveFeed { height: 1fr; background: $surface; scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
+        super().__init__(max_lines=FEED_LINES, wrap=False, markup=False, highlight=False,
+                         auto_scroll=True, id=id)
+        self.tz = tz
+        self.lines_written = 0
+
+    def add_entries(self, entries: Iterable[FeedEntry]) -> None:
+        for entry in entries:
+            self.write(self.format_entry(entry), scroll_end=None)
+            self.lines_written += 1
+
+    def replay(self, entries: Iterable[FeedEntry]) -> None:
+        """Rewrite from the floor's feed (theme change: lines take the new colours)."""
+        self.clear()
+        self.add_entries(list(entries)[-FEED_LINES:])
+
+    def format_entry(self, entry: FeedEntry) -> Text:
+        v = self.app.theme_variables
+        label, var = KIND_LABEL[entry.kind]
+        when = datetime.fromtimestamp(entry.at, self.tz or timezone.utc).strftime("%H:%M:%S")
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(when, style=theme_style(v, "muted-foreground"))
+        line.append(" ")
+        line.append(f"{label:<7}", style=theme_style(v, var, bold=True))
+        line.append(" ")
+        if entry.channel is not None:
+            line.append(CHANNEL_GLYPH[entry.channel], style=theme_style(v, f"channel-{entry.channel.value}"))
+            line.append(" ")
+        muted = theme_style(v, "muted-foreground")
+        if entry.kind is FeedKind.SL_BELOW_TARGET:
+            line.append(entry.queue_name, style=theme_style(v, None, bold=True))
+            line.append(f" SL {entry.value or 0:.0f}% < goal {entry.target or 0:.0f}%")
+            return line
+        line.append(entry.customer_name or entry.interaction_id)
+        if entry.kind is FeedKind.SLA_BREACH:
+            line.append(f" waited > {fmt_duration(entry.target)}", style=muted)
+        elif entry.kind is FeedKind.ABANDONED:
+            line.append(f" after {fmt_duration(entry.value)}", style=muted)
+        if entry.agent_name and entry.kind in (FeedKind.MISSED, FeedKind.REJECTED,
+                                               FeedKind.TRANSFERRED):
+            line.append(" by " if entry.kind is not FeedKind.TRANSFERRED else " from ", style=muted)
+            line.append(entry.agent_name)
+        if entry.queue_name:
+            line.append(" · ", style=muted)
+            line.append(entry.queue_name, style=muted)
+        return line
