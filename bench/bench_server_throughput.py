@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
@@ -72,6 +73,15 @@ async def _reader(url: str, sock: Socket, state: dict, ready: asyncio.Event,
             sock.closed_4008 = bool(exc.rcvd and exc.rcvd.code == 4008)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (Linux), to show where the CPU goes."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -79,7 +89,7 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] * 1000
 
 
-async def run_rate(url: str, tokens: dict[str, str], supervisors: int, rate: float,
+async def run_rate(pid: int, url: str, tokens: dict[str, str], supervisors: int, rate: float,
                    seconds: float, offset: int) -> dict:
     ws_url = url.replace("http://", "ws://", 1)
     sockets: list[tuple[str, Socket]] = []
@@ -96,6 +106,7 @@ async def run_rate(url: str, tokens: dict[str, str], supervisors: int, rate: flo
              for u, s in sockets]
     await asyncio.wait_for(ready.wait(), 60)
     await asyncio.sleep(0.5)
+    cpu0, client0 = _cpu_seconds(pid), time.process_time()
     async with httpx.AsyncClient(base_url=url) as http:
         state["t0"] = time.perf_counter()
         r = await http.post("/sim/burst", json={"count": count, "rate": rate})
@@ -110,13 +121,16 @@ async def run_rate(url: str, tokens: dict[str, str], supervisors: int, rate: flo
             break
         await asyncio.sleep(0.05)
     elapsed = time.perf_counter() - state["t0"]
+    server_cpu = _cpu_seconds(pid) - cpu0
+    client_cpu = time.process_time() - client0
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     lat = [x for _, s in sockets for x in s.latencies]
     delivered = sum(s.frames for _, s in sockets)
     return {
-        "rate": rate, "events": count, "expected_frames": expected,
+        "rate": rate, "events": count, "elapsed": elapsed,
+        "server_cpu": server_cpu / elapsed * 100, "client_cpu": client_cpu / elapsed * 100, "expected_frames": expected,
         "agent_frames": sum(s.frames for s in agents), "sup_frames": sum(s.frames for s in sups),
         "delivered": delivered, "frames_per_s": delivered / elapsed,
         "events_per_s": count / elapsed if delivered >= expected else float("nan"),
@@ -141,19 +155,19 @@ async def main_async(args: argparse.Namespace) -> int:
         offset = 0
         for rate in args.rates:
             # burst ids restart at burst-0 for every burst
-            rows.append(await run_rate(server.url, tokens, args.supervisors, rate,
+            rows.append(await run_rate(server.process.pid, server.url, tokens, args.supervisors, rate,
                                        args.seconds, offset))
         print(f"\nmock server fan-out: {args.agents} agent sockets + {args.supervisors} "
               f"supervisor sockets, {args.seconds:.0f} s per rate\n")
         head = ("target ev/s", "events", "frames", "frames/s", "lost", "gaps", "4008",
-                "p50 ms", "p95 ms", "p99 ms", "max ms")
+                "p50 ms", "p95 ms", "p99 ms", "max ms", "server CPU", "client CPU")
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for r in rows:
             print(f"| {r['rate']:.0f} | {r['events']} | {r['delivered']}/{r['expected_frames']} "
                   f"| {r['frames_per_s']:.0f} | {r['lost']} | {r['gaps']} | {r['closed_4008']} "
                   f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} "
-                  f"| {r['max_ms']:.1f} |")
+                  f"| {r['max_ms']:.1f} | {r['server_cpu']:.0f} % | {r['client_cpu']:.0f} % |")
         return 0 if all(r["lost"] == 0 and r["gaps"] == 0 for r in rows) else 1
     finally:
         server.stop()

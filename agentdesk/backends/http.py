@@ -109,6 +109,8 @@ class JsonApi:
         BackendConnectionError (network, timeout, 5xx after retries, bad body).
         """
         what = f"{method} {path}"
+        if self._client.is_closed:
+            raise BackendConnectionError(f"{what}: this session has been closed")
         attempts = self.retry.attempts if retry else 1
         last = ""
         for attempt in range(1, attempts + 1):
@@ -143,33 +145,50 @@ class JsonApi:
             content = encode_json(body)
             headers["Content-Type"] = "application/json"
         try:
-            response = await self._client.request(
-                method,
-                path,
-                content=content,
-                params=clean_params or None,
-                headers=headers,
+            request = self._client.build_request(
+                method, path, content=content, params=clean_params or None, headers=headers
             )
+            response = await self._client.send(request, stream=True)
+            try:
+                raw = await _read_capped(response, what)
+            finally:
+                await response.aclose()
         except httpx.TimeoutException:
             raise _Transient(f"no answer within {self.timeout:g}s") from None
         except httpx.HTTPError as exc:
             raise _Transient(f"cannot reach {self.base_url} ({type(exc).__name__})") from None
+        except BackendConnectionError:
+            raise
         except Exception as exc:  # noqa: BLE001 - e.g. httpx.InvalidURL: never a raw exception
             raise BackendConnectionError(f"{what}: cannot send ({type(exc).__name__})") from None
 
         status = response.status_code
         if status >= 500:
-            raise _Transient(f"server error {status}: {_error_message(response) or 'no detail'}")
+            detail = _error_parts(raw, status)[0] or "no detail"
+            raise _Transient(f"server error {status}: {detail}")
         if status == 429:
             raise _Transient("server is busy (429)", _retry_after(response))
         if status == 401:
-            raise BackendAuthError(_error_message(response) or "the session is no longer valid")
+            message = _error_parts(raw, status)[0]
+            raise BackendAuthError(message or "the session is no longer valid")
         if status >= 400:
-            message, code = _error_parts(response)
+            message, code = _error_parts(raw, status)
             raise BackendCommandError(message or f"refused ({status})", status=status, code=code)
         if status >= 300:
             raise BackendConnectionError(f"{what}: unexpected redirect ({status})")
-        return decode_body(response.content, model, what)
+        return decode_body(raw, model, what)
+
+
+async def _read_capped(response: httpx.Response, what: str) -> bytes:
+    """The body, refusing to buffer more than MAX_RESPONSE_BYTES of a hostile one."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise BackendConnectionError(f"{what}: response larger than {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def encode_json(body: dict[str, Any]) -> bytes:
@@ -205,25 +224,21 @@ def decode_body(content: bytes, model: type[M] | None, what: str) -> Any:
         ) from None
 
 
-def _error_parts(response: httpx.Response) -> tuple[str, str]:
+def _error_parts(raw: bytes, status: int) -> tuple[str, str]:
     """(message, code) of an `{"error": {...}}` body, sanitised; empty when absent."""
     try:
-        obj = json.loads(response.content)
+        obj = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        return "", f"http_{response.status_code}"
+        return "", f"http_{status}"
     err = obj.get("error") if isinstance(obj, dict) else None
     if not isinstance(err, dict):
-        return "", f"http_{response.status_code}"
+        return "", f"http_{status}"
     message = err.get("message")
     code = err.get("code")
     return (
         sanitize_text(message, 500) if isinstance(message, str) else "",
-        sanitize_text(code, 64) if isinstance(code, str) else f"http_{response.status_code}",
+        sanitize_text(code, 64) if isinstance(code, str) else f"http_{status}",
     )
-
-
-def _error_message(response: httpx.Response) -> str:
-    return _error_parts(response)[0]
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -18,9 +18,9 @@ import httpx
 from pydantic import ValidationError
 
 from agentdesk.backends.base import (
+    AgentDeskError,
     Backend,
     BackendCommandError,
-    BackendConnectionError,
     Capabilities,
     StreamItem,
     new_client_id,
@@ -146,7 +146,7 @@ class NativeBackend(Backend):
         return self._stream.auth_failed
 
     async def login(self, username: str, password: str) -> str:
-        body = LoginRequest(username=username, password=password).model_dump()
+        body = _build(LoginRequest, username=username, password=password).model_dump()
         reply: LoginResponse = await self._api.call(
             "POST", "/v1/login", body=body, model=LoginResponse, auth=False
         )
@@ -173,7 +173,7 @@ class NativeBackend(Backend):
         try:
             await self._api.call("GET", "/sim/clock", retry=False)
             simulation = True
-        except (BackendCommandError, BackendConnectionError):
+        except AgentDeskError:  # 404 (no /sim), 401/403 (sim locked), unreachable: no sim
             simulation = False
         self.capabilities = Capabilities(simulation=simulation)
         return self.capabilities
@@ -249,7 +249,7 @@ class NativeBackend(Backend):
     # -- commands -------------------------------------------------------------------
 
     async def set_presence(self, presence: Presence, next: Presence | None = None) -> AgentInfo:
-        body = PresenceRequest(presence=presence, next=next).model_dump(mode="json")
+        body = _build(PresenceRequest, presence=presence, next=next).model_dump(mode="json")
         reply: _AgentBody = await self._api.call(
             "PUT", "/v1/me/presence", body=body, model=_AgentBody
         )

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.frames import CloseCode
 
 from agentdesk.backends.base import (
     Diagnostics,
@@ -93,6 +94,7 @@ class EventStream:
         self._ws: ClientConnection | None = None
         self.auth_failed = False  # the server refused our token on the socket
         self._resume_now = False  # set by reconnect(): skip the backoff once
+        self._skip_replay = False  # rejoin live (no since) and ask for a reload
         self._wakeup = asyncio.Event()  # interrupts a backoff pause (close, kick, takeover)
         self._generation = 0  # the latest run() owns the stream; older ones end
 
@@ -160,6 +162,10 @@ class EventStream:
             ever_connected = True
             self.auth_failed = False
             yield LinkStatus(LinkState.CONNECTED, "", 0)
+            if self._skip_replay:
+                self._skip_replay = False
+                self.diagnostics.resyncs += 1
+                yield Resync()  # what we skipped is only in the snapshots now
             connected_at = time.monotonic()
             try:
                 async for item in self._pump(ws):
@@ -192,7 +198,7 @@ class EventStream:
 
     def _url(self) -> str:
         query: dict[str, str] = {}
-        if self.last_seq:
+        if self.last_seq and not self._skip_replay:
             query["since"] = str(self.last_seq)
         token = self._token()
         if token:
@@ -202,7 +208,8 @@ class EventStream:
     async def _connect(self, stopped: Callable[[], bool]) -> ClientConnection | None:
         token = self._token()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._gap_ok = self.last_seq == 0  # from zero we join mid-stream; any first seq is fine
+        # Joining live (from zero, or skipping a replay), any first seq is fine.
+        self._gap_ok = self.last_seq == 0 or self._skip_replay
         connecting = asyncio.ensure_future(
             connect(
                 self._url(),
@@ -351,6 +358,15 @@ class EventStream:
         return ProtocolProblem(detail)
 
     def _closed_link(self, exc: ConnectionClosed) -> _LinkLost:
+        if exc.sent is not None and exc.sent.code == CloseCode.MESSAGE_TOO_BIG:
+            # A frame over our size limit: replaying from our seq would bring it back
+            # for ever, so rejoin live and have the UI reload its snapshots instead.
+            self._skip_replay = True
+            self.diagnostics.malformed += 1
+            self.diagnostics.last_problem = "a frame over the size limit was dropped"
+            log.warning("event stream: %s; reloading instead of replaying",
+                        self.diagnostics.last_problem)
+            return _LinkLost("a frame over the size limit", resume_now=True)
         rcvd = exc.rcvd
         code = rcvd.code if rcvd is not None else None
         if code == SLOW_CONSUMER:

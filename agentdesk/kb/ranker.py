@@ -25,8 +25,8 @@ from agentdesk.kb.text import analyze
 
 @dataclass(frozen=True)
 class RankParams:
-    k1: float = 1.2
-    title_weight: float = 3.0
+    k1: float = 2.0
+    title_weight: float = 5.0
     tags_weight: float = 2.0
     body_weight: float = 1.0
     title_b: float = 0.4
@@ -115,6 +115,9 @@ class Ranker:
             self._speller_gen = index.generation
         return self._speller
 
+    def warm_up(self, index: KbIndex) -> None:
+        self._spell(index, index.stats())
+
     def correct(self, query: Query, index: KbIndex, stats: IndexStats) -> Query:
         """Replace terms unknown to the index by a close known term (typos)."""
         unknown = [t for t in query.weights if t not in stats.df]
@@ -157,10 +160,9 @@ class Ranker:
                     stats: IndexStats) -> list[int]:
         p = self.params
         approx: dict[int, float] = {}
-        for term, wq in weights.items():
-            factor = wq * stats.idf(term)
-            for doc, impact in index.top_postings(term, p.per_term):
-                approx[doc] = approx.get(doc, 0.0) + factor * impact
+        factors = {t: wq * stats.idf(t) for t, wq in weights.items()}
+        for term, doc, impact in index.top_postings(list(factors), p.per_term):
+            approx[doc] = approx.get(doc, 0.0) + factors[term] * impact
         best = sorted(approx.items(), key=lambda kv: -kv[1])[: p.candidates]
         return [doc for doc, _s in best]
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from agentdesk.kb.text import JOIN_FIRST_WORDS, STOP_WORDS, canonical_term, joined_pair
+from agentdesk.kb.text import (
+    JOIN_FIRST_WORDS, STOP_WORDS, canonical_term, join_first_words_for, joined_pair,
+    synonym_members,
+)
 
 # Markdown marks that mean nothing in a one-line preview.
 _MD_BLOCK_PREFIX = re.compile(r"^[ \t]{0,3}(?:#{1,6}\s+|>\s?)", re.MULTILINE)
@@ -18,6 +22,7 @@ _SPACE = re.compile(r"\s+")
 SNIPPET_CHARS = 180
 
 
+@lru_cache(maxsize=1024)  # the same top articles are shown again and again
 def plain_text(markdown: str, keep_lists: bool = False) -> str:
     """Markdown -> readable plain text (keeps line breaks between blocks).
 
@@ -38,35 +43,58 @@ def plain_text(markdown: str, keep_lists: bool = False) -> str:
     return "\n".join(out).strip()
 
 
+@lru_cache(maxsize=2048)
+def _candidate_re(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """A regex for words that *may* analyse to one of `terms`.
+
+    Porter stems are prefixes of the words they come from once a trailing
+    "i"/"e" is dropped (happi <- happy, size <- sizing), so the words worth
+    checking start with a term, a synonym of it, or the first word of a joined
+    spelling. The regex runs in C; only its hits are analysed in Python.
+    """
+    prefixes: set[str] = set()
+    for source in terms | {m for m, head in synonym_members().items() if head in terms}:
+        stem = source[:-1] if len(source) > 2 and source[-1] in "ie" else source
+        prefixes.add(stem)
+    prefixes |= {first for first, target in join_first_words_for().items() if target & terms}
+    prefixes = {p for p in prefixes if p}
+    if not prefixes:
+        return None
+    alternation = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(r"(?<![A-Za-z0-9])(?:" + alternation + r")[A-Za-z0-9]*(?:['\u2019][A-Za-z]+)?",
+                      re.IGNORECASE)
+
+
 def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, surface) of every word (or joined word pair such as
     "Wi-Fi") of `text` whose analysed term is in `terms`."""
-    if not terms:
+    pattern = _candidate_re(terms) if terms else None
+    if pattern is None:
         return []
-    words = list(_WORD.finditer(text))
     spans: list[tuple[int, int, str]] = []
-    skip_next = False
     hit: dict[str, bool] = {}  # words repeat a lot within one article
-    for i, m in enumerate(words):
-        if skip_next:
-            skip_next = False
-            continue
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            return spans
+        pos = m.end()
         word = m.group(0).lower()
-        if word in JOIN_FIRST_WORDS and i + 1 < len(words):
-            nxt = words[i + 1]
-            joined = joined_pair(word, text[m.end():nxt.start()], nxt.group(0))
-            if joined is not None:
-                if canonical_term(joined) in terms:
-                    spans.append((m.start(), nxt.end(), text[m.start():nxt.end()]))
-                skip_next = True
-                continue
+        if word in JOIN_FIRST_WORDS:
+            nxt = _WORD.match(text, m.end() + 1) if m.end() < len(text) else None
+            if nxt is not None:
+                joined = joined_pair(word, text[m.end():nxt.start()], nxt.group(0))
+                if joined is not None:
+                    if canonical_term(joined) in terms:
+                        spans.append((m.start(), nxt.end(), text[m.start():nxt.end()]))
+                    pos = nxt.end()
+                    continue
         found = hit.get(word)
         if found is None:
             found = hit[word] = (word not in STOP_WORDS
                                  and canonical_term(word.replace("\u2019", "'")) in terms)
         if found:
             spans.append((m.start(), m.end(), m.group(0)))
-    return spans
 
 
 def surface_words(spans: list[tuple[int, int, str]], limit: int = 12) -> list[str]:

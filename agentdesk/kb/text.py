@@ -55,7 +55,8 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # "15gb", "500mbps", "4k": split number from unit so "gb" can match "GB".
 _NUM_UNIT_RE = re.compile(r"^(\d+)([a-z]+)$")
 
-STOP_WORDS: frozenset[str] = frozenset("""
+# Standard English function words.
+BASE_STOP_WORDS: frozenset[str] = frozenset("""
 a about above after again against all am an and any are aren't as at be because been
 before being below between both but by can can't cannot could couldn't did didn't do does
 doesn't doing don't down during each few for from further had hadn't has hasn't have
@@ -67,12 +68,16 @@ theirs them themselves then there there's these they they'd they'll they're they
 those through to too under until up very was wasn't we we'd we'll we're we've were weren't
 what what's when when's where where's which while who who's whom why why's with won't would
 wouldn't you you'd you'll you're you've your yours yourself yourselves
+""".split())
+# Chat filler customers type that says nothing about the topic.
+CHATTER_WORDS: frozenset[str] = frozenset("""
 im ive dont cant wont didnt doesnt isnt wasnt havent u ur pls plz please hi hello hey
 thanks thank thx cheers ok okay yes yeah yep just also get got getting really still
 know want wanted need needs needed like would could one two tried trying try help anyone
 someone something thing things way bit lot lots since ago today now already even well
 brightline go going
 """.split())
+STOP_WORDS: frozenset[str] = BASE_STOP_WORDS | CHATTER_WORDS
 
 # Canonical classes: every member (after stemming) maps to the first word's
 # stem. Kept to support vocabulary where the words are interchangeable for
@@ -116,6 +121,13 @@ _SYNONYM_CLASSES: tuple[tuple[str, ...], ...] = (
     ("email", "mail"),
     ("address", "postcode"),
     ("record", "recording", "recordings", "rec"),
+    # General support vocabulary (added while tuning on the dev half; see docs/kb.md).
+    ("computer", "machine", "pc", "laptop", "desktop"),
+    ("log", "history"),
+    ("remove", "delete", "uninstall", "erase"),
+    ("find", "locate", "search", "lookup"),
+    ("fix", "repair", "solve", "resolve"),
+    ("error", "fault", "problem", "issue"),
 )
 
 
@@ -190,3 +202,15 @@ def joined_pair(first: str, between: str, second: str) -> str | None:
         return None
     joined = _JOINS.get(f"{first.lower()}{between}{second.lower()}")
     return joined if joined is not None and " " not in joined else None
+
+
+@lru_cache(maxsize=1)
+def join_first_words_for() -> dict[str, frozenset[str]]:
+    """First word of each joined spelling -> the canonical terms it can start."""
+    out: dict[str, set[str]] = {}
+    for key, joined in _JOINS.items():
+        if " " in joined:
+            continue
+        first = re.split(r"[ -]", key)[0]
+        out.setdefault(first, set()).add(canonical_term(joined))
+    return {k: frozenset(v) for k, v in out.items()}

@@ -21,7 +21,6 @@ from agentdesk.mockserver.sim.errors import SimError
 
 log = logging.getLogger("agentdesk.mockserver")
 TICK_S = 0.1
-KB_RESCAN_S = 5.0
 
 
 async def _ticker(server: MockServer) -> None:
@@ -43,7 +42,7 @@ async def _heartbeats(server: MockServer) -> None:
 
 async def _kb_watch(server: MockServer) -> None:
     while True:
-        await asyncio.sleep(KB_RESCAN_S)
+        await asyncio.sleep(server.options.kb_rescan_s)
         try:
             server.rescan_kb()
         except Exception:

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -55,8 +56,10 @@ class _Server(uvicorn.Server):
 
 
 def make_uvicorn(app, host: str, port: int) -> uvicorn.Server:
+    ws = os.environ.get("AGENTDESK_MOCK_WS", "websockets-sansio")  # the fastest here (bench)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            lifespan="on", timeout_graceful_shutdown=3, ws_max_size=1 << 20)
+                            lifespan="on", timeout_graceful_shutdown=3, ws_max_size=1 << 20,
+                            ws=ws)
     return _Server(config)
 
 

@@ -97,8 +97,8 @@ async def parse(request: Request, model: type[M], *, empty_ok: bool = False) -> 
         raise HttpError(400, "bad_request", "a JSON body is required")
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HttpError(400, "bad_json", f"invalid JSON: {exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise HttpError(400, "bad_json", f"invalid JSON: {type(exc).__name__}") from None
     if not isinstance(data, dict):
         raise HttpError(422, "invalid", "the body must be a JSON object")
     try:

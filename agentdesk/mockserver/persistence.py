@@ -14,7 +14,6 @@ a resync, never a duplicate and never a seq that goes backwards.
 from __future__ import annotations
 
 import json
-import random
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
@@ -191,9 +190,8 @@ def core_of(server: MockServer) -> dict[str, Any]:
 
 def restore_core(server: MockServer, core: dict[str, Any]) -> None:
     sim = server.sim
-    sim.now = float(core["now"])
-    server.clock.restore(sim.now)
-    sim.now = max(sim.now, server.clock.now()) if not server.clock.manual else sim.now
+    server.clock.restore(float(core["now"]))  # a real clock never restarts in the past
+    sim.now = float(core["now"])  # timers due in between fire on the first tick
     if float(core["anchor"]) != sim.anchor:
         sim.anchor = float(core["anchor"])
         sim.customers = CustomerBase(sim.options.seed, sim.anchor, sim.topics,

@@ -93,7 +93,7 @@ async def _receive_loop(ws: WebSocket, sub) -> None:
                 continue
             try:
                 msg = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             if isinstance(msg, dict) and msg.get("type") == "ping":
                 sub.push(PONG)

@@ -22,7 +22,7 @@ from agentdesk.mockserver.hub import EventHub
 from agentdesk.mockserver.idempotency import IdempotencyStore
 from agentdesk.mockserver.sim.clock import SimClock
 from agentdesk.mockserver.sim.content import KbLibrary, load_canned, load_dispositions
-from agentdesk.mockserver.sim.engine import Simulation, SimOptions, dump
+from agentdesk.mockserver.sim.engine import Simulation, SimOptions
 from agentdesk.mockserver.sim.scenario import load_scenario
 from agentdesk.protocol.events import KbData
 
@@ -51,6 +51,7 @@ class ServerOptions:
     replay_limit: int = 5000
     heartbeat_s: float = HEARTBEAT_S
     socket_queue_limit: int = 20000  # frames waiting for one slow socket before 4008
+    kb_rescan_s: float = 5.0
 
 
 class MockServer:
@@ -142,8 +143,3 @@ class MockServer:
             self.commit()
             self.store.close()
             self.store = None
-
-    # -- convenience for tests and the bench ----------------------------------------------
-
-    def snapshot_json(self, model: Any) -> str:
-        return dump(model)

@@ -10,7 +10,9 @@ concurrently. Outcomes:
                            key; `reissue=True`: a new key, see Outbox.reissue)
 - unreachable / 5xx     -> back to `queued`; the whole sender backs off (the
                            server is down for everyone), and tries forever
-- signed out (401)      -> back to `queued`; the sender pauses until `resume()`
+- signed out (401)      -> back to `queued`; the sender pauses until `resume()`,
+                           until the backend holds a new token (the user signed
+                           in again), or for `auth_retry_s` at most
 
 Every attempt of an item carries the client_id stored with it, so however many
 times it goes out, the server applies it once. A key is only ever replaced on
@@ -50,13 +52,16 @@ class CommandSender:
         *,
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
+        auth_retry_s: float = 30.0,
     ) -> None:
         self.backend = backend
         self.outbox = outbox
         self.on_change = on_change
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        self.auth_retry_s = auth_retry_s
         self.paused_reason = ""  # non-empty: not sending (e.g. signed out)
+        self._paused_token: str | None = None  # the token that was refused
         self.last_error = ""
         self._failures = 0  # consecutive transient failures, for the backoff
         self._not_before = 0.0  # loop time before which nothing is sent
@@ -142,7 +147,14 @@ class CommandSender:
         while True:
             self._wake.clear()
             timeout: float | None = None
-            if not self.paused_reason:
+            if self.paused_reason:
+                # Signed out: resume by itself once the backend holds a new token (the
+                # user signed in again), or after a while in case it was a server hiccup.
+                if self._token() != self._paused_token or loop.time() >= self._not_before:
+                    self.resume()
+                    continue
+                timeout = min(1.0, self._not_before - loop.time())
+            else:
                 now = loop.time()
                 if now < self._not_before:
                     timeout = self._not_before - now
@@ -178,6 +190,8 @@ class CommandSender:
             self._settle(cid, OutboxState.FAILED, exc.message)
         except BackendAuthError as exc:
             self.paused_reason = exc.message or "signed out"
+            self._paused_token = self._token()
+            self._not_before = asyncio.get_running_loop().time() + self.auth_retry_s
             self._settle(cid, OutboxState.QUEUED, f"signed out: {exc.message}")
         except BackendConnectionError as exc:
             self._back_off(exc.message)
@@ -208,6 +222,10 @@ class CommandSender:
             self._changed.set()
             return
         self._notify(item)
+
+    def _token(self) -> str | None:
+        token = getattr(self.backend, "token", None)  # not every backend has one
+        return token if isinstance(token, str) else None
 
     def _back_off(self, reason: str) -> None:
         self._failures += 1

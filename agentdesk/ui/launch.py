@@ -40,25 +40,12 @@ async def _login(url: str, user: str, password: str) -> str:
         await backend.close()
 
 
-def _knowledge_base() -> object | None:
-    """The local KB index when the kb package provides one (else the desk
-    ranks the server's articles with its placeholder)."""
-    try:
-        from agentdesk.kb import KnowledgeBase  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return KnowledgeBase.load_default() if hasattr(KnowledgeBase, "load_default") else None
-    except Exception:  # noqa: BLE001 - suggestions are optional, the desk is not
-        return None
-
-
 def _run_app(url: str, user: str, token: str) -> int:
     from agentdesk.ui.app import make_app
 
     backend = NativeBackend(url, token=token)
-    app = make_app(backend, username=user, store_path=store_path_for(url, user),
-                   knowledge_base=_knowledge_base())
+    # KB suggestions: an in-memory index of the server's articles (built by the desk).
+    app = make_app(backend, username=user, store_path=store_path_for(url, user))
     result = app.run()
     try:
         asyncio.run(backend.close())

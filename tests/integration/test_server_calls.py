@@ -170,3 +170,21 @@ def test_customer_abandons_while_queued(server):
     support = next(q for q in agent.get("/v1/stats").json()["stats"]["queues"]
                    if q["queue_id"] == "support")
     assert support["abandoned"] == 1 and support["sl_pct"] == 0.0
+
+
+def test_warm_transfer_to_a_queue_picks_an_agent_of_that_queue(server):
+    a1, a2 = DemoClient(server.url, "agent1"), DemoClient(server.url, "agent2")
+    a1.available()
+    iid = a1.contact("chat", queue_id="support")
+    a1.act(iid, "accept")
+    assert a1.act(iid, "transfer", {"queue_id": "billing", "mode": "warm"}).status_code == 409
+    a2.available()  # now someone in billing can take it
+    r = a1.act(iid, "transfer", {"queue_id": "billing", "mode": "warm"})
+    assert r.status_code == 200
+    assert a1.act(iid, "transfer", {"queue_id": "billing", "mode": "warm"}).status_code == 409
+    a2.act(iid, "reject")  # consult refused: stays with agent1
+    ix = a1.interaction(iid)
+    assert ix["agent_id"] == "agent1" and ix["queue_id"] == "support"
+    a1.act(iid, "transfer", {"queue_id": "billing", "mode": "warm"})
+    ix = a2.act(iid, "accept").json()["interaction"]
+    assert ix["agent_id"] == "agent2" and ix["queue_id"] == "billing"

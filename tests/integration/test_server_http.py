@@ -279,3 +279,17 @@ def test_hostile_text_is_stored_sanitised(agent):
     body = next(i["body"] for i in items if i["interaction_id"] == iid and "red" in i["body"])
     assert "\x1b" not in body and "\u202e" not in body and "\x00" not in body
     assert "[bold]x[/]" in body  # markup is data, kept literally
+
+
+def test_deeply_nested_or_odd_bodies_are_client_errors(agent):
+    http = agent.http
+    deep = b"[" * 50_000 + b"]" * 50_000
+    r = http.post("/v1/interactions/x/messages", content=deep)
+    assert r.status_code in (400, 413)
+    assert http.post("/v1/login", content=b"[1, 2]").status_code == 422
+    assert http.post("/v1/login", content=b"").status_code == 400
+    assert http.post("/v1/login", content=b"\xff\xfe").status_code == 400
+    r = http.get("/v1/customers/c0001/timeline", params={"limit": "many"})
+    assert r.status_code == 422
+    assert http.get("/v1/interactions/%E2%80%AE%1B").status_code == 404
+    assert http.delete("/v1/me").status_code == 405

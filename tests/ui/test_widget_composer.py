@@ -227,3 +227,21 @@ async def test_hostile_drafts_and_canned_do_not_crash() -> None:
         await pilot.click("#canned-list", offset=(4, 1))
         await pilot.pause()
         assert app.actions_fired == []
+
+
+async def test_composer_accepts_calls_before_it_is_mounted() -> None:
+    def build() -> Composer:
+        composer = Composer("int-1", Channel.EMAIL, subject="Hello", draft_delay=60)
+        composer.load_draft("draft body", subject="Re: Hello again", cc=["x@y.z"])
+        composer.set_disabled("closed")
+        composer.action_toggle_note()
+        return composer
+
+    app = WidgetApp(build)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        composer = app.query_one(Composer)
+        assert composer.text == "draft body" and composer.kind == "note"
+        assert app.query_one("#composer-subject", Input).value == "Re: Hello again"
+        assert app.query_one("#composer-cc", Input).value == "x@y.z"
+        assert composer.disabled_reason == "closed" and composer.has_class("-disabled")

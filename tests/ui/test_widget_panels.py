@@ -143,10 +143,28 @@ async def test_article_preview_confirms_links_and_inserts(monkeypatch) -> None:
         assert results == ["kb-1"]
 
 
+async def test_clicking_a_real_markdown_link_asks_first(monkeypatch) -> None:
+    from textual.widgets._markdown import MarkdownParagraph
+
+    opened: list[str] = []
+    app = WidgetApp(lambda: Static("desk"))
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ArticlePreview(article()))
+        await pilot.pause()
+        paragraph = next(p for p in app.screen.query(MarkdownParagraph) if "carrier" in p._content.plain)
+        await pilot.click(paragraph, offset=(paragraph._content.plain.index("carrier") + 2, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmLink) and opened == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticlePreview) and opened == []
+
+
 async def test_article_preview_hostile_article() -> None:
     app = WidgetApp(lambda: Static("desk"))
     async with app.run_test(size=(80, 24)) as pilot:
-        for text in HOSTILE_SHORT[:12]:
+        for text in HOSTILE_SHORT[:8]:  # the markup-shaped ones come first
             app.push_screen(ArticlePreview(KbArticle(id="k", title=text, body=text)))
             await pilot.pause()
             await pilot.click("#article-body", offset=(2, 0))
@@ -160,3 +178,19 @@ def _link_clicked(screen, href: str):
 
     markdown = screen.query_one(Markdown)
     return Markdown.LinkClicked(markdown, href)
+
+
+async def test_panels_accept_data_before_they_are_mounted() -> None:
+    def build():
+        customer = CustomerPanel(tz=UTC)
+        customer.show(customer_detail())
+        kb = SuggestionPanel()
+        kb.show(suggestions(), "from the subject")
+        return [customer, kb]
+
+    app = WidgetApp(build)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert "Alice Moreau" in panel_text(app.query_one(CustomerPanel))
+        assert len(app.query(".suggestion-card")) == 3

@@ -12,6 +12,7 @@ from widget_data import T0, chat_scene, history, item  # noqa: E402
 from widget_harness import UTC, WidgetApp  # noqa: E402
 
 from agentdesk.domain.models import Channel, TimelineKind  # noqa: E402
+from textual import events  # noqa: E402
 from agentdesk.ui.widgets.timeline import Timeline  # noqa: E402
 
 
@@ -138,12 +139,13 @@ async def test_fifty_thousand_items_render_only_what_is_visible() -> None:
         timeline.set_items(history(50_000), has_more=False)
         await pilot.pause()
         assert timeline.render_count < 60, timeline.render_count
-        for _ in range(20):
+        for _ in range(10):
             await pilot.press("pageup")
         await pilot.press("home")
         await pilot.pause()
-        # ~20 items a page (3 lines each, 40 rows): 22 pages, never 50,000.
-        assert timeline.render_count < 700, timeline.render_count
+        # ~20 items a page (3 lines each, 40 rows): 12 pages, never 50,000.
+        assert timeline.render_count < 400, timeline.render_count
+        assert len(timeline._cache) <= 1024
         assert "Message number 0 " in screen_text(timeline)
         await pilot.press("end")
         await pilot.pause()
@@ -252,3 +254,25 @@ async def test_set_items_keeps_unechoed_pending_messages() -> None:
         assert [i.id for i in timeline.items] == ["t0", "t1", "t2", "t3", "pending:cid-b"]
         timeline.append_items([item(4, client_id="cid-b")])
         assert [i.id for i in timeline.items][-1] == "t4" and len(timeline.items) == 5
+
+
+async def test_programmatic_and_wheel_scrolls_load_older_once_and_repin() -> None:
+    app, messages, ctx = await mounted()
+    async with ctx as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.set_items(history(80, start=100), has_more=True)
+        await pilot.pause()
+        timeline.scroll_to(y=2, animate=False)
+        await pilot.pause()
+        timeline.scroll_to(y=1, animate=False)
+        timeline.scroll_to(y=0, animate=False)
+        await pilot.pause()
+        assert [m.before_id for m in posted(messages, Timeline.LoadOlder)] == ["t100"]
+        assert not timeline.pinned
+        for _ in range(3):  # wheel events go through the same scroll_y watcher
+            timeline.post_message(events.MouseScrollDown(timeline, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert timeline.scroll_offset.y > 0
+        timeline.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert timeline.pinned

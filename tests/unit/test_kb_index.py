@@ -181,3 +181,17 @@ def test_concurrent_searches_and_writes_from_threads():
 
 def test_memory_index_has_no_size():
     assert KbIndex(MEMORY).size_bytes() == 0
+
+
+def test_document_frequencies_stay_exact_through_updates_and_removes(tmp_path):
+    index = KbIndex(tmp_path / "kb.sqlite3")
+    index.upsert(BASE)
+    index.upsert([art("refunds", "Refunds", "router router credit", updated=3.0),
+                  art("extra", "Extra", "roaming credit zebra")])
+    index.remove(["roaming"])
+    conn = index._conn  # test-only: recount from FTS5 itself
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.check_vocab"
+                 " USING fts5vocab(main, fts, 'row')")
+    truth = dict(conn.execute("SELECT term, doc FROM temp.check_vocab"))
+    assert index.stats().df == truth
+    assert index.stats().n_docs == 4

@@ -402,3 +402,39 @@ async def test_delayed_answers_time_out_and_the_client_stays_usable() -> None:
         await backend.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_a_closed_backend_says_so() -> None:
+    backend = backend_for([])
+    await backend.close()
+    await backend.close()  # twice is fine
+    with pytest.raises(BackendConnectionError, match="closed"):
+        await backend.list_queues()
+
+
+async def test_empty_credentials_are_refused_locally() -> None:
+    backend = backend_for([])
+    try:
+        with pytest.raises(BackendCommandError) as info:
+            await backend.login("", "demo")
+        assert info.value.status == 422 and "username" in info.value.message
+        with pytest.raises(BackendCommandError):
+            await backend.set_presence("partying")  # type: ignore[arg-type]
+    finally:
+        await backend.close()
+
+
+async def test_huge_bodies_are_refused_without_buffering_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    import agentdesk.backends.http as http_mod
+
+    monkeypatch.setattr(http_mod, "MAX_RESPONSE_BYTES", 10_000)
+
+    async def listing(request: Request) -> Response:
+        return Response(b'{"interactions": [' + b" " * 50_000 + b"]}", 200)
+
+    backend = backend_for([Route("/v1/interactions", listing)])
+    try:
+        with pytest.raises(BackendConnectionError, match="larger than"):
+            await backend.list_interactions()
+    finally:
+        await backend.close()

@@ -29,7 +29,7 @@ from agentdesk.backends.base import (
 )
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.stream import StreamPolicy
-from agentdesk.protocol.events import Event
+from agentdesk.protocol.events import MAX_FRAME_BYTES, Event
 
 FAST = StreamPolicy(ping_interval=0.2, dead_after=5.0, backoff_base=0.01, backoff_cap=0.05,
                     open_timeout=2.0, close_timeout=0.5)
@@ -407,3 +407,22 @@ async def test_the_token_never_reaches_the_logs(
     client_side = [r for r in caplog.records if not r.name.startswith("websockets.server")]
     assert client_side and not any("s3cret-token" in r.getMessage() for r in client_side)
     assert "s3cret-token" not in repr(backend)
+
+
+async def test_an_oversized_frame_rejoins_live_and_asks_for_a_reload(
+    server: ScriptedServer, backend: NativeBackend
+) -> None:
+    reader = Reader(backend)
+    first = await server.connection()
+    await first.send(ev(1))
+    assert (await reader.next(Event)).seq == 1
+    huge = ev(2, "message.created")
+    huge["data"] = {"blob": "x" * (MAX_FRAME_BYTES + 4096)}
+    await first.send(huge)
+    second = await server.connection()
+    assert "since" not in second.query  # not replaying the frame we cannot take
+    assert isinstance(await reader.next(Resync), Resync)
+    await second.send(ev(3))
+    assert (await reader.next(Event)).seq == 3
+    diag = backend.diagnostics
+    assert diag.malformed == 1 and diag.out_of_order == 0 and diag.resyncs == 1

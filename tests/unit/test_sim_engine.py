@@ -171,3 +171,16 @@ def test_scenario_overrides(tmp_path):
     assert [q.queue.id for q in sc.queues] == ["all"]
     with pytest.raises(ValueError):
         load_scenario(tmp_path / "nope.toml")
+
+
+def test_customer_nudges_when_the_reply_is_overdue():
+    sim = make(agents=1, bots=0, traffic=False, autonomy=True)
+    sim.set_presence("agent1", Presence.AVAILABLE, None)
+    ix = sim.new_contact(Channel.CHAT, text="hi")
+    sim.accept("agent1", ix.id)
+    sim.drain()
+    events = run(sim, 200)  # chat reply SLA is 60 s: at most two nudges, then silence
+    bodies = [json.loads(e.data_json)["item"]["body"] for e in events
+              if e.kind == "message.created" and '"inbound"' in e.data_json]
+    assert bodies == ["Hello? Is anyone there?", "Any update on this, please?"]
+    assert ix.unread == 3 and ix.reply_due_at == ix.created_at + 60

@@ -31,6 +31,15 @@ def test_longest_idle_first_then_lowest_number():
     assert picked.id == "agent2"
 
 
+def test_humans_before_bots_when_equally_loaded():
+    bot = _agent(1, free_at=0)
+    bot.bot = True
+    human = _agent(2, free_at=99)
+    assert routing.pick_agent(_ix(), InteractionMeta(queued_at=0), [bot, human], {}) is human
+    load = {"agent2": {Channel.CHAT: 1}}
+    assert routing.pick_agent(_ix(), InteractionMeta(queued_at=0), [bot, human], load) is bot
+
+
 def test_least_loaded_before_longest_idle():
     agents = [_agent(1, free_at=0), _agent(2, free_at=99)]
     load = {"agent1": {Channel.CHAT: 1}}

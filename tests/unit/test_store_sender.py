@@ -266,3 +266,33 @@ async def test_a_failing_callback_does_not_stop_the_sender(box: Outbox) -> None:
         assert backend.sent() == ["x"]
     finally:
         await sender.stop()
+
+
+async def test_signed_out_resumes_by_itself_on_a_new_token(box: Outbox) -> None:
+    backend = FakeBackend()
+    backend.token = "old"  # type: ignore[attr-defined]
+    backend.script["hi"] = [BackendAuthError("token expired")]
+    sender = CommandSender(backend, box, backoff_base=0.01, auth_retry_s=3600)  # type: ignore[arg-type]
+    sender.start()
+    try:
+        sender.submit("message", "a", {"body": "hi"})
+        while not sender.paused_reason:
+            await asyncio.sleep(0.01)
+        backend.token = "new"  # type: ignore[attr-defined]  # the user signed in again
+        await sender.wait_idle(WAIT)  # no resume() needed
+        assert backend.sent() == ["hi", "hi"] and sender.paused_reason == ""
+    finally:
+        await sender.stop()
+
+
+async def test_signed_out_retries_after_a_while_anyway(box: Outbox) -> None:
+    backend = FakeBackend()
+    backend.script["hi"] = [BackendAuthError("server hiccup")]
+    sender = CommandSender(backend, box, backoff_base=0.01, auth_retry_s=0.05)  # type: ignore[arg-type]
+    sender.start()
+    try:
+        sender.submit("message", "a", {"body": "hi"})
+        await sender.wait_idle(WAIT)
+        assert backend.sent() == ["hi", "hi"]
+    finally:
+        await sender.stop()

@@ -25,6 +25,10 @@ from agentdesk.domain.models import (
 )
 from agentdesk.protocol.events import TypingData
 
+NUDGES = ("Hello? Is anyone there?", "Any update on this, please?",
+          "I'm still waiting for an answer...")
+MAX_NUDGES = 2
+
 if TYPE_CHECKING:
     from agentdesk.mockserver.sim.engine import Simulation
     from agentdesk.mockserver.sim.state import AgentState
@@ -84,6 +88,17 @@ class Behaviour:
         if self.autonomy:
             patience = self.sim.scenario.patience_s.get(ix.channel, (120.0, 600.0))
             self.sim.schedule("abandon", ix.id, self.sim.uniform(patience))
+            self._nudge_later(ix)
+
+    def _nudge_later(self, ix: Interaction) -> None:
+        """An impatient customer writes again once the reply is overdue."""
+        sla = self.sim.scenario.reply_sla_s.get(ix.channel)
+        if not self.autonomy or sla is None or ix.reply_due_at is None:
+            return
+        if self.sim.meta[ix.id].nudges >= MAX_NUDGES:
+            return
+        due = max(ix.reply_due_at, self.sim.now + sla) + 5.0
+        self.sim.timers.schedule("nudge", ix.id, due)
 
     def on_offered(self, ix: Interaction, agent: AgentState) -> None:
         if agent.bot:
@@ -105,9 +120,11 @@ class Behaviour:
         if ix.state is InteractionState.ACTIVE and self._is_bot(ix.agent_id):
             self._bot_reply_soon(ix)
         self.sim.timers.cancel("customer_leave", ix.id)
+        self._nudge_later(ix)
 
     def on_agent_reply(self, ix: Interaction) -> None:
         sim, meta = self.sim, self.sim.meta[ix.id]
+        sim.timers.cancel("nudge", ix.id)
         if self.autonomy:
             if meta.followups_left > 0:
                 delay = sim.rng.uniform(8.0, 30.0) if ix.channel is not Channel.EMAIL \
@@ -121,7 +138,8 @@ class Behaviour:
             sim.schedule("bot_wrapup", ix.id, sim.uniform(sim.scenario.bot_wrapup_delay_s))
 
     def on_ended(self, ix: Interaction) -> None:
-        for kind in ("followup", "typing", "customer_leave", "bot_reply", "customer_hangup"):
+        for kind in ("followup", "typing", "customer_leave", "bot_reply", "customer_hangup",
+                     "nudge"):
             self.sim.timers.cancel(kind, ix.id)
         if self._is_bot(ix.agent_id):
             self.sim.schedule("bot_wrapup", ix.id,
@@ -198,6 +216,18 @@ class Behaviour:
         text = topic.followups[meta.followup_pos]
         meta.followup_pos += 1
         meta.followups_left -= 1
+        sim.customer_message(ix.id, text)
+
+    def _on_nudge(self, key: str) -> None:
+        sim = self.sim
+        ix = self._open(key, InteractionState.QUEUED, InteractionState.OFFERED,
+                        InteractionState.ACTIVE)
+        if ix is None or ix.channel is Channel.VOICE or ix.reply_due_at is None \
+                or ix.reply_due_at > sim.now or not sim.meta[ix.id].awaiting_reply:
+            return
+        meta = sim.meta[ix.id]
+        text = NUDGES[meta.nudges % len(NUDGES)]
+        meta.nudges += 1
         sim.customer_message(ix.id, text)
 
     def _on_customer_leave(self, key: str) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agentdesk.domain.models import CallState, Channel, Interaction, InteractionState, TimelineKind
+from agentdesk.domain.models import CallState, Interaction, TimelineKind
 from agentdesk.mockserver.sim import routing
 from agentdesk.mockserver.sim.errors import Conflict
-from agentdesk.protocol.events import CallData
+from agentdesk.mockserver.sim.state import InteractionMeta
+from agentdesk.protocol.events import CallData, InteractionData
 
 if TYPE_CHECKING:
     from agentdesk.mockserver.sim.engine import Simulation
@@ -93,8 +94,7 @@ def start_consult(sim: Simulation, ix: Interaction, agent_id: str, queue_id: str
                       if a.id != agent_id and queue_id in a.queues]
         load = {a.id: routing.active_by_channel(a.id, sim.work_of(a.id)) for a in candidates}
         probe = ix.model_copy(update={"queue_id": queue_id})
-        picked = routing.pick_agent(probe, sim.meta[ix.id].__class__(queued_at=sim.now),
-                                    candidates, load)
+        picked = routing.pick_agent(probe, InteractionMeta(queued_at=sim.now), candidates, load)
         if picked is None:
             raise Conflict(f"nobody in queue {queue_id} can take a consult now")
         target_agent = picked.id
@@ -111,7 +111,6 @@ def start_consult(sim: Simulation, ix: Interaction, agent_id: str, queue_id: str
     sim.system_item(ix, f"Consulting {sim.agents[target_agent].name}")
     sim.emit_ix("interaction.updated", ix, "consult_started")
     view = sim.consult_view(ix, target_agent)
-    from agentdesk.protocol.events import InteractionData
     sim.emit("interaction.offered", InteractionData(interaction=view, reason="consult"),
              (target_agent,))
     sim._touched.add(target_agent)
@@ -141,6 +140,3 @@ def complete_consult(sim: Simulation, ix: Interaction, target: str) -> None:
     sim._touched.update({original, target})
     sim.behaviour.on_accepted(ix)
 
-
-def is_voice(ix: Interaction) -> bool:
-    return ix.channel is Channel.VOICE and ix.state is InteractionState.ACTIVE

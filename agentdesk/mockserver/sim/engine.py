@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -49,6 +49,7 @@ from agentdesk.protocol.events import (
     TypingData,
 )
 
+STATS_MIN_WALL_S = 0.5
 OPEN_STATES = frozenset({InteractionState.QUEUED, InteractionState.OFFERED,
                          InteractionState.ACTIVE, InteractionState.WRAPUP})
 
@@ -123,6 +124,7 @@ class Simulation:
         self.offered_count: dict[str, int] = {q: 0 for q in self.queues}
         self.counters = {"ix": 1000, "item": 0}
         self.last_stats_at = 0.0
+        self._last_stats_wall = 0.0
         self.events: list[Emitted] = []
         self.changes = Changes()
         self._touched: set[str] = set()
@@ -221,8 +223,9 @@ class Simulation:
         return self.rng.uniform(*rng)
 
     def consults(self) -> list[tuple[str, Channel]]:
+        """(target agent, channel) of every warm-transfer consult ringing now."""
         return [(m.consult_agent, self.interactions[i].channel)
-                for i, m in self.meta.items() if m.consult_agent and i in self.open_ids]
+                for i in sorted(self.open_ids) if (m := self.meta[i]).consult_agent]
 
     def work_of(self, agent_id: str) -> list[Interaction]:
         # Sorted: set order depends on the hash seed and must not leak into a seeded run.
@@ -328,6 +331,8 @@ class Simulation:
 
     def requeue(self, ix: Interaction, queue_id: str | None = None, *, fresh: bool = False) -> None:
         """Put an interaction back in a queue (reject, miss, transfer)."""
+        if ix.agent_id:
+            self._touched.add(ix.agent_id)  # the agent it leaves must be refreshed too
         ix.state = InteractionState.QUEUED
         ix.agent_id = None
         ix.offered_at = ix.offer_expires_at = None
@@ -666,8 +671,19 @@ class Simulation:
             self.settle()
         self.now = max(self.now, t)
         self.settle()
-        if self.now - self.last_stats_at >= self.scenario.stats_every_s:
+        if self.now - self.last_stats_at >= self.scenario.stats_every_s and self._stats_wall_ok():
             self.emit_stats()
+
+    def _stats_wall_ok(self) -> bool:
+        """A fast real clock must not flood sockets with stats: at most 2 per wall second.
+        (A manual clock emits on every advance that crosses the period: deterministic.)"""
+        if self.clock.manual:
+            return True
+        wall = time.monotonic()
+        if wall - self._last_stats_wall < STATS_MIN_WALL_S:
+            return False
+        self._last_stats_wall = wall
+        return True
 
     def emit_stats(self) -> None:
         self.last_stats_at = self.now
@@ -682,6 +698,15 @@ class Simulation:
             if ix.state in (InteractionState.QUEUED, InteractionState.OFFERED):
                 waiting.setdefault(ix.queue_id, []).append(self.meta[i].queued_at)
         states = {a.id: self._state_bucket(a) for a in self.agents.values()}
+        # Grouped once, so a long run does not cost agents x history per update.
+        outcomes_by_queue: dict[str, list[metrics.ContactOutcome]] = {}
+        for o in self.outcomes:
+            outcomes_by_queue.setdefault(o.queue_id, []).append(o)
+        handled_by_queue: dict[str, list[metrics.HandledContact]] = {}
+        handled_by_agent: dict[str, list[metrics.HandledContact]] = {}
+        for h in self.handled:
+            handled_by_queue.setdefault(h.queue_id, []).append(h)
+            handled_by_agent.setdefault(h.agent_id, []).append(h)
         queue_stats = []
         for q in self.queues.values():
             counts: dict[str, int] = {}
@@ -690,7 +715,8 @@ class Simulation:
                 if q.id in a.queues and bucket:
                     counts[bucket] = counts.get(bucket, 0) + 1
             queue_stats.append(metrics.queue_stats(
-                q, self.outcomes, self.handled, waiting.get(q.id, []), self.now,
+                q, outcomes_by_queue.get(q.id, []), handled_by_queue.get(q.id, []),
+                waiting.get(q.id, []), self.now,
                 offered=self.offered_count.get(q.id, 0), agents=counts))
         agent_stats = []
         for a in self.agents.values():
@@ -700,7 +726,8 @@ class Simulation:
                 handling += running
             elif a.acct_kind == "idle":
                 idle += running
-            agent_stats.append(metrics.agent_stats(a.id, self.handled, a.missed, handling, idle))
+            agent_stats.append(metrics.agent_stats(a.id, handled_by_agent.get(a.id, []), a.missed,
+                                                   handling, idle))
         return Stats(at=self.now, queues=queue_stats, agents=agent_stats)
 
     @staticmethod

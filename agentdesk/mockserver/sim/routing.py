@@ -3,8 +3,10 @@
 An agent is eligible for a contact when it serves the contact's queue, did not
 decline this contact already, and the capacity rule (`domain/capacity.py`)
 accepts the channel. Among eligible agents the one with the least work in hand
-wins, then the one free the longest ("longest idle first"), then the lowest
-agent number, which keeps seeded runs reproducible.
+wins, then a human-controlled agent over a simulated one (so the person at the
+demo desk gets work even on a quiet floor), then the one free the longest
+("longest idle first"), then the lowest agent number, which keeps seeded runs
+reproducible.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def derive_routing_state(agent: AgentState, interactions: Iterable[Interaction],
 def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentState],
                load: Mapping[str, Mapping[Channel, int]]) -> AgentState | None:
     """The agent to offer `ix` to, or None if nobody can take it now."""
-    best: tuple[int, float, int] | None = None
+    best: tuple[int, bool, float, int] | None = None
     chosen: AgentState | None = None
     for agent in agents:
         if ix.queue_id not in agent.queues or agent.id in meta.declined_by:
@@ -72,7 +74,7 @@ def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentSta
         active = load.get(agent.id, {})
         if not capacity_of(agent, active).channels[ix.channel].accepting:
             continue
-        key = (sum(active.values()), agent.last_free_at, agent.index)
+        key = (sum(active.values()), agent.bot, agent.last_free_at, agent.index)
         if best is None or key < best:
             best, chosen = key, agent
     return chosen

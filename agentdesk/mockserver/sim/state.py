@@ -56,6 +56,7 @@ class InteractionMeta:
     consult_expires_at: float | None = None
     consult_queue: str | None = None  # warm transfer to a queue: the queue it lands in
     awaiting_reply: bool = False  # the customer wrote and no agent replied yet
+    nudges: int = 0  # "hello, anyone there?" messages sent because a reply was overdue
     wrapped_by_bot: bool = False
 
     def to_json(self) -> dict[str, Any]:

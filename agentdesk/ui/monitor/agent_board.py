@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -13,24 +14,44 @@ from textual.widgets import DataTable
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import AgentInfo, Channel, RoutingState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
-from agentdesk.ui.monitor.cells import cell, fmt_duration, fmt_pct, num
+from agentdesk.ui.monitor.cells import cell, fmt_duration, fmt_pct, num, theme_style
 
 CHANNELS = (Channel.CHAT, Channel.EMAIL, Channel.SMS, Channel.SOCIAL, Channel.VOICE)
 
 # (key, label, width)
+# The table has no cell padding: widths include one cell of gap.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("id", "Login", 8),
-    ("name", "Agent", 16),
-    ("presence", "Presence", 9),
-    ("state", "State", 14),
-    ("since", "In state", 8),
+    ("name", "Agent", 13),
+    ("presence", "Presence", 10),
+    ("state", "State", 10),
+    ("since", "In state", 9),
     *((f"ch-{c.value}", CHANNEL_GLYPH[c], 2) for c in CHANNELS),
-    ("capacity", "Capacity", 10),
-    ("handled", "Done", 4),
-    ("aht", "AHT", 6),
-    ("occupancy", "Occ", 4),
-    ("missed", "Miss", 4),
+    ("capacity", "Capacity", 9),
+    ("handled", "Done", 5),
+    ("aht", "  AHT", 6),
+    ("occupancy", " Occ", 5),
+    ("missed", "Miss", 5),
 )
+STATE_SHORT: dict[RoutingState, str] = {
+    RoutingState.IDLE: "idle",
+    RoutingState.OFFERED: "offered",
+    RoutingState.BUSY: "busy",
+    RoutingState.ACW: "ACW",
+    RoutingState.NOT_RESPONDING: "NO ANSWER",
+    RoutingState.OFF_QUEUE: "off queue",
+}
+
+
+class AgentName(Text):
+    """The name cell; carries the agent id so the table can sort by the model."""
+
+    agent_id: str = ""
+
+
+def natural(text: str) -> tuple:
+    """"Agent 2" before "Agent 10"."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text.casefold()))
+
 
 STATE_VAR: dict[RoutingState, str | None] = {
     RoutingState.IDLE: "presence-available",
@@ -47,7 +68,7 @@ STATE_ORDER = {s: i for i, s in enumerate((
 # Sort columns the sort key cycles through: (label, key function on (floor, agent)).
 SortKey = Callable[[Floor, AgentInfo], object]
 SORTS: tuple[tuple[str, SortKey], ...] = (
-    ("name", lambda f, a: (a.name.casefold(), a.id)),
+    ("name", lambda f, a: (natural(a.name), natural(a.id))),
     ("state", lambda f, a: (STATE_ORDER.get(a.routing_state, 9), a.routing_since, a.id)),
     ("time in state", lambda f, a: (-(f.now - a.routing_since), a.id)),
     ("capacity", lambda f, a: (-a.capacity.used, a.id)),
@@ -55,7 +76,7 @@ SORTS: tuple[tuple[str, SortKey], ...] = (
                               a.id)),
     ("missed", lambda f, a: (-(f.agent_stats[a.id].missed if a.id in f.agent_stats else 0),
                              a.id)),
-    ("login", lambda f, a: (len(a.id), a.id)),
+    ("login", lambda f, a: natural(a.id)),
 )
 
 
@@ -122,7 +143,7 @@ class AgentBoard(DataTable[Text]):
             self.agent_id = agent_id
 
     def __init__(self, floor: Floor, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
         self.sort_index = 0
         self.sort_reverse = False
@@ -132,7 +153,7 @@ class AgentBoard(DataTable[Text]):
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
-            self.add_column(Text(label), key=key, width=width)
+            self.add_column(header(key, label), key=key, width=width)
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -140,11 +161,13 @@ class AgentBoard(DataTable[Text]):
         floor = self.floor
         v = self.app.theme_variables
         stats = floor.agent_stats.get(agent.id)
+        name = AgentName(agent.name, style=theme_style(v, None, bold=True), no_wrap=True,
+                         overflow="ellipsis")
+        name.agent_id = agent.id
         cells: dict[str, Text] = {
-            "id": cell(agent.id, v, "muted-foreground"),
-            "name": cell(agent.name, v, bold=True),
+            "name": name,
             "presence": cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence)),
-            "state": cell(ROUTING_LABEL[agent.routing_state], v,
+            "state": cell(STATE_SHORT[agent.routing_state], v,
                           STATE_VAR[agent.routing_state],
                           bold=agent.routing_state is RoutingState.NOT_RESPONDING),
             "since": num(fmt_duration(floor.time_in_state(agent.id))),
@@ -157,9 +180,12 @@ class AgentBoard(DataTable[Text]):
                                                "muted-foreground")
         cap = agent.capacity
         pct = cap.used / cap.total * 100 if cap.total else 0.0
-        bar = "█" * round(pct / 20) + "░" * (5 - round(pct / 20))
-        cells["capacity"] = cell(f"{bar} {pct:3.0f}%", v,
-                                 "sla-warning" if pct >= 100 else None)
+        filled = min(4, round(pct / 25))
+        capacity = Text(no_wrap=True)
+        capacity.append("█" * filled, style=theme_style(v, "sla-warning" if pct >= 100 else "primary"))
+        capacity.append("·" * (4 - filled), style=theme_style(v, "muted-foreground"))
+        capacity.append(f"{pct:4.0f}%")
+        cells["capacity"] = capacity
         cells["handled"] = num(stats.handled if stats else 0)
         cells["aht"] = num(fmt_duration(stats.aht_s if stats else None))
         cells["occupancy"] = num(fmt_pct(stats.occupancy_pct if stats else None))
@@ -186,7 +212,8 @@ class AgentBoard(DataTable[Text]):
         self._restore_cursor(current)
 
     def rows_keys(self) -> list[str]:
-        return [str(key.value) for key in self.rows]
+        """Agent ids in display order."""
+        return [str(row.key.value) for row in self.ordered_rows]
 
     def _add(self, agent_id: str) -> None:
         cells = self.row_cells(self.floor.agents[agent_id])
@@ -230,8 +257,11 @@ class AgentBoard(DataTable[Text]):
         label, key = SORTS[self.sort_index]
         f = self.floor
         agents = f.agents
-        self.sort("id", key=lambda c: key(f, agents[c.plain]) if c.plain in agents else (),
-                  reverse=self.sort_reverse)
+        def row_key(name: Text) -> object:
+            agent = agents.get(getattr(name, "agent_id", ""))
+            return key(f, agent) if agent is not None else ()
+
+        self.sort("name", key=row_key, reverse=self.sort_reverse)
         self._restore_cursor(current)
 
     def _restore_cursor(self, agent_id: str | None) -> None:
@@ -278,5 +308,12 @@ class AgentBoard(DataTable[Text]):
             self.post_message(self.OpenAgent(str(event.row_key.value)))
 
 
+LEFT = {"name", "presence", "state", "capacity"}
+
+
+def header(key: str, label: str) -> Text:
+    return Text(label.strip(), justify="left" if key in LEFT else "right")
+
+
 def _signature(text: Text) -> str:
-    return f"{text.plain}\x00{text.style}"
+    return f"{text.plain}\x00{text.style}\x00{[str(s.style) for s in text.spans]}"

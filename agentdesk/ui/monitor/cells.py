@@ -84,3 +84,19 @@ def abandon_level(pct: float | None) -> str | None:
     if pct >= 5:
         return "sla-warning"
     return None
+
+
+Part = str | tuple[str, str | None] | tuple[str, str | None, bool]
+
+
+def line(variables: Mapping[str, str], *parts: Part) -> Text:
+    """A one-line Text from literal parts: `"text"`, `(text, var)` or
+    `(text, var, bold)`; every text is literal (never markup)."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            text, var, *rest = part
+            out.append(text, style=theme_style(variables, var, bold=bool(rest and rest[0])))
+    return out

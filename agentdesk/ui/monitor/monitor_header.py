@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.text import Text
 from textual.widgets import Static
 
 from agentdesk.domain.floor import Totals
-from agentdesk.ui.monitor.cells import fmt_duration, fmt_pct
+from agentdesk.ui.monitor.cells import fmt_duration, fmt_pct, line
 
 LINK_VAR = {"connected": "sla-ok", "connecting": "sla-warning", "reconnecting": "sla-warning",
             "closed": "sla-breach", "offline": "sla-breach"}
 
 
 class MonitorHeader(Static):
-    """`SUPERVISOR name · ● connected · agents … · waiting … · SL …` (read-only)."""
+    """`MONITOR name (read-only) ● connected │ agents … │ waiting … │ SL …`."""
 
     DEFAULT_CSS = """
     MonitorHeader { height: 1; background: $panel; color: $foreground; padding: 0 1; }
@@ -33,22 +33,25 @@ class MonitorHeader(Static):
             self.link = link
         if totals is not None:
             self.totals = totals
-        self.update(self.render_line())
+        self.update(self.header_text())
 
-    def render_line(self) -> Content:
+    def header_text(self) -> Text:
         t = self.totals
         b = t.by_bucket
-        link_var = LINK_VAR.get(self.link, "sla-warning")
-        sl = fmt_pct(t.sl_pct)
-        return Content.from_markup(
-            "[b $accent]MONITOR[/] [b]$user[/] [dim](read-only)[/]  "
-            f"[${link_var}]●[/] $link  │ "
-            "agents [b]$logged[/]/$agents: [$presence-available]$avail avail[/] $busy busy "
-            "$acw ACW [$presence-away]$away away[/] [$sla-breach]$nr NR[/]  │ "
-            "waiting [b]$waiting[/] longest $longest  │ SL [b]$sl[/]",
-            user=self.user or "?", link=self.link, logged=str(t.logged_in), agents=str(t.agents),
-            avail=str(b.get("available", 0)), busy=str(b.get("busy", 0)),
-            acw=str(b.get("acw", 0)), away=str(b.get("away", 0)),
-            nr=str(b.get("not_responding", 0)), waiting=str(t.waiting),
-            longest=fmt_duration(t.longest_wait_s), sl=sl,
+        v = self.app.theme_variables
+        nr = b.get("not_responding", 0)
+        return line(
+            v, ("MONITOR ", "accent", True), (self.user or "?", None, True),
+            (" read-only", "muted-foreground"), "  ",
+            ("● ", LINK_VAR.get(self.link, "sla-warning")), self.link,
+            (" │ ", "muted-foreground"),
+            "waiting ", (str(t.waiting), "sla-warning" if t.waiting else None, True),
+            f" longest {fmt_duration(t.longest_wait_s)}",
+            " · SL ", (fmt_pct(t.sl_pct), None, True),
+            (" │ ", "muted-foreground"),
+            "agents ", (f"{t.logged_in}", None, True), f"/{t.agents} ",
+            (f"{b.get('available', 0)} avail", "presence-available"),
+            f" {b.get('busy', 0)} busy {b.get('acw', 0)} ACW ",
+            (f"{b.get('away', 0)} away", "presence-away"), " ",
+            (f"{nr} NR", "sla-breach" if nr else None, bool(nr)),
         )

@@ -29,9 +29,9 @@ class MonitorScreen(Screen[None]):
     MonitorScreen { layout: vertical; }
     MonitorScreen #boards { height: 1fr; }
     MonitorScreen #agents-pane { width: 1fr; }
-    MonitorScreen #side { width: 44; border-left: vkey $panel; }
+    MonitorScreen #side { width: 34; border-left: vkey $panel; }
     MonitorScreen .pane-title { height: 1; background: $panel; color: $muted-foreground; padding: 0 1; }
-    MonitorScreen.-narrow #side { width: 32; }
+    MonitorScreen.-narrow #side { width: 28; }
     """
 
     BINDINGS = [
@@ -69,9 +69,13 @@ class MonitorScreen(Screen[None]):
     def monitor_app(self) -> MonitorApp:
         return self.app  # type: ignore[return-value]
 
+    ready = False  # composed and mounted: the flush may update it
+
     def on_mount(self) -> None:
         self.query_one(AgentBoard).focus()
         self._update_agents_title()
+        self.ready = True
+        self.rebuild()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")

@@ -15,23 +15,25 @@ from agentdesk.ui.monitor.cells import (
 )
 
 # (key, label, width)
+# The table has no cell padding: widths include one cell of gap.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("queue", "Queue", 18),
-    ("channels", "Ch", 5),
-    ("waiting", "Wait", 4),
-    ("mix", "Waiting by channel", 12),
-    ("longest", "Longest", 7),
-    ("sl", "SL%", 4),
-    ("target", "Goal", 9),
+    ("queue", "Queue", 19),
+    ("waiting", "Wait", 5),
+    ("longest", "Longest", 8),
+    ("sl", "SL%", 5),
+    ("target", "Goal", 8),
     ("asa", "ASA", 6),
     ("aht", "AHT", 6),
-    ("abandon", "Aband", 5),
-    ("available", "Avail", 5),
-    ("busy", "Busy", 4),
-    ("acw", "ACW", 3),
-    ("away", "Away", 4),
-    ("not_responding", "NotResp", 7),
+    ("abandon", "Aband", 6),
+    ("available", "Avail", 6),
+    ("busy", "Busy", 5),
+    ("acw", "ACW", 5),
+    ("away", "Away", 5),
+    ("not_responding", "NR", 4),
+    ("mix", " Waiting by channel", 20),
+    ("channels", "Channels", 9),
 )
+LEFT = {"queue", "channels", "mix"}
 
 
 class QueueBoard(DataTable[Text]):
@@ -47,14 +49,15 @@ class QueueBoard(DataTable[Text]):
     ]
 
     def __init__(self, floor: Floor, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
         self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text last set
         self.cell_updates = 0
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
-            self.add_column(Text(label), key=key, width=width)
+            self.add_column(Text(label, justify="left" if key in LEFT else "right"),
+                            key=key, width=width)
 
     # -- rows -------------------------------------------------------------------------------
 
@@ -67,17 +70,18 @@ class QueueBoard(DataTable[Text]):
         waiting = stats.waiting if stats is not None else 0
         agents = stats.agents if stats is not None else {}
         mix = floor.waiting_by_channel(queue_id)
-        mix_text = Text(no_wrap=True, overflow="ellipsis")
+        mix_text = Text(" ", no_wrap=True, overflow="ellipsis")
         for channel, count in sorted(mix.items(), key=lambda kv: kv[0].value):
-            if mix_text:
+            if len(mix_text) > 1:
                 mix_text.append(" ")
             mix_text.append(CHANNEL_GLYPH[channel], style=theme_style(v, f"channel-{channel.value}"))
             mix_text.append(str(count))
-        goal = "" if queue is None else f"{queue.sl_target_pct:.0f}/{queue.sl_threshold_s:.0f}s"
+        goal = "" if queue is None else \
+            f"{queue.sl_target_pct:.0f}/{_short_s(queue.sl_threshold_s)}"
         nr = agents.get("not_responding", 0)
         return {
             "queue": cell(queue.name if queue else queue_id, v, bold=True),
-            "channels": Text("".join(CHANNEL_GLYPH[c] for c in queue.channels) if queue else "",
+            "channels": Text(" " + " ".join(CHANNEL_GLYPH[c] for c in queue.channels) if queue else "",
                              no_wrap=True, overflow="ellipsis"),
             "waiting": num(waiting, v, "sla-warning" if waiting else None, bold=bool(waiting)),
             "mix": mix_text,
@@ -140,3 +144,12 @@ class QueueBoard(DataTable[Text]):
 
 def _signature(text: Text) -> str:
     return f"{text.plain}\x00{text.style}\x00{[str(s.style) for s in text.spans]}"
+
+
+def _short_s(seconds: float) -> str:
+    """20s, 5m, 4h: a threshold in the fewest characters."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:.0f}h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds:.0f}s"

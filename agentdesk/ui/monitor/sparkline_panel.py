@@ -1,29 +1,41 @@
 """Trend sparklines: service level and queue length over the last 30 minutes,
-for the whole floor or the queue under the cursor of the queues board."""
+for the whole floor or one queue (t toggles; Enter on a queue picks it).
+
+Drawn as one line of block characters per series (our own, not Textual's
+`Sparkline`): service level is scaled to an absolute 0-100 % and each bar is
+coloured by its level against the goal, so a flat 100 % reads as healthy.
+"""
 
 from __future__ import annotations
 
-from statistics import fmean
-
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label, Sparkline
-from textual.content import Content
+from textual.widgets import Static
 
 from agentdesk.domain.floor import OVERALL, Floor
+from agentdesk.ui.monitor.cells import theme_style
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+DEFAULT_GOAL = 80.0
+
+
+def bars(values: list[float], width: int, top: float) -> list[tuple[str, float]]:
+    """The last `width` values as (block, value), scaled to 0..top."""
+    out = []
+    for value in values[-width:] if width > 0 else []:
+        level = 0 if top <= 0 else min(len(BLOCKS) - 1, max(0, round(value / top * (len(BLOCKS) - 1))))
+        out.append((BLOCKS[level], value))
+    return out
 
 
 class SparklinePanel(Vertical):
-    """Two labelled sparklines fed from `Floor.trend()`."""
+    """Two labelled one-line trend charts fed from `Floor.trend()`."""
 
     DEFAULT_CSS = """
     SparklinePanel { height: auto; padding: 0 1; background: $surface; }
-    SparklinePanel > .trend-label { height: 1; color: $muted-foreground; }
-    SparklinePanel > Sparkline { height: 2; margin-bottom: 0; }
-    SparklinePanel > #trend-sl > .sparkline--max-color { color: $sla-ok; }
-    SparklinePanel > #trend-sl > .sparkline--min-color { color: $sla-breach; }
-    SparklinePanel > #trend-waiting > .sparkline--max-color { color: $sla-warning; }
-    SparklinePanel > #trend-waiting > .sparkline--min-color { color: $primary 40%; }
+    SparklinePanel > Static { height: 1; }
+    SparklinePanel > .trend-label { color: $muted-foreground; }
     """
 
     def __init__(self, floor: Floor, *, id: str | None = None) -> None:
@@ -32,30 +44,43 @@ class SparklinePanel(Vertical):
         self.queue_id: str = OVERALL
 
     def compose(self) -> ComposeResult:
-        yield Label(id="trend-sl-label", classes="trend-label", markup=False)
-        yield Sparkline([], id="trend-sl", summary_function=fmean)
-        yield Label(id="trend-waiting-label", classes="trend-label", markup=False)
-        yield Sparkline([], id="trend-waiting", summary_function=max)
+        yield Static(id="trend-sl-label", classes="trend-label", markup=False)
+        yield Static(id="trend-sl", markup=False)
+        yield Static(id="trend-waiting-label", classes="trend-label", markup=False)
+        yield Static(id="trend-waiting", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_trends()
 
+    def on_resize(self) -> None:
+        self.refresh_trends()
+
     def show_queue(self, queue_id: str) -> None:
-        self.queue_id = queue_id
+        self.queue_id = queue_id if queue_id in self.floor.queues else OVERALL
         self.refresh_trends()
 
     def refresh_trends(self) -> None:
         floor = self.floor
-        scope = "floor" if self.queue_id == OVERALL else (
-            floor.queues[self.queue_id].name if self.queue_id in floor.queues else self.queue_id)
+        queue = floor.queues.get(self.queue_id)
+        scope = queue.name if queue is not None else "all queues"
+        goal = queue.sl_target_pct if queue is not None else DEFAULT_GOAL
         sl, waiting = floor.trend(self.queue_id)
+        v = self.app.theme_variables
+        width = max(1, self.size.width - 2)
         last_sl = f"{sl[-1]:.0f}%" if sl else "–"
-        last_wait = f"{waiting[-1]:.0f}" if waiting else "–"
-        self.query_one("#trend-sl-label", Label).update(
-            Content.from_markup("SL 30 min · $scope · now $v", scope=scope, v=last_sl))
-        self.query_one("#trend-waiting-label", Label).update(
-            Content.from_markup("Waiting 30 min · $scope · peak $p · now $v", scope=scope,
-                                p=f"{max(waiting):.0f}" if waiting else "–", v=last_wait))
-        # A flat line needs two points; the sparkline of one value is one bar.
-        self.query_one("#trend-sl", Sparkline).data = sl or [0.0]
-        self.query_one("#trend-waiting", Sparkline).data = waiting or [0.0]
+        peak = max(waiting) if waiting else 0.0
+        self.query_one("#trend-sl-label", Static).update(Text.assemble(
+            "SL 30m · ", scope, f" · {last_sl}", no_wrap=True, overflow="ellipsis"))
+        self.query_one("#trend-waiting-label", Static).update(Text.assemble(
+            "Waiting 30m · ", scope,
+            f" · {waiting[-1]:.0f} (max {peak:.0f})" if waiting else " · –",
+            no_wrap=True, overflow="ellipsis"))
+        sl_line = Text(no_wrap=True)
+        for block, value in bars(sl, width, 100.0):
+            var = "sla-ok" if value >= goal + 5 else "sla-warning" if value >= goal else "sla-breach"
+            sl_line.append(block, style=theme_style(v, var))
+        wait_line = Text(no_wrap=True)
+        for block, value in bars(waiting, width, max(peak, 1.0)):
+            wait_line.append(block, style=theme_style(v, "sla-warning" if value else "primary"))
+        self.query_one("#trend-sl", Static).update(sl_line)
+        self.query_one("#trend-waiting", Static).update(wait_line)

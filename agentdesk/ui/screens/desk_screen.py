@@ -191,13 +191,15 @@ class DeskScreen(Screen[None]):
         for view in self.views.values():
             view.composer.set_canned(self._canned)
         kb = getattr(self.app, "knowledge_base", None)
+        if kb is None and self.suggestions.kb is None:
+            try:
+                articles = await self.backend.list_kb_articles()
+            except AgentDeskError as exc:
+                self.query_one(SuggestionPanel).show_empty(f"Knowledge base unavailable: {exc.message}")
+                return
+            kb = await asyncio.to_thread(self.suggestions.build, articles)
         if kb is not None:
             self.suggestions.use_knowledge_base(kb)
-        else:
-            try:
-                self.suggestions.use_articles(await self.backend.list_kb_articles())
-            except AgentDeskError:
-                pass
         self._refresh_suggestions()
 
     def _schedule_flush(self) -> None:
@@ -241,6 +243,8 @@ class DeskScreen(Screen[None]):
                 self.call_after_refresh(view.timeline.append_items, items)
             if iid == self.active_id and self.app.is_running:
                 self._mark_read(iid)
+        if changes.kb_articles or changes.kb_removed:
+            self.suggestions.apply_changes(changes.kb_articles, changes.kb_removed)
         self._notify(changes)
         if changes.me:
             self.query_one(DeskHeader).show_agent(state.agent)
@@ -807,10 +811,7 @@ class DeskScreen(Screen[None]):
         if not results:
             panel.show_empty("No suggestions yet: they follow what the customer writes.")
             return
-        source = "from the latest customer turns"
-        if self.suggestions.label:
-            source += f" · {self.suggestions.label}"
-        panel.show(results, source)
+        panel.show(results, "from the latest customer turns")
 
     @on(SuggestionPanel.InsertRequested)
     def _insert_requested(self, event: SuggestionPanel.InsertRequested) -> None:

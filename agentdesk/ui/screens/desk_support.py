@@ -4,15 +4,11 @@ suggestions."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from dataclasses import dataclass
-from typing import Any
-
 from textual.content import Content
 
 from agentdesk.domain import session as S
-from agentdesk.domain.models import CallState, Interaction, KbArticle
+from agentdesk.domain.models import CallState, Channel, Interaction, KbArticle
+from agentdesk.kb import KnowledgeBase, Suggestion, email_answer, short_answer
 from agentdesk.ui.glyphs import CHANNEL_LABEL
 from agentdesk.ui.modals.kb_search import KbHit
 from agentdesk.ui.timefmt import countdown_level, duration
@@ -50,83 +46,46 @@ def offer_line(inter: Interaction, now: float) -> Content:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    article_id: str
-    title: str
-    score: float
-    snippet: str
-    matched_terms: tuple[str, ...] = ()
-
-
-_WORD = re.compile(r"[a-z0-9]{3,}")
-_STOP = frozenset("the and for you your with that this have are was not but can from our".split())
-
-
-def _terms(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
-
-
 class SuggestionSource:
-    """KB suggestions for the active interaction. Uses `agentdesk.kb.KnowledgeBase`
-    when the app has one; until then a simple term-overlap ranking over the
-    server's articles, labelled as a placeholder in the panel."""
+    """KB suggestions for the active interaction, from `agentdesk.kb.KnowledgeBase`:
+    the app's own (a local index) when it has one, else an in-memory one built
+    from the server's articles and kept current by `kb.updated` events."""
 
     def __init__(self) -> None:
-        self.kb: Any = None
-        self.articles: dict[str, KbArticle] = {}
-        self._index: dict[str, Counter[str]] = {}
+        self.kb: KnowledgeBase | None = None
 
-    @property
-    def label(self) -> str:
-        return "" if self.kb is not None else "placeholder ranking (term overlap)"
-
-    def use_knowledge_base(self, kb: Any) -> None:
+    def use_knowledge_base(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def use_articles(self, articles: list[KbArticle]) -> None:
-        self.articles = {a.id: a for a in articles}
-        self._index = {a.id: Counter(_terms(f"{a.title} {a.title} {' '.join(a.tags)} {a.body}"))
-                       for a in articles}
+    @staticmethod
+    def build(articles: list[KbArticle]) -> KnowledgeBase:
+        return KnowledgeBase.from_articles(articles)
+
+    def apply_changes(self, articles: list[KbArticle], removed: list[str]) -> None:
+        if self.kb is None:
+            return
+        if articles:
+            self.kb.upsert(articles)
+        if removed:
+            self.kb.remove(removed)
 
     def get(self, article_id: str) -> KbArticle | None:
-        if self.kb is not None:
-            return self.kb.get(article_id)
-        return self.articles.get(article_id)
+        return self.kb.get(article_id) if self.kb is not None else None
 
-    def suggest(self, turns: list[str], n: int = 3) -> list[Any]:
-        if not turns:
+    def suggest(self, turns: list[str], n: int = 3) -> list[Suggestion]:
+        if self.kb is None or not turns:
             return []
-        if self.kb is not None:
-            return list(self.kb.suggest(turns, n=n))
-        query = Counter(_terms(" ".join(turns[-3:])))
-        scored = []
-        for aid, counts in self._index.items():
-            matched = tuple(sorted(t for t in query if t in counts))
-            if not matched:
-                continue
-            score = sum(min(counts[t], 3) for t in matched) / (1 + len(query))
-            scored.append((score, aid, matched))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        out = []
-        for score, aid, matched in scored[:n]:
-            a = self.articles[aid]
-            out.append(Suggestion(aid, a.title, round(score, 3), a.body[:160], matched))
-        return out
+        return self.kb.suggest(turns, n=n)
 
     def search(self, query: str, n: int = 10) -> list[KbHit]:
-        if self.kb is not None and hasattr(self.kb, "search"):
-            return [KbHit(h.article_id, h.title, getattr(h, "snippet", "")) for h in self.kb.search(query, n=n)]
-        return [KbHit(s.article_id, s.title, s.snippet) for s in self.suggest([query], n=n)]
+        if self.kb is None:
+            return []
+        return [KbHit(h.article_id, h.title, h.snippet) for h in self.kb.search(query, n=n)]
 
     def answer(self, article_id: str, inter: Interaction) -> str:
         article = self.get(article_id)
         if article is None:
             return ""
-        if self.kb is not None:
-            if inter.channel.value == "email" and hasattr(self.kb, "email_answer"):
-                return self.kb.email_answer(article, inter.customer_name)
-            if hasattr(self.kb, "short_answer"):
-                return self.kb.short_answer(article)
-        first = article.body.strip().split("\n\n")[0]
-        return first[:600]
+        if inter.channel is Channel.EMAIL:
+            return email_answer(article, inter.customer_name)
+        return short_answer(article)

@@ -19,7 +19,10 @@ Public API (used by the app shell):
   DraftChanged for it)
 - `insert_text(text)`: inserts at the cursor (KB suggestions)
 - `set_disabled(reason: str | None)`: read-only with the reason shown, or None
-- `clear()`, properties `text`, `kind` ("reply" | "note"), `channel`
+- `clear()`, `focus_body()`, properties `text`, `kind` ("reply" | "note"),
+  `channel`, `is_email`, `disabled_reason`
+- Every method may be called before the composer is mounted (its children are
+  built in the constructor), e.g. to restore a draft into a new tab.
 - Messages: `Composer.Submitted(interaction_id, body, kind, subject, cc)` (the
   composer clears itself after posting it) and `Composer.DraftChanged(
   interaction_id, text, subject, cc)`, debounced by `draft_delay` seconds. `cc`
@@ -155,22 +158,33 @@ class Composer(Vertical):
         self._draft_delay = draft_delay
         self._draft_timer: Timer | None = None
         self._last_draft: tuple[str, str | None, tuple[str, ...]] = ("", self._default_subject(), ())
+        # Children exist from construction so the shell may load a draft, disable
+        # or fill the composer before it is mounted.
+        self._body_area = ComposerTextArea(enter_sends=self._channel in CHAT_LIKE, id="composer-body")
+        self._mode_label = Static(id="composer-mode")
+        self._disabled_label = Static(id="composer-disabled")
+        self._subject_input: Input | None = None
+        self._cc_input: Input | None = None
+        if self.is_email:
+            self._subject_input = Input(value=self._default_subject() or "", id="composer-subject", compact=True)
+            self._cc_input = Input(placeholder="addresses, comma separated", id="composer-cc", compact=True)
+        self._show_mode()
 
     # --- composition -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-status"):
-            yield Static(id="composer-mode")
+            yield self._mode_label
             yield Static(self._hints(), id="composer-hints")
-        yield Static(id="composer-disabled")
-        if self.is_email:
+        yield self._disabled_label
+        if self._subject_input is not None and self._cc_input is not None:
             with Horizontal(classes="composer-field"):
                 yield Static("Subj")
-                yield Input(value=self._default_subject() or "", id="composer-subject", compact=True)
+                yield self._subject_input
             with Horizontal(classes="composer-field"):
                 yield Static("Cc")
-                yield Input(placeholder="addresses, comma separated", id="composer-cc", compact=True)
-        yield ComposerTextArea(enter_sends=self._channel in CHAT_LIKE, id="composer-body")
+                yield self._cc_input
+        yield self._body_area
 
     def on_mount(self) -> None:
         self.set_class(self.is_email, "-email")
@@ -204,10 +218,10 @@ class Composer(Vertical):
 
     def load_draft(self, text: str, subject: str | None = None, cc: list[str] | str | None = None) -> None:
         self._body.load_text(text)
-        if self.is_email:
-            if subject is not None:
-                self.query_one("#composer-subject", Input).value = subject
-            self.query_one("#composer-cc", Input).value = _cc_text(cc)
+        if self._subject_input is not None and subject is not None:
+            self._subject_input.value = subject
+        if self._cc_input is not None:
+            self._cc_input.value = _cc_text(cc)
         self._last_draft = self._snapshot()
         self._body.move_cursor(self._body.document.end)
 
@@ -220,19 +234,18 @@ class Composer(Vertical):
     def set_disabled(self, reason: str | None) -> None:
         """Make the composer read-only and say why, or enable it again (None)."""
         self._disabled_reason = reason
-        if not self._is_composed:
-            return  # applied by on_mount
         self.set_class(reason is not None, "-disabled")
-        self.query_one("#composer-disabled", Static).update(Content(reason or ""))
+        self._disabled_label.update(Content(reason or ""))
         self._body.read_only = reason is not None
-        for field in self.query(Input):
-            field.disabled = reason is not None
+        for field in (self._subject_input, self._cc_input):
+            if field is not None:
+                field.disabled = reason is not None
 
     def clear(self) -> None:
         self._body.load_text("")
-        if self.is_email:
-            self.query_one("#composer-cc", Input).value = ""
-            self.query_one("#composer-subject", Input).value = self._default_subject() or ""
+        if self._subject_input is not None and self._cc_input is not None:
+            self._cc_input.value = ""
+            self._subject_input.value = self._default_subject() or ""
         self._last_draft = self._snapshot()
 
     def focus_body(self) -> None:
@@ -339,7 +352,7 @@ class Composer(Vertical):
 
     @property
     def _body(self) -> ComposerTextArea:
-        return self.query_one("#composer-body", ComposerTextArea)
+        return self._body_area
 
     def _default_subject(self) -> str | None:
         if not self.is_email:
@@ -350,11 +363,9 @@ class Composer(Vertical):
         return subject if subject.lower().startswith("re:") else f"Re: {subject}"
 
     def _snapshot(self) -> tuple[str, str | None, tuple[str, ...]]:
-        if not self.is_email:
+        if self._subject_input is None or self._cc_input is None:
             return self._body.text, None, ()
-        subject = self.query_one("#composer-subject", Input).value
-        cc = _parse_cc(self.query_one("#composer-cc", Input).value)
-        return self._body.text, subject, tuple(cc)
+        return self._body.text, self._subject_input.value, tuple(_parse_cc(self._cc_input.value))
 
     def _post_draft(self) -> None:
         self._draft_timer = None
@@ -381,19 +392,13 @@ class Composer(Vertical):
             keys = "enter send · shift+enter newline · ctrl+t note · / canned"
         return Content.assemble((glyph, f"${channel_var(self._channel)}"), f" {label} · {keys}")
 
-    @property
-    def _is_composed(self) -> bool:
-        return bool(self.query("#composer-body"))
-
     def _show_mode(self) -> None:
-        if not self._is_composed:
-            return
         note = self._kind == "note"
         self.set_class(note, "-note")
         label = "Private note" if note else "Reply"
         if self._channel is Channel.VOICE:
             label = "Call note"
-        self.query_one("#composer-mode", Static).update(Content(label))
+        self._mode_label.update(Content(label))
         self._body.placeholder = (
             "Private note (agents only)" if note else f"Reply to the customer by {CHANNEL_LABEL[self._channel]}"
         )

@@ -6,7 +6,7 @@ outcome / disposition, agent) from a `CustomerDetail`. Scrolls when long.
 
 Public API: `CustomerPanel(detail: CustomerDetail | None = None, *, tz=None,
 name=None, id=None, classes=None)`, `show(detail)`, `show_empty(reason)`,
-property `detail`. No messages, no bindings (it scrolls with the usual keys).
+property `detail` (both may be called before mounting). No messages, no bindings (it scrolls with the usual keys).
 All text is untrusted and rendered literally.
 """
 
@@ -58,48 +58,53 @@ class CustomerPanel(VerticalScroll):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._detail = detail
         self.tz = tz
+        # Children exist from construction so `show` works before mounting too.
+        self._empty = Static(id="customer-empty")
+        self._profile_text = Static(id="customer-profile")
+        self._attributes_heading = Static("Attributes", classes="customer-heading", markup=False)
+        self._attributes_text = Static(id="customer-attributes")
+        self._contacts_heading = Static("Previous contacts", classes="customer-heading", markup=False)
+        self._contacts_text = Static(id="customer-contacts")
+        self._detail: CustomerDetail | None = None
+        if detail is None:
+            self.show_empty("No customer selected.")
+        else:
+            self.show(detail)
 
     @property
     def detail(self) -> CustomerDetail | None:
         return self._detail
 
     def compose(self) -> ComposeResult:
-        yield Static(id="customer-empty")
-        yield Static(id="customer-profile")
-        yield Static("Attributes", classes="customer-heading", id="customer-attributes-heading")
-        yield Static(id="customer-attributes")
-        yield Static("Previous contacts", classes="customer-heading", id="customer-contacts-heading")
-        yield Static(id="customer-contacts")
-
-    def on_mount(self) -> None:
-        if self._detail is None:
-            self.show_empty("No customer selected.")
-        else:
-            self.show(self._detail)
+        yield self._empty
+        yield self._profile_text
+        yield self._attributes_heading
+        yield self._attributes_text
+        yield self._contacts_heading
+        yield self._contacts_text
 
     def show(self, detail: CustomerDetail) -> None:
         self._detail = detail
         self._set_visible(True)
-        self.query_one("#customer-empty", Static).update("")
-        self.query_one("#customer-profile", Static).update(self._profile(detail))
+        self._profile_text.update(self._profile(detail))
         attributes = detail.customer.attributes
-        self.query_one("#customer-attributes-heading").display = bool(attributes)
-        self.query_one("#customer-attributes", Static).update(self._attributes(attributes))
-        self.query_one("#customer-contacts", Static).update(self._contacts(detail.contacts))
-        self.scroll_home(animate=False)
+        self._attributes_text.update(self._attributes(attributes))
+        self._attributes_heading.display = self._attributes_text.display = bool(attributes)
+        self._contacts_text.update(self._contacts(detail.contacts))
+        if self.is_mounted:
+            self.scroll_home(animate=False)
 
     def show_empty(self, reason: str) -> None:
         self._detail = None
         self._set_visible(False)
-        self.query_one("#customer-empty", Static).update(Content(reason))
+        self._empty.update(Content(reason))
 
     def _set_visible(self, visible: bool) -> None:
-        for widget in self.query(Static):
-            if widget.id != "customer-empty":
-                widget.display = visible
-        self.query_one("#customer-empty").display = not visible
+        for widget in (self._profile_text, self._attributes_heading, self._attributes_text,
+                       self._contacts_heading, self._contacts_text):
+            widget.display = visible
+        self._empty.display = not visible
 
     def _date(self, at: float | None) -> str:
         if at is None:

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from agentdesk.backends.base import LinkState
-from agentdesk.domain.models import AgentInfo, Channel, Queue, RoutingState, Stats
+from agentdesk.domain.models import AgentInfo, Channel, RoutingState, Stats
 from agentdesk.ui.glyphs import (
     CHANNEL_GLYPH, PRESENCE_DOT, PRESENCE_LABEL, ROUTING_LABEL, channel_var, presence_var,
 )

@@ -77,6 +77,7 @@ class InteractionView(Vertical):
             CallBar(interaction.call, now) if interaction.channel is Channel.VOICE else None
         )
         self._state_text = ""
+        self._state_line = Static(id="interaction-state")
 
     @property
     def interaction(self) -> Interaction:
@@ -102,7 +103,7 @@ class InteractionView(Vertical):
         if self._call_bar is not None:
             yield self._call_bar
         yield self._timeline
-        yield Static(id="interaction-state")
+        yield self._state_line
         yield self._composer
 
     def on_mount(self) -> None:
@@ -171,4 +172,4 @@ class InteractionView(Vertical):
         self.set_class(urgent, "-urgent")
         if text != self._state_text:
             self._state_text = text
-            self.query_one("#interaction-state", Static).update(Content(text))
+            self._state_line.update(Content(text))

@@ -12,8 +12,9 @@ Public API: `SuggestionPanel(*, name=None, id=None, classes=None)`,
 `show(suggestions, source_label)`, `show_empty(reason)`, `insert(n)` /
 `preview(n)` (1-based; post the messages below for the n-th suggestion),
 property `suggestions`.
-Messages: `SuggestionPanel.InsertRequested(article_id)`,
-`SuggestionPanel.PreviewRequested(article_id)`.
+Messages: `SuggestionPanel.InsertRequested(sender, article_id)`,
+`SuggestionPanel.PreviewRequested(sender, article_id)` (read `.article_id`).
+`show` / `show_empty` may be called before the panel is mounted.
 Bindings (ids, active while the panel or a card has focus): suggestion-insert-1
 / -2 / -3 (1, 2, 3), suggestion-insert (enter, the focused card),
 suggestion-preview (p or space, the focused card). A click on a card previews.
@@ -82,6 +83,10 @@ class SuggestionPanel(Vertical):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._suggestions: list[Any] = []
+        self._source = Static(id="suggestion-source")
+        self._empty = Static("No suggestions yet.", id="suggestion-empty", markup=False)
+        self._cards = Vertical(id="suggestion-cards")
+        self._unmounted_cards: list[SuggestionCard] = []
 
     @property
     def suggestions(self) -> list[Any]:
@@ -89,29 +94,39 @@ class SuggestionPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Knowledge base", id="suggestion-title", markup=False)
-        yield Static(id="suggestion-source")
-        yield Static("No suggestions yet.", id="suggestion-empty", markup=False)
-        yield Vertical(id="suggestion-cards")
+        yield self._source
+        yield self._empty
+        yield self._cards
+
+    def on_mount(self) -> None:
+        if self._unmounted_cards:
+            cards, self._unmounted_cards = self._unmounted_cards, []
+            self.call_after_refresh(self._replace_cards, cards)
 
     def show(self, suggestions: Sequence[Any], source_label: str) -> None:
         self._suggestions = list(suggestions)[:SHOWN]
         if not self._suggestions:
             self.show_empty("No matching articles.")
             return
-        self.query_one("#suggestion-source", Static).update(Content(source_label))
-        self.query_one("#suggestion-empty").display = False
-        cards = self.query_one("#suggestion-cards", Vertical)
-        with self.app.batch_update():
-            cards.remove_children()
-            cards.mount_all(SuggestionCard(n, s) for n, s in enumerate(self._suggestions, start=1))
+        self._source.update(Content(source_label))
+        self._empty.display = False
+        self._replace_cards([SuggestionCard(n, s) for n, s in enumerate(self._suggestions, start=1)])
 
     def show_empty(self, reason: str) -> None:
         self._suggestions = []
-        self.query_one("#suggestion-source", Static).update("")
-        empty = self.query_one("#suggestion-empty", Static)
-        empty.update(Content(reason))
-        empty.display = True
-        self.query_one("#suggestion-cards", Vertical).remove_children()
+        self._source.update("")
+        self._empty.update(Content(reason))
+        self._empty.display = True
+        self._replace_cards([])
+
+    def _replace_cards(self, cards: list[SuggestionCard]) -> None:
+        if not self._cards.is_mounted:
+            self._unmounted_cards = cards  # shown once mounted
+            return
+        with self.app.batch_update():
+            self._cards.remove_children()
+            if cards:
+                self._cards.mount_all(cards)
 
     @on(SuggestionCard.Clicked)
     def _card_clicked(self, event: SuggestionCard.Clicked) -> None:

@@ -185,7 +185,7 @@ class Timeline(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.tz = tz
         self._items: list[TimelineItem] = []
-        self._index: dict[str, int] = {}  # item id -> position
+        self._index_cache: dict[str, int] | None = {}  # item id -> position; built lazily
         self._pending: dict[str, str] = {}  # client_id -> id of the pending placeholder
         self._delivery: dict[str, tuple[DeliveryState, str | None]] = {}
         # item id -> (previous item's id, starts a new day, starts a new contact); computed
@@ -437,17 +437,38 @@ class Timeline(ScrollView, can_focus=True):
         return self._banner_lines + (self._ends[-1] if self._ends else 0)
 
     def _rebuild(self) -> None:
-        """The id index plus an estimated height per item: the whole cost of opening.
+        """An estimated height per item: the whole cost of opening.
 
-        Day separators and contact changes are worked out lazily when an item
-        is rendered, and heights become exact then, so opening 50,000 items is
-        a dict and two C-speed list builds."""
-        self._reindex()
-        if len(self._index) != len(self._items):  # duplicate ids: keep the last copy of each
-            self._items = list({item.id: item for item in self._items}.values())
-            self._reindex()
+        Day separators, contact changes and exact heights are worked out when
+        an item is rendered; the id index is built after the first frame (or
+        when first needed), so opening 50,000 items is two C-speed list builds."""
+        self._index_cache = None
         self._flags_cache.clear()
         self._reset_heights()
+        self.call_after_refresh(self._build_index)
+
+    @property
+    def _index(self) -> dict[str, int]:
+        if self._index_cache is None:
+            self._build_index()
+        assert self._index_cache is not None
+        return self._index_cache
+
+    def _build_index(self) -> None:
+        if self._index_cache is not None:
+            return
+        self._reindex()
+        assert self._index_cache is not None
+        if len(self._index_cache) != len(self._items):
+            # Duplicate ids (a server bug): keep the last copy of each and lay out again.
+            anchor = None if self._pinned else self._anchor()
+            self._items = list({item.id: item for item in self._items}.values())
+            self._reindex()
+            self._flags_cache.clear()
+            self._reset_heights()
+            if anchor is not None:
+                self._jump_to(self._line_of(_Anchor(min(anchor.index, len(self._items) - 1), 0)))
+            self._settle()
 
     def _reset_heights(self) -> None:
         count = len(self._items)
@@ -457,7 +478,7 @@ class Timeline(ScrollView, can_focus=True):
         self._update_virtual_size()
 
     def _reindex(self) -> None:
-        self._index = dict(zip(map(_item_id, self._items), range(len(self._items))))
+        self._index_cache = dict(zip(map(_item_id, self._items), range(len(self._items))))
 
     def _append_one(self, item: TimelineItem) -> None:
         self._items.append(item)

@@ -1,0 +1,187 @@
+"""The supervisor monitor: its own Textual app, read-only by construction.
+
+One worker loads the snapshots and follows the event stream into the pure
+`Floor` model; nothing is drawn per event. A timer flushes what changed
+every `FLUSH_S` (inside `batch_update()`), updating only the changed cells.
+The app never calls a backend command: its only backend calls are
+`list_queues`, `list_agents`, `get_stats`, `list_interactions`, `get_timeline`
+and `events()`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import tzinfo
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from agentdesk.backends.base import (
+    AgentDeskError,
+    Backend,
+    LinkStatus,
+    ProtocolProblem,
+    Resync,
+)
+from agentdesk.domain.floor import Dirty, Floor
+from agentdesk.protocol.events import Event
+from agentdesk.ui.monitor.commands import MonitorCommands
+from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, BUILTIN_THEMES, DEFAULT_THEME
+
+FLUSH_S = 0.25
+TICK_S = 1.0  # live durations (time in state, longest wait) move once a second
+
+
+class MonitorApp(App[int]):
+    """Wallboard + drill-down for supervisors."""
+
+    TITLE = "agentdesk monitor"
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", show=False, id="monitor-quit-ctrl-c"),
+    ]
+    COMMANDS = App.COMMANDS | {MonitorCommands}
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        clock: Callable[[], float] = time.time,
+        tz: tzinfo | None = None,
+        theme: str | None = None,
+        flush_s: float = FLUSH_S,
+        user_name: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.clock = clock
+        self.tz = tz
+        self.flush_s = flush_s
+        self.floor = Floor()
+        self.user_name = user_name or (backend.user.name if backend.user else "supervisor")
+        self.link_state = "connecting"
+        self.loaded = False
+        self.flushes = 0
+        self.problems = 0
+        self._last_tick = 0.0
+        # Bench hooks: receive stamps of events not yet flushed; a callback gets
+        # (stamps, rendered_at) after each flush has been drawn.
+        self.stamp_events = False
+        self.pending_stamps: list[float] = []
+        self.on_rendered: Callable[[list[float]], None] | None = None
+        for desk_theme in BUILTIN_THEMES:
+            self.register_theme(desk_theme)
+        self.theme = theme or DEFAULT_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(APP_VARIABLE_DEFAULTS)
+
+    # -- life cycle --------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from agentdesk.ui.monitor.monitor_screen import MonitorScreen
+
+        self.push_screen(MonitorScreen())
+        self.follow()
+        self.set_interval(self.flush_s, self.flush)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: Any) -> None:
+        self.floor.mark_all_dirty()
+        wallboard = self.wallboard
+        if wallboard is not None:
+            wallboard.rebuild()
+
+    async def load_snapshots(self) -> None:
+        backend = self.backend
+        queues = await backend.list_queues()
+        agents = await backend.list_agents()
+        stats = await backend.get_stats()
+        interactions = await backend.list_interactions()
+        self.floor.load(queues, agents, stats, interactions, max(self.clock(), stats.at))
+        self.loaded = True
+
+    @work(exclusive=True, group="monitor-events", exit_on_error=False)
+    async def follow(self) -> None:
+        """Load the snapshots, then apply the event stream to the floor forever."""
+        try:
+            await self.load_snapshots()
+        except AgentDeskError as exc:
+            self.notify(exc.message, title=exc.title, severity="error", markup=False)
+        floor = self.floor
+        stamps = self.pending_stamps
+        async for item in self.backend.events():
+            if isinstance(item, Event):
+                floor.apply(item)
+                if self.stamp_events:
+                    stamps.append(time.perf_counter())
+            elif isinstance(item, LinkStatus):
+                self.link_state = item.state.value
+                wallboard = self.wallboard
+                if wallboard is not None:
+                    wallboard.show_link(self.link_state)
+            elif isinstance(item, Resync):
+                try:
+                    await self.load_snapshots()
+                except AgentDeskError as exc:
+                    self.notify(exc.message, title=exc.title, severity="error", markup=False)
+            elif isinstance(item, ProtocolProblem):
+                self.problems += 1
+
+    # -- the flush ----------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Apply what changed since the last flush to the screens on the stack."""
+        now = self.clock()
+        tick = now - self._last_tick >= TICK_S
+        if tick:
+            self._last_tick = now
+            self.floor.tick(now)
+        dirty: Dirty = self.floor.take_dirty()
+        if not dirty and not tick:
+            return
+        stamps = list(self.pending_stamps)
+        self.pending_stamps.clear()
+        with self.batch_update():
+            from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen
+            from agentdesk.ui.monitor.monitor_screen import MonitorScreen
+
+            for screen in self.screen_stack:
+                if not getattr(screen, "ready", False):
+                    continue
+                if isinstance(screen, MonitorScreen):
+                    screen.apply_dirty(dirty, tick=tick)
+                elif isinstance(screen, DrilldownScreen):
+                    screen.apply_dirty(dirty, tick=tick)
+        self.flushes += 1
+        if stamps and self.on_rendered is not None:
+            callback = self.on_rendered
+            self.call_after_refresh(lambda: callback(stamps))
+
+    @property
+    def wallboard(self) -> Any:
+        from agentdesk.ui.monitor.monitor_screen import MonitorScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MonitorScreen):
+                return screen
+        return None
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def open_agent(self, agent_id: str) -> None:
+        from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen
+
+        if agent_id not in self.floor.agents:
+            return
+        if isinstance(self.screen, DrilldownScreen):
+            self.pop_screen()
+        self.push_screen(DrilldownScreen(agent_id))
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
