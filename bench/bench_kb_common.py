@@ -16,6 +16,7 @@ from agentdesk.kb.importer import import_folder, parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_KB = ROOT / "agentdesk" / "data" / "kb"
+TOPICS = ROOT / "agentdesk" / "data" / "topics.json"
 EVAL_DEMO = ROOT / "tests" / "data" / "kb_eval.jsonl"
 EVAL_DEBIAN = ROOT / "tests" / "data" / "kb_eval_debian.jsonl"
 DEBIAN_FAQ_DIRS = (Path("/usr/share/doc/debian/FAQ"), Path("/usr/share/doc/debian-faq"))

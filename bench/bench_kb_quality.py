@@ -12,13 +12,14 @@ test = held out).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_kb_common import (  # noqa: E402
-    EVAL_DEBIAN, EVAL_DEMO, debian_articles, debian_faq_dir, demo_articles, load_eval,
+    TOPICS, EVAL_DEBIAN, EVAL_DEMO, debian_articles, debian_faq_dir, demo_articles, load_eval,
 )
 
 from agentdesk.kb import KnowledgeBase  # noqa: E402
@@ -58,11 +59,27 @@ def report(name: str, articles, cases, show_misses: bool) -> list[str]:
     return lines
 
 
+def topics_report() -> list[str]:
+    """The mock server's customer openers (topics.json) as queries for their
+    own article: written before tuning and never looked at while tuning."""
+    topics = json.loads(TOPICS.read_text())
+    cases = [{"query": o, "relevant": [slug]} for slug, t in topics.items() for o in t["openers"]]
+    articles = demo_articles()
+    kb, bm25 = KnowledgeBase.from_articles(articles), PlainBM25(articles)
+    lines = [f"### topics.json openers as queries: {len(cases)} queries, not used for tuning", "",
+             "| ranker | MRR@5 | recall@3 | n |", "|---|---|---|---|"]
+    for label, ranking in (("agentdesk", agentdesk_ranking(kb)), ("plain BM25", bm25_ranking(bm25))):
+        q = evaluate(cases, ranking)
+        lines.append(f"| {label} | {q.mrr_at_5:.3f} | {q.recall_at_3:.3f} | {q.n} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show-misses", action="store_true", help="list queries with no hit in top 3")
     args = ap.parse_args(argv)
     out = report("Brightline demo KB", demo_articles(), load_eval(EVAL_DEMO), args.show_misses)
+    out += [""] + topics_report()
     folder = debian_faq_dir()
     if folder is None:
         out += ["", "Debian FAQ: skipped (install the debian-faq package: "

@@ -54,6 +54,7 @@ PARAM_ABLATIONS = {
     "no field weights": dict(title_weight=1.0, tags_weight=1.0),
     "no bigram bonus": dict(bigram_title_bonus=0.0, bigram_body_bonus=0.0),
     "no length norm": dict(title_b=0.0, tags_b=0.0, body_b=0.0),
+    "no title coverage": dict(title_coverage_bonus=0.0),
 }
 
 

@@ -65,7 +65,27 @@ class KnowledgeBase:
         kb = cls(index, params)
         if index.count() == 0 or index.recovered:
             kb.reimport_sources(seed_dir)
+        elif seed_dir is not None and index.path != MEMORY:
+            kb._refresh_seed(Path(seed_dir))
         return kb
+
+    def _refresh_seed(self, seed_dir: Path) -> None:
+        """Re-import the seed folder when its files changed since the index
+        last saw them (e.g. a newer demo KB after an upgrade); unchanged
+        articles are skipped by their content hash, so this is cheap."""
+        if not seed_dir.is_dir():
+            return
+        stamp = Path(self.index.path + ".seed")
+        fingerprint = _folder_fingerprint(seed_dir)
+        try:
+            if stamp.read_text() == fingerprint:
+                return
+        except OSError:
+            pass
+        result = import_folder(seed_dir)
+        self.import_errors = list(result.errors)
+        self.upsert(result.articles)
+        stamp.write_text(fingerprint)
 
     @classmethod
     def open_folder(cls, folder: Path | str, cache_dir: Path | None = None,
@@ -136,7 +156,10 @@ class KnowledgeBase:
         return self.index.replace_all(articles)
 
     def reimport_sources(self, seed_dir: Path | None = DEMO_KB_DIR) -> UpsertReport:
-        return self.index.upsert(self._source_articles(seed_dir))
+        report = self.upsert(self._source_articles(seed_dir))
+        if seed_dir is not None and Path(seed_dir).is_dir() and self.index.path != MEMORY:
+            Path(self.index.path + ".seed").write_text(_folder_fingerprint(Path(seed_dir)))
+        return report
 
     def _source_articles(self, seed_dir: Path | None) -> list[KbArticle]:
         folders: list[Path] = []

@@ -34,6 +34,7 @@ class RankParams:
     body_b: float = 0.75
     bigram_title_bonus: float = 0.6
     bigram_body_bonus: float = 0.25
+    title_coverage_bonus: float = 0.35  # x share of the title's idf mass the query matched
     candidates: int = 20
     per_term: int = 100
     turn_decay: float = 0.5      # weight of a turn = decay ** (turns after it)
@@ -199,5 +200,12 @@ class Ranker:
                 raw += wq * p.bigram_title_bonus * pair_idf
             elif _adjacent(doc.body, a, b):
                 raw += wq * p.bigram_body_bonus * pair_idf
+        if p.title_coverage_bonus and doc.title:
+            title_terms = set(doc.title)
+            total = sum(idf_cache.get(t) or stats.idf(t) for t in title_terms)
+            hit = sum(idf_cache.get(t) or stats.idf(t) for t in title_terms if t in matched)
+            if total > 0:
+                raw += p.title_coverage_bonus * ideal * hit / total
+                ideal += p.title_coverage_bonus * ideal
         score = min(1.0, raw / ideal) if ideal > 0 else 0.0
         return Ranked(doc.doc, doc.article_id, score, frozenset(matched))

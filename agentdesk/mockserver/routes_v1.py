@@ -23,6 +23,7 @@ from agentdesk.mockserver.http import (
     run_command,
     server_of,
 )
+from agentdesk.mockserver.sim import views
 from agentdesk.mockserver.sim.errors import SimError
 from agentdesk.protocol.requests import (
     CallRequest,
@@ -85,11 +86,11 @@ async def list_interactions(request: Request) -> Response:
     if user.role is Role.AGENT:
         if agent not in (None, "", user.id):
             raise HttpError(403, "forbidden", "agents see only their own interactions")
-        items = server.sim.interactions_for(user.id)
+        items = views.interactions_for(server.sim, user.id)
     else:
         if agent and agent not in server.sim.agents:
             raise HttpError(404, "not_found", f"no agent {agent!r}")
-        items = server.sim.interactions_for(agent or None)
+        items = views.interactions_for(server.sim, agent or None)
     return json_response({"interactions": items})
 
 
@@ -179,7 +180,7 @@ async def get_customer(request: Request) -> Response:
 async def get_timeline(request: Request) -> Response:
     _reader(request)
     sim = server_of(request).sim
-    items = sim.timeline(request.path_params["id"])
+    items = views.timeline(sim, request.path_params["id"])
     try:
         limit = int(request.query_params.get("limit", "50"))
     except ValueError:

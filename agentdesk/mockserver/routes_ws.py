@@ -43,7 +43,7 @@ async def events(ws: WebSocket) -> None:
     raw_since = ws.query_params.get("since")
     try:
         since = int(raw_since) if raw_since not in (None, "") else None
-        if since is not None and since < 0:
+        if since is not None and not 0 <= since < 2**53:  # JSON-safe integers only
             raise ValueError
     except ValueError:
         await ws.close(code=1008, reason="since must be a non-negative integer")

@@ -40,7 +40,7 @@ CALL_BINDINGS: list[Binding] = [
 WORK_BINDINGS: list[Binding] = [
     Binding("f9", "wrapup", "Wrap-up", id="wrapup", key_display="F9", priority=True),
     Binding("ctrl+s", "send", "Send", id="composer-send", show=False),
-    Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False),
+    Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False, priority=True),
     Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),
 ]
 

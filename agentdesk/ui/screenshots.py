@@ -90,9 +90,17 @@ class Scene:
     async def settle(self) -> None:
         """Let loads, debounced suggestions and the outbox finish."""
         assert self.pilot is not None
-        await self.pilot.pause(0.6)
-        await self.until(lambda: not self.app.sender.pending() and not self.desk._loading)
-        await self.pilot.pause(0.4)
+        await self.pilot.pause(0.2)
+        await self.until(self._quiet)
+        await self.pilot.pause(0.15)
+        await self.until(self._quiet)
+
+    def _quiet(self) -> bool:
+        desk = self.desk
+        busy = [w for w in self.app.workers
+                if w.group in ("open", "suggest", "reference", "commands") and w.is_running]
+        return (not self.app.sender.pending() and not desk._loading and desk._suggest_timer is None
+                and not desk._flush_scheduled and not busy)
 
 
 # --- scenes -----------------------------------------------------------------------------

@@ -103,7 +103,8 @@ class Monitor:
         deadline = loop.time() + timeout
         while not predicate():
             if loop.time() > deadline:
-                raise AssertionError(f"timed out waiting for {what or predicate}")
+                raise AssertionError(f"timed out waiting for {what or predicate} "
+                                     f"(screens: {self.app.screen_stack})")
             await self.pilot.pause(0.05)
 
     async def drilldown(self, agent_id: str) -> Any:
@@ -113,7 +114,7 @@ class Monitor:
         self.app.call_later(self.app.open_agent, agent_id)
         await self.until(lambda: isinstance(self.app.screen, DrilldownScreen)
                          and self.app.screen.ready and self.app.screen.agent_id == agent_id,
-                         what="drill-down")
+                         what=f"drill-down of {agent_id}")
         screen = self.app.screen
         await self.until(lambda: not screen._loading, what="timeline loaded")
         return screen

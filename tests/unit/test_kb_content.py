@@ -55,3 +55,19 @@ def test_eval_queries_are_not_topic_phrases_and_point_at_real_articles():
         for text in case.get("turns", [case.get("query", "")]):
             assert re.sub(r"\W+", " ", text.lower()).strip() not in phrases, text
         assert set(case["relevant"]) <= set(topics), case
+
+
+def test_customer_phrasing_does_not_copy_article_titles():
+    from agentdesk.kb.text import STOP_WORDS
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.findall(r"[a-z0-9]+", text.lower().replace("wi-fi", "wifi"))
+                if w not in STOP_WORDS}
+
+    titles = {a.id: words(a.title) - {"brightline"} for a in import_folder(KB_DIR).articles}
+    for slug, topic in load_topics().items():
+        title = titles[slug]
+        if len(title) < 2:
+            continue
+        for text in topic["openers"] + topic["subjects"] + topic["followups"]:
+            assert len(title & words(text)) / len(title) < 0.6, (slug, text)

@@ -194,4 +194,16 @@ def test_document_frequencies_stay_exact_through_updates_and_removes(tmp_path):
                  " USING fts5vocab(main, fts, 'row')")
     truth = dict(conn.execute("SELECT term, doc FROM temp.check_vocab"))
     assert index.stats().df == truth
-    assert index.stats().n_docs == 4
+    assert index.stats().n_docs == 3
+
+
+def test_open_picks_up_a_changed_seed_folder(tmp_path):
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    (seed / "a.md").write_text("# Alpha\n\nabout routers\n")
+    path = tmp_path / "kb.sqlite3"
+    assert KnowledgeBase.open(path, seed_dir=seed).index.ids() == ["a"]
+    (seed / "b.md").write_text("# Beta\n\nabout invoices and zebras\n")
+    kb = KnowledgeBase.open(path, seed_dir=seed)
+    assert kb.index.ids() == ["a", "b"]
+    assert kb.search("zebras")[0].article_id == "b"

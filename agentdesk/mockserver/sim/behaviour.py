@@ -50,7 +50,10 @@ class Behaviour:
                 sim.schedule("bot_break", agent.id, sim.uniform(sim.scenario.bot_break_every_s))
 
     def _schedule_arrival(self, channel: Channel) -> None:
-        rate = self.sim.scenario.arrivals_per_h.get(channel, 0.0)
+        sc = self.sim.scenario
+        rate = sc.arrivals_per_h.get(channel, 0.0)
+        if sc.arrivals_scale_with_agents:
+            rate *= max(1, self.sim.options.agents) / sc.REFERENCE_AGENTS
         if rate > 0:
             gap = -math.log(1.0 - self.sim.rng.random()) * 3600.0 / rate
             self.sim.schedule("arrival", channel.value, gap)

@@ -8,6 +8,7 @@ from agentdesk.domain.models import CallState, Interaction, TimelineKind
 from agentdesk.mockserver.sim import routing
 from agentdesk.mockserver.sim.errors import Conflict
 from agentdesk.mockserver.sim.state import InteractionMeta
+from agentdesk.mockserver.sim.views import consult_view
 from agentdesk.protocol.events import CallData, InteractionData
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def start_consult(sim: Simulation, ix: Interaction, agent_id: str, queue_id: str
         sim.emit("call.updated", CallData(interaction_id=ix.id, call=ix.call), (agent_id,))
     sim.system_item(ix, f"Consulting {sim.agents[target_agent].name}")
     sim.emit_ix("interaction.updated", ix, "consult_started")
-    view = sim.consult_view(ix, target_agent)
+    view = consult_view(sim, ix, target_agent)
     sim.emit("interaction.offered", InteractionData(interaction=view, reason="consult"),
              (target_agent,))
     sim._touched.add(target_agent)

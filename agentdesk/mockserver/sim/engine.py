@@ -27,7 +27,6 @@ from agentdesk.domain.models import (
     InteractionState,
     Presence,
     Role,
-    RoutingState,
     Stats,
     TimelineItem,
     TimelineKind,
@@ -689,81 +688,8 @@ class Simulation:
         self.last_stats_at = self.now
         self.emit("stats.updated", StatsData(stats=self.stats()), everyone=True)
 
-    # -- read models ---------------------------------------------------------------------
+    # -- read models (sim/views.py) -------------------------------------------------------
 
     def stats(self) -> Stats:
-        waiting: dict[str, list[float]] = {q: [] for q in self.queues}
-        for i in self.open_ids:
-            ix = self.interactions[i]
-            if ix.state in (InteractionState.QUEUED, InteractionState.OFFERED):
-                waiting.setdefault(ix.queue_id, []).append(self.meta[i].queued_at)
-        states = {a.id: self._state_bucket(a) for a in self.agents.values()}
-        # Grouped once, so a long run does not cost agents x history per update.
-        outcomes_by_queue: dict[str, list[metrics.ContactOutcome]] = {}
-        for o in self.outcomes:
-            outcomes_by_queue.setdefault(o.queue_id, []).append(o)
-        handled_by_queue: dict[str, list[metrics.HandledContact]] = {}
-        handled_by_agent: dict[str, list[metrics.HandledContact]] = {}
-        for h in self.handled:
-            handled_by_queue.setdefault(h.queue_id, []).append(h)
-            handled_by_agent.setdefault(h.agent_id, []).append(h)
-        queue_stats = []
-        for q in self.queues.values():
-            counts: dict[str, int] = {}
-            for a in self.agents.values():
-                bucket = states[a.id]
-                if q.id in a.queues and bucket:
-                    counts[bucket] = counts.get(bucket, 0) + 1
-            queue_stats.append(metrics.queue_stats(
-                q, outcomes_by_queue.get(q.id, []), handled_by_queue.get(q.id, []),
-                waiting.get(q.id, []), self.now,
-                offered=self.offered_count.get(q.id, 0), agents=counts))
-        agent_stats = []
-        for a in self.agents.values():
-            handling, idle = a.handling_s, a.idle_s
-            running = max(0.0, self.now - a.acct_since)
-            if a.acct_kind == "handling":
-                handling += running
-            elif a.acct_kind == "idle":
-                idle += running
-            agent_stats.append(metrics.agent_stats(a.id, handled_by_agent.get(a.id, []), a.missed,
-                                                   handling, idle))
-        return Stats(at=self.now, queues=queue_stats, agents=agent_stats)
-
-    @staticmethod
-    def _state_bucket(agent: AgentState) -> str:
-        if agent.presence is Presence.OFFLINE and agent.routing_state is RoutingState.OFF_QUEUE:
-            return ""
-        return {
-            RoutingState.IDLE: "available",
-            RoutingState.OFFERED: "busy",
-            RoutingState.BUSY: "busy",
-            RoutingState.ACW: "acw",
-            RoutingState.NOT_RESPONDING: "not_responding",
-            RoutingState.OFF_QUEUE: "away",
-        }[agent.routing_state]
-
-    def interactions_for(self, agent_id: str | None) -> list[Interaction]:
-        """Open interactions of one agent (incl. consult offers to it), or all open ones."""
-        open_ixs = sorted((self.interactions[i] for i in self.open_ids), key=lambda ix: ix.id)
-        if agent_id is None:
-            return open_ixs
-        out = [ix for ix in open_ixs if ix.agent_id == agent_id]
-        for ix in open_ixs:
-            if self.meta[ix.id].consult_agent == agent_id:
-                out.append(self.consult_view(ix, agent_id))
-        return out
-
-    def consult_view(self, ix: Interaction, target: str) -> Interaction:
-        """How a consult (warm transfer) offer looks to the agent it rings at."""
-        meta = self.meta[ix.id]
-        return ix.model_copy(deep=True, update={
-            "state": InteractionState.OFFERED, "agent_id": target,
-            "offered_at": self.now, "offer_expires_at": meta.consult_expires_at,
-            "transferred_from": ix.agent_id})
-
-    def timeline(self, customer_id: str) -> list[TimelineItem]:
-        if customer_id not in self.customers.customers:
-            raise NotFound(f"no customer {customer_id!r}")
-        past, _ = self.customers.history(customer_id)
-        return past + self.items.get(customer_id, [])
+        from agentdesk.mockserver.sim.views import compute_stats
+        return compute_stats(self)

@@ -61,6 +61,10 @@ class Scenario:
     segment_every_s: float = 4.0
     stats_every_s: float = 1.5
     queues: list[QueueSpec] = field(default_factory=_default_queues)
+    # The default rates suit the default floor of 12 agents and grow with the floor;
+    # rates given in a scenario file are taken as they are.
+    arrivals_scale_with_agents: bool = True
+    REFERENCE_AGENTS = 12
 
     def queue_for(self, skill: str, channel: Channel) -> str:
         """The queue a new contact of this topic skill and channel lands in."""
@@ -91,6 +95,7 @@ def load_scenario(path: str | Path | None) -> Scenario:
         raise ValueError(f"scenario {path}: {exc}") from None
     for ch, rate in raw.get("arrivals", {}).items():
         sc.arrivals_per_h[Channel(ch)] = max(0.0, float(rate))
+        sc.arrivals_scale_with_agents = False
     routing = raw.get("routing", {})
     sc.offer_timeout_s = float(routing.get("offer_timeout_s", sc.offer_timeout_s))
     sc.acw_limit_s = float(routing.get("acw_limit_s", sc.acw_limit_s))

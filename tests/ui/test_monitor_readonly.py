@@ -1,0 +1,129 @@
+"""Read-only, for real: every binding of every monitor screen and every palette
+command, run against the real mock server, sends no mutating request and calls
+no backend command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path[:0] = [str(Path(__file__).parent)]
+
+from test_monitor_harness import COMMAND_METHODS, Monitor, open_monitor  # noqa: E402
+
+from agentdesk.ui.monitor.commands import MonitorCommands  # noqa: E402
+from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen  # noqa: E402
+from agentdesk.ui.monitor.monitor_screen import MonitorScreen  # noqa: E402
+
+QUIT_ACTIONS = {"quit", "app.quit"}
+ALLOWED_CALLS = {"list_queues", "list_agents", "get_stats", "list_interactions", "get_timeline",
+                 "events", "server_now"}
+
+
+async def _back_to(mon: Monitor, screen_type: type) -> None:
+    """Undo navigation a key caused (a modal, the palette, a drill-down)."""
+    for attempt in range(8):
+        if isinstance(mon.app.screen, screen_type):
+            return
+        if isinstance(mon.app.screen, DrilldownScreen) and screen_type is MonitorScreen:
+            mon.app.pop_screen()
+        else:
+            await mon.pilot.press("escape")
+        await mon.settle(0.05 * (attempt + 1))
+    assert isinstance(mon.app.screen, screen_type), f"stuck on {mon.app.screen!r}"
+
+
+async def _walk_bindings(mon: Monitor, screen_type: type) -> list[str]:
+    """Focus every focusable widget of the screen in turn and press every key
+    bound in that focus chain (except quit, pressed last by the caller)."""
+    pressed: list[str] = []
+    screen = mon.app.screen
+    focusables = [w for w in screen.query("*") if w.focusable]
+    assert focusables
+    for widget in focusables:
+        await _back_to(mon, screen_type)
+        widget.focus()
+        await mon.settle(0.05)
+        keys = sorted({b.binding.key for b in mon.app.active_bindings.values()
+                       if b.binding.action not in QUIT_ACTIONS})
+        for key in keys:
+            await _back_to(mon, screen_type)
+            if not widget.has_focus:
+                widget.focus()
+                await mon.settle(0.02)
+            await mon.pilot.press(key)
+            await mon.settle(0.05)
+            pressed.append(f"{type(widget).__name__}:{key}")
+    await _back_to(mon, screen_type)
+    return pressed
+
+
+async def _run_palette(mon: Monitor, screen_type: type) -> list[str]:
+    """Run every command the monitor's palette offers on this screen."""
+    ran: list[str] = []
+    provider = MonitorCommands(mon.app.screen)
+    for text, callback, _help, _disc in provider._commands():
+        await _back_to(mon, screen_type)
+        mon.app.call_later(callback)
+        await mon.settle(0.05)
+        ran.append(text)
+    for command in mon.app.get_system_commands(mon.app.screen):
+        if command.title == "Quit":
+            continue
+        await _back_to(mon, screen_type)
+        mon.app.call_later(command.callback)
+        await mon.settle(0.2)
+        ran.append(command.title)
+    await _back_to(mon, screen_type)
+    # And the palette itself, driven by keys.
+    await mon.pilot.press("ctrl+p")
+    await mon.settle(0.1)
+    await mon.pilot.press(*"monitor")
+    await mon.settle(0.3)
+    await mon.pilot.press("down", "enter")
+    await mon.settle(0.2)
+    await _back_to(mon, screen_type)
+    return ran
+
+
+def _assert_read_only(mon: Monitor) -> None:
+    called = set(mon.backend.calls)
+    assert not called & COMMAND_METHODS, f"command methods called: {called & COMMAND_METHODS}"
+    assert called <= ALLOWED_CALLS | {"close"}, f"unexpected calls: {called - ALLOWED_CALLS}"
+    mutating = [(m, p) for m, p in mon.transport.requests
+                if m != "GET" and not (m == "POST" and p == "/v1/login")]
+    assert mutating == [], f"mutating requests sent: {mutating}"
+    assert any(p == "/v1/customers" or p.startswith("/v1/customers/")
+               for _m, p in mon.transport.requests), "the drill-down never loaded a timeline"
+
+
+async def test_every_binding_and_palette_command_is_read_only(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    monkeypatch.chdir(tmp_path)  # the palette's screenshot command writes here
+    async with open_monitor(agents=8, warmup_s=120) as mon:
+        iid = await mon.sim.new_contact("voice")
+        await mon.advance(30, step=3)
+        await mon.flushed()
+        assert isinstance(mon.app.screen, MonitorScreen)
+
+        pressed = await _walk_bindings(mon, MonitorScreen)
+        assert any(p.endswith(":s") for p in pressed) and any(p.endswith(":r") for p in pressed)
+        ran = await _run_palette(mon, MonitorScreen)
+        assert any(r.startswith("monitor: sort agents by") for r in ran)
+        assert any(r.startswith("monitor: open agent") for r in ran)
+
+        holder = mon.app.floor.interactions[iid].agent_id or next(iter(mon.app.floor.agents))
+        await mon.drilldown(holder)
+        pressed_dd = await _walk_bindings(mon, DrilldownScreen)
+        assert any(p.startswith("Timeline:") for p in pressed_dd)
+        ran_dd = await _run_palette(mon, DrilldownScreen)
+        assert "monitor: back to the wallboard" in ran_dd
+
+        _assert_read_only(mon)
+        # Quit last: it only ends the app.
+        await mon.pilot.press("f10")
+        await mon.settle()
+        _assert_read_only(mon)
