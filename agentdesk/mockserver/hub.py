@@ -147,6 +147,8 @@ class EventHub:
                     self.dirty_recipients.add(rec.user_id)
                 sub.push(frame(rec.last_seq, "resync", at, "{}"))
             else:
+                # Everything, stale stats snapshots included: clients rely on a
+                # contiguous stream and treat any gap as lost events.
                 for entry in rec.buffer:
                     if entry.seq > since:
                         sub.push(entry.text())

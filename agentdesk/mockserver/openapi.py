@@ -214,6 +214,8 @@ def _paths() -> dict[str, Any]:
                         errors="400 409 413 422", auth=False)},
         "/sim/burst": {"post": _op("Synthetic event burst (benchmarks)", None, body=burst,
                                    status="202", errors="400 404 413 422", auth=False)},
+        "/healthz": {"get": {"summary": "Liveness: {ok, now, sockets}", "security": [],
+                             "responses": {"200": {"description": "alive"}}}},
         "/openapi.json": {"get": {"summary": "This document", "security": [],
                                   "responses": {"200": {"description": "OpenAPI document"}}}},
     }

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -47,8 +48,10 @@ class AgentDeskApp(App[int]):
         on_exit: Callable[[], None] | None = None,
         store_path: Path | None = None,
         tz: tzinfo | None = None,
+        cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        self.cursor_blink = cursor_blink  # off for snapshots and screenshots
         self.tz = tz  # None: local time; tests and screenshots pass UTC
         self.backend = backend
         self.clock = clock
@@ -78,6 +81,12 @@ class AgentDeskApp(App[int]):
         self.notifier.start()
         self.sender.start()
         self.push_screen(DeskScreen())
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Focus events bubble from every screen to the app: one place to stop
+        # every text cursor blinking when asked (deterministic screenshots).
+        if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def _outbox_changed(self, item: OutboxItem) -> None:
         desk = self.desk
@@ -148,10 +157,11 @@ def make_app(
     on_exit: Callable[[], None] | None = None,
     store_path: Path | None = None,
     tz: tzinfo | None = None,
+    cursor_blink: bool = True,
 ) -> AgentDeskApp:
     """The desk app for a backend that is already signed in."""
     return AgentDeskApp(
         backend, clock=clock, keymap=keymap, notifications=notifications, username=username,
         knowledge_base=knowledge_base, theme=theme, on_exit=on_exit,
-        store_path=store_path, tz=tz,
+        store_path=store_path, tz=tz, cursor_blink=cursor_blink,
     )

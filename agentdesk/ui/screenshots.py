@@ -90,10 +90,13 @@ class Scene:
     async def settle(self) -> None:
         """Let loads, debounced suggestions and the outbox finish."""
         assert self.pilot is not None
-        await self.pilot.pause(0.2)
-        await self.until(self._quiet)
-        await self.pilot.pause(0.15)
-        await self.until(self._quiet)
+        seen = -1
+        while True:  # quiet, and no new event for a moment
+            await self.pilot.pause(0.2)
+            await self.until(self._quiet)
+            if self.desk.state.last_seq == seen:
+                break
+            seen = self.desk.state.last_seq
 
     def _quiet(self) -> bool:
         desk = self.desk
@@ -233,7 +236,8 @@ def scene_app(store_dir: Path) -> Iterator[tuple[AgentDeskApp, Scene]]:
         token, now = asyncio.run(_prepare(server.url))
         clock = _Clock(now)
         app = make_app(NativeBackend(server.url, token=token), clock=clock, username="agent1",
-                       notifications=QUIET, store_path=store_dir / "desk.db", tz=timezone.utc)
+                       notifications=QUIET, store_path=store_dir / "desk.db", tz=timezone.utc,
+                       cursor_blink=False)
         yield app, Scene(server.url, clock)
 
 

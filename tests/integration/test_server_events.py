@@ -138,7 +138,8 @@ async def test_slow_consumer_is_closed_with_4008_and_can_resume():
                         socket_queue_limit=50) as srv:
         a1 = DemoClient(srv.url, "agent1")
         async with websockets.connect(a1.events_url(since=0), max_queue=1) as ws:
-            a1.post("/sim/burst", {"count": 60_000, "rate": 1_000_000, "agents": ["agent1"]})
+            # more frames than loopback TCP buffers can hold (several MB), so the queue must overflow
+            a1.post("/sim/burst", {"count": 150_000, "rate": 1_000_000, "agents": ["agent1"]})
             code = None
             seqs: list[int] = []
             try:
@@ -156,3 +157,17 @@ async def test_slow_consumer_is_closed_with_4008_and_can_resume():
             assert first["type"] == "hello"
             nxt = json.loads(await asyncio.wait_for(ws.recv(), 5))
             assert nxt["seq"] == seqs[-1] + 1 or nxt["type"] == "resync"
+
+
+async def test_supervisor_watch_is_audited_and_sees_abandons(server):
+    sup = DemoClient(server.url, "supervisor")
+    async with websockets.connect(sup.events_url()) as ws:
+        iid = sup.contact("chat", text="anyone?")
+        sup.post(f"/sim/interactions/{iid}/end")
+        frames = await read_frames(ws, until=lambda fs: any(
+            f.get("type") == "interaction.abandoned" for f in fs))
+    gone = next(f for f in frames if f.get("type") == "interaction.abandoned")
+    assert gone["data"]["interaction"]["state"] == "abandoned"
+    entries = sup.get("/v1/audit").json()["entries"]
+    watch = [e for e in entries if e["method"] == "WS"]
+    assert watch and sup.token not in watch[-1]["path"]

@@ -18,15 +18,21 @@ from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen  # noqa: E402
 from agentdesk.ui.monitor.monitor_screen import MonitorScreen  # noqa: E402
 
 QUIT_ACTIONS = {"quit", "app.quit"}
+# Keys that end up quitting: ctrl+c copies a selection and, with none, falls
+# through to the app's quit binding. Pressed last, like the other quit keys.
+QUIT_KEYS = {"ctrl+c", "ctrl+q"}
 ALLOWED_CALLS = {"list_queues", "list_agents", "get_stats", "list_interactions", "get_timeline",
                  "events", "server_now"}
 
 
 async def _back_to(mon: Monitor, screen_type: type) -> None:
-    """Undo navigation a key caused (a modal, the palette, a drill-down)."""
+    """Undo navigation a key caused (a modal, the palette, a drill-down, the way back)."""
     for attempt in range(8):
         if isinstance(mon.app.screen, screen_type):
             return
+        if isinstance(mon.app.screen, MonitorScreen) and screen_type is DrilldownScreen:
+            await mon.drilldown(mon.extra["agent"])
+            continue
         if isinstance(mon.app.screen, DrilldownScreen) and screen_type is MonitorScreen:
             mon.app.pop_screen()
         else:
@@ -37,24 +43,34 @@ async def _back_to(mon: Monitor, screen_type: type) -> None:
 
 async def _walk_bindings(mon: Monitor, screen_type: type) -> list[str]:
     """Focus every focusable widget of the screen in turn and press every key
-    bound in that focus chain (except quit, pressed last by the caller)."""
+    bound in its focus chain (except quit, pressed last by the caller). Keys of
+    the screen and the app are pressed once, a widget's own keys per widget."""
     pressed: list[str] = []
-    screen = mon.app.screen
-    focusables = [w for w in screen.query("*") if w.focusable]
+    shared_done: set[str] = set()
+    focusables = [w.id or type(w).__name__ for w in mon.app.screen.query("*") if w.focusable]
     assert focusables
-    for widget in focusables:
+    for name in focusables:
         await _back_to(mon, screen_type)
+        widget = mon.app.screen.query_one(f"#{name}" if name[0].islower() else name)
         widget.focus()
-        await mon.settle(0.05)
-        keys = sorted({b.binding.key for b in mon.app.active_bindings.values()
-                       if b.binding.action not in QUIT_ACTIONS})
-        for key in keys:
+        await mon.settle(0.02)
+        keys: set[str] = set()
+        for key, active in mon.app.active_bindings.items():
+            if active.binding.action in QUIT_ACTIONS or key in QUIT_KEYS:
+                continue
+            if active.node is widget:
+                keys.add(key)
+            elif key not in shared_done:
+                keys.add(key)
+                shared_done.add(key)
+        for key in sorted(keys):
             await _back_to(mon, screen_type)
+            widget = mon.app.screen.query_one(f"#{name}" if name[0].islower() else name)
             if not widget.has_focus:
                 widget.focus()
                 await mon.settle(0.02)
             await mon.pilot.press(key)
-            await mon.settle(0.05)
+            await mon.settle(0.01)
             pressed.append(f"{type(widget).__name__}:{key}")
     await _back_to(mon, screen_type)
     return pressed
@@ -116,6 +132,7 @@ async def test_every_binding_and_palette_command_is_read_only(tmp_path: Path,
         assert any(r.startswith("monitor: open agent") for r in ran)
 
         holder = mon.app.floor.interactions[iid].agent_id or next(iter(mon.app.floor.agents))
+        mon.extra["agent"] = holder
         await mon.drilldown(holder)
         pressed_dd = await _walk_bindings(mon, DrilldownScreen)
         assert any(p.startswith("Timeline:") for p in pressed_dd)

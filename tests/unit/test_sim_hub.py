@@ -59,6 +59,21 @@ async def test_replay_after_since_and_resync_rules():
     assert json.loads(live.queue.get_nowait())["seq"] == 52
 
 
+async def test_replay_is_contiguous_including_stats_snapshots():
+    hub = _hub(limit=10)
+    stats = Emitted("stats.updated", 1.0, '{"stats":{"at":1.0}}', (), True)
+    hub.publish([stats, _typing("agent1", 1), stats, _typing("agent1", 2), stats])
+    hub.release()
+    sup = hub.subscribe("supervisor", since=0, at=0.0)
+    frames = [json.loads(sup.queue.get_nowait()) for _ in range(sup.queue.qsize())]
+    assert [f["seq"] for f in frames] == [1, 2, 3, 4, 5]
+    # agents get at most one stats frame a second; skipped ones never take a seq
+    sub = hub.subscribe("agent1", since=0, at=0.0)
+    frames = [json.loads(sub.queue.get_nowait()) for _ in range(sub.queue.qsize())]
+    assert [(f["seq"], f["type"]) for f in frames] == [
+        (1, "stats.updated"), (2, "customer.typing"), (3, "customer.typing")]
+
+
 async def test_slow_consumer_overflows_instead_of_growing():
     hub = _hub(queue=3)
     sub = hub.subscribe("agent1", since=None, at=0.0)

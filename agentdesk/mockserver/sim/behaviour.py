@@ -23,6 +23,7 @@ from agentdesk.domain.models import (
     Presence,
     TimelineKind,
 )
+from agentdesk.mockserver.sim import contacts
 from agentdesk.protocol.events import TypingData
 
 NUDGES = ("Hello? Is anyone there?", "Any update on this, please?",
@@ -189,17 +190,17 @@ class Behaviour:
     def _on_consult_timeout(self, key: str) -> None:
         ix = self._open(key, InteractionState.ACTIVE)
         if ix is not None and self.sim.meta[ix.id].consult_agent:
-            self.sim._cancel_consult(ix, "timeout")
+            self.sim.cancel_consult(ix, "timeout")
 
     def _on_acw(self, key: str) -> None:
         ix = self._open(key, InteractionState.WRAPUP)
         if ix is not None:
-            self.sim._close(ix, "timeout")
+            contacts.close_contact(self.sim, ix, "timeout")
 
     def _on_abandon(self, key: str) -> None:
         ix = self._open(key, InteractionState.QUEUED, InteractionState.OFFERED)
         if ix is not None:
-            self.sim._abandon(ix)
+            contacts.abandon(self.sim, ix)
 
     def _on_typing(self, key: str) -> None:
         ix = self._open(key, InteractionState.ACTIVE)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from agentdesk.domain.models import CallState, Interaction, TimelineKind
 from agentdesk.mockserver.sim import routing
+from agentdesk.mockserver.sim.contacts import end_contact
 from agentdesk.mockserver.sim.errors import Conflict
 from agentdesk.mockserver.sim.state import InteractionMeta
 from agentdesk.mockserver.sim.views import consult_view
@@ -35,7 +36,7 @@ def apply_call_action(sim: Simulation, ix: Interaction, action: str, digits: str
     if action == "unmute" and not call.muted:
         raise Conflict("the call is not muted")
     if action == "hangup":
-        sim._end(ix, "agent_hangup")
+        end_contact(sim, ix, "agent_hangup")
         return
     if action == "hold":
         call.state, call.held_since = CallState.HELD, sim.now

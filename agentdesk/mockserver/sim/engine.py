@@ -31,7 +31,7 @@ from agentdesk.domain.models import (
     TimelineItem,
     TimelineKind,
 )
-from agentdesk.mockserver.sim import routing
+from agentdesk.mockserver.sim import contacts, routing
 from agentdesk.mockserver.sim.clock import SimClock
 from agentdesk.mockserver.sim.content import Topic, load_topics
 from agentdesk.mockserver.sim.customers import CustomerBase
@@ -382,24 +382,11 @@ class Simulation:
             self.system_item(ix, f"Incoming call from {customer.phone}", TimelineKind.CALL)
         else:
             body = text or (self.rng.choice(spec.openers) if spec else "Hello?")
-            self._customer_says(ix, body)
+            contacts.customer_says(self, ix, body)
         self.emit_ix("interaction.updated", ix)
         self.behaviour.on_new_contact(ix)
         self.settle()
         return ix
-
-    def _customer_says(self, ix: Interaction, text: str) -> None:
-        customer = self.customers.customers[ix.customer_id]
-        subject = ix.subject if ix.channel is Channel.EMAIL else None
-        self.add_item(ix, TimelineKind.MESSAGE, Direction.INBOUND, customer.name, text,
-                      subject=subject)
-        ix.last_customer_at = self.now
-        sla = self.scenario.reply_sla_s.get(ix.channel)
-        if ix.reply_due_at is None and sla is not None:
-            ix.reply_due_at = self.now + sla
-        ix.unread += 1
-        self.meta[ix.id].awaiting_reply = True
-        self.changed(ix)
 
     def customer_message(self, interaction_id: str, text: str) -> TimelineItem:
         ix = self.ix(interaction_id)
@@ -410,7 +397,7 @@ class Simulation:
             raise Conflict("customers speak on calls; use the transcript")
         self.emit("customer.typing", TypingData(interaction_id=ix.id, typing=False),
                   (ix.agent_id or "",))
-        self._customer_says(ix, text)
+        contacts.customer_says(self, ix, text)
         item = self.items[ix.customer_id][-1]
         self.emit_ix("interaction.updated", ix)
         self.behaviour.on_customer_message(ix)
@@ -421,72 +408,13 @@ class Simulation:
         """The customer hangs up or leaves."""
         ix = self.ix(interaction_id)
         if ix.state in (InteractionState.QUEUED, InteractionState.OFFERED):
-            self._abandon(ix)
+            contacts.abandon(self, ix)
         elif ix.state is InteractionState.ACTIVE:
-            self._end(ix, reason)
+            contacts.end_contact(self, ix, reason)
         else:
             raise Conflict(f"interaction is already {ix.state.value}")
         self.settle()
         return ix
-
-    def _abandon(self, ix: Interaction) -> None:
-        previous = ix.agent_id
-        meta = self.meta[ix.id]
-        self.outcomes.append(metrics.ContactOutcome(ix.queue_id, self.now - meta.queued_at, False))
-        self.changes.outcomes.append(self.outcomes[-1])
-        ix.state = InteractionState.ABANDONED
-        ix.agent_id = None
-        ix.offer_expires_at = None
-        ix.ended_at = ix.closed_at = self.now
-        ix.reply_due_at = None
-        if ix.call:
-            ix.call.state, ix.call.ended_at = CallState.ENDED, self.now
-        self._cancel_consult(ix)
-        self.open_ids.discard(ix.id)
-        for kind in ("offer_timeout", "abandon"):
-            self.timers.cancel(kind, ix.id)
-        self.system_item(ix, "Customer left before being answered")
-        self.emit_ix("interaction.abandoned", ix, "customer_left", also=(previous,))
-        if previous:
-            self._touched.add(previous)
-
-    def _end(self, ix: Interaction, reason: str) -> None:
-        """Contact over: the interaction enters after-contact work."""
-        ix.state = InteractionState.WRAPUP
-        ix.ended_at = self.now
-        ix.acw_deadline = self.now + self.scenario.acw_limit_s
-        ix.reply_due_at = None
-        self.timers.schedule("acw", ix.id, ix.acw_deadline)
-        if ix.call and ix.call.state is not CallState.ENDED:
-            if ix.call.held_since is not None:
-                ix.call.hold_total_s += self.now - ix.call.held_since
-                ix.call.held_since = None
-            ix.call.state, ix.call.ended_at = CallState.ENDED, self.now
-            self.timers.cancel("transcript", ix.id)
-            self.emit("call.updated", CallData(interaction_id=ix.id, call=ix.call), (ix.agent_id,))
-            self.system_item(ix, "Call ended" + (" by the customer" if reason != "agent_hangup"
-                                                 else ""), TimelineKind.CALL)
-        self._cancel_consult(ix)
-        self.emit_ix("interaction.ended", ix, reason)
-        self.behaviour.on_ended(ix)
-
-    def _close(self, ix: Interaction, disposition: str, notes: str | None = None,
-               by: str | None = None) -> None:
-        if notes:
-            self.add_item(ix, TimelineKind.NOTE, Direction.INTERNAL,
-                          self.agents[by].name if by in self.agents else "system", notes)
-        ix.state = InteractionState.CLOSED
-        ix.closed_at = self.now
-        ix.disposition = disposition
-        ix.acw_deadline = None
-        self.timers.cancel("acw", ix.id)
-        self.open_ids.discard(ix.id)
-        if ix.accepted_at is not None and ix.agent_id:
-            rec = metrics.HandledContact(ix.queue_id, ix.agent_id, self.now - ix.accepted_at)
-            self.handled.append(rec)
-            self.changes.handled.append(rec)
-        self.system_item(ix, f"Closed with disposition {disposition}")
-        self.emit_ix("interaction.closed", ix, disposition)
 
     # -- agent commands ------------------------------------------------------------------
 
@@ -544,7 +472,7 @@ class Simulation:
         ix = self.ix(interaction_id)
         meta = self.meta[ix.id]
         if meta.consult_agent == agent_id:
-            self._cancel_consult(ix, "rejected")
+            self.cancel_consult(ix, "rejected")
             self.settle()
             return ix
         ix = self._mine(agent_id, interaction_id, (InteractionState.OFFERED,))
@@ -610,8 +538,8 @@ class Simulation:
         if ix.state is InteractionState.ACTIVE:
             if ix.call is not None:
                 raise Conflict("hang up the call before wrapping it up")
-            self._end(ix, "agent_closed")
-        self._close(ix, disposition, notes, by=agent_id)
+            contacts.end_contact(self, ix, "agent_closed")
+        contacts.close_contact(self, ix, disposition, notes, by=agent_id)
         self.settle()
         return ix
 
@@ -642,7 +570,7 @@ class Simulation:
         self.settle()
         return ix
 
-    def _cancel_consult(self, ix: Interaction, why: str | None = None) -> None:
+    def cancel_consult(self, ix: Interaction, why: str | None = None) -> None:
         meta = self.meta[ix.id]
         target = meta.consult_agent
         if not target:
