@@ -54,7 +54,11 @@ class AgentDeskApp(App[int]):
         self.cursor_blink = cursor_blink  # off for snapshots and screenshots
         self.tz = tz  # None: local time; tests and screenshots pass UTC
         self.backend = backend
+        # A clock other than time.time is taken to *be* the server clock
+        # (tests and screenshots freeze it at the mock server's manual clock);
+        # with time.time the desk estimates server time from the stream.
         self.clock = clock
+        self.server_clock: Callable[[], float] | None = None if clock is time.time else clock
         self.keymap_overrides: dict[str, str] = dict(keymap or {})
         self.username = username
         self.knowledge_base = knowledge_base

@@ -90,6 +90,8 @@ class Scene:
     async def settle(self) -> None:
         """Let loads, debounced suggestions and the outbox finish."""
         assert self.pilot is not None
+        # The server throttles stats frames to agents by wall time: read them.
+        self.desk.refresh_stats()
         seen = -1
         while True:  # quiet, and no new event for a moment
             await self.pilot.pause(0.2)
@@ -101,7 +103,7 @@ class Scene:
     def _quiet(self) -> bool:
         desk = self.desk
         busy = [w for w in self.app.workers
-                if w.group in ("open", "suggest", "reference", "commands") and w.is_running]
+                if w.group in ("open", "suggest", "reference", "commands", "stats") and w.is_running]
         return (not self.app.sender.pending() and not desk._loading and desk._suggest_timer is None
                 and not desk._flush_scheduled and not busy)
 

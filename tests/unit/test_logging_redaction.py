@@ -2,7 +2,26 @@
 
 import logging
 
+import pytest
+
 from agentdesk.logging_setup import redact, setup_logging
+
+
+@pytest.fixture(autouse=True)
+def _restore_loggers():
+    """setup_logging reconfigures process-wide loggers; undo it for the tests that follow."""
+    names = ("agentdesk", "httpx", "websockets")
+    saved = {n: (logging.getLogger(n).handlers[:], logging.getLogger(n).level,
+                 logging.getLogger(n).propagate) for n in names}
+    yield
+    for name, (handlers, level, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        for handler in logger.handlers[:]:
+            if handler not in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def test_redact_patterns():

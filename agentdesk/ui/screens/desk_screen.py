@@ -11,6 +11,8 @@ wrap-up, presence) run in short workers; widgets only post intent messages.
 from __future__ import annotations
 
 import asyncio
+import time
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -130,8 +132,26 @@ class DeskScreen(Screen[None]):
         return self.app.backend  # type: ignore[attr-defined]
 
     def now(self) -> float:
-        """Server time as best known: the app clock plus the learnt offset."""
-        return self.state.server_now(self.app.clock())  # type: ignore[attr-defined]
+        """Server time as best known: the given server clock (tests), else the
+        backend's estimate from the stream, else local time plus the offset
+        learnt from event times."""
+        clock = self.app.server_clock  # type: ignore[attr-defined]
+        if clock is not None:
+            return clock()
+        estimate = getattr(self.backend, "server_now", None)
+        if callable(estimate) and getattr(self.backend, "server_time_offset", None):
+            return float(estimate())
+        return self.state.server_now(time.time())
+
+    @work(group="stats", exclusive=True, exit_on_error=False)
+    async def refresh_stats(self) -> None:
+        """Reload the queue stats over HTTP (the stream sends them at most once a second)."""
+        try:
+            stats = await self.backend.get_stats()
+        except AgentDeskError:
+            return
+        self.state = replace(self.state, stats=stats)
+        self.query_one(DeskHeader).show_stats(stats)
 
     # -- the event stream ---------------------------------------------------------------
 
@@ -140,7 +160,7 @@ class DeskScreen(Screen[None]):
         await self._load_snapshot()
         async for item in self.backend.events():
             if isinstance(item, Event):
-                self.state, changes = S.apply(self.state, item, local_now=self.app.clock())  # type: ignore[attr-defined]
+                self.state, changes = S.apply(self.state, item, local_now=time.time())
                 self._pending |= changes
                 if changes.resync:
                     await self._load_snapshot()
