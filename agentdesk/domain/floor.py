@@ -278,7 +278,9 @@ class Floor:
 
     def tick(self, now: float) -> None:
         """Advance the floor clock: contacts waiting past their queue's threshold
-        become SLA breaches (reported once per wait)."""
+        at `now` become SLA breaches (reported once per wait). Only `now` is
+        compared, not the time of the latest event, so what is reported depends
+        on the clock and the events, not on when the events were drained."""
         self.now = max(self.now, now)
         for iid, since in self.waiting_since.items():
             if iid in self._breached:
@@ -287,10 +289,11 @@ class Floor:
             queue = self.queues.get(ix.queue_id) if ix is not None else None
             if ix is None or queue is None:
                 continue
-            wait = self.now - since
+            wait = now - since
             if wait > queue.sl_threshold_s:
                 self._breached.add(iid)
-                self._report(FeedKind.SLA_BREACH, since + queue.sl_threshold_s, ix,
+                # Reported at detection time so the feed stays in time order.
+                self._report(FeedKind.SLA_BREACH, now, ix,
                              value=wait, target=queue.sl_threshold_s)
                 self._dirty.queues.add(queue.id)
 

@@ -95,9 +95,13 @@ async def list_interactions(request: Request) -> Response:
 
 
 async def get_interaction(request: Request) -> Response:
-    _reader(request)
+    user = _reader(request)
     server = server_of(request)
     ix = server.sim.ix(request.path_params["id"])
+    # Agents see their own work only (assigned, offered, or transferred away by them);
+    # supervisors see everything.
+    if user.role is Role.AGENT and user.id not in (ix.agent_id, ix.transferred_from):
+        raise HttpError(403, "forbidden", "agents see only their own interactions")
     return json_response(InteractionResponse(interaction=ix))
 
 

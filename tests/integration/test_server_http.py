@@ -293,3 +293,16 @@ def test_deeply_nested_or_odd_bodies_are_client_errors(agent):
     assert r.status_code == 422
     assert http.get("/v1/interactions/%E2%80%AE%1B").status_code == 404
     assert http.delete("/v1/me").status_code == 405
+
+
+def test_agents_read_only_their_own_interactions(server):
+    from agentdesk.mockserver.testing import DemoClient
+
+    a1, a2 = DemoClient(server.url, "agent1"), DemoClient(server.url, "agent2")
+    a1.available()
+    iid = a1.contact("chat")
+    assert a1.get(f"/v1/interactions/{iid}").status_code == 200
+    r = a2.get(f"/v1/interactions/{iid}")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    boss = DemoClient(server.url, "supervisor")
+    assert boss.get(f"/v1/interactions/{iid}").status_code == 200

@@ -165,7 +165,8 @@ def test_sla_breach_reported_once_when_wait_passes_threshold() -> None:
     floor.tick(T0 + 21)
     floor.tick(T0 + 40)
     assert [e.kind for e in floor.feed] == [FeedKind.SLA_BREACH]
-    assert floor.feed[0].target == 20 and floor.feed[0].at == T0 + 20
+    assert floor.feed[0].target == 20 and floor.feed[0].at == T0 + 21
+    assert floor.feed[0].value == 21
     assert floor.longest_wait("support") == 40
     assert floor.waiting_by_channel("support") == {Channel.CHAT: 1}
 

@@ -26,7 +26,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("state", "State", 10),
     ("since", "In state", 9),
     *((f"ch-{c.value}", CHANNEL_GLYPH[c], 2) for c in CHANNELS),
-    ("capacity", "Capacity", 9),
+    ("capacity", " Capacity", 10),
     ("handled", "Done", 5),
     ("aht", "  AHT", 6),
     ("occupancy", " Occ", 5),
@@ -181,7 +181,7 @@ class AgentBoard(DataTable[Text]):
         cap = agent.capacity
         pct = cap.used / cap.total * 100 if cap.total else 0.0
         filled = min(4, round(pct / 25))
-        capacity = Text(no_wrap=True)
+        capacity = Text(" ", no_wrap=True)
         capacity.append("█" * filled, style=theme_style(v, "sla-warning" if pct >= 100 else "primary"))
         capacity.append("·" * (4 - filled), style=theme_style(v, "muted-foreground"))
         capacity.append(f"{pct:4.0f}%")
@@ -312,7 +312,7 @@ LEFT = {"name", "presence", "state", "capacity"}
 
 
 def header(key: str, label: str) -> Text:
-    return Text(label.strip(), justify="left" if key in LEFT else "right")
+    return Text(label if key in LEFT else label.strip(), justify="left" if key in LEFT else "right")
 
 
 def _signature(text: Text) -> str:

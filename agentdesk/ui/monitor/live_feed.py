@@ -33,8 +33,8 @@ class LiveFeed(RichLog):
     """
 
     def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
-        super().__init__(max_lines=FEED_LINES, wrap=False, markup=False, highlight=False,
-                         auto_scroll=True, id=id)
+        super().__init__(max_lines=FEED_LINES, wrap=True, markup=False, highlight=False,
+                         auto_scroll=True, min_width=16, id=id)
         self.tz = tz
         self.lines_written = 0
 
@@ -52,7 +52,7 @@ class LiveFeed(RichLog):
         v = self.app.theme_variables
         label, var = KIND_LABEL[entry.kind]
         when = datetime.fromtimestamp(entry.at, self.tz or timezone.utc).strftime("%H:%M:%S")
-        line = Text(no_wrap=True, overflow="ellipsis")
+        line = Text(overflow="fold")
         line.append(when, style=theme_style(v, "muted-foreground"))
         line.append(" ")
         line.append(f"{label:<7}", style=theme_style(v, var, bold=True))
@@ -67,7 +67,7 @@ class LiveFeed(RichLog):
             return line
         line.append(entry.customer_name or entry.interaction_id)
         if entry.kind is FeedKind.SLA_BREACH:
-            line.append(f" waited > {fmt_duration(entry.target)}", style=muted)
+            line.append(f" waiting > {fmt_duration(entry.target)}", style=muted)
         elif entry.kind is FeedKind.ABANDONED:
             line.append(f" after {fmt_duration(entry.value)}", style=muted)
         if entry.agent_name and entry.kind in (FeedKind.MISSED, FeedKind.REJECTED,

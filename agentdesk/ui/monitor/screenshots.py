@@ -73,7 +73,7 @@ def scene_server(**overrides: Any) -> Iterator[Any]:
 def make_scene_app(url: str, token: str) -> MonitorApp:
     backend = NativeBackend(url, token=token)
     return MonitorApp(backend, clock=FrozenClock(SCENE_START), tz=timezone.utc,
-                      user_name="Supervisor")
+                      user_name="Supervisor", flush_s=0.05)
 
 
 async def _wait(pilot: Any, predicate: Any, tries: int = 400) -> None:
@@ -98,15 +98,15 @@ async def step_to(pilot: Any, sim: SimControl, seconds: float) -> None:
     applied the step's last stats and flushed."""
     app: MonitorApp = pilot.app
     now = await sim.advance(seconds)
-    app.clock.now = now  # type: ignore[attr-defined]
     await _wait(pilot, lambda: app.floor.stats_at is not None and app.floor.stats_at >= now)
+    # The clock moves only once every event of the step is in, so the flushes
+    # see the same state whatever the timing (SLA breaches are clock-driven).
+    app.clock.now = now  # type: ignore[attr-defined]
     await flush_now(pilot)
 
 
-async def drive_scene(pilot: Any, url: str, *, steps: int = SCENE_STEPS,
-                      call: bool = True) -> str | None:
-    """Load, then run the floor for `steps` x 30 s; with `call`, a voice contact
-    arrives near the end and a bot is talking on it. Returns the call's id."""
+async def drive_scene(pilot: Any, url: str, *, steps: int = SCENE_STEPS) -> None:
+    """Load, then run the floor for `steps` x 30 s with the app following."""
     app: MonitorApp = pilot.app
     await _wait(pilot, lambda: app.loaded and app.link_state == "connected"
                 and getattr(app.screen, "ready", False))
@@ -115,25 +115,25 @@ async def drive_scene(pilot: Any, url: str, *, steps: int = SCENE_STEPS,
         await flush_now(pilot)
         for _ in range(steps):
             await step_to(pilot, sim, SCENE_STEP_S)
-        if not call:
-            return None
-        call_id = await sim.new_contact("voice", queue_id="support")
-        for _ in range(40):
-            await step_to(pilot, sim, 2.0)
-            ix = app.floor.interactions.get(call_id)
-            if ix is not None and ix.call is not None and ix.call.state.value == "connected" \
-                    and ix.call.connected_at is not None and app.floor.now - ix.call.connected_at > 12:
-                break
-        return call_id
 
 
-async def open_call_drilldown(pilot: Any, call_id: str | None) -> None:
-    """Open the drill-down of the agent on the call, showing that call."""
+def live_call(app: MonitorApp) -> Any:
+    """The connected call talking longest (ties: lowest id), if any."""
+    calls = [ix for ix in app.floor.interactions.values()
+             if ix.call is not None and ix.call.state.value == "connected" and ix.agent_id
+             and ix.call.connected_at is not None]
+    calls.sort(key=lambda ix: (ix.call.connected_at, ix.id))
+    return calls[0] if calls else None
+
+
+async def open_call_drilldown(pilot: Any, url: str, *, follow_steps: int = 3) -> None:
+    """Open the drill-down of an agent on a live call, showing that call, then let
+    the call go on for a few seconds so transcript segments arrive live."""
     from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen
 
     app: MonitorApp = pilot.app
-    ix = app.floor.interactions.get(call_id or "")
-    agent_id = ix.agent_id if ix is not None and ix.agent_id else next(
+    ix = live_call(app)
+    agent_id = ix.agent_id if ix is not None else next(
         (a for a in app.floor.agents if app.floor.agent_interactions(a)), None)
     if agent_id is None:
         return
@@ -144,7 +144,9 @@ async def open_call_drilldown(pilot: Any, call_id: str | None) -> None:
     if ix is not None:
         screen.open_interaction(ix.id)  # type: ignore[attr-defined]
         await _wait(pilot, lambda: not screen._loading)  # type: ignore[attr-defined]
-    await flush_now(pilot)
+    async with SimControl(url) as sim:
+        for _ in range(follow_steps):
+            await step_to(pilot, sim, 2.0)
     await pilot.pause(0.1)
 
 
@@ -167,10 +169,10 @@ def save_monitor_screenshots(directory: str | Path, size: tuple[int, int] = (120
     async def run(url: str, token: str) -> None:
         app = make_scene_app(url, token)
         async with app.run_test(size=size) as pilot:
-            call_id = await drive_scene(pilot, url)
+            await drive_scene(pilot, url)
             app.save_screenshot("monitor.svg", str(out))
             written.append(out / "monitor.svg")
-            await open_call_drilldown(pilot, call_id)
+            await open_call_drilldown(pilot, url)
             app.save_screenshot("monitor-drilldown.svg", str(out))
             written.append(out / "monitor-drilldown.svg")
         await app.backend.close()
