@@ -48,10 +48,13 @@ class AgentDeskApp(App[int]):
         on_exit: Callable[[], None] | None = None,
         store_path: Path | None = None,
         tz: tzinfo | None = None,
-        cursor_blink: bool = True,
+        frozen: bool = False,
     ) -> None:
         super().__init__()
-        self.cursor_blink = cursor_blink  # off for snapshots and screenshots
+        # Deterministic rendering for snapshots and screenshots: no blinking
+        # cursor, and no timeline scrollbar (its thumb follows lazily measured
+        # item heights, which depend on render timing).
+        self.frozen = frozen
         self.tz = tz  # None: local time; tests and screenshots pass UTC
         self.backend = backend
         # A clock other than time.time is taken to *be* the server clock
@@ -80,6 +83,8 @@ class AgentDeskApp(App[int]):
     def on_mount(self) -> None:
         from agentdesk.ui.screens.desk_screen import DeskScreen
 
+        if self.frozen:
+            self.add_class("-frozen")
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.notifier.start()
@@ -89,7 +94,7 @@ class AgentDeskApp(App[int]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Focus events bubble from every screen to the app: one place to stop
         # every text cursor blinking when asked (deterministic screenshots).
-        if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
+        if self.frozen and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def _outbox_changed(self, item: OutboxItem) -> None:
@@ -161,11 +166,11 @@ def make_app(
     on_exit: Callable[[], None] | None = None,
     store_path: Path | None = None,
     tz: tzinfo | None = None,
-    cursor_blink: bool = True,
+    frozen: bool = False,
 ) -> AgentDeskApp:
     """The desk app for a backend that is already signed in."""
     return AgentDeskApp(
         backend, clock=clock, keymap=keymap, notifications=notifications, username=username,
         knowledge_base=knowledge_base, theme=theme, on_exit=on_exit,
-        store_path=store_path, tz=tz, cursor_blink=cursor_blink,
+        store_path=store_path, tz=tz, frozen=frozen,
     )

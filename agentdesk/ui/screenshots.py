@@ -103,7 +103,7 @@ class Scene:
     def _quiet(self) -> bool:
         desk = self.desk
         busy = [w for w in self.app.workers
-                if w.group in ("open", "suggest", "reference", "commands", "stats") and w.is_running]
+                if w.group in ("open", "suggest", "reference", "commands", "stats", "customer") and w.is_running]
         return (not self.app.sender.pending() and not desk._loading and desk._suggest_timer is None
                 and not desk._flush_scheduled and not busy)
 
@@ -195,6 +195,7 @@ async def kb_search(s: Scene) -> None:
     assert s.pilot is not None
     for key in "router":
         await s.pilot.press(key)
+    await s.until(lambda: s.app.screen.query_one("OptionList").option_count > 0)
     await s.pilot.pause(0.3)
 
 
@@ -239,7 +240,7 @@ def scene_app(store_dir: Path) -> Iterator[tuple[AgentDeskApp, Scene]]:
         clock = _Clock(now)
         app = make_app(NativeBackend(server.url, token=token), clock=clock, username="agent1",
                        notifications=QUIET, store_path=store_dir / "desk.db", tz=timezone.utc,
-                       cursor_blink=False)
+                       frozen=True)
         yield app, Scene(server.url, clock)
 
 

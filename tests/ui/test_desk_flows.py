@@ -215,3 +215,37 @@ async def test_help_lists_remapped_keys_and_quit_asks_when_work_is_open(desk_fac
         await desk.pilot.press("n")
         await desk.settle()
         assert desk.app.is_running
+
+
+async def test_palette_accepts_and_top_suggestion_is_inserted(desk_factory):
+    async with desk_factory() as desk:
+        iid = await desk.offer("chat", text="my wifi keeps dropping every evening")
+        await desk.pilot.press("ctrl+p")
+        await desk.until(lambda: type(desk.app.screen).__name__ == "CommandPalette", what="palette")
+        await _type(desk, "accept")
+        await desk.settle(0.5)
+        await desk.pilot.press("enter")
+        await desk.until(lambda: desk.screen.state.interactions[iid].state.value == "active", what="accepted")
+        panel = desk.screen.query_one("SuggestionPanel")
+        await desk.until(lambda: bool(panel.suggestions), what="suggestions")
+        top = panel.suggestions[0]
+        assert "wifi" in (top.title + " ".join(top.matched_terms)).lower()
+        await desk.pilot.press("alt+s")
+        await desk.settle()
+        assert desk.screen.views[iid].composer.text.strip()
+
+
+async def test_diagnostics_and_capacity_reasons(desk_factory):
+    async with desk_factory(size=(80, 24)) as desk:
+        assert not desk.screen.query_one("#side").display  # narrow: right column hidden
+        await desk.pilot.press("alt+r")
+        assert desk.screen.query_one("#side").display
+        await desk.pilot.press("alt+d")
+        await desk.until(lambda: type(desk.app.screen).__name__ == "DiagnosticsScreen", what="diagnostics")
+        body = str(desk.app.screen.query_one("#diag-body").render())
+        assert "frames" in body and "reconnects" in body and "link" in body
+        await desk.pilot.press("escape")
+        await desk.accepted("voice")
+        await desk.pilot.press("alt+c")
+        await desk.settle()
+        assert any("chat" in n.message for n in desk.app._notifications)

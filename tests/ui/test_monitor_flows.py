@@ -28,7 +28,6 @@ from agentdesk.ui.widgets.timeline.timeline import Timeline  # noqa: E402
 
 import hostile  # noqa: E402  (tests/data)
 
-pytestmark = pytest.mark.asyncio if hasattr(pytest.mark, "asyncio") else []
 
 
 def plain(table, row: str, column: str) -> str:
@@ -249,6 +248,14 @@ async def test_hostile_names_and_messages_stay_text(tmp_path: Path) -> None:
                 if isinstance(mon.app.screen, DrilldownScreen):
                     await mon.pilot.press("escape")
         assert mon.app.screen is mon.app.wallboard
+        # The palette lists queue names: literal there too.
+        await mon.pilot.press("ctrl+p")
+        await mon.settle(0.2)
+        await mon.pilot.press(*"monitor: filter queue")
+        await mon.settle(0.5)
+        for y in range(2, 20, 2):
+            await mon.pilot.hover(offset=(40, y))
+        await mon.pilot.press("escape", "escape")
         await mon.settle()
         assert CanaryMonitor.fired == []
         assert mon.app.is_running

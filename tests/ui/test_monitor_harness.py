@@ -184,3 +184,21 @@ def test_recording_backend_records_calls() -> None:
     assert rec.list_queues() == "q"
     assert rec.user is None
     assert rec.calls == ["list_queues"]
+
+
+def test_make_monitor_app_uses_the_server_clock() -> None:
+    import time
+
+    class Inner:
+        user = None
+
+        def server_now(self) -> float:
+            return 42.0
+
+    app = make_monitor_app(Inner())  # type: ignore[arg-type]
+    assert app.clock() == 42.0
+    frozen = FrozenClock(7.0)
+    assert make_monitor_app(Inner(), clock=frozen).clock is frozen  # type: ignore[arg-type]
+    plain = Inner()
+    del Inner.server_now
+    assert make_monitor_app(plain, clock=time.time).clock is time.time  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ QUIT_ACTIONS = {"quit", "app.quit"}
 # through to the app's quit binding. Pressed last, like the other quit keys.
 QUIT_KEYS = {"ctrl+c", "ctrl+q"}
 ALLOWED_CALLS = {"list_queues", "list_agents", "get_stats", "list_interactions", "get_timeline",
-                 "events", "server_now"}
+                 "events", "server_now", "me"}
 
 
 async def _back_to(mon: Monitor, screen_type: type) -> None:

@@ -26,7 +26,7 @@ class KbSearchDialog(DeskModal[str | None]):
 
     DEFAULT_CSS = """
     KbSearchDialog > .dialog { width: 90; }
-    KbSearchDialog OptionList { height: 14; }
+    KbSearchDialog OptionList { height: 14; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, search: Callable[[str], list[KbHit]], query: str = "") -> None:
@@ -67,12 +67,13 @@ class KbSearchDialog(DeskModal[str | None]):
             self.notify(f"KB search failed: {exc}", severity="error", markup=False)
             return
         results.add_options([
-            Option(Content.from_markup("[b]$t[/]\n[$muted-foreground]$s[/]", t=h.title, s=h.snippet[:160]),
+            Option(Content.from_markup("[b]$t[/]\n[$muted-foreground]$s[/]", t=h.title, s=" ".join(h.snippet.split())[:160]),
                    id=h.article_id)
             for h in hits
         ])
         if hits:
             results.highlighted = 0
+        results.scroll_home(animate=False)  # new results read from the top
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

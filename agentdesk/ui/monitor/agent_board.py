@@ -14,8 +14,10 @@ from textual.widgets import DataTable
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import AgentInfo, Channel, RoutingState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
+from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import cell, fmt_duration, fmt_pct, num, theme_style
 
+VIEW_MARGIN = 2  # rows above/below the viewport kept up to date
 CHANNELS = (Channel.CHAT, Channel.EMAIL, Channel.SMS, Channel.SOCIAL, Channel.VOICE)
 
 # (key, label, width)
@@ -125,7 +127,7 @@ class AgentFilter:
         return True
 
 
-class AgentBoard(DataTable[Text]):
+class AgentBoard(LiveTable):
     """Presence, routing state, time in state, interactions per channel,
     capacity used and the agent's stats. Enter opens the drill-down."""
 
@@ -149,6 +151,7 @@ class AgentBoard(DataTable[Text]):
         self.sort_reverse = False
         self.filter = AgentFilter()
         self._shown: dict[tuple[str, str], str] = {}
+        self._stale: set[str] = set()  # rows off screen whose cells are out of date
         self.cell_updates = 0
 
     def on_mount(self) -> None:
@@ -207,6 +210,7 @@ class AgentBoard(DataTable[Text]):
         current = self.selected_agent
         self.clear()
         self._shown.clear()
+        self._stale.clear()
         for agent_id in self.visible_ids():
             self._add(agent_id)
         self._restore_cursor(current)
@@ -223,15 +227,21 @@ class AgentBoard(DataTable[Text]):
 
     def refresh_rows(self, agent_ids: Iterable[str], *, resort: bool = True) -> int:
         """Update only the changed cells of these agents (adding or removing rows
-        that enter or leave the filter); re-sort if an order may have changed."""
+        that enter or leave the filter); re-sort if the order changed.
+
+        Rows outside the viewport are not touched: they are remembered as stale
+        and updated when they scroll into view."""
         changed = 0
         structural = False
+        updates: list[tuple[str, str, Text]] = []
+        first, last = self._visible_rows()
         for agent_id in agent_ids:
             agent = self.floor.agents.get(agent_id)
             present = agent_id in self.rows
             if agent is None or not self.filter.matches(self.floor, agent):
                 if present:
                     self.remove_row(agent_id)
+                    self._stale.discard(agent_id)
                     for key, _, _ in COLUMNS:
                         self._shown.pop((agent_id, key), None)
                     structural = True
@@ -241,28 +251,68 @@ class AgentBoard(DataTable[Text]):
                 structural = True
                 changed += len(COLUMNS)
                 continue
-            for key, value in self.row_cells(agent).items():
-                sig = _signature(value)
-                if self._shown.get((agent_id, key)) != sig:
-                    self._shown[(agent_id, key)] = sig
-                    self.update_cell(agent_id, key, value)
-                    changed += 1
-        if (changed or structural) and resort:
+            index = self.get_row_index(agent_id)
+            if not first <= index <= last:
+                self._stale.add(agent_id)
+                continue
+            self._row_updates(agent_id, agent, updates)
+        changed += self.set_cells(updates)
+        if resort and (structural or self._order_changed()):
             self.apply_sort()
         self.cell_updates += changed
         return changed
+
+    def _row_updates(self, agent_id: str, agent: AgentInfo,
+                     updates: list[tuple[str, str, Text]]) -> None:
+        self._stale.discard(agent_id)
+        for key, value in self.row_cells(agent).items():
+            sig = _signature(value)
+            if self._shown.get((agent_id, key)) != sig:
+                self._shown[(agent_id, key)] = sig
+                updates.append((agent_id, key, value))
+
+    def refresh_stale(self) -> int:
+        """Bring the stale rows now in view up to date."""
+        if not self._stale:
+            return 0
+        first, last = self._visible_rows()
+        updates: list[tuple[str, str, Text]] = []
+        for agent_id in list(self._stale):
+            agent = self.floor.agents.get(agent_id)
+            if agent is None or agent_id not in self.rows:
+                self._stale.discard(agent_id)
+                continue
+            if first <= self.get_row_index(agent_id) <= last:
+                self._row_updates(agent_id, agent, updates)
+        return self.set_cells(updates)
+
+    def _visible_rows(self) -> tuple[int, int]:
+        """Indexes of the rows in (or within a few rows of) the viewport."""
+        top = int(self.scroll_y)
+        height = max(1, self.size.height)
+        return max(0, top - VIEW_MARGIN), top + height + VIEW_MARGIN
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._stale:
+            self.call_later(self.refresh_stale)
+
+    def _order_changed(self) -> bool:
+        return self.rows_keys() != self.visible_ids()
 
     def apply_sort(self) -> None:
         current = self.selected_agent
         label, key = SORTS[self.sort_index]
         f = self.floor
         agents = f.agents
+
         def row_key(name: Text) -> object:
             agent = agents.get(getattr(name, "agent_id", ""))
             return key(f, agent) if agent is not None else ()
 
         self.sort("name", key=row_key, reverse=self.sort_reverse)
         self._restore_cursor(current)
+        self.refresh_stale()
 
     def _restore_cursor(self, agent_id: str | None) -> None:
         if agent_id is not None and agent_id in self.rows:

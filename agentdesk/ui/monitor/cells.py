@@ -12,9 +12,21 @@ from textual.color import Color
 from agentdesk.domain.models import Queue, QueueStats
 
 
+_STYLES: dict[tuple[str | None, str | None, bool, bool], Style] = {}
+
+
 def theme_style(variables: Mapping[str, str], var: str | None, *, bold: bool = False,
                 dim: bool = False) -> Style:
     """A Rich style whose colour is the theme variable `var` (without `$`)."""
+    key = (variables.get(var) if var else None, var, bold, dim)
+    style = _STYLES.get(key)
+    if style is None:
+        style = _STYLES[key] = _make_style(variables, var, bold=bold, dim=dim)
+    return style
+
+
+def _make_style(variables: Mapping[str, str], var: str | None, *, bold: bool,
+                dim: bool) -> Style:
     color = None
     if var:
         value = variables.get(var)

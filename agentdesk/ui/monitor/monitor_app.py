@@ -18,6 +18,7 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 
 from agentdesk.backends.base import (
     AgentDeskError,
@@ -60,6 +61,7 @@ class MonitorApp(App[int]):
         self.tz = tz
         self.flush_s = flush_s
         self.floor = Floor()
+        self._named = bool(user_name) or backend.user is not None
         self.user_name = user_name or (backend.user.name if backend.user else "supervisor")
         self.link_state = "connecting"
         self.loaded = False
@@ -96,6 +98,9 @@ class MonitorApp(App[int]):
 
     async def load_snapshots(self) -> None:
         backend = self.backend
+        if not self._named:  # signed in with a token only: ask who we are (GET /v1/me)
+            user, _agent = await backend.me()
+            self.user_name, self._named = user.name, True
         queues = await backend.list_queues()
         agents = await backend.list_agents()
         stats = await backend.get_stats()
@@ -134,6 +139,8 @@ class MonitorApp(App[int]):
 
     def flush(self) -> None:
         """Apply what changed since the last flush to the screens on the stack."""
+        if not self.is_running:
+            return
         now = self.clock()
         tick = now - self._last_tick >= TICK_S
         if tick:
@@ -151,10 +158,11 @@ class MonitorApp(App[int]):
             for screen in self.screen_stack:
                 if not getattr(screen, "ready", False):
                     continue
-                if isinstance(screen, MonitorScreen):
-                    screen.apply_dirty(dirty, tick=tick)
-                elif isinstance(screen, DrilldownScreen):
-                    screen.apply_dirty(dirty, tick=tick)
+                try:
+                    if isinstance(screen, (MonitorScreen, DrilldownScreen)):
+                        screen.apply_dirty(dirty, tick=tick)
+                except NoMatches:  # the app is shutting down: its widgets are gone
+                    return
         self.flushes += 1
         if stamps and self.on_rendered is not None:
             callback = self.on_rendered

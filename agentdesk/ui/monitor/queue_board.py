@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from agentdesk.domain.floor import Floor
 from agentdesk.ui.glyphs import CHANNEL_GLYPH
+from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import (
     abandon_level, cell, fmt_duration, fmt_pct, num, sl_level, theme_style, wait_level,
 )
@@ -36,7 +36,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 LEFT = {"queue", "channels", "mix"}
 
 
-class QueueBoard(DataTable[Text]):
+class QueueBoard(LiveTable):
     """Per queue: waiting, longest wait, SL against goal, ASA, AHT, abandonment
     and agents by state; threshold breaches coloured with $sla-* variables."""
 
@@ -116,7 +116,7 @@ class QueueBoard(DataTable[Text]):
 
     def refresh_rows(self, queue_ids: Iterable[str]) -> int:
         """Update the changed cells of these queues; returns how many cells changed."""
-        changed = 0
+        updates: list[tuple[str, str, Text]] = []
         for queue_id in queue_ids:
             if queue_id not in self.floor.queues:
                 continue
@@ -127,8 +127,8 @@ class QueueBoard(DataTable[Text]):
                 sig = _signature(value)
                 if self._shown.get((queue_id, key)) != sig:
                     self._shown[(queue_id, key)] = sig
-                    self.update_cell(queue_id, key, value)
-                    changed += 1
+                    updates.append((queue_id, key, value))
+        changed = self.set_cells(updates)
         self.cell_updates += changed
         return changed
 

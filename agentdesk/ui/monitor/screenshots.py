@@ -31,11 +31,11 @@ SCENE_STEP_S = 30.0
 
 SCENE_SCENARIO = """
 [arrivals]
-chat = 260.0
+chat = 320.0
 email = 20.0
 sms = 30.0
 social = 20.0
-voice = 150.0
+voice = 240.0
 
 [patience]
 voice = [20.0, 120.0]
@@ -72,8 +72,8 @@ def scene_server(**overrides: Any) -> Iterator[Any]:
 
 def make_scene_app(url: str, token: str) -> MonitorApp:
     backend = NativeBackend(url, token=token)
-    return MonitorApp(backend, clock=FrozenClock(SCENE_START), tz=timezone.utc,
-                      user_name="Supervisor", flush_s=0.05)
+    # No user name given: the app asks the server who the token belongs to.
+    return MonitorApp(backend, clock=FrozenClock(SCENE_START), tz=timezone.utc, flush_s=0.05)
 
 
 async def _wait(pilot: Any, predicate: Any, tries: int = 400) -> None:

@@ -61,7 +61,7 @@ DELIVERY = {OutboxState.QUEUED: "queued", OutboxState.SENDING: "queued",
 OUTBOX_WHAT = {OutboxKind.ACCEPT: "Accept", OutboxKind.REJECT: "Reject", OutboxKind.CALL: "Call action",
                OutboxKind.TRANSFER: "Transfer", OutboxKind.WRAPUP: "Wrap-up",
                OutboxKind.PRESENCE: "Presence"}
-FLUSH_DELAY_S = 0.05  # coalesce bursts of events into one repaint
+FLUSH_DELAY_S = 1 / 60  # coalesce bursts of events: at most one render per frame
 SUGGEST_DELAY_S = 0.3  # debounce suggestion refreshes
 NARROW_WIDTH = 100  # below this the right column is hidden unless toggled on
 TIMELINE_PAGE = 100
@@ -231,6 +231,8 @@ class DeskScreen(Screen[None]):
 
     def _flush(self) -> None:
         self._flush_scheduled = False
+        if not self.is_attached:
+            return
         changes, self._pending = self._pending, S.Changes()
         if not changes:
             return
@@ -275,7 +277,8 @@ class DeskScreen(Screen[None]):
         if self.active_id is None or self.active_id not in state.interactions:
             self.activate(self._first_tab(), quiet=True)
         self._render_tabs()
-        self.refresh_bindings()
+        if changes.added or changes.removed or changes.updated or changes.me:
+            self.refresh_bindings()  # the footer shows only the keys that apply
         if changes.items.get(self.active_id or "") or changes.added:
             self._schedule_suggestions()
 
@@ -380,7 +383,23 @@ class DeskScreen(Screen[None]):
         if not view.is_mounted:  # created in this batch: update once it is mounted
             self.call_after_refresh(self._update_view, iid)
             return
-        view.update_interaction(self.state.interactions[iid])
+        inter = self.state.interactions[iid]
+        if view.interaction.state is not inter.state:
+            # the profile lists this contact with its state: keep it current
+            self._load_customer(inter.customer_id, iid)
+        view.update_interaction(inter)
+
+    @work(group="customer", exit_on_error=False)
+    async def _load_customer(self, customer_id: str, iid: str) -> None:
+        try:
+            detail = await self.backend.get_customer(customer_id)
+        except AgentDeskError as exc:
+            self._error(exc)
+            return
+        self.customers[customer_id] = detail
+        active = self.active_interaction()
+        if active is not None and active.customer_id == customer_id:
+            self.query_one(CustomerPanel).show(detail)
 
     def _close_view(self, iid: str, reason: str) -> None:
         view = self.views.pop(iid, None)
@@ -413,14 +432,7 @@ class DeskScreen(Screen[None]):
                 self.state = S.note_items(self.state, iid, page.items)
                 if iid == self.active_id:
                     self._schedule_suggestions()
-        try:
-            detail = await backend.get_customer(inter.customer_id)
-        except AgentDeskError as exc:
-            self._error(exc)
-        else:
-            self.customers[inter.customer_id] = detail
-            if iid == self.active_id:
-                self.query_one(CustomerPanel).show(detail)
+        await self._load_customer(inter.customer_id, iid).wait()
         draft = self.app.drafts.load(iid)  # type: ignore[attr-defined]
         view = self.views.get(iid)
         if draft and view is not None:
@@ -477,7 +489,8 @@ class DeskScreen(Screen[None]):
     def _mark_read(self, iid: str) -> None:
         if S.unread_count(self.state, iid):
             self.state = S.mark_read(self.state, iid)
-            self._render_tabs()
+            if not self._flush_scheduled:
+                self._render_tabs()
             self._call_quietly(self.backend.mark_read(iid))
 
     @work(group="read", exit_on_error=False)

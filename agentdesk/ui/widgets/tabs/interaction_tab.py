@@ -84,8 +84,16 @@ class InteractionTab(Static):
         super().__init__(markup=False)
         self.info = info
         self.number: int | None = None
+        self._shown: tuple[object, ...] | None = None
 
     def show(self, info: TabInfo, number: int | None, now: float) -> None:
+        """Update the label; a no-op when nothing visible changed (an update
+        of an auto-width widget costs a layout pass of the whole bar)."""
+        left = int(info.deadline - now) if info.deadline is not None else None
+        key = (info, number, left)
+        if key == self._shown:
+            return
+        self._shown = key
         self.info = info
         self.number = number
         self.set_class(info.state is InteractionState.OFFERED, "-offered")
