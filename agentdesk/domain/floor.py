@@ -34,13 +34,12 @@ from agentdesk.domain.models import (
     Channel,
     Interaction,
     InteractionState,
-    Presence,
     Queue,
     QueueStats,
-    RoutingState,
     Stats,
     TimelineItem,
 )
+from agentdesk.domain.metrics import state_bucket
 from agentdesk.protocol.events import Event
 
 TREND_WINDOW_S = 30 * 60.0
@@ -122,18 +121,8 @@ class TrendPoint:
 
 
 def agent_bucket(agent: AgentInfo) -> str:
-    """available / busy / acw / away / not_responding, or "" for logged out
-    (the server's own bucketing, see the simulation's stats)."""
-    if agent.presence is Presence.OFFLINE and agent.routing_state is RoutingState.OFF_QUEUE:
-        return ""
-    return {
-        RoutingState.IDLE: "available",
-        RoutingState.OFFERED: "busy",
-        RoutingState.BUSY: "busy",
-        RoutingState.ACW: "acw",
-        RoutingState.NOT_RESPONDING: "not_responding",
-        RoutingState.OFF_QUEUE: "away",
-    }[agent.routing_state]
+    """The server's own bucketing of an agent (see domain/metrics.state_bucket)."""
+    return state_bucket(agent.presence, agent.routing_state)
 
 
 def overall_sl(stats: Iterable[QueueStats]) -> float | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from agentdesk.domain.models import AgentStats, Queue, QueueStats
+from agentdesk.domain.models import AgentStats, Presence, Queue, QueueStats, RoutingState
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +90,22 @@ def agent_stats(agent_id: str, handled: Iterable[HandledContact], missed: int,
         occupancy_pct=_pct(handling_s, handling_s + idle_s),
         missed=missed,
     )
+
+
+_ROUTING_BUCKET = {
+    RoutingState.IDLE: "available",
+    RoutingState.OFFERED: "busy",
+    RoutingState.BUSY: "busy",
+    RoutingState.ACW: "acw",
+    RoutingState.NOT_RESPONDING: "not_responding",
+    RoutingState.OFF_QUEUE: "away",
+}
+
+
+def state_bucket(presence: Presence, routing_state: RoutingState) -> str:
+    """The wallboard bucket of an agent: available / busy / acw / away /
+    not_responding, or "" for logged out. Server stats and the monitor both use it."""
+    if presence is Presence.OFFLINE and routing_state is RoutingState.OFF_QUEUE:
+        return ""
+    return _ROUTING_BUCKET[routing_state]
+

@@ -8,8 +8,6 @@ from agentdesk.domain import metrics
 from agentdesk.domain.models import (
     Interaction,
     InteractionState,
-    Presence,
-    RoutingState,
     Stats,
     TimelineItem,
 )
@@ -61,16 +59,7 @@ def compute_stats(sim: Simulation) -> Stats:
 
 
 def _state_bucket(agent: AgentState) -> str:
-    if agent.presence is Presence.OFFLINE and agent.routing_state is RoutingState.OFF_QUEUE:
-        return ""
-    return {
-        RoutingState.IDLE: "available",
-        RoutingState.OFFERED: "busy",
-        RoutingState.BUSY: "busy",
-        RoutingState.ACW: "acw",
-        RoutingState.NOT_RESPONDING: "not_responding",
-        RoutingState.OFF_QUEUE: "away",
-    }[agent.routing_state]
+    return metrics.state_bucket(agent.presence, agent.routing_state)
 
 
 def interactions_for(sim: Simulation, agent_id: str | None) -> list[Interaction]:

@@ -182,10 +182,9 @@ class DeskScreen(Screen[None]):
         backend = self.backend
         while True:
             try:
-                user, agent = await backend.me()
-                interactions = await backend.list_interactions()
-                queues = await backend.list_queues()
-                stats = await backend.get_stats()
+                (user, agent), interactions, queues, stats = await asyncio.gather(
+                    backend.me(), backend.list_interactions(), backend.list_queues(),
+                    backend.get_stats())
                 break
             except BackendAuthError as exc:
                 self._ask_relogin(exc.message)
