@@ -8,6 +8,7 @@ Secrets never live here (tokens are in the keyring, see credentials.py).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class Section(BaseModel):
@@ -28,18 +29,43 @@ class ServerProfile(Section):
     user: str | None = Field(default=None, description="User name to log in as.")
 
 
+EVENT_DEFAULTS: dict[str, dict[str, bool]] = {
+    "offer": {"bell": True, "desktop": True, "toast": True},
+    "message": {"bell": False, "desktop": False, "toast": True},
+    "missed": {"bell": True, "desktop": True, "toast": True},
+    "error": {"bell": False, "desktop": False, "toast": True},
+}
+
+
+class EventNotifications(Section):
+    bell: bool = Field(default=False, description="Ring the terminal bell.")
+    desktop: bool = Field(
+        default=False, description="Desktop notification through the terminal (OSC 9 / OSC 777).")
+    toast: bool = Field(default=True, description="An in-app toast (aggregated: at most one per second).")
+
+
+def _event(kind: str, description: str) -> Any:
+    return Field(default_factory=lambda: EventNotifications(**EVENT_DEFAULTS[kind]),
+                 description=description)
+
+
 class NotificationSettings(Section):
-    bell_on_offer: bool = Field(default=True, description="Ring the terminal bell for a new offer.")
-    bell_on_message: bool = Field(
-        default=False, description="Ring the bell for a customer message in a background tab."
-    )
-    desktop_on_offer: bool = Field(
-        default=True, description="Desktop notification (OSC 9/777) for a new offer."
-    )
-    desktop_on_message: bool = Field(
-        default=True, description="Desktop notification for a message in a background tab."
-    )
-    toasts: bool = Field(default=True, description="Show aggregated toasts inside the app.")
+    offer: EventNotifications = _event("offer", "A new offer rings.")
+    message: EventNotifications = _event("message", "A customer message in a background tab.")
+    missed: EventNotifications = _event("missed", "An offer was missed: you are Not Responding.")
+    error: EventNotifications = _event("error", "A command failed or the connection dropped.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial_tables(cls, data: Any) -> Any:
+        """`[notifications.message] bell = true` keeps the other flags' defaults."""
+        if isinstance(data, dict):
+            return {k: {**EVENT_DEFAULTS[k], **v} if k in EVENT_DEFAULTS and isinstance(v, dict) else v
+                    for k, v in data.items()}
+        return data
+
+    def as_options(self) -> dict[str, dict[str, bool]]:
+        return {kind: getattr(self, kind).model_dump() for kind in EVENT_DEFAULTS}
 
 
 class UiSettings(Section):
@@ -181,21 +207,53 @@ def describe_settings() -> str:
     """Markdown reference of every setting, generated from the model (docs/configuration.md)."""
     lines: list[str] = []
 
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            annotation = info.annotation
+    def walk(instance: BaseModel, prefix: str) -> None:
+        for name, info in type(instance).model_fields.items():
+            value = getattr(instance, name)
             key = f"{prefix}{name}"
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if isinstance(value, BaseModel):
                 lines.append(f"\n### `[{key}]`\n")
-                walk(annotation, f"{key}.")
+                if info.description:
+                    lines.append(f"{info.description}\n")
+                walk(value, f"{key}.")
                 continue
-            default = info.get_default(call_default_factory=True)
-            shown = "" if default is None else repr(default).replace("'", '"')
+            shown = "none" if value is None else json.dumps(value)
             env = "AGENTDESK_" + "__".join(p.upper() for p in key.split("."))
-            lines.append(f"- `{key}` (default `{shown or 'none'}`; env `{env}`): {info.description}")
+            lines.append(f"- `{key}` (default `{shown}`; env `{env}`): {info.description}")
 
-    walk(Settings, "")
+    walk(Settings(), "")
     return "\n".join(lines) + "\n"
+
+
+def save_setting(section: str, key: str, value: str | bool, path: Path | None = None) -> Path:
+    """Set `[section] key = value` in the config file, editing only that line so the
+    user's comments and layout survive (the live theme switch uses it)."""
+    import json
+
+    path = path or config_path()
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = text.splitlines()
+    rendered = f"{key} = {json.dumps(value)}"
+    header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]\s*(#.*)?$")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
+        lines += (["", f"[{section}]"] if lines else [f"[{section}]"]) + [rendered]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")),
+                   len(lines))
+        keyline = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        hit = next((i for i in range(start + 1, end) if keyline.match(lines[i])), None)
+        if hit is None:
+            lines.insert(end, rendered)
+        else:
+            lines[hit] = rendered
+    new_text = "\n".join(lines) + "\n"
+    tomllib.loads(new_text)  # never write a file we could not read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 CONFIG_DOC_HEADER = """# Configuration

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from datetime import tzinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from agentdesk.ui.commands.providers import (
 from agentdesk.ui.keymap import APP_BINDINGS
 from agentdesk.ui.messages import OutboxChanged
 from agentdesk.ui.notify import Notifier
-from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, BUILTIN_THEMES, DEFAULT_THEME
+from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes
 
 
 class AgentDeskApp(App[int]):
@@ -49,8 +49,12 @@ class AgentDeskApp(App[int]):
         store_path: Path | None = None,
         tz: tzinfo | None = None,
         frozen: bool = False,
+        sort_by_urgency: bool = False,
+        startup_problems: Sequence[str] = (),
+        on_theme_change: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
+        self.sort_by_urgency_default = sort_by_urgency
         # Deterministic rendering for snapshots and screenshots: no blinking
         # cursor, and no timeline scrollbar (its thumb follows lazily measured
         # item heights, which depend on render timing).
@@ -73,9 +77,9 @@ class AgentDeskApp(App[int]):
         self.outbox = Outbox(path)
         self.drafts = Drafts(path)
         self.sender = CommandSender(backend, self.outbox, self._outbox_changed)
-        for desk_theme in BUILTIN_THEMES:
-            self.register_theme(desk_theme)
-        self.theme = theme or DEFAULT_THEME
+        self._startup_problems: list[str] = list(startup_problems or ())
+        self.theme = register_themes(self, theme, self._startup_problems.append)
+        self._on_theme_change = on_theme_change
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
@@ -90,6 +94,15 @@ class AgentDeskApp(App[int]):
         self.notifier.start()
         self.sender.start()
         self.push_screen(DeskScreen())
+        for problem in self._startup_problems:  # config and theme files: reported once
+            self.notify(problem, title="Configuration", severity="warning", timeout=12,
+                        markup=False)
+        if self._on_theme_change is not None:
+            self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Any) -> None:
+        if self._on_theme_change is not None:
+            self._on_theme_change(theme.name)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Focus events bubble from every screen to the app: one place to stop
@@ -167,10 +180,14 @@ def make_app(
     store_path: Path | None = None,
     tz: tzinfo | None = None,
     frozen: bool = False,
+    sort_by_urgency: bool = False,
+    startup_problems: Sequence[str] = (),
+    on_theme_change: Callable[[str], None] | None = None,
 ) -> AgentDeskApp:
     """The desk app for a backend that is already signed in."""
     return AgentDeskApp(
         backend, clock=clock, keymap=keymap, notifications=notifications, username=username,
         knowledge_base=knowledge_base, theme=theme, on_exit=on_exit,
-        store_path=store_path, tz=tz, frozen=frozen,
+        store_path=store_path, tz=tz, frozen=frozen, sort_by_urgency=sort_by_urgency,
+        startup_problems=startup_problems, on_theme_change=on_theme_change,
     )

@@ -1,10 +1,12 @@
-"""Entry points of the desk: `agentdesk demo`, `agentdesk desk`, `agentdesk monitor`.
+"""Entry points: `agentdesk demo`, `agentdesk desk`, `agentdesk monitor`.
 
 `run_demo` starts the simulated contact center in a background thread on a
-free loopback port (`agentdesk.mockserver.testing.running_server`) (bots work the other agents, so traffic is realistic),
-signs in as the chosen demo agent and opens the desk; quitting the desk stops
-the server. `run_desk` connects to a real server with a token from
-`AGENTDESK_TOKEN`, the OS keyring, or a password prompt.
+free loopback port (bots work the other agents, so traffic is realistic),
+signs in as the chosen demo agent (or the supervisor) and opens the desk (or
+the monitor); quitting stops the server. `run_desk` and `run_monitor` connect
+to a real server named by `--server`, `--profile` or the config's default
+profile, with a token from `AGENTDESK_TOKEN`, the OS keyring (`agentdesk
+login`), or a password prompt for `--user`.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import argparse
 import asyncio
 import getpass
 import hashlib
-import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from agentdesk.backends.base import AgentDeskError
 from agentdesk.backends.native import NativeBackend
+from agentdesk.config import LoadedSettings, load_settings, save_setting
+from agentdesk.credentials import load_token
 from agentdesk.store.paths import data_dir
 
 DEMO_PASSWORD = "demo"
-KEYRING_SERVICE = "agentdesk"
 
 
 def store_path_for(url: str, user: str) -> Path:
@@ -40,69 +43,117 @@ async def _login(url: str, user: str, password: str) -> str:
         await backend.close()
 
 
-def _run_app(url: str, user: str, token: str) -> int:
-    from agentdesk.ui.app import make_app
+def _timezone(loaded: LoadedSettings) -> Any:
+    name = loaded.settings.ui.timezone
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    backend = NativeBackend(url, token=token)
-    # KB suggestions: an in-memory index of the server's articles (built by the desk).
-    app = make_app(backend, username=user, store_path=store_path_for(url, user))
-    result = app.run()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        loaded.problems.append(f"{loaded.path}: ui.timezone: unknown timezone {name!r} (using local time)")
+        return None
+
+
+def _persist_theme(loaded: LoadedSettings):
+    def save(name: str) -> None:
+        try:
+            save_setting("ui", "theme", name, loaded.path)
+        except (OSError, ValueError):
+            pass  # an unwritable config must not break a theme switch
+
+    return save
+
+
+def _close(backend: NativeBackend) -> None:
     try:
         asyncio.run(backend.close())
     except Exception:  # noqa: BLE001 - closing a dead connection is not an error
         pass
+
+
+def _run_desk_app(url: str, user: str, token: str, loaded: LoadedSettings) -> int:
+    from agentdesk.ui.app import make_app
+
+    settings = loaded.settings
+    backend = NativeBackend(url, token=token)
+    app = make_app(
+        backend,
+        username=user,
+        store_path=store_path_for(url, user),
+        keymap=settings.keymap,
+        notifications=settings.notifications.as_options(),
+        theme=settings.ui.theme,
+        sort_by_urgency=settings.ui.sort_tabs_by_urgency,
+        tz=_timezone(loaded),
+        startup_problems=loaded.problems,
+        on_theme_change=_persist_theme(loaded),
+    )
+    result = app.run()
+    _close(backend)
     return int(result or 0)
+
+
+def _run_monitor_app(url: str, token: str, loaded: LoadedSettings) -> int:
+    from agentdesk.ui.monitor.launch_monitor import make_monitor_app
+
+    backend = NativeBackend(url, token=token)
+    app = make_monitor_app(backend, theme=loaded.settings.ui.theme, tz=_timezone(loaded))
+    result = app.run()
+    _close(backend)
+    return int(result or 0)
+
+
+def _report(loaded: LoadedSettings) -> None:
+    for problem in loaded.problems:
+        print(f"agentdesk: {problem}", file=sys.stderr)
 
 
 # --- subcommands ------------------------------------------------------------------------
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    if getattr(args, "supervisor", False):
-        return run_monitor(args)
-    agent = getattr(args, "agent", "agent1")
-    print("agentdesk demo: starting the simulated contact center…", file=sys.stderr)
     from agentdesk.mockserver.testing import running_server
 
+    loaded = load_settings()
+    supervisor = bool(getattr(args, "supervisor", False))
+    user = "supervisor" if supervisor else getattr(args, "agent", "agent1")
+    print("agentdesk demo: starting the simulated contact center…", file=sys.stderr)
     # In-process (a uvicorn loop in a daemon thread): starts faster than a
-    # subprocess; bots work every agent but agent1 (the server's default).
-    number = int(agent[5:]) if agent.startswith("agent") and agent[5:].isdigit() else 1
-    bots = None if number <= 1 else max(0, args.agents - number)  # bots are the last agents
+    # subprocess. Bots are the last agents; the demo agent is a human. For the
+    # monitor every agent is a bot, so the floor works by itself.
+    number = int(user[5:]) if user.startswith("agent") and user[5:].isdigit() else 1
+    if supervisor:
+        bots = args.agents
+    else:
+        bots = None if number <= 1 else max(0, args.agents - number)
     with running_server(seed=args.seed, speed=args.speed, agents=args.agents, bots=bots) as server:
         try:
-            token = asyncio.run(_login(server.url, agent, DEMO_PASSWORD))
+            token = asyncio.run(_login(server.url, user, DEMO_PASSWORD))
         except AgentDeskError as exc:
-            print(f"agentdesk demo: cannot sign in as {agent}: {exc.message}", file=sys.stderr)
+            print(f"agentdesk demo: cannot sign in as {user}: {exc.message}", file=sys.stderr)
             return 1
-        return _run_app(server.url, agent, token)
+        if supervisor:
+            return _run_monitor_app(server.url, token, loaded)
+        return _run_desk_app(server.url, user, token, loaded)
 
 
-def _stored_token(url: str, user: str | None) -> str | None:
-    token = os.environ.get("AGENTDESK_TOKEN")
-    if token:
-        return token
-    if not user:
-        return None
-    try:
-        import keyring
+def _connect(args: argparse.Namespace, command: str, default_user: str | None) -> tuple[str, str, str] | int:
+    """(url, user, token) for desk and monitor, or an exit code after a clear message."""
+    from agentdesk.credentials_cli import resolve_server
 
-        return keyring.get_password(KEYRING_SERVICE, f"{url}|{user}")
-    except Exception:  # noqa: BLE001 - no keyring backend is a normal situation
-        return None
-
-
-def run_desk(args: argparse.Namespace) -> int:
-    url = getattr(args, "server", None)
+    url, user = resolve_server(args)
     if not url:
-        print("agentdesk desk: give the server with --server URL "
+        print(f"agentdesk {command}: name the server with --server URL or --profile NAME "
               "(or try `agentdesk demo`)", file=sys.stderr)
         return 2
-    user = getattr(args, "user", None)
-    token = _stored_token(url, user)
+    user = user or default_user
+    token = load_token(url, user)
     if token is None:
         if not user:
-            print("agentdesk desk: no token (set AGENTDESK_TOKEN or use --user NAME to sign in)",
-                  file=sys.stderr)
+            print(f"agentdesk {command}: no token for {url}: run `agentdesk login --server {url}`, "
+                  "set AGENTDESK_TOKEN, or pass --user NAME to sign in now", file=sys.stderr)
             return 2
         try:
             password = getpass.getpass(f"Password for {user} at {url}: ")
@@ -111,11 +162,26 @@ def run_desk(args: argparse.Namespace) -> int:
         try:
             token = asyncio.run(_login(url, user, password))
         except AgentDeskError as exc:
-            print(f"agentdesk desk: sign-in failed: {exc.message}", file=sys.stderr)
+            print(f"agentdesk {command}: sign-in failed: {exc.message}", file=sys.stderr)
             return 1
-    return _run_app(url, user or "", token)
+    return url, user or "", token
+
+
+def run_desk(args: argparse.Namespace) -> int:
+    loaded = load_settings()
+    _report(loaded)
+    connected = _connect(args, "desk", None)
+    if isinstance(connected, int):
+        return connected
+    url, user, token = connected
+    return _run_desk_app(url, user, token, loaded)
 
 
 def run_monitor(args: argparse.Namespace) -> int:
-    print("supervisor monitor: not built yet", file=sys.stderr)
-    return 2
+    loaded = load_settings()
+    _report(loaded)
+    connected = _connect(args, "monitor", "supervisor")
+    if isinstance(connected, int):
+        return connected
+    url, _user, token = connected
+    return _run_monitor_app(url, token, loaded)

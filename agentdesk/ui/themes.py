@@ -1,84 +1,75 @@
-"""The desk's built-in themes: one dark, one light, each defining every app
-variable (channels, SLA, presence, timeline backgrounds). This is the one place
-where colours are written down; CSS uses only the variable names.
+"""Themes of the desk and the monitor, built from the TOML theme files.
+
+The colours live in `agentdesk/data/themes/*.toml` (built-in) and
+`<config dir>/themes/*.toml` (the user's), parsed and checked by
+`agentdesk.theme_files`; this module only turns them into Textual themes and
+registers them. CSS uses variable names only.
 
 `APP_VARIABLE_DEFAULTS` is what `App.get_theme_variable_defaults()` returns, so
-Textual's own themes (switchable from the palette) render the desk too.
+Textual's own themes (switchable from the palette) still render the desk.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual.app import App
 from textual.theme import Theme
 
-APP_VARIABLE_DEFAULTS: dict[str, str] = {
-    "channel-chat": "#4FA3E0",
-    "channel-email": "#C39BD3",
-    "channel-sms": "#48C9B0",
-    "channel-social": "#F5B041",
-    "channel-voice": "#58D68D",
-    "sla-ok": "#58D68D",
-    "sla-warning": "#F4D03F",
-    "sla-breach": "#EC7063",
-    "presence-available": "#58D68D",
-    "presence-away": "#F5B041",
-    "presence-offline": "#909497",
-    "note-background": "#4D4122",
-    "inbound-background": "#1F2A36",
-    "outbound-background": "#1D3327",
-    "transcript-foreground": "#AEB6BF",
-    "muted-foreground": "#7F8C8D",
-}
+from agentdesk.theme_files import BUILTIN_DIR, ThemeSpec, load_themes
 
-_LIGHT_VARIABLES: dict[str, str] = {
-    "channel-chat": "#1F6FB2",
-    "channel-email": "#7D3C98",
-    "channel-sms": "#117A65",
-    "channel-social": "#B9770E",
-    "channel-voice": "#1E8449",
-    "sla-ok": "#1E8449",
-    "sla-warning": "#B7950B",
-    "sla-breach": "#C0392B",
-    "presence-available": "#1E8449",
-    "presence-away": "#B9770E",
-    "presence-offline": "#707B7C",
-    "note-background": "#FCF3CF",
-    "inbound-background": "#EBF5FB",
-    "outbound-background": "#E9F7EF",
-    "transcript-foreground": "#4D5656",
-    "muted-foreground": "#717D7E",
-}
+DEFAULT_THEME = "agentdesk-dark"
 
-DESK_DARK = Theme(
-    name="agentdesk-dark",
-    primary="#4FA3E0",
-    secondary="#5D6D7E",
-    accent="#F5B041",
-    warning="#F4D03F",
-    error="#EC7063",
-    success="#58D68D",
-    foreground="#E5E8E8",
-    background="#12161B",
-    surface="#1A2028",
-    panel="#232B35",
-    dark=True,
-    variables=dict(APP_VARIABLE_DEFAULTS),
-)
 
-DESK_LIGHT = Theme(
-    name="agentdesk-light",
-    primary="#1F6FB2",
-    secondary="#5D6D7E",
-    accent="#B9770E",
-    warning="#B7950B",
-    error="#C0392B",
-    success="#1E8449",
-    foreground="#1B2631",
-    background="#F8F9F9",
-    surface="#FFFFFF",
-    panel="#E5E8E8",
-    dark=False,
-    variables=dict(_LIGHT_VARIABLES),
-)
+def to_textual_theme(spec: ThemeSpec) -> Theme:
+    colors = spec.colors
+    return Theme(
+        name=spec.name,
+        primary=colors["primary"],
+        secondary=colors["secondary"],
+        accent=colors["accent"],
+        warning=colors["warning"],
+        error=colors["error"],
+        success=colors["success"],
+        foreground=colors["foreground"],
+        background=colors["background"],
+        surface=colors["surface"],
+        panel=colors["panel"],
+        dark=spec.dark,
+        variables=dict(spec.variables),
+    )
 
-BUILTIN_THEMES: tuple[Theme, ...] = (DESK_DARK, DESK_LIGHT)
-DEFAULT_THEME = DESK_DARK.name
+
+def _builtin() -> tuple[Theme, ...]:
+    specs, problems = load_themes(extra_dir=BUILTIN_DIR)  # built-ins only (read once)
+    if problems:  # a broken built-in theme is a packaging bug: fail loudly
+        raise RuntimeError("; ".join(problems))
+    seen: dict[str, Theme] = {}
+    for spec in specs:
+        seen.setdefault(spec.name, to_textual_theme(spec))
+    return tuple(seen.values())
+
+
+BUILTIN_THEMES: tuple[Theme, ...] = _builtin()
+_BY_NAME = {t.name: t for t in BUILTIN_THEMES}
+DESK_DARK = _BY_NAME["agentdesk-dark"]
+DESK_LIGHT = _BY_NAME["agentdesk-light"]
+APP_VARIABLE_DEFAULTS: dict[str, str] = dict(DESK_DARK.variables)
+
+
+def register_themes(app: App, wanted: str | None, report: Callable[[str], None]) -> str:
+    """Register built-in and user themes on `app`; return the theme to use.
+
+    Broken user theme files are reported once (through `report`) and skipped;
+    an unknown `wanted` theme falls back to the default with a message.
+    """
+    specs, problems = load_themes()
+    for spec in specs:
+        app.register_theme(to_textual_theme(spec))
+    if problems:
+        report("Some theme files were skipped:\n" + "\n".join(problems))
+    name = wanted or DEFAULT_THEME
+    if name not in app.available_themes:
+        report(f"Unknown theme {name!r}; using {DEFAULT_THEME}.")
+        name = DEFAULT_THEME
+    return name

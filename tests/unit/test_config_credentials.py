@@ -73,7 +73,7 @@ def test_environment_overrides_file(tmp_path):
 
 def test_describe_lists_every_setting():
     text = describe_settings()
-    for key in ("ui.theme", "notifications.bell_on_offer", "keymap", "profiles", "default_profile"):
+    for key in ("ui.theme", "notifications.offer.bell", "keymap", "profiles", "default_profile"):
         assert f"`{key}`" in text
 
 
@@ -125,3 +125,19 @@ def test_configuration_doc_is_current():
 
     committed = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text()
     assert committed == config_doc(), "run: python -m agentdesk.config > docs/configuration.md"
+
+
+def test_save_setting_edits_one_line_and_keeps_comments(tmp_path):
+    from agentdesk.config import save_setting
+
+    path = tmp_path / "config.toml"
+    path.write_text('# my desk\n[ui]\ntheme = "agentdesk-light"  # bright room\n\n[keymap]\nhelp = "f1"\n')
+    save_setting("ui", "theme", "agentdesk-colorblind", path)
+    text = path.read_text()
+    assert "# my desk" in text and 'help = "f1"' in text
+    assert load_settings(path, environ={}).settings.ui.theme == "agentdesk-colorblind"
+    save_setting("notifications.message", "bell", True, path)
+    assert load_settings(path, environ={}).settings.notifications.message.bell is True
+    fresh = tmp_path / "new" / "config.toml"
+    save_setting("ui", "theme", "agentdesk-dark", fresh)
+    assert load_settings(fresh, environ={}).settings.ui.theme == "agentdesk-dark"

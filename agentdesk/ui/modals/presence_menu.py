@@ -1,4 +1,9 @@
-"""F4: pick a presence now, or one to take once current work is done."""
+"""F4: pick a presence now, or one to take once current work is done.
+
+The cursor starts on "Available" (the most common choice), whatever the
+current presence is. Choosing the current presence again just closes the menu,
+except "Available" while the agent is out of routing (a missed offer): that
+re-arms routing (`rearm=True`)."""
 
 from __future__ import annotations
 
@@ -25,8 +30,9 @@ class PresenceMenu(DeskModal[PresenceChoice | None]):
     DEFAULT_CSS = "PresenceMenu > .dialog { width: 52; }"
 
     def __init__(self, current: Presence | None, next_presence: Presence | None = None,
-                 *, work_open: bool = False) -> None:
+                 *, work_open: bool = False, rearm: bool = False) -> None:
         super().__init__()
+        self.rearm = rearm
         self.current = current
         self.next_presence = next_presence
         self.work_open = work_open
@@ -57,15 +63,17 @@ class PresenceMenu(DeskModal[PresenceChoice | None]):
             yield Static(hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        if self.current is not None:
-            options.highlighted = list(Presence).index(self.current)
+        self.query_one(OptionList).highlighted = list(Presence).index(Presence.AVAILABLE)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         when, _, value = (event.option.id or "").partition(":")
         if when == "now":
-            self.dismiss(PresenceChoice(Presence(value)))
+            chosen = Presence(value)
+            if chosen is self.current and not (self.rearm and chosen is Presence.AVAILABLE):
+                self.dismiss(None)  # already so: nothing to change
+            else:
+                self.dismiss(PresenceChoice(chosen))
         elif value == "cancel":
             self.dismiss(PresenceChoice(self.current, None))
         else:

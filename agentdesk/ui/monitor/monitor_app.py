@@ -30,7 +30,7 @@ from agentdesk.backends.base import (
 from agentdesk.domain.floor import Dirty, Floor
 from agentdesk.protocol.events import Event
 from agentdesk.ui.monitor.commands import MonitorCommands
-from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, BUILTIN_THEMES, DEFAULT_THEME
+from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes
 
 FLUSH_S = 0.25
 TICK_S = 1.0  # live durations (time in state, longest wait) move once a second
@@ -73,9 +73,8 @@ class MonitorApp(App[int]):
         self.stamp_events = False
         self.pending_stamps: list[float] = []
         self.on_rendered: Callable[[list[float]], None] | None = None
-        for desk_theme in BUILTIN_THEMES:
-            self.register_theme(desk_theme)
-        self.theme = theme or DEFAULT_THEME
+        self._theme_problems: list[str] = []
+        self.theme = register_themes(self, theme, self._theme_problems.append)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
@@ -86,6 +85,8 @@ class MonitorApp(App[int]):
         from agentdesk.ui.monitor.monitor_screen import MonitorScreen
 
         self.push_screen(MonitorScreen())
+        for problem in self._theme_problems:
+            self.notify(problem, title="Themes", severity="warning", timeout=12, markup=False)
         self.follow()
         self.set_interval(self.flush_s, self.flush)
         self.theme_changed_signal.subscribe(self, self._theme_changed)

@@ -75,6 +75,9 @@ class DeskScreen(Screen[None]):
         self.state = S.SessionState()
         self._pending = S.Changes()
         self._flush_scheduled = False
+        self._flush_due = 0.0  # monotonic time the scheduled render is due
+        self._last_flush = 0.0
+        self._bindings_shown: tuple[Any, ...] | None = None
         self.views: dict[str, InteractionView] = {}
         self.customers: dict[str, CustomerDetail] = {}
         self.active_id: str | None = None
@@ -87,6 +90,9 @@ class DeskScreen(Screen[None]):
         self._suggest_timer: Any = None
         self._canned: list[Any] = []
         self._relogin_open = False
+        self._snapshot_due = True  # load snapshots on the next CONNECTED
+        self._awaiting_reconnect = False  # signed in again: ignore stale auth failures
+        self._follow_worker: Any = None
         self._focus_on_accept: str | None = None  # focus its composer once it is active
         self._loading: dict[str, list[Any]] = {}  # items that arrived while the first page loads
 
@@ -110,7 +116,7 @@ class DeskScreen(Screen[None]):
         self._show_empty()
         self._apply_side_visibility()
         self.set_interval(1.0, self._tick)
-        self._follow()
+        self._follow_worker = self._follow()
 
     _CALL_ACTIONS = frozenset({"hold", "mute", "hangup", "dtmf"})
 
@@ -157,7 +163,9 @@ class DeskScreen(Screen[None]):
 
     @work(exclusive=True, group="session", exit_on_error=False)
     async def _follow(self) -> None:
-        await self._load_snapshot()
+        """Subscribe first, then load the snapshots on the first CONNECTED (and on
+        every resync): whatever happens in between is in the stream, so nothing is
+        missed; events the snapshot already holds are absorbed by the reducer."""
         async for item in self.backend.events():
             if isinstance(item, Event):
                 self.state, changes = S.apply(self.state, item, local_now=time.time())
@@ -166,17 +174,27 @@ class DeskScreen(Screen[None]):
                     await self._load_snapshot()
                 self._schedule_flush()
             elif isinstance(item, LinkStatus):
-                was_down = self.link.state is not LinkState.CONNECTED
-                self.link = item
-                self.query_one(DeskHeader).show_link(item.state, item.attempt)
-                if item.state is LinkState.CLOSED and getattr(self.backend, "link_auth_failed", False):
-                    self._ask_relogin("The server no longer accepts this session.")
-                elif item.state is LinkState.CONNECTED and was_down and self.state.last_seq == 0:
-                    await self._load_snapshot()
+                await self._link_changed(item)
             elif isinstance(item, Resync):
                 await self._load_snapshot()
             elif isinstance(item, ProtocolProblem):
                 self.problems += 1
+
+    async def _link_changed(self, item: LinkStatus) -> None:
+        self.link = item
+        self.query_one(DeskHeader).show_link(item.state, item.attempt)
+        if item.state is LinkState.CONNECTED:
+            self._awaiting_reconnect = False
+            self.app.sender.resume()  # type: ignore[attr-defined]  # queued commands go out now
+            if self._snapshot_due or self.state.last_seq == 0:
+                await self._load_snapshot()
+        elif getattr(self.backend, "link_auth_failed", False) and not self._awaiting_reconnect:
+            # The stream keeps retrying with a refused token: ask once (the dialog
+            # stays open across retries; after a sign-in this iterator reconnects).
+            self._ask_relogin("The server no longer accepts this session. Sign in again; "
+                              "your drafts and queued messages are kept.")
+        if not self._flush_scheduled:
+            self._render_banner()
 
     async def _load_snapshot(self) -> None:
         backend = self.backend
@@ -187,12 +205,16 @@ class DeskScreen(Screen[None]):
                     backend.get_stats())
                 break
             except BackendAuthError as exc:
+                self._snapshot_due = True  # load it once signed in again
                 self._ask_relogin(exc.message)
                 return
             except AgentDeskError as exc:
                 self.query_one(DeskHeader).show_link(LinkState.RECONNECTING, 0)
                 self._set_banner(f"Cannot load the desk: {exc.message}. Retrying…", "error")
                 await asyncio.sleep(2.0)
+        self._snapshot_due = False
+        if self.query_one("#banner", Static).has_class("-error"):
+            self.query_one("#banner").display = False  # the "cannot load" banner is stale
         self.state, changes = S.load_snapshot(
             self.state, me=user, agent=agent, interactions=interactions, queues=queues, stats=stats,
         )
@@ -222,9 +244,22 @@ class DeskScreen(Screen[None]):
         self._refresh_suggestions()
 
     def _schedule_flush(self) -> None:
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            self.set_timer(FLUSH_DELAY_S, self._flush)
+        """Render what changed: at once if the last render is a frame old, else when
+        the frame is due. A Textual timer fires late on a busy loop (tens of ms), so
+        the next event past the due time renders directly too; the timer only
+        covers the tail of a burst."""
+        now = time.monotonic()
+        if self._flush_scheduled:
+            if now >= self._flush_due:
+                self._flush()
+            return
+        wait = self._last_flush + FLUSH_DELAY_S - now
+        if wait <= 0:
+            self._flush()
+            return
+        self._flush_scheduled = True
+        self._flush_due = now + wait
+        self.set_timer(wait, self._flush)
 
     # -- rendering what changed ---------------------------------------------------------------
 
@@ -235,6 +270,7 @@ class DeskScreen(Screen[None]):
         changes, self._pending = self._pending, S.Changes()
         if not changes:
             return
+        self._last_flush = time.monotonic()
         with self.app.batch_update():
             self._render_changes(changes)
 
@@ -277,9 +313,24 @@ class DeskScreen(Screen[None]):
             self.activate(self._first_tab(), quiet=True)
         self._render_tabs()
         if changes.added or changes.removed or changes.updated or changes.me:
-            self.refresh_bindings()  # the footer shows only the keys that apply
+            self._refresh_bindings_if_changed()
         if changes.items.get(self.active_id or "") or changes.added:
             self._schedule_suggestions()
+
+    def _bindings_key(self) -> tuple[Any, ...]:
+        """What `check_action` depends on."""
+        active = self.active_interaction()
+        offer = self._offer_target()
+        return (offer.id if offer else None, self.active_id,
+                active.state if active else None, active is not None and active.call is not None)
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """The footer recomposes on every `refresh_bindings` (a few ms of mounting
+        and CSS): only when the keys that apply have changed, not per message."""
+        key = self._bindings_key()
+        if key != self._bindings_shown:
+            self._bindings_shown = key
+            self.refresh_bindings()
 
     def _notify(self, changes: S.Changes) -> None:
         notifier = self.app.notifier  # type: ignore[attr-defined]
@@ -473,7 +524,7 @@ class DeskScreen(Screen[None]):
                 self._focus_composer(iid)
         self._show_empty()
         self._render_banner()
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
         self._schedule_suggestions()
 
     def _focus_composer(self, iid: str) -> None:
@@ -496,6 +547,8 @@ class DeskScreen(Screen[None]):
     async def _call_quietly(self, call: Awaitable[Any]) -> None:
         try:
             await call
+        except BackendAuthError as exc:
+            self._ask_relogin(exc.message)
         except AgentDeskError:
             pass  # marking read is best effort
 
@@ -622,6 +675,10 @@ class DeskScreen(Screen[None]):
     @on(OutboxChanged)
     def _outbox_changed(self, event: OutboxChanged) -> None:
         item = event.item
+        if (item.state is OutboxState.QUEUED and item.error.startswith("signed out")
+                and self.app.sender.paused_reason):  # type: ignore[attr-defined]
+            self._ask_relogin("The server refused this session (401). Sign in again; "
+                              "your drafts and queued messages are kept.")
         if item.kind is OutboxKind.MESSAGE:
             view = self.views.get(item.interaction_id or "")
             if view is not None:
@@ -749,9 +806,11 @@ class DeskScreen(Screen[None]):
             if choice is not None:
                 self.set_presence(choice.presence, choice.next)
 
+        rearm = bool(self.state.missed) or (
+            agent is not None and agent.routing_state is RoutingState.NOT_RESPONDING)
         self.app.push_screen(PresenceMenu(
             agent.presence if agent else None, agent.next_presence if agent else None,
-            work_open=bool(self.state.interactions)), chosen)
+            work_open=bool(self.state.interactions), rearm=rearm), chosen)
 
     def set_presence(self, presence: Presence | None, next_presence: Presence | None) -> None:
         current = self.state.agent.presence if self.state.agent else Presence.OFFLINE
@@ -781,11 +840,16 @@ class DeskScreen(Screen[None]):
 
     @on(Timeline.RetryRequested)
     def _retry(self, event: Timeline.RetryRequested) -> None:
+        """Send a refused message again. The server replays its stored answer for a
+        client_id (refusals included), so it goes out under a new key; the timeline's
+        placeholder takes the new key so the echo replaces it (nothing shows twice)."""
         event.stop()
         try:
-            self.app.sender.retry(event.client_id)  # type: ignore[attr-defined]
-        except LookupError:
-            self.notify("That message is no longer in the outbox", markup=False)
+            item = self.app.sender.retry(event.client_id, reissue=True)  # type: ignore[attr-defined]
+        except LookupError as exc:  # gone from the outbox, or not failed (any more)
+            self.notify(str(exc), title="Cannot retry", markup=False)
+            return
+        event.timeline.rekey_pending(event.client_id, item.client_id)
 
     @on(Timeline.LoadOlder)
     def _load_older(self, event: Timeline.LoadOlder) -> None:
@@ -918,7 +982,16 @@ class DeskScreen(Screen[None]):
         except AgentDeskError as exc:
             self._ask_relogin(f"Sign-in failed: {exc.message}")
             return
-        self._follow()
+        # The running stream iterator reconnects with the new token by itself (login
+        # kicks it); reload the snapshots once it is back, and send what was queued.
+        self._awaiting_reconnect = self.link.state is not LinkState.CONNECTED
+        self._snapshot_due = True
+        self.app.sender.resume()  # type: ignore[attr-defined]
+        worker = self._follow_worker
+        if worker is None or worker.is_finished:
+            self._follow_worker = self._follow()
+        elif self.link.state is LinkState.CONNECTED:
+            await self._load_snapshot()  # e.g. only a command was refused
 
     def open_work_lines(self) -> list[str]:
         lines = []

@@ -25,6 +25,8 @@ Public API (used by the app shell):
   show an outgoing message before the server echo (delivery "queued").
 - `set_delivery(client_id, state, error=None)`: state is "queued", "sent" or
   "failed"; shown on the item's header.
+- `rekey_pending(old_client_id, new_client_id)`: the message is sent again under
+  a new key (a refused command reissued); its echo will carry the new key.
 - Properties: `items`, `has_more`, `pinned`, `new_count`, `render_count`
   (items rendered so far, for tests and benchmarks).
 
@@ -348,6 +350,32 @@ class Timeline(ScrollView, can_focus=True):
         if index is not None:
             self._invalidate(index)
             self.refresh()
+
+    def rekey_pending(self, old_client_id: str, new_client_id: str) -> bool:
+        """The agent's message is sent again under a new idempotency key (a refused
+        command is reissued): move its placeholder and delivery state to the new key,
+        so the server's echo (matched by client_id) replaces it. False if unknown."""
+        index = self._find_client(old_client_id)
+        if index is None or old_client_id == new_client_id:
+            return False
+        item = self._items[index]
+        pending_id = self._pending.pop(old_client_id, None)
+        new_id = PENDING_PREFIX + new_client_id if pending_id is not None else item.id
+        rekeyed = item.model_copy(update={"id": new_id, "client_id": new_client_id})
+        self._items[index] = rekeyed
+        index_map = self._index
+        index_map.pop(item.id, None)
+        index_map[new_id] = index
+        if pending_id is not None:
+            self._pending[new_client_id] = new_id
+        self._delivery.pop(old_client_id, None)
+        self._delivery[new_client_id] = ("queued", None)
+        self._flags_cache.pop(item.id, None)
+        self._invalidate(index)
+        if index + 1 < len(self._items):
+            self._invalidate(index + 1)
+        self._remeasure([index, index + 1])
+        return True
 
     # --- actions --------------------------------------------------------------------
 
