@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="how many agents the simulation works itself (default: all but agent1)")
     ms.add_argument("--no-traffic", action="store_true", help="no automatic arrivals")
     ms.add_argument("--no-sim", action="store_true", help="disable the /sim control endpoints")
+    ms.add_argument("--rate-limit", type=float, default=50.0, metavar="RPS", help="requests/s per token, burst 4x; 0: off")
     ms.add_argument("--manual-clock", action="store_true",
                     help="time only moves through POST /sim/clock (tests)")
     _add_sim_args(ms)

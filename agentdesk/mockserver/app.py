@@ -16,6 +16,7 @@ from starlette.routing import Route
 from agentdesk.mockserver import routes_sim, routes_v1, routes_ws
 from agentdesk.mockserver.http import HttpError, error_response, json_response
 from agentdesk.mockserver.openapi import openapi_document
+from agentdesk.mockserver.ratelimit import RateLimit, RateLimiter, RateLimitMiddleware
 from agentdesk.mockserver.server import MockServer, ServerOptions
 from agentdesk.mockserver.sim.errors import SimError
 
@@ -80,8 +81,10 @@ def _internal_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "internal", "internal server error")
 
 
-def build_app(options: ServerOptions | None = None, server: MockServer | None = None
-              ) -> Starlette:
+def build_app(options: ServerOptions | None = None, server: MockServer | None = None,
+              *, rate_limit: RateLimit | float | None = None) -> Starlette:
+    """`rate_limit`: requests/s per token (a RateLimit for burst etc.); None: the
+    default (ratelimit.DEFAULT_RPS); 0: off."""
     server = server or MockServer(options or ServerOptions())
 
     @contextlib.asynccontextmanager
@@ -111,4 +114,7 @@ def build_app(options: ServerOptions | None = None, server: MockServer | None = 
         Exception: _internal_error,
     })
     app.state.server = server
+    app.state.rate_limiter = RateLimiter(RateLimit.of(rate_limit))
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter,
+                       valid_token=lambda token: server.auth.user_for(token) is not None)
     return app

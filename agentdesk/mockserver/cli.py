@@ -83,9 +83,10 @@ def _banner(server: MockServer, url: str) -> str:
     return "\n".join(lines)
 
 
-async def _serve(options: ServerOptions) -> int:
+async def _serve(options: ServerOptions, rate_limit: float | None = None) -> int:
     state = MockServer(options)
-    server = make_uvicorn(build_app(server=state), options.host, options.port_hint)
+    server = make_uvicorn(build_app(server=state, rate_limit=rate_limit), options.host,
+                          options.port_hint)
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
@@ -110,7 +111,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         options = options_from_args(args)
         options.port_hint = args.port
-        return asyncio.run(_serve(options))
+        rate_limit = getattr(args, "rate_limit", None)  # requests/s per token; 0: off
+        if rate_limit is not None and not 0 <= rate_limit < float("inf"):
+            raise ValueError("--rate-limit must be a number >= 0 (0 turns it off)")
+        return asyncio.run(_serve(options, rate_limit))
     except ValueError as exc:
         print(f"agentdesk mock-server: {exc}", file=sys.stderr)
         return 2

@@ -58,14 +58,16 @@ def _options(**options: Any) -> ServerOptions:
 def running_server(**options: Any) -> Iterator[ServerHandle]:
     """The app on 127.0.0.1, port 0, served by uvicorn in a thread with its own loop.
     Options mirror the CLI: seed, speed, agents, bots, traffic, sim, manual_clock,
-    db, scenario (and kb_dir, replay_limit)."""
+    db, scenario (and kb_dir, replay_limit); `rate_limit` requests/s per token
+    (None: the default, 0: off, or a `ratelimit.RateLimit` for burst and the rest)."""
     from agentdesk.mockserver.app import build_app
     from agentdesk.mockserver.cli import bound_port, make_uvicorn
 
+    rate_limit = options.pop("rate_limit", None)
     opts = _options(**options)
     opts.host = "127.0.0.1"
     state = MockServer(opts)
-    server = make_uvicorn(build_app(server=state), "127.0.0.1", 0)
+    server = make_uvicorn(build_app(server=state, rate_limit=rate_limit), "127.0.0.1", 0)
     failure: list[BaseException] = []
 
     def serve() -> None:

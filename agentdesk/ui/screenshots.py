@@ -93,7 +93,9 @@ class Scene:
         # The server throttles stats frames to agents by wall time: read them.
         self.desk.refresh_stats()
         seen = -1
-        while True:  # quiet, and no new event for a moment
+        # Quiet, and no new event for a moment. Bounded: stats frames follow the
+        # server's wall clock, so on a slow machine "no new event" may never come.
+        for _ in range(25):
             await self.pilot.pause(0.2)
             await self.until(self._quiet)
             if self.desk.state.last_seq == seen:
@@ -225,13 +227,16 @@ SCENES: dict[str, Callable[[Scene], Awaitable[None]]] = {
 }
 
 # The scenes the README shows.
-README_SCENES = ("desk-tabs", "call-transcript", "offer", "wrapup", "help")
+README_SCENES = ("desk-tabs", "call-transcript", "offer", "wrapup", "help", "split",
+                 "kb-search", "missed-offer")
+# The main scenes are also rendered in every built-in theme (<scene>--<theme>.svg).
+THEMED_SCENES = ("desk-tabs", "call-transcript")
 
 
 # --- running a scene -------------------------------------------------------------------
 
 @contextmanager
-def scene_app(store_dir: Path) -> Iterator[tuple[AgentDeskApp, Scene]]:
+def scene_app(store_dir: Path, theme: str | None = None) -> Iterator[tuple[AgentDeskApp, Scene]]:
     """A fresh seeded server and a signed-in, Available desk app for it (not yet running)."""
     from agentdesk.mockserver.testing import running_server
 
@@ -240,7 +245,7 @@ def scene_app(store_dir: Path) -> Iterator[tuple[AgentDeskApp, Scene]]:
         clock = _Clock(now)
         app = make_app(NativeBackend(server.url, token=token), clock=clock, username="agent1",
                        notifications=QUIET, store_path=store_dir / "desk.db", tz=timezone.utc,
-                       frozen=True)
+                       frozen=True, theme=theme)
         yield app, Scene(server.url, clock)
 
 
@@ -269,27 +274,72 @@ def run_before(scene: Scene, play: Callable[[Scene], Awaitable[None]]) -> Callab
     return before
 
 
-def write_scene(name: str, out_dir: Path, size: tuple[int, int] = (120, 40)) -> Path:
+def write_scene(name: str, out_dir: Path, size: tuple[int, int] = (120, 40),
+                theme: str | None = None, filename: str | None = None) -> Path:
     from textual._doc import take_svg_screenshot
 
-    with tempfile.TemporaryDirectory() as tmp, scene_app(Path(tmp)) as (app, scene):
+    with tempfile.TemporaryDirectory() as tmp, scene_app(Path(tmp), theme) as (app, scene):
         svg = take_svg_screenshot(app=app, terminal_size=size, run_before=run_before(scene, SCENES[name]),
                                   title=f"agentdesk — {name}")
-    path = out_dir / f"{name}.svg"
+    path = out_dir / (filename or f"{name}.svg")
     path.write_text(svg, encoding="utf-8")
     return path
+
+
+def _spec(text: str) -> tuple[str, tuple[int, int], str | None]:
+    """A scene spec: NAME[@WxH][:THEME]."""
+    name, _, theme = text.partition(":")
+    name, _, size = name.partition("@")
+    width, _, height = (size or "120x40").partition("x")
+    return name, (int(width), int(height)), theme or None
+
+
+def _filename(name: str, size: tuple[int, int], theme: str | None) -> str:
+    suffix = "" if size == (120, 40) else f"-{size[0]}x{size[1]}"
+    return f"{name}{suffix}{'--' + theme if theme else ''}.svg"
+
+
+def all_specs() -> list[str]:
+    from agentdesk.ui.themes import BUILTIN_THEMES
+
+    specs = [*README_SCENES, "desk-tabs@80x24", "call-transcript@80x24"]
+    specs += [f"{name}:{theme.name}" for theme in BUILTIN_THEMES for name in THEMED_SCENES]
+    return specs
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        print("usage: python -m agentdesk.ui.screenshots DIR [SCENE ...]", file=sys.stderr)
+        print("usage: python -m agentdesk.ui.screenshots DIR [NAME[@WxH][:THEME] ...]", file=sys.stderr)
         return 2
     out_dir = Path(args[0])
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in args[1:] or README_SCENES:
-        print(write_scene(name, out_dir))
-    return 0
+    if args[1:]:
+        for text in args[1:]:
+            name, size, theme = _spec(text)
+            print(write_scene(name, out_dir, size=size, theme=theme,
+                              filename=_filename(name, size, theme)))
+        return 0
+    # Everything: one process per scene, so one scene's server and loop can never
+    # leak into (or hang) the next, and a stuck scene is reported, not waited on.
+    import subprocess
+
+    failed = []
+    for spec in all_specs():
+        try:
+            subprocess.run([sys.executable, "-m", "agentdesk.ui.screenshots", str(out_dir), spec],
+                           check=True, timeout=180)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            failed.append(f"{spec}: {exc}")
+    code = "from agentdesk.ui.monitor.screenshots import save_monitor_screenshots as s; import sys; " \
+           "[print(p) for p in s(sys.argv[1])]"
+    try:
+        subprocess.run([sys.executable, "-c", code, str(out_dir)], check=True, timeout=300)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        failed.append(f"monitor: {exc}")
+    for line in failed:
+        print(f"screenshot failed: {line}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -199,3 +199,22 @@ async def test_presence_menu_enter_on_current_presence_just_closes(desk_factory)
         await desk.until(lambda: desk.app.screen is desk.screen, what="menu closed")
         await desk.settle(0.3)
         assert not [i for i in desk.app.outbox.items() if i.kind is OutboxKind.PRESENCE]
+
+
+async def test_background_tab_burst_is_complete_and_pinned_when_shown(desk_factory):
+    async with desk_factory() as desk:
+        screen = desk.screen
+        a = await desk.accepted("chat", text="first")
+        b = await desk.accepted("chat", text="second")
+        screen.activate(a)
+        await desk.settle()
+        for n in range(30):
+            await desk.sim.customer_message(b, f"burst {n}")
+        timeline = screen.views[b].timeline
+        await desk.until(lambda: any(i.body == "burst 29" for i in timeline.items), what="burst")
+        screen.activate(b)
+        await desk.settle(0.3)
+        assert timeline.virtual_size.height == timeline._total_lines
+        assert timeline.pinned and timeline.scroll_offset.y == timeline.max_scroll_y
+        # the bottom of the burst is what shows
+        assert "burst 29" in "".join(timeline.render_line(y).text for y in range(timeline.size.height))

@@ -132,22 +132,17 @@ def load_topics(path: Path | None = None) -> dict[str, Topic]:
 
 
 def _article(path: Path) -> KbArticle | None:
+    """One help-centre article; the same Markdown reading as `agentdesk kb import`
+    (title from the heading, the `Tags:` line into tags, not into the body)."""
+    from agentdesk.kb.importer import parse_markdown
+
     try:
         text = path.read_text(encoding="utf-8")
         mtime = path.stat().st_mtime
     except (OSError, UnicodeDecodeError):
         return None
-    title = path.stem.replace("-", " ").capitalize()
-    tags: list[str] = []
-    for line in text.splitlines():
-        if line.startswith("# "):
-            title = line[2:].strip()
-            break
-    for line in text.splitlines():
-        if line.lower().startswith("tags:"):
-            tags = [t.strip() for t in line[5:].split(",") if t.strip()]
-            break
-    return KbArticle(id=path.stem, title=title, body=text, tags=tags, updated_at=mtime)
+    title, body, tags = parse_markdown(text, path.stem.replace("-", " ").capitalize())
+    return KbArticle(id=path.stem, title=title, body=body, tags=tags, updated_at=mtime)
 
 
 class KbLibrary:

@@ -1,10 +1,11 @@
 """The agent desk: header, tab bar, the active interaction in the centre,
 customer and KB suggestions on the right, footer with the main keys.
 
-Data flow: one long-lived worker (`_follow`) reads `backend.events()`, folds
+Data flow: one long-lived worker (`_follow`) subscribes to `backend.events()`
+first and loads the snapshots on the first CONNECTED (and on resync), folds
 every event into the pure `SessionState` with `session.apply`, and merges the
-`Changes`; a 50 ms timer then renders only what changed (`_flush`), so a burst
-of events costs one repaint. Commands (accept, send, call actions, transfer,
+`Changes`; what changed is rendered at most once per frame (`_flush`, see
+`_schedule_flush`), so a burst of events costs one repaint. Commands (accept, send, call actions, transfer,
 wrap-up, presence) run in short workers; widgets only post intent messages.
 """
 
@@ -14,7 +15,7 @@ import asyncio
 import time
 from dataclasses import replace
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -50,11 +51,13 @@ from agentdesk.ui.messages import OutboxChanged
 from agentdesk.ui.screens.desk_support import SuggestionSource, offer_line, tab_infos
 from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
 from agentdesk.ui.widgets.header.desk_header import DeskHeader, capacity_reasons
-from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
 from agentdesk.ui.widgets.suggestions.suggestion_panel import SuggestionPanel
 from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
-from agentdesk.ui.widgets.composer.composer import Composer
 from agentdesk.ui.widgets.timeline.timeline import Timeline
+
+if TYPE_CHECKING:  # imported when the first interaction opens: not on the start-up path
+    from agentdesk.ui.widgets.composer.composer import Composer
+    from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
 
 DELIVERY = {OutboxState.QUEUED: "queued", OutboxState.SENDING: "queued",
             OutboxState.SENT: "sent", OutboxState.FAILED: "failed"}
@@ -62,6 +65,7 @@ OUTBOX_WHAT = {OutboxKind.ACCEPT: "Accept", OutboxKind.REJECT: "Reject", OutboxK
                OutboxKind.TRANSFER: "Transfer", OutboxKind.WRAPUP: "Wrap-up",
                OutboxKind.PRESENCE: "Presence"}
 FLUSH_DELAY_S = 1 / 60  # coalesce bursts of events: at most one render per frame
+WORKER_SLICE_S = 0.008  # the event worker lets keys and paints in at least this often
 SUGGEST_DELAY_S = 0.3  # debounce suggestion refreshes
 NARROW_WIDTH = 100  # below this the right column is hidden unless toggled on
 TIMELINE_PAGE = 100
@@ -165,8 +169,18 @@ class DeskScreen(Screen[None]):
     async def _follow(self) -> None:
         """Subscribe first, then load the snapshots on the first CONNECTED (and on
         every resync): whatever happens in between is in the stream, so nothing is
-        missed; events the snapshot already holds are absorbed by the reducer."""
+        missed; events the snapshot already holds are absorbed by the reducer.
+
+        A backlog (a replay after a reconnect, a burst) is read without the loop
+        ever waiting, so the worker yields every `WORKER_SLICE_S`: keystrokes and
+        screen updates are never starved behind the stream."""
+        loop = asyncio.get_running_loop()
+        slice_start = loop.time()
         async for item in self.backend.events():
+            now = loop.time()
+            if now - slice_start >= WORKER_SLICE_S:
+                await asyncio.sleep(0)
+                slice_start = loop.time()
             if isinstance(item, Event):
                 self.state, changes = S.apply(self.state, item, local_now=time.time())
                 self._pending |= changes
@@ -417,6 +431,8 @@ class DeskScreen(Screen[None]):
     def _open_view(self, iid: str) -> None:
         if iid in self.views:
             return
+        from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
+
         inter = self.state.interactions[iid]
         view = InteractionView(inter, now=self.now, tz=self.app.tz, id=f"view-{iid}")  # type: ignore[attr-defined]
         view.display = False
@@ -823,8 +839,7 @@ class DeskScreen(Screen[None]):
 
     # -- composer, timeline and suggestions ----------------------------------------------------
 
-    @on(Composer.Submitted)
-    def _composer_submitted(self, event: Composer.Submitted) -> None:
+    def on_composer_submitted(self, event: Composer.Submitted) -> None:
         event.stop()
         inter = self.state.interactions.get(event.interaction_id)
         view = self.views.get(event.interaction_id)
@@ -871,8 +886,7 @@ class DeskScreen(Screen[None]):
             return
         view.timeline.prepend_items(page.items, page.has_more)
 
-    @on(Composer.DraftChanged)
-    def _draft_changed(self, event: Composer.DraftChanged) -> None:
+    def on_composer_draft_changed(self, event: Composer.DraftChanged) -> None:
         event.stop()
         self.app.drafts.save(  # type: ignore[attr-defined]
             event.interaction_id, event.text, event.subject or "", ", ".join(event.cc))

@@ -4,15 +4,19 @@ suggestions."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
 from agentdesk.domain import session as S
 from agentdesk.domain.models import CallState, Channel, Interaction, KbArticle
-from agentdesk.kb import KnowledgeBase, Suggestion, email_answer, short_answer
 from agentdesk.ui.glyphs import CHANNEL_LABEL
 from agentdesk.ui.modals.kb_search import KbHit
 from agentdesk.ui.timefmt import countdown_level, duration
 from agentdesk.ui.widgets.tabs.interaction_tab import TabInfo
+
+if TYPE_CHECKING:  # agentdesk.kb is imported once the KB loads, after the first frame
+    from agentdesk.kb import KnowledgeBase, Suggestion
 
 
 def tab_infos(state: S.SessionState, now: float) -> dict[str, TabInfo]:
@@ -59,6 +63,8 @@ class SuggestionSource:
 
     @staticmethod
     def build(articles: list[KbArticle]) -> KnowledgeBase:
+        from agentdesk.kb import KnowledgeBase
+
         return KnowledgeBase.from_articles(articles)
 
     def apply_changes(self, articles: list[KbArticle], removed: list[str]) -> None:
@@ -83,6 +89,8 @@ class SuggestionSource:
         return [KbHit(h.article_id, h.title, h.snippet) for h in self.kb.search(query, n=n)]
 
     def answer(self, article_id: str, inter: Interaction) -> str:
+        from agentdesk.kb import email_answer, short_answer
+
         article = self.get(article_id)
         if article is None:
             return ""

@@ -67,6 +67,7 @@ class InteractionView(Vertical):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._disabled_shown: str | None | bool = False  # False: not applied yet
         self._interaction = interaction
         self._now = now
         self._timeline = Timeline(tz=tz)
@@ -126,13 +127,16 @@ class InteractionView(Vertical):
         for name in ("offered", "wrapup", "closed"):
             self.set_class(self._state_class() == name, f"-{name}")
         if state is InteractionState.OFFERED:
-            self._composer.set_disabled("Accept the contact to reply.")
+            reason: str | None = "Accept the contact to reply."
         elif state in (InteractionState.CLOSED, InteractionState.ABANDONED):
-            self._composer.set_disabled("This interaction is closed: read only.")
+            reason = "This interaction is closed: read only."
         elif state is InteractionState.QUEUED:
-            self._composer.set_disabled("Waiting in queue: not assigned to you yet.")
+            reason = "Waiting in queue: not assigned to you yet."
         else:
-            self._composer.set_disabled(None)
+            reason = None
+        if reason != self._disabled_shown:  # an update of the label costs a layout pass
+            self._disabled_shown = reason
+            self._composer.set_disabled(reason)
         self._show_state_line()
 
     def _state_class(self) -> str | None:

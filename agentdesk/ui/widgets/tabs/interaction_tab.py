@@ -85,10 +85,12 @@ class InteractionTab(Static):
         self.info = info
         self.number: int | None = None
         self._shown: tuple[object, ...] | None = None
+        self._cells = -1  # width of the label shown, in cells
 
     def show(self, info: TabInfo, number: int | None, now: float) -> None:
-        """Update the label; a no-op when nothing visible changed (an update
-        of an auto-width widget costs a layout pass of the whole bar)."""
+        """Update the label; a no-op when nothing visible changed. A label of a
+        new width costs a layout pass of the whole screen (the tab is auto-width);
+        one of the same width (a countdown ticking, 3 unread -> 4) only a repaint."""
         left = int(info.deadline - now) if info.deadline is not None else None
         key = (info, number, left)
         if key == self._shown:
@@ -97,7 +99,10 @@ class InteractionTab(Static):
         self.info = info
         self.number = number
         self.set_class(info.state is InteractionState.OFFERED, "-offered")
-        self.update(tab_content(info, number, now))
+        content = tab_content(info, number, now)
+        cells = content.cell_length
+        self.update(content, layout=cells != self._cells)
+        self._cells = cells
 
     def on_click(self) -> None:
         self.post_message(self.Clicked(self.info.interaction_id))

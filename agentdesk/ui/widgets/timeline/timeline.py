@@ -204,6 +204,7 @@ class Timeline(ScrollView, can_focus=True):
         self._pinned = True
         self._new_count = 0
         self._settling = False
+        self._size_deferred = False  # the virtual size waits for the timeline to be shown
         self.render_count = 0
 
     # --- public API -------------------------------------------------------------
@@ -564,7 +565,21 @@ class Timeline(ScrollView, can_focus=True):
         self._ends = list(accumulate(self._heights))
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self._width, self._total_lines)
+        size = Size(self._width, self._total_lines)
+        if size == self.virtual_size:
+            return
+        if not self.region:
+            # Not on screen (a background tab): a new virtual size asks for a layout
+            # pass of the whole screen, so apply it when the timeline is shown.
+            self._size_deferred = True
+            return
+        self._size_deferred = False
+        self.virtual_size = size
+
+    def on_show(self) -> None:
+        if self._size_deferred:
+            self._update_virtual_size()
+            self._settle()
 
     def _item_at_line(self, line: int) -> int:
         """Index of the item covering content line `line` (clamped)."""
