@@ -17,9 +17,9 @@ HEADER = """# Keys of the agent desk
 Generated from the bindings by `python -m agentdesk.ui.keymap_doc` (`make keymap`);
 do not edit by hand.
 
-Every binding has an **id**. Remap keys by passing `keymap={id: "keys"}` to
-`make_app` (the configuration file will carry a `[keymap]` table); several keys
-are separated by commas, e.g. `{"offer-accept": "f2,ctrl+a"}`.
+Every binding has an **id**. Remap keys in the `[keymap]` table of the config
+file (`agentdesk config path`; see docs/configuration.md), several keys
+separated by commas: `offer-accept = "f2,ctrl+a"`.
 The F-keys work while the composer has focus.
 """
 

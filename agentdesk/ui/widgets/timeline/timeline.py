@@ -744,8 +744,10 @@ class Timeline(ScrollView, can_focus=True):
     def _to_strip(self, text: Text, width: int, fill: Style) -> Strip:
         _apply_base_style(text)
         text.truncate(width, overflow="ellipsis")
-        segments = list(text.render(self.app.console, end=""))
-        return Strip(segments).adjust_cell_length(width, fill)
+        # `fill` goes *under* every segment: unstyled cells (the spaces between
+        # styled runs) would otherwise show the terminal's default background.
+        segments = Segment.apply_style(text.render(self.app.console, end=""), fill)
+        return Strip(list(segments)).adjust_cell_length(width, fill)
 
     def _item_strips(self, index: int, width: int) -> list[Strip]:
         item = self._items[index]
