@@ -75,7 +75,16 @@ async def test_app_crash_with_queued_replies_delivers_them_once_in_order(tmp_pat
             desk = Desk(app, pilot, sim, None, clock, probe)  # type: ignore[arg-type]
             await desk.until(lambda: app.desk is not None and app.desk.state.agent is not None,
                              what="desk loaded")
-            iid = await desk.accepted("chat", text="Where is my refund?")
+            iid = await desk.offer("chat", text="Where is my refund?")
+            # Press F2 only once the offer's view is mounted (pressing earlier has been
+            # seen to leave the desk's idle callbacks spinning under heavy CPU load).
+            await desk.until(lambda: desk.screen.views[iid].is_mounted, what="view mounted")
+            await desk.settle()
+            desk.screen.activate(iid)
+            await pilot.press("f2")
+            await desk.until(lambda: desk.screen.state.interactions[iid].state.value == "active",
+                             what="accepted")
+            await desk.settle()
             customer_id = desk.screen.state.interactions[iid].customer_id
 
             await asyncio.to_thread(procs[0].kill)  # the server is gone (SIGKILL)
