@@ -42,10 +42,6 @@ def _pct(part: float, whole: float) -> float | None:
     return round(part / whole * 100.0, 2) if whole > 0 else None
 
 
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
-
-
 def service_level(waits_answered: Iterable[float], abandoned: int, threshold_s: float
                   ) -> float | None:
     waits = list(waits_answered)
@@ -53,43 +49,91 @@ def service_level(waits_answered: Iterable[float], abandoned: int, threshold_s: 
     return _pct(within, len(waits) + abandoned)
 
 
-def queue_stats(queue: Queue, outcomes: Iterable[ContactOutcome],
-                handled: Iterable[HandledContact], waiting_since: Iterable[float], now: float,
-                offered: int = 0, agents: Mapping[str, int] | None = None) -> QueueStats:
-    """Stats of one queue. `waiting_since`: queue-entry times of contacts still waiting."""
-    mine = [o for o in outcomes if o.queue_id == queue.id]
-    answered = [o.wait_s for o in mine if o.answered]
-    abandoned = sum(1 for o in mine if not o.answered)
-    handle = [h.handle_s for h in handled if h.queue_id == queue.id]
+@dataclass(slots=True)
+class Totals:
+    """Running sums behind a queue's or an agent's stats, so a long simulation
+    adds each finished contact once instead of re-reading its whole history."""
+
+    answered: int = 0
+    answered_in_sl: int = 0
+    wait_sum: float = 0.0
+    abandoned: int = 0
+    handled: int = 0
+    handle_sum: float = 0.0
+
+    def add_outcome(self, outcome: ContactOutcome, threshold_s: float) -> None:
+        if outcome.answered:
+            self.answered += 1
+            self.wait_sum += outcome.wait_s
+            self.answered_in_sl += outcome.wait_s <= threshold_s
+        else:
+            self.abandoned += 1
+
+    def add_handled(self, handled: HandledContact) -> None:
+        self.handled += 1
+        self.handle_sum += handled.handle_s
+
+
+def _avg(total: float, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def queue_stats_from_totals(queue: Queue, totals: Totals, waiting_since: Iterable[float],
+                            now: float, offered: int = 0,
+                            agents: Mapping[str, int] | None = None) -> QueueStats:
+    """Stats of one queue. `waiting_since`: queue-entry times of contacts still waiting.
+    SL = answered within threshold / (answered + abandoned) x 100."""
     waits = [now - t for t in waiting_since]
     return QueueStats(
         queue_id=queue.id,
         waiting=len(waits),
         longest_wait_s=round(max(waits), 2) if waits else 0.0,
         offered=offered,
-        answered=len(answered),
-        answered_in_sl=sum(1 for w in answered if w <= queue.sl_threshold_s),
-        abandoned=abandoned,
-        sl_pct=service_level(answered, abandoned, queue.sl_threshold_s),
-        asa_s=_mean(answered),
-        aht_s=_mean(handle),
-        abandon_pct=_pct(abandoned, len(answered) + abandoned),
+        answered=totals.answered,
+        answered_in_sl=totals.answered_in_sl,
+        abandoned=totals.abandoned,
+        sl_pct=_pct(totals.answered_in_sl, totals.answered + totals.abandoned),
+        asa_s=_avg(totals.wait_sum, totals.answered),
+        aht_s=_avg(totals.handle_sum, totals.handled),
+        abandon_pct=_pct(totals.abandoned, totals.answered + totals.abandoned),
         agents=dict(agents or {}),
+    )
+
+
+def queue_stats(queue: Queue, outcomes: Iterable[ContactOutcome],
+                handled: Iterable[HandledContact], waiting_since: Iterable[float], now: float,
+                offered: int = 0, agents: Mapping[str, int] | None = None) -> QueueStats:
+    """Stats of one queue from its records (the same formulas as the running totals)."""
+    totals = Totals()
+    for o in outcomes:
+        if o.queue_id == queue.id:
+            totals.add_outcome(o, queue.sl_threshold_s)
+    for h in handled:
+        if h.queue_id == queue.id:
+            totals.add_handled(h)
+    return queue_stats_from_totals(queue, totals, waiting_since, now, offered, agents)
+
+
+def agent_stats_from_totals(agent_id: str, totals: Totals, missed: int,
+                            handling_s: float, idle_s: float) -> AgentStats:
+    """Per-agent stats; `handling_s` is time with work in hand (incl. ACW),
+    `idle_s` time available with nothing to do."""
+    return AgentStats(
+        agent_id=agent_id,
+        handled=totals.handled,
+        aht_s=_avg(totals.handle_sum, totals.handled),
+        occupancy_pct=_pct(handling_s, handling_s + idle_s),
+        missed=missed,
     )
 
 
 def agent_stats(agent_id: str, handled: Iterable[HandledContact], missed: int,
                 handling_s: float, idle_s: float) -> AgentStats:
-    """Per-agent stats; `handling_s` is time with work in hand (incl. ACW),
-    `idle_s` time available with nothing to do."""
-    handle = [h.handle_s for h in handled if h.agent_id == agent_id]
-    return AgentStats(
-        agent_id=agent_id,
-        handled=len(handle),
-        aht_s=_mean(handle),
-        occupancy_pct=_pct(handling_s, handling_s + idle_s),
-        missed=missed,
-    )
+    totals = Totals()
+    for h in handled:
+        if h.agent_id == agent_id:
+            totals.add_handled(h)
+    return agent_stats_from_totals(agent_id, totals, missed, handling_s, idle_s)
 
 
 _ROUTING_BUCKET = {

@@ -25,15 +25,7 @@ def compute_stats(sim: Simulation) -> Stats:
         if ix.state in (InteractionState.QUEUED, InteractionState.OFFERED):
             waiting.setdefault(ix.queue_id, []).append(sim.meta[i].queued_at)
     states = {a.id: _state_bucket(a) for a in sim.agents.values()}
-    # Grouped once, so a long run does not cost agents x history per update.
-    outcomes_by_queue: dict[str, list[metrics.ContactOutcome]] = {}
-    for o in sim.outcomes:
-        outcomes_by_queue.setdefault(o.queue_id, []).append(o)
-    handled_by_queue: dict[str, list[metrics.HandledContact]] = {}
-    handled_by_agent: dict[str, list[metrics.HandledContact]] = {}
-    for h in sim.handled:
-        handled_by_queue.setdefault(h.queue_id, []).append(h)
-        handled_by_agent.setdefault(h.agent_id, []).append(h)
+    queue_totals, agent_totals = _totals(sim)
     queue_stats = []
     for q in sim.queues.values():
         counts: dict[str, int] = {}
@@ -41,9 +33,8 @@ def compute_stats(sim: Simulation) -> Stats:
             bucket = states[a.id]
             if q.id in a.queues and bucket:
                 counts[bucket] = counts.get(bucket, 0) + 1
-        queue_stats.append(metrics.queue_stats(
-            q, outcomes_by_queue.get(q.id, []), handled_by_queue.get(q.id, []),
-            waiting.get(q.id, []), sim.now,
+        queue_stats.append(metrics.queue_stats_from_totals(
+            q, queue_totals.get(q.id) or metrics.Totals(), waiting.get(q.id, []), sim.now,
             offered=sim.offered_count.get(q.id, 0), agents=counts))
     agent_stats = []
     for a in sim.agents.values():
@@ -53,9 +44,38 @@ def compute_stats(sim: Simulation) -> Stats:
             handling += running
         elif a.acct_kind == "idle":
             idle += running
-        agent_stats.append(metrics.agent_stats(a.id, handled_by_agent.get(a.id, []), a.missed,
-                                               handling, idle))
+        agent_stats.append(metrics.agent_stats_from_totals(
+            a.id, agent_totals.get(a.id) or metrics.Totals(), a.missed, handling, idle))
     return Stats(at=sim.now, queues=queue_stats, agents=agent_stats)
+
+
+class _RunningTotals:
+    """Per-queue and per-agent sums, advanced over the records added since the
+    last call: stats cost O(new records), not O(history), on a long run."""
+
+    def __init__(self) -> None:
+        self.outcomes_seen = 0
+        self.handled_seen = 0
+        self.queues: dict[str, metrics.Totals] = {}
+        self.agents: dict[str, metrics.Totals] = {}
+
+
+def _totals(sim: Simulation) -> tuple[dict[str, metrics.Totals], dict[str, metrics.Totals]]:
+    running: _RunningTotals | None = getattr(sim, "_running_totals", None)
+    if running is None or running.outcomes_seen > len(sim.outcomes) \
+            or running.handled_seen > len(sim.handled):  # new or reloaded history
+        running = _RunningTotals()
+        sim._running_totals = running  # type: ignore[attr-defined]
+    for outcome in sim.outcomes[running.outcomes_seen:]:
+        queue = sim.queues.get(outcome.queue_id)
+        threshold = queue.sl_threshold_s if queue else 0.0
+        running.queues.setdefault(outcome.queue_id, metrics.Totals()).add_outcome(outcome, threshold)
+    running.outcomes_seen = len(sim.outcomes)
+    for handled in sim.handled[running.handled_seen:]:
+        running.queues.setdefault(handled.queue_id, metrics.Totals()).add_handled(handled)
+        running.agents.setdefault(handled.agent_id, metrics.Totals()).add_handled(handled)
+    running.handled_seen = len(sim.handled)
+    return running.queues, running.agents
 
 
 def _state_bucket(agent: AgentState) -> str:
