@@ -105,6 +105,7 @@ ERRORS = {
     "400": "invalid JSON", "401": "missing or invalid token", "403": "role not allowed",
     "404": "unknown id", "409": "illegal in the current state", "413": "body over 256 KiB",
     "422": "schema violation",
+    "429": "rate limited (see Retry-After)",
 }
 
 
@@ -114,7 +115,7 @@ def _op(summary: str, response: type[BaseModel] | None, *, body: type[BaseModel]
     op: dict[str, Any] = {"summary": summary, "responses": {}}
     op["responses"][status] = ({"description": "OK", "content": _json(response)}
                                if response else {"description": "OK"})
-    for code in errors.split():
+    for code in [*errors.split(), "429"]:  # every request counts against the rate limit
         op["responses"][code] = {"description": ERRORS[code], "content": _json(ErrorResponse)}
     if body is not None:
         op["requestBody"] = {"required": not body_optional, "content": _json(body)}
