@@ -65,6 +65,7 @@ OUTBOX_WHAT = {OutboxKind.ACCEPT: "Accept", OutboxKind.REJECT: "Reject", OutboxK
                OutboxKind.TRANSFER: "Transfer", OutboxKind.WRAPUP: "Wrap-up",
                OutboxKind.PRESENCE: "Presence"}
 FLUSH_DELAY_S = 1 / 60  # coalesce bursts of events: at most one render per frame
+MOUNT_RETRY_S = 0.02  # poll period while waiting for a new view to mount
 WORKER_SLICE_S = 0.008  # the event worker lets keys and paints in at least this often
 SUGGEST_DELAY_S = 0.3  # debounce suggestion refreshes
 NARROW_WIDTH = 100  # below this the right column is hidden unless toggled on
@@ -447,7 +448,7 @@ class DeskScreen(Screen[None]):
         if view is None or iid not in self.state.interactions:
             return
         if not view.is_mounted:  # created in this batch: update once it is mounted
-            self.call_after_refresh(self._update_view, iid)
+            self._retry_soon(self._update_view, iid)
             return
         inter = self.state.interactions[iid]
         if view.interaction.state is not inter.state:
@@ -550,7 +551,13 @@ class DeskScreen(Screen[None]):
         if view.is_mounted and view.composer.is_mounted:
             view.composer.focus_body()
         else:
-            self.call_after_refresh(self._focus_composer, iid)
+            self._retry_soon(self._focus_composer, iid)
+
+    def _retry_soon(self, method: Callable[[str], None], iid: str) -> None:
+        """Try again once the view has mounted. A timer, not `call_after_refresh`: a
+        callback that re-queues itself after every refresh keeps the screen's message
+        queue from ever emptying, which starves the very mount it waits for."""
+        self.set_timer(MOUNT_RETRY_S, lambda: method(iid))
 
     def _mark_read(self, iid: str) -> None:
         if S.unread_count(self.state, iid):
