@@ -163,7 +163,6 @@ class DeskHeader(Widget):
         self._stats: Stats | None = None
         self._link: tuple[LinkState, int] = (LinkState.CONNECTING, 0)
         self._now = 0.0
-        self._widths: dict[str, int] = {}  # cells of what the ticking labels show
         self.show_reasons = True
 
     def compose(self) -> ComposeResult:
@@ -203,16 +202,8 @@ class DeskHeader(Widget):
         """Refresh the times in state (called once a second)."""
         self._now = now
         if self.is_mounted:
-            self._update_in_place("#hdr-presence", presence_content(self._agent, now))
-            self._update_in_place("#hdr-routing", routing_content(self._agent, now))
-
-    def _update_in_place(self, selector: str, content: Content) -> None:
-        """Once a second the times in state tick: a text of the same width needs a
-        repaint only, not a layout pass of the whole screen."""
-        static = self.query_one(selector, Static)
-        width = content.cell_length
-        static.update(content, layout=width != self._widths.get(selector))
-        self._widths[selector] = width
+            self.query_one("#hdr-presence", Static).update(presence_content(self._agent, now))
+            self.query_one("#hdr-routing", Static).update(routing_content(self._agent, now))
 
     def on_resize(self) -> None:
         self._render_all()

@@ -61,6 +61,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from agentdesk.domain.models import Channel, Direction, TimelineItem, TimelineKind
 from agentdesk.ui.glyphs import CHANNEL_GLYPH
@@ -568,13 +569,23 @@ class Timeline(ScrollView, can_focus=True):
         size = Size(self._width, self._total_lines)
         if size == self.virtual_size:
             return
-        if not self.region:
-            # Not on screen (a background tab): a new virtual size asks for a layout
-            # pass of the whole screen, so apply it when the timeline is shown.
+        if self._in_hidden_tab():
+            # A background tab: a new virtual size asks for a layout pass of the
+            # whole screen, so apply it when the timeline is shown again.
             self._size_deferred = True
             return
         self._size_deferred = False
         self.virtual_size = size
+
+    def _in_hidden_tab(self) -> bool:
+        """True when an ancestor (the interaction view of a background tab) is not
+        displayed."""
+        node = self.parent
+        while isinstance(node, Widget):
+            if not node.display:
+                return True
+            node = node.parent
+        return False
 
     def on_show(self) -> None:
         if self._size_deferred:
