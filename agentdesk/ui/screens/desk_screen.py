@@ -87,7 +87,7 @@ class DeskScreen(Screen[None]):
         self.customers: dict[str, CustomerDetail] = {}
         self.active_id: str | None = None
         self.split_id: str | None = None
-        self.sort_by_urgency = False
+        self.sort_by_urgency = bool(getattr(self.app, "sort_by_urgency_default", False))
         self.side_forced: bool | None = None  # None: automatic by width
         self.link = LinkStatus(LinkState.CONNECTING)
         self.problems = 0
