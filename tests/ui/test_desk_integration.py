@@ -31,10 +31,14 @@ def _screen_name(desk: Desk) -> str:
 
 async def _sign_in_again(desk: Desk, password: str = "demo") -> None:
     await desk.until(lambda: _screen_name(desk) == "ReloginDialog", what="re-login dialog")
+    # Type only once the password field has focus (on a loaded machine the dialog
+    # can be on screen a moment before its on_mount moved the focus there).
+    await desk.until(lambda: getattr(desk.app.focused, "id", None) == "relogin-password",
+                     what="password field focused")
     for ch in password:
         await desk.pilot.press(ch)
     await desk.pilot.press("enter")
-    await desk.until(lambda: desk.app.screen is desk.screen, what="dialog closed")
+    await desk.until(lambda: desk.app.screen is desk.screen, timeout=15, what="dialog closed")
 
 
 class RecordingBackend(NativeBackend):
