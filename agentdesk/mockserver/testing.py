@@ -64,10 +64,11 @@ def running_server(**options: Any) -> Iterator[ServerHandle]:
     from agentdesk.mockserver.cli import bound_port, make_uvicorn
 
     rate_limit = options.pop("rate_limit", None)
+    port = int(options.pop("port", 0))  # 0: any free port
     opts = _options(**options)
     opts.host = "127.0.0.1"
     state = MockServer(opts)
-    server = make_uvicorn(build_app(server=state, rate_limit=rate_limit), "127.0.0.1", 0)
+    server = make_uvicorn(build_app(server=state, rate_limit=rate_limit), "127.0.0.1", port)
     failure: list[BaseException] = []
 
     def serve() -> None:

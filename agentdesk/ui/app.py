@@ -52,8 +52,11 @@ class AgentDeskApp(App[int]):
         sort_by_urgency: bool = False,
         startup_problems: Sequence[str] = (),
         on_theme_change: Callable[[str], None] | None = None,
+        sign_in: tuple[str, str] | None = None,
     ) -> None:
         super().__init__()
+        # The demo paints the desk first and signs in when its server is up.
+        self.sign_in = sign_in
         self.sort_by_urgency_default = sort_by_urgency
         # Deterministic rendering for snapshots and screenshots: no blinking
         # cursor, and no timeline scrollbar (its thumb follows lazily measured
@@ -183,11 +186,12 @@ def make_app(
     sort_by_urgency: bool = False,
     startup_problems: Sequence[str] = (),
     on_theme_change: Callable[[str], None] | None = None,
+    sign_in: tuple[str, str] | None = None,
 ) -> AgentDeskApp:
     """The desk app for a backend that is already signed in."""
     return AgentDeskApp(
         backend, clock=clock, keymap=keymap, notifications=notifications, username=username,
         knowledge_base=knowledge_base, theme=theme, on_exit=on_exit,
         store_path=store_path, tz=tz, frozen=frozen, sort_by_urgency=sort_by_urgency,
-        startup_problems=startup_problems, on_theme_change=on_theme_change,
+        startup_problems=startup_problems, on_theme_change=on_theme_change, sign_in=sign_in,
     )

@@ -73,13 +73,15 @@ def _close(backend: NativeBackend) -> None:
         pass
 
 
-def _run_desk_app(url: str, user: str, token: str, loaded: LoadedSettings) -> int:
+def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
+                  sign_in: tuple[str, str] | None = None) -> int:
     from agentdesk.ui.app import make_app
 
     settings = loaded.settings
     backend = NativeBackend(url, token=token)
     app = make_app(
         backend,
+        sign_in=sign_in,
         username=user,
         store_path=store_path_for(url, user),
         keymap=settings.keymap,
@@ -113,30 +115,72 @@ def _report(loaded: LoadedSettings) -> None:
 # --- subcommands ------------------------------------------------------------------------
 
 
-def run_demo(args: argparse.Namespace) -> int:
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _demo_server_in_background(args: argparse.Namespace, port: int, bots: int | None):
+    """Start the mock server on `port` in a thread; returns (stop, failure list).
+    The desk does not wait for it: it paints at once and signs in when the
+    server answers, so the first interactive frame does not wait for the
+    simulation to build its world."""
+    import threading
+
     from agentdesk.mockserver.testing import running_server
 
+    stop, failure = threading.Event(), []
+
+    def serve() -> None:
+        try:
+            with running_server(port=port, seed=args.seed, speed=args.speed, agents=args.agents,
+                                bots=bots):
+                stop.wait()
+        except BaseException as exc:  # noqa: BLE001 - reported after the desk closes
+            failure.append(exc)
+
+    threading.Thread(target=serve, name="agentdesk-demo-server", daemon=True).start()
+    return stop, failure
+
+
+def run_demo(args: argparse.Namespace) -> int:
     loaded = load_settings()
     supervisor = bool(getattr(args, "supervisor", False))
     user = "supervisor" if supervisor else getattr(args, "agent", "agent1")
-    print("agentdesk demo: starting the simulated contact center…", file=sys.stderr)
-    # In-process (a uvicorn loop in a daemon thread): starts faster than a
-    # subprocess. Bots are the last agents; the demo agent is a human. For the
-    # monitor every agent is a bot, so the floor works by itself.
+    # Bots are the last agents; the demo agent is a human. For the monitor every
+    # agent is a bot, so the floor works by itself.
     number = int(user[5:]) if user.startswith("agent") and user[5:].isdigit() else 1
     if supervisor:
-        bots = args.agents
-    else:
-        bots = None if number <= 1 else max(0, args.agents - number)
-    with running_server(seed=args.seed, speed=args.speed, agents=args.agents, bots=bots) as server:
+        return _run_demo_monitor(args, loaded)
+    bots = None if number <= 1 else max(0, args.agents - number)
+    port = _free_port()
+    stop, failure = _demo_server_in_background(args, port, bots)
+    try:
+        code = _run_desk_app(f"http://127.0.0.1:{port}", user, None, loaded,
+                             sign_in=(user, DEMO_PASSWORD))
+    finally:
+        stop.set()
+    if failure:
+        print(f"agentdesk demo: the simulated contact center failed: {failure[0]}", file=sys.stderr)
+        return 1
+    return code
+
+
+def _run_demo_monitor(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from agentdesk.mockserver.testing import running_server
+
+    print("agentdesk demo: starting the simulated contact center…", file=sys.stderr)
+    with running_server(seed=args.seed, speed=args.speed, agents=args.agents,
+                        bots=args.agents) as server:
         try:
-            token = asyncio.run(_login(server.url, user, DEMO_PASSWORD))
+            token = asyncio.run(_login(server.url, "supervisor", DEMO_PASSWORD))
         except AgentDeskError as exc:
-            print(f"agentdesk demo: cannot sign in as {user}: {exc.message}", file=sys.stderr)
+            print(f"agentdesk demo: cannot sign in as supervisor: {exc.message}", file=sys.stderr)
             return 1
-        if supervisor:
-            return _run_monitor_app(server.url, token, loaded)
-        return _run_desk_app(server.url, user, token, loaded)
+        return _run_monitor_app(server.url, token, loaded)
 
 
 def _connect(args: argparse.Namespace, command: str, default_user: str | None) -> tuple[str, str, str] | int:

@@ -176,6 +176,10 @@ class DeskScreen(Screen[None]):
         ever waiting, so the worker yields every `WORKER_SLICE_S`: keystrokes and
         screen updates are never starved behind the stream."""
         loop = asyncio.get_running_loop()
+        sign_in = getattr(self.app, "sign_in", None)
+        if sign_in is not None and not self.backend.token:  # type: ignore[attr-defined]
+            if not await self._first_sign_in(*sign_in):
+                return
         slice_start = loop.time()
         async for item in self.backend.events():
             now = loop.time()
@@ -194,6 +198,21 @@ class DeskScreen(Screen[None]):
                 await self._load_snapshot()
             elif isinstance(item, ProtocolProblem):
                 self.problems += 1
+
+    async def _first_sign_in(self, username: str, password: str) -> bool:
+        """The demo paints the desk before its server is up: sign in as soon as the
+        server answers (connection errors mean "not up yet"); a refusal asks the agent."""
+        self.query_one(DeskHeader).show_link(LinkState.CONNECTING, 0)
+        self._set_banner("Starting the simulated contact center…", "info")
+        while True:
+            try:
+                await self.backend.login(username, password)
+                return True
+            except BackendAuthError as exc:
+                self._ask_relogin(exc.message)
+                return False
+            except AgentDeskError:
+                await asyncio.sleep(0.05)
 
     async def _link_changed(self, item: LinkStatus) -> None:
         self.link = item
