@@ -88,6 +88,10 @@ async def test_app_crash_with_queued_replies_delivers_them_once_in_order(tmp_pat
             customer_id = desk.screen.state.interactions[iid].customer_id
 
             await asyncio.to_thread(procs[0].kill)  # the server is gone (SIGKILL)
+            # The header says so, and the desk stays usable (reading, typing, queueing).
+            header_link = desk.screen.query_one("#hdr-link")
+            await desk.until(lambda: "reconnecting" in str(header_link.render()).lower(),
+                             what="header says reconnecting")
             composer = desk.screen.views[iid].composer
             for text in REPLIES:
                 composer.focus()
