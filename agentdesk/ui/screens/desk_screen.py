@@ -204,6 +204,8 @@ class DeskScreen(Screen[None]):
         server answers (connection errors mean "not up yet"); a refusal asks the agent."""
         self.query_one(DeskHeader).show_link(LinkState.CONNECTING, 0)
         self._set_banner("Starting the simulated contact center…", "info")
+        loop = asyncio.get_running_loop()
+        slow_after = loop.time() + 20.0
         while True:
             try:
                 await self.backend.login(username, password)
@@ -211,7 +213,10 @@ class DeskScreen(Screen[None]):
             except BackendAuthError as exc:
                 self._ask_relogin(exc.message)
                 return False
-            except AgentDeskError:
+            except AgentDeskError as exc:
+                if loop.time() > slow_after:  # say so rather than look frozen
+                    self._set_banner(f"The server is not answering yet ({exc.message}); "
+                                     "still trying. F10 quits.", "error")
                 await asyncio.sleep(0.05)
 
     async def _link_changed(self, item: LinkStatus) -> None:
