@@ -101,6 +101,10 @@ class Scene:
             if self.desk.state.last_seq == seen:
                 break
             seen = self.desk.state.last_seq
+        # Times in state and countdowns refresh on a one-second timer; draw them at
+        # the frozen clock now, so a capture never depends on when that timer last ran.
+        self.desk._tick()
+        await self.pilot.pause(0.05)
 
     def _quiet(self) -> bool:
         desk = self.desk
