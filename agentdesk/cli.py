@@ -21,7 +21,7 @@ HANDLERS: dict[str, str] = {
     "login": "agentdesk.credentials_cli:run_login",
     "logout": "agentdesk.credentials_cli:run_logout",
     "config": "agentdesk.credentials_cli:run_config",
-    "serve": "agentdesk.serve_cli:run",
+    "serve": "agentdesk.ui.serve:run",
 }
 
 

@@ -170,28 +170,7 @@ class AgentDeskApp(App[int]):
             self._on_exit()
 
 
-def make_app(
-    backend: Backend,
-    *,
-    clock: Callable[[], float] = time.time,
-    keymap: Mapping[str, str] | None = None,
-    notifications: Mapping[str, Mapping[str, bool]] | None = None,
-    username: str | None = None,
-    knowledge_base: Any = None,
-    theme: str | None = None,
-    on_exit: Callable[[], None] | None = None,
-    store_path: Path | None = None,
-    tz: tzinfo | None = None,
-    frozen: bool = False,
-    sort_by_urgency: bool = False,
-    startup_problems: Sequence[str] = (),
-    on_theme_change: Callable[[str], None] | None = None,
-    sign_in: tuple[str, str] | None = None,
-) -> AgentDeskApp:
-    """The desk app for a backend that is already signed in."""
-    return AgentDeskApp(
-        backend, clock=clock, keymap=keymap, notifications=notifications, username=username,
-        knowledge_base=knowledge_base, theme=theme, on_exit=on_exit,
-        store_path=store_path, tz=tz, frozen=frozen, sort_by_urgency=sort_by_urgency,
-        startup_problems=startup_problems, on_theme_change=on_theme_change, sign_in=sign_in,
-    )
+def make_app(backend: Backend, **options: Any) -> AgentDeskApp:
+    """The desk app for a backend (the one factory launch, tests and screenshots
+    share); `options` are `AgentDeskApp`'s keyword arguments."""
+    return AgentDeskApp(backend, **options)

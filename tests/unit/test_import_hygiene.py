@@ -18,7 +18,6 @@ HEADLESS = [
     "agentdesk.credentials_cli",
     "agentdesk.logging_setup",
     "agentdesk.theme_files",
-    "agentdesk.serve_cli",
 ]
 
 

@@ -3,7 +3,7 @@
 import argparse
 import shlex
 
-from agentdesk import serve_cli
+from agentdesk.ui import serve as serve_cli
 from agentdesk.cli import build_parser
 
 

@@ -345,12 +345,7 @@ class AgentBoard(LiveTable):
 
     @property
     def selected_agent(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
-        except Exception:  # noqa: BLE001 - no cursor yet
-            return None
+        return self.selected_key
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -64,3 +64,13 @@ class LiveTable(DataTable[Text]):
             self._update_count += 1
         self.refresh()
         return len(updates)
+
+    @property
+    def selected_key(self) -> str | None:
+        """The row key under the cursor (rows are keyed by agent or queue id)."""
+        if not self.row_count:
+            return None
+        try:
+            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+        except Exception:  # noqa: BLE001 - no cursor yet
+            return None

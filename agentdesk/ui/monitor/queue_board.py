@@ -134,12 +134,7 @@ class QueueBoard(LiveTable):
 
     @property
     def selected_queue(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
-        except Exception:  # noqa: BLE001 - no cursor yet
-            return None
+        return self.selected_key
 
 
 def _signature(text: Text) -> str:
