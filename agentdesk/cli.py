@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
+import os
 import sys
 from collections.abc import Callable
 
@@ -109,10 +111,22 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int]:
     return getattr(importlib.import_module(module), func)
 
 
+# Commands whose app turns the cyclic GC back on after its first frame
+# (AgentDeskApp); see `main`.
+_GC_AFTER_FIRST_FRAME = frozenset({"desk", "demo"})
+
+
 def main(argv: list[str] | None = None) -> int:
+    # Start-up time: no cyclic GC passes while ~700 modules load (about a tenth
+    # of the desk's time to its first frame, docs/benchmarks.md); pydantic's
+    # plugin discovery (an entry-point scan) is not used by agentdesk.
+    gc.disable()
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "desk"
+    if command not in _GC_AFTER_FIRST_FRAME:
+        gc.enable()
     if command == "desk" and args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "desk"])
     try:

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import hashlib
+import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentdesk.backends.base import AgentDeskError
-from agentdesk.backends.native import NativeBackend
 from agentdesk.config import LoadedSettings, load_settings, save_setting
-from agentdesk.credentials import load_token
 from agentdesk.store.paths import data_dir
+
+if TYPE_CHECKING:
+    from agentdesk.backends.native import NativeBackend
+
+# Start-up time matters (docs/benchmarks.md "## Desk"): the client stack
+# (httpx, websockets) and the keyring are imported where they are first
+# needed, so `agentdesk demo` paints its desk before loading them.
 
 DEMO_PASSWORD = "demo"
 
@@ -36,6 +40,8 @@ def store_path_for(url: str, user: str) -> Path:
 
 
 async def _login(url: str, user: str, password: str) -> str:
+    from agentdesk.backends.native import NativeBackend
+
     backend = NativeBackend(url)
     try:
         return await backend.login(user, password)
@@ -66,7 +72,9 @@ def _persist_theme(loaded: LoadedSettings):
     return save
 
 
-def _close(backend: NativeBackend) -> None:
+def _close(backend: NativeBackend | None) -> None:
+    if backend is None:  # never built: the desk quit before it connected
+        return
     try:
         asyncio.run(backend.close())
     except Exception:  # noqa: BLE001 - closing a dead connection is not an error
@@ -78,7 +86,15 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
     from agentdesk.ui.app import make_app
 
     settings = loaded.settings
-    backend = NativeBackend(url, token=token)
+    built: list[NativeBackend] = []
+
+    def backend() -> NativeBackend:
+        # Called by the app after its first frame (see AgentDeskApp.backend).
+        from agentdesk.backends.native import NativeBackend
+
+        built.append(NativeBackend(url, token=token))
+        return built[0]
+
     app = make_app(
         backend,
         sign_in=sign_in,
@@ -93,11 +109,12 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
         on_theme_change=_persist_theme(loaded),
     )
     result = app.run()
-    _close(backend)
+    _close(built[0] if built else None)
     return int(result or 0)
 
 
 def _run_monitor_app(url: str, token: str, loaded: LoadedSettings) -> int:
+    from agentdesk.backends.native import NativeBackend
     from agentdesk.ui.monitor.launch_monitor import make_monitor_app
 
     backend = NativeBackend(url, token=token)
@@ -123,27 +140,52 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _demo_server_in_background(args: argparse.Namespace, port: int, bots: int | None):
-    """Start the mock server on `port` in a thread; returns (stop, failure list).
-    The desk does not wait for it: it paints at once and signs in when the
-    server answers, so the first interactive frame does not wait for the
-    simulation to build its world."""
-    import threading
+def start_demo_server(args: argparse.Namespace, port: int, bots: int | None) -> subprocess.Popen:
+    """The mock server as a child process on `port`. The desk does not wait
+    for it: it paints at once and signs in when the server answers. A process,
+    not a thread: building the simulated world then runs on another core
+    instead of competing with the desk's first frame for the GIL."""
+    command = [sys.executable, "-m", "agentdesk", "mock-server", "--port", str(port),
+               "--seed", str(args.seed), "--speed", str(args.speed), "--agents", str(args.agents)]
+    if bots is not None:
+        command += ["--bots", str(bots)]
+    log_path = demo_server_log()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=log, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
-    from agentdesk.mockserver.testing import running_server
 
-    stop, failure = threading.Event(), []
+def demo_server_log() -> Path:
+    return data_dir() / "demo-server.log"
 
-    def serve() -> None:
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the desk's process dies, even
+    by SIGKILL, so a crashed demo never leaves a contact center running."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def stop_demo_server(server: subprocess.Popen) -> str | None:
+    """Stop the child; a message if it had failed on its own, else None."""
+    failed = server.poll()
+    if failed is None:
+        server.terminate()
         try:
-            with running_server(port=port, seed=args.seed, speed=args.speed, agents=args.agents,
-                                bots=bots):
-                stop.wait()
-        except BaseException as exc:  # noqa: BLE001 - reported after the desk closes
-            failure.append(exc)
-
-    threading.Thread(target=serve, name="agentdesk-demo-server", daemon=True).start()
-    return stop, failure
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        return None
+    try:
+        tail = demo_server_log().read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+    except OSError:
+        tail = []
+    return "\n".join([f"exit status {failed} (log: {demo_server_log()})", *tail])
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -157,19 +199,20 @@ def run_demo(args: argparse.Namespace) -> int:
         return _run_demo_monitor(args, loaded)
     bots = None if number <= 1 else max(0, args.agents - number)
     port = _free_port()
-    stop, failure = _demo_server_in_background(args, port, bots)
+    server = start_demo_server(args, port, bots)
     try:
         code = _run_desk_app(f"http://127.0.0.1:{port}", user, None, loaded,
                              sign_in=(user, DEMO_PASSWORD))
     finally:
-        stop.set()
+        failure = stop_demo_server(server)
     if failure:
-        print(f"agentdesk demo: the simulated contact center failed: {failure[0]}", file=sys.stderr)
+        print(f"agentdesk demo: the simulated contact center failed: {failure}", file=sys.stderr)
         return 1
     return code
 
 
 def _run_demo_monitor(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from agentdesk.backends.base import AgentDeskError
     from agentdesk.mockserver.testing import running_server
 
     print("agentdesk demo: starting the simulated contact center…", file=sys.stderr)
@@ -185,6 +228,10 @@ def _run_demo_monitor(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 def _connect(args: argparse.Namespace, command: str, default_user: str | None) -> tuple[str, str, str] | int:
     """(url, user, token) for desk and monitor, or an exit code after a clear message."""
+    import getpass
+
+    from agentdesk.backends.base import AgentDeskError
+    from agentdesk.credentials import load_token
     from agentdesk.credentials_cli import resolve_server
 
     url, user = resolve_server(args)

@@ -73,3 +73,20 @@ def register_themes(app: App, wanted: str | None, report: Callable[[str], None])
         report(f"Unknown theme {name!r}; using {DEFAULT_THEME}.")
         name = DEFAULT_THEME
     return name
+
+
+def set_initial_theme(app: App, name: str) -> None:
+    """Start `app` in theme `name`, before it runs, without the full CSS
+    re-parse that assigning `app.theme` schedules (its watcher re-parses every
+    stylesheet, ~25-50 ms of start-up). Before the first parse it is enough to
+    hand the stylesheet the theme's variables and set the classes the watcher
+    would set; live switches still go through `app.theme`."""
+    app.set_reactive(App.theme, name)
+    app.stylesheet.set_variables(app.get_css_variables())
+    dark = app.current_theme.dark
+    classes = {c: False for c in app.classes if c.startswith("-theme-")}
+    classes.update({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark})
+    app.update_classes(classes, update=False)
+    refresh_ansi = getattr(app, "_refresh_truecolor_filter", None)  # Textual 8 internals
+    if refresh_ansi is not None:
+        refresh_ansi(app.ansi_theme)

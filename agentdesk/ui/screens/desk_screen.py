@@ -121,7 +121,13 @@ class DeskScreen(Screen[None]):
         self._show_empty()
         self._apply_side_visibility()
         self.set_interval(1.0, self._tick)
-        self._follow_worker = self._follow()
+        # Connect once the first frame is on screen: the backend (and its
+        # imports) is built on first use, so the desk paints before that.
+        self.call_after_refresh(self._start_following)
+
+    def _start_following(self) -> None:
+        if self._follow_worker is None:
+            self._follow_worker = self._follow()
 
     _CALL_ACTIONS = frozenset({"hold", "mute", "hangup", "dtmf"})
 

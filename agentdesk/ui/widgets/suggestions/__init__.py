@@ -1,7 +1,22 @@
-"""Knowledge-base suggestions, the article preview and the link confirmation."""
+"""Knowledge-base suggestions, the article preview and the link confirmation.
 
-from agentdesk.ui.widgets.suggestions.article_preview import ArticlePreview
-from agentdesk.ui.widgets.suggestions.confirm_link import ConfirmLink
-from agentdesk.ui.widgets.suggestions.suggestion_panel import SuggestionPanel
+Exported lazily: the desk imports the panel before its first frame, and the
+preview pulls in Textual's Markdown widget (markdown-it, ~65 ms), which is
+only needed when an article is opened."""
 
-__all__ = ["ArticlePreview", "ConfirmLink", "SuggestionPanel"]
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "ArticlePreview": "article_preview",
+    "ConfirmLink": "confirm_link",
+    "SuggestionPanel": "suggestion_panel",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
