@@ -85,11 +85,16 @@ def user_theme_dir() -> Path:
 
 def load_themes(extra_dir: Path | None = None) -> tuple[list[ThemeSpec], list[str]]:
     """Built-in themes, then user themes; broken files are reported, not fatal."""
+    themes, problems = load_theme_dir(BUILTIN_DIR)
+    more, more_problems = load_theme_dir(extra_dir or user_theme_dir())
+    return themes + more, problems + more_problems
+
+
+def load_theme_dir(folder: Path) -> tuple[list[ThemeSpec], list[str]]:
+    """The theme files of one folder (none if it does not exist)."""
     themes: list[ThemeSpec] = []
     problems: list[str] = []
-    for folder in (BUILTIN_DIR, extra_dir or user_theme_dir()):
-        if not folder.is_dir():
-            continue
+    if folder.is_dir():
         for path in sorted(folder.glob("*.toml")):
             try:
                 themes.append(load_theme_file(path))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from textual.app import App
 from textual.theme import Theme
 
-from agentdesk.theme_files import BUILTIN_DIR, ThemeSpec, load_themes
+from agentdesk.theme_files import BUILTIN_DIR, ThemeSpec, load_theme_dir, user_theme_dir
 
 DEFAULT_THEME = "agentdesk-dark"
 
@@ -41,7 +41,7 @@ def to_textual_theme(spec: ThemeSpec) -> Theme:
 
 
 def _builtin() -> tuple[Theme, ...]:
-    specs, problems = load_themes(extra_dir=BUILTIN_DIR)  # built-ins only (read once)
+    specs, problems = load_theme_dir(BUILTIN_DIR)  # read once, at import
     if problems:  # a broken built-in theme is a packaging bug: fail loudly
         raise RuntimeError("; ".join(problems))
     seen: dict[str, Theme] = {}
@@ -63,7 +63,9 @@ def register_themes(app: App, wanted: str | None, report: Callable[[str], None])
     Broken user theme files are reported once (through `report`) and skipped;
     an unknown `wanted` theme falls back to the default with a message.
     """
-    specs, problems = load_themes()
+    for theme in BUILTIN_THEMES:
+        app.register_theme(theme)
+    specs, problems = load_theme_dir(user_theme_dir())  # a user theme may replace a built-in
     for spec in specs:
         app.register_theme(to_textual_theme(spec))
     if problems:
