@@ -25,6 +25,7 @@ from agentdesk.domain.models import (
     Presence,
     Queue,
     Stats,
+    StatsHistory,
     TimelineItem,
     TimelinePage,
     TransferMode,
@@ -181,6 +182,13 @@ class Backend(ABC):
 
     @abstractmethod
     async def get_stats(self) -> Stats: ...
+
+    async def get_stats_history(self, minutes: int = 30) -> StatsHistory:
+        """Trend series of the last `minutes` (`GET /v1/stats/history`). Not abstract:
+        a backend without history says so with a 404, and the monitor's trends
+        then start empty."""
+        raise BackendCommandError("this backend keeps no stats history", status=404,
+                                  code="not_found")
 
     @abstractmethod
     async def list_dispositions(self) -> list[Disposition]: ...

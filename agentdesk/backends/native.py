@@ -39,6 +39,7 @@ from agentdesk.domain.models import (
     Presence,
     Queue,
     Stats,
+    StatsHistory,
     TimelineItem,
     TimelinePage,
     TransferMode,
@@ -88,6 +89,10 @@ class _Articles(Model):
 
 class _StatsBody(Model):
     stats: Stats
+
+
+class _HistoryBody(Model):
+    history: StatsHistory
 
 
 class _AgentBody(Model):
@@ -222,6 +227,12 @@ class NativeBackend(Backend):
     async def get_stats(self) -> Stats:
         reply: _StatsBody = await self._api.call("GET", "/v1/stats", model=_StatsBody)
         return reply.stats
+
+    async def get_stats_history(self, minutes: int = 30) -> StatsHistory:
+        reply: _HistoryBody = await self._api.call(
+            "GET", "/v1/stats/history", params={"minutes": minutes}, model=_HistoryBody
+        )
+        return reply.history
 
     async def list_dispositions(self) -> list[Disposition]:
         reply: _Dispositions = await self._api.call("GET", "/v1/dispositions", model=_Dispositions)

@@ -8,7 +8,9 @@ event stream (`apply`). It keeps:
 - agents (`AgentInfo`) and their `AgentStats`;
 - the open interactions (queued, offered, active, wrap-up);
 - 30-minute trend series of service level and queue length, per queue and
-  overall, in fixed buckets (`TREND_BUCKET_S`);
+  overall, in fixed buckets (`TREND_BUCKET_S`), recorded live from
+  `stats.updated` and backfilled from the server's history (`backfill`) by the
+  same reducer the server uses (`domain/trends.py`);
 - a bounded live feed of notable events: offers missed, rejected, contacts
   abandoned, transferred, SLA breaches (a contact waiting longer than its
   queue's threshold; a queue's service level falling below its target).
@@ -37,16 +39,19 @@ from agentdesk.domain.models import (
     Queue,
     QueueStats,
     Stats,
+    StatsHistory,
     TimelineItem,
 )
 from agentdesk.domain.metrics import state_bucket
+from agentdesk.domain.trends import BUCKET_S, OVERALL, TrendPoint, TrendRecorder
 from agentdesk.protocol.events import Event
 
+__all__ = ["OVERALL", "TrendPoint"]  # re-exported: the UI imports them from here
+
 TREND_WINDOW_S = 30 * 60.0
-TREND_BUCKET_S = 30.0
+TREND_BUCKET_S = BUCKET_S
 TREND_POINTS = int(TREND_WINDOW_S // TREND_BUCKET_S)  # 60 points for 30 minutes
 FEED_LIMIT = 500
-OVERALL = ""  # trend key of the whole floor
 
 OPEN_STATES = frozenset({InteractionState.QUEUED, InteractionState.OFFERED,
                          InteractionState.ACTIVE, InteractionState.WRAPUP})
@@ -113,13 +118,6 @@ class Totals:
     open_interactions: int = 0
 
 
-@dataclass(slots=True)
-class TrendPoint:
-    bucket: int  # bucket number: int(at // TREND_BUCKET_S)
-    sl_pct: float | None
-    waiting: int
-
-
 def agent_bucket(agent: AgentInfo) -> str:
     """The server's own bucketing of an agent (see domain/metrics.state_bucket)."""
     return state_bucket(agent.presence, agent.routing_state)
@@ -146,7 +144,7 @@ class Floor:
         self.interactions: dict[str, Interaction] = {}
         self.waiting_since: dict[str, float] = {}  # interaction id -> queue entry time
         self.feed: deque[FeedEntry] = deque(maxlen=feed_limit)
-        self.trends: dict[str, deque[TrendPoint]] = {}
+        self._trends = TrendRecorder(TREND_POINTS, TREND_BUCKET_S)
         self.now = 0.0
         self.events_applied = 0
         self._breached: set[str] = set()  # interactions already reported as SLA breaches
@@ -288,13 +286,18 @@ class Floor:
 
     # -- derived views -------------------------------------------------------------------
 
-    def longest_wait(self, queue_id: str) -> float:
-        """Longest current wait in a queue, live (the floor clock), from open contacts."""
+    def longest_wait(self, queue_id: str, channel: Channel | None = None) -> float:
+        """Longest current wait in a queue (or one of its channels), live (the floor
+        clock), from open contacts; the server's figure when none is known here."""
         waits = [self.now - since for iid, since in self.waiting_since.items()
-                 if (ix := self.interactions.get(iid)) is not None and ix.queue_id == queue_id]
+                 if (ix := self.interactions.get(iid)) is not None and ix.queue_id == queue_id
+                 and (channel is None or ix.channel is channel)]
         if waits:
             return max(0.0, max(waits))
         qs = self.queue_stats.get(queue_id)
+        if qs is not None and channel is not None:
+            cs = next((c for c in qs.channels if c.channel is channel), None)
+            return cs.longest_wait_s if cs is not None and cs.waiting else 0.0
         return qs.longest_wait_s if qs is not None and qs.waiting else 0.0
 
     def waiting_by_channel(self, queue_id: str) -> dict[Channel, int]:
@@ -330,10 +333,31 @@ class Floor:
         t.open_interactions = len(self.interactions)
         return t
 
+    @property
+    def trends(self) -> dict[str, deque[TrendPoint]]:
+        """The series by queue id (`OVERALL`: the floor), oldest bucket first."""
+        return self._trends.series
+
+    @property
+    def sl_window_s(self) -> float | None:
+        """The rolling window of the trend service level (None: the server sends only
+        the cumulative one, which the trend then shows)."""
+        windows = [qs.rolling.window_s for qs in self.queue_stats.values() if qs.rolling]
+        return windows[0] if windows and len(windows) == len(self.queue_stats) else None
+
+    def backfill(self, history: StatsHistory) -> int:
+        """Merge the server's history into the trend series (on open, after a
+        reconnect or resync); returns the points taken."""
+        taken = self._trends.backfill(history, max(self.now, self.stats_at or 0.0))
+        if taken:
+            self._dirty.trends = True
+        return taken
+
     def trend(self, queue_id: str = OVERALL) -> tuple[list[float], list[float]]:
         """(service level %, waiting) over the last 30 minutes, one value per
         bucket, oldest first; buckets without a sample repeat the previous one.
-        A service level without data yet shows as 100 (nothing missed)."""
+        The service level is the rolling one when the server sends it (see
+        `domain/trends.py`); without data yet it shows as 100 (nothing missed)."""
         points = self.trends.get(queue_id)
         if not points:
             return [], []
@@ -365,25 +389,8 @@ class Floor:
     # -- internals ------------------------------------------------------------------------
 
     def _sample_trends(self, stats: Stats) -> None:
-        bucket = int(stats.at // TREND_BUCKET_S)
-        self._sample(OVERALL, bucket, overall_sl(stats.queues), sum(s.waiting for s in stats.queues))
-        for qs in stats.queues:
-            self._sample(qs.queue_id, bucket, qs.sl_pct, qs.waiting)
-        self._dirty.trends = True
-
-    def _sample(self, key: str, bucket: int, sl_pct: float | None, waiting: int) -> None:
-        series = self.trends.get(key)
-        if series is None:
-            series = self.trends[key] = deque()
-        point = TrendPoint(bucket, sl_pct, waiting)
-        if series and series[-1].bucket == bucket:
-            # Keep the worst queue length of the bucket, the latest service level.
-            point.waiting = max(waiting, series[-1].waiting)
-            series[-1] = point
-        elif not series or series[-1].bucket < bucket:
-            series.append(point)
-        while series and series[0].bucket <= bucket - TREND_POINTS:
-            series.popleft()
+        if self._trends.observe(stats):
+            self._dirty.trends = True
 
     def _report(self, kind: FeedKind, at: float, ix: Interaction | None, *, agent_id: str = "",
                 queue_id: str = "", value: float | None = None,

@@ -16,7 +16,7 @@ class Model(BaseModel):
     """Base of every domain model: unknown fields are ignored, not fatal, so a
     newer server does not break an older client."""
 
-    model_config = ConfigDict(extra="ignore", use_enum_values=False)
+    model_config = ConfigDict(extra='ignore', use_enum_values=False, defer_build=True)
 
 
 class Channel(StrEnum):
@@ -242,6 +242,36 @@ class Queue(Model):
     sl_target_pct: float = 80.0
 
 
+class SlWindow(Model):
+    """Service level over a rolling window: the contacts that left the queue
+    (answered or abandoned) in the last `window_s` seconds, same formula as `sl_pct`."""
+
+    window_s: float
+    answered: int = 0
+    answered_in_sl: int = 0
+    abandoned: int = 0
+    sl_pct: float | None = None
+
+
+class ChannelStats(Model):
+    """One channel of a multi-channel queue: the queue's figures for that channel's
+    contacts. `agents`: `available` (can take one more of this channel now) and
+    `busy` (has one in hand); agent states that are not per channel are left out."""
+
+    channel: Channel
+    waiting: int = 0
+    longest_wait_s: float = 0.0
+    offered: int = 0
+    answered: int = 0
+    answered_in_sl: int = 0
+    abandoned: int = 0
+    sl_pct: float | None = None
+    asa_s: float | None = None
+    aht_s: float | None = None
+    abandon_pct: float | None = None
+    agents: dict[str, int] = Field(default_factory=dict)
+
+
 class QueueStats(Model):
     queue_id: str
     waiting: int = 0
@@ -255,6 +285,8 @@ class QueueStats(Model):
     aht_s: float | None = None
     abandon_pct: float | None = None
     agents: dict[str, int] = Field(default_factory=dict)  # available/busy/acw/away/not_responding
+    rolling: SlWindow | None = None  # None: a server without rolling service level
+    channels: list[ChannelStats] = Field(default_factory=list)  # multi-channel queues only
 
 
 class AgentStats(Model):
@@ -269,6 +301,28 @@ class Stats(Model):
     at: float
     queues: list[QueueStats] = Field(default_factory=list)
     agents: list[AgentStats] = Field(default_factory=list)
+
+
+class TrendSample(Model):
+    """One bucket of a trend series (`GET /v1/stats/history`): the rolling service
+    level of the bucket's last observation and the peak queue length seen in it."""
+
+    at: float = Field(allow_inf_nan=False)  # time of the bucket's last observation
+    sl_pct: float | None = Field(default=None, ge=0.0, le=100.0, allow_inf_nan=False)
+    waiting: int = Field(default=0, ge=0, le=10**9)
+
+
+class QueueTrend(Model):
+    queue_id: str
+    points: list[TrendSample] = Field(default_factory=list, max_length=10_000)  # oldest first
+
+
+class StatsHistory(Model):
+    at: float  # server time of the answer
+    bucket_s: float = Field(gt=0.0, allow_inf_nan=False)
+    sl_window_s: float | None = None  # the rolling window behind sl_pct (None: cumulative)
+    floor: list[TrendSample] = Field(default_factory=list, max_length=10_000)
+    queues: list[QueueTrend] = Field(default_factory=list, max_length=1_000)
 
 
 # --- reference data ----------------------------------------------------------------

@@ -22,6 +22,7 @@ from agentdesk.domain.models import (
     KbArticle,
     Queue,
     Stats,
+    StatsHistory,
     TimelinePage,
 )
 from agentdesk.protocol.requests import (
@@ -86,6 +87,7 @@ CannedList = _list_of("CannedResponseList", "canned_responses", CannedResponse)
 ArticleList = _list_of("ArticleList", "articles", KbArticle)
 AuditList = _list_of("AuditList", "entries", AuditEntry)
 StatsResponse = create_model("StatsResponse", stats=(Stats, ...))
+HistoryResponse = create_model("StatsHistoryResponse", history=(StatsHistory, ...))
 
 
 def _burst_models() -> list[type[BaseModel]]:
@@ -184,6 +186,10 @@ def _paths() -> dict[str, Any]:
         "/v1/queues": {"get": _op("Queues", QueueList)},
         "/v1/agents": {"get": _op("Agents and their states", AgentList)},
         "/v1/stats": {"get": _op("Queue and agent metrics", StatsResponse)},
+        "/v1/stats/history": {"get": _op(
+            "Trend series (rolling SL, peak waiting) per queue and for the floor, "
+            "in 30 s buckets", HistoryResponse, errors="401 422",
+            params=[_query("minutes", "integer", "the last N minutes, 1..60, default 30")])},
         "/v1/dispositions": {"get": _op("Disposition codes", DispositionList)},
         "/v1/canned-responses": {"get": _op("Canned responses", CannedList)},
         "/v1/kb/articles": {"get": _op(
@@ -228,6 +234,7 @@ def openapi_document() -> dict[str, Any]:
               AgentResponse, CommandRequest, InteractionResponse, MessageRequest,
               MessageResponse, CallRequest, TransferRequest, WrapupRequest, CustomerDetail,
               TimelinePage, InteractionList, QueueList, AgentList, StatsResponse,
+              HistoryResponse,
               DispositionList, CannedList, ArticleList, AuditList, SimContactRequest,
               SimContactResponse, SimMessageRequest, SimClockRequest, SimClockResponse,
               *_burst_models()]

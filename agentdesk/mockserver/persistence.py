@@ -2,8 +2,9 @@
 
 What is kept: the options the world was made with (seed, agents, bots,
 traffic), the simulation core (agents, timers, counters, RNG state, sim clock),
-interactions, live timeline items, metric records, every recipient's last seq
-and replay buffer, tokens, idempotency keys and the supervisor audit log.
+interactions, live timeline items, metric records, the closed buckets of the
+stats history, every recipient's last seq and replay buffer, tokens,
+idempotency keys and the supervisor audit log.
 
 `flush()` runs inside `MockServer.commit()` *before* events are released to
 sockets, in one transaction, so whatever a client has seen is on disk: after a
@@ -18,7 +19,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from agentdesk.domain.metrics import ContactOutcome, HandledContact
-from agentdesk.domain.models import Interaction, TimelineItem
+from agentdesk.domain.models import Channel, Interaction, TimelineItem
 from agentdesk.mockserver.hub import Entry
 from agentdesk.mockserver.sim.customers import CustomerBase
 from agentdesk.mockserver.sim.engine import Changes
@@ -49,7 +50,11 @@ CREATE TABLE IF NOT EXISTS idempotency (user_id TEXT NOT NULL, client_id TEXT NO
                                         status INTEGER NOT NULL, body BLOB NOT NULL,
                                         PRIMARY KEY (user_id, client_id));
 CREATE TABLE IF NOT EXISTS audit (n INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history (bucket INTEGER PRIMARY KEY, data TEXT NOT NULL);
 """
+# Columns added after the first release; databases made before get them on open.
+ADDED_COLUMNS = {"outcomes": (("channel", "TEXT"), ("at", "REAL")),
+                 "handled": (("channel", "TEXT"), ("at", "REAL"))}
 PRUNE_EVERY = 500  # flushes
 
 
@@ -59,7 +64,15 @@ class Store:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(SCHEMA)
+        self._add_columns()
         self._flushes = 0
+
+    def _add_columns(self) -> None:
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     # -- meta ----------------------------------------------------------------------
 
@@ -84,7 +97,8 @@ class Store:
         keys, idem.new = idem.new, []
         audit, server.new_audit = server.new_audit, []
         core_dirty = bool(entries or changes.interactions or changes.items or dirty_recipients)
-        if not (core_dirty or tokens or keys or audit or changes.outcomes or changes.handled):
+        if not (core_dirty or tokens or keys or audit or changes.outcomes or changes.handled
+                or changes.history):
             return
         c = self.conn
         c.execute("BEGIN")
@@ -95,10 +109,20 @@ class Store:
                            json.dumps(sim.meta[iid].to_json())))
             c.executemany("INSERT OR IGNORE INTO items (id, customer_id, data) VALUES (?, ?, ?)",
                           [(i.id, i.customer_id, i.model_dump_json()) for i in changes.items])
-            c.executemany("INSERT INTO outcomes (queue_id, wait_s, answered) VALUES (?, ?, ?)",
-                          [(o.queue_id, o.wait_s, int(o.answered)) for o in changes.outcomes])
-            c.executemany("INSERT INTO handled (queue_id, agent_id, handle_s) VALUES (?, ?, ?)",
-                          [(h.queue_id, h.agent_id, h.handle_s) for h in changes.handled])
+            c.executemany(
+                "INSERT INTO outcomes (queue_id, wait_s, answered, channel, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(o.queue_id, o.wait_s, int(o.answered), _channel_text(o.channel), o.at)
+                 for o in changes.outcomes])
+            c.executemany(
+                "INSERT INTO handled (queue_id, agent_id, handle_s, channel, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(h.queue_id, h.agent_id, h.handle_s, _channel_text(h.channel), h.at)
+                 for h in changes.handled])
+            if changes.history:
+                c.executemany("INSERT OR REPLACE INTO history VALUES (?, ?)", changes.history)
+                c.execute("DELETE FROM history WHERE bucket <= ?",
+                          (changes.history[-1][0] - sim.history.recorder.keep,))
             self._write_entries(entries)
             c.executemany("INSERT OR REPLACE INTO recipients VALUES (?, ?)",
                           [(u, hub.recipients[u].last_seq) for u in dirty_recipients])
@@ -157,10 +181,16 @@ class Store:
                 sim.open_ids.add(iid)
         for cid, data in c.execute("SELECT customer_id, data FROM items ORDER BY n"):
             sim.items.setdefault(cid, []).append(TimelineItem.model_validate_json(data))
-        sim.outcomes = [ContactOutcome(q, w, bool(a)) for q, w, a in
-                        c.execute("SELECT queue_id, wait_s, answered FROM outcomes ORDER BY n")]
-        sim.handled = [HandledContact(q, a, h) for q, a, h in
-                       c.execute("SELECT queue_id, agent_id, handle_s FROM handled ORDER BY n")]
+        sim.outcomes = [ContactOutcome(q, w, bool(a), _channel(ch), float(at or 0.0))
+                        for q, w, a, ch, at in c.execute(
+                            "SELECT queue_id, wait_s, answered, channel, at FROM outcomes "
+                            "ORDER BY n")]
+        sim.handled = [HandledContact(q, a, h, _channel(ch), float(at or 0.0))
+                       for q, a, h, ch, at in c.execute(
+                           "SELECT queue_id, agent_id, handle_s, channel, at FROM handled "
+                           "ORDER BY n")]
+        sim.history.restore(c.execute("SELECT bucket, data FROM history ORDER BY bucket")
+                            .fetchall())
         for user_id, last_seq in c.execute("SELECT user_id, last_seq FROM recipients"):
             if user_id in hub.recipients:
                 hub.recipients[user_id].last_seq = last_seq
@@ -183,6 +213,7 @@ def core_of(server: MockServer) -> dict[str, Any]:
     return {
         "now": sim.now, "anchor": sim.anchor, "last_stats_at": sim.last_stats_at,
         "counters": sim.counters, "offered_count": sim.offered_count,
+        "offered_by_channel": sim.offered_by_channel,
         "agents": [a.to_json() for a in sim.agents.values()],
         "timers": sim.timers.to_json(), "rng": [version, list(state), gauss],
     }
@@ -199,9 +230,21 @@ def restore_core(server: MockServer, core: dict[str, Any]) -> None:
     sim.last_stats_at = float(core["last_stats_at"])
     sim.counters.update(core["counters"])
     sim.offered_count.update(core["offered_count"])
+    sim.offered_by_channel.update(core.get("offered_by_channel", {}))  # absent in older files
     for data in core["agents"]:
         agent = AgentState.from_json(data)
         sim.agents[agent.id] = agent
     sim.timers = Timers.from_json(core["timers"])
     version, state, gauss = core["rng"]
     sim.rng.setstate((version, tuple(state), gauss))
+
+
+def _channel_text(channel: Channel | None) -> str | None:
+    return channel.value if channel is not None else None
+
+
+def _channel(text: str | None) -> Channel | None:
+    try:
+        return Channel(text) if text else None
+    except ValueError:
+        return None

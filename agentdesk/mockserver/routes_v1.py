@@ -23,7 +23,7 @@ from agentdesk.mockserver.http import (
     run_command,
     server_of,
 )
-from agentdesk.mockserver.sim import views
+from agentdesk.mockserver.sim import history, views
 from agentdesk.mockserver.sim.errors import SimError
 from agentdesk.protocol.requests import (
     CallRequest,
@@ -221,6 +221,24 @@ async def get_stats(request: Request) -> Response:
     return json_response({"stats": server.sim.stats()})
 
 
+async def get_stats_history(request: Request) -> Response:
+    """The trend series of the last `minutes` (1..60): any role may read it, as
+    every role already receives `stats.updated` for every queue."""
+    _reader(request)
+    raw = request.query_params.get("minutes", str(history.DEFAULT_MINUTES))
+    try:
+        minutes = int(raw)
+    except ValueError:
+        raise HttpError(422, "invalid", "minutes must be an integer") from None
+    if not 1 <= minutes <= history.KEEP_MINUTES:
+        raise HttpError(422, "invalid", f"minutes must be between 1 and {history.KEEP_MINUTES}")
+    server = server_of(request)
+    server.sync_clock()
+    server.commit()
+    sim = server.sim
+    return json_response({"history": sim.history.view(minutes, sim.now, list(sim.queues))})
+
+
 async def list_dispositions(request: Request) -> Response:
     _reader(request)
     return json_response({"dispositions": server_of(request).dispositions})
@@ -280,6 +298,7 @@ ROUTES = [
     Route("/v1/queues", list_queues, methods=["GET"]),
     Route("/v1/agents", list_agents, methods=["GET"]),
     Route("/v1/stats", get_stats, methods=["GET"]),
+    Route("/v1/stats/history", get_stats_history, methods=["GET"]),
     Route("/v1/dispositions", list_dispositions, methods=["GET"]),
     Route("/v1/canned-responses", list_canned, methods=["GET"]),
     Route("/v1/kb/articles", list_kb, methods=["GET"]),

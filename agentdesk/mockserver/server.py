@@ -22,7 +22,7 @@ from agentdesk.mockserver.hub import EventHub
 from agentdesk.mockserver.idempotency import IdempotencyStore
 from agentdesk.mockserver.sim.clock import SimClock
 from agentdesk.mockserver.sim.content import KbLibrary, load_canned, load_dispositions
-from agentdesk.mockserver.sim.engine import Simulation, SimOptions
+from agentdesk.mockserver.sim.engine import Changes, Simulation, SimOptions
 from agentdesk.mockserver.sim.scenario import load_scenario
 from agentdesk.protocol.events import KbData
 
@@ -113,6 +113,8 @@ class MockServer:
             self.hub.publish(events)
         if self.store is not None:
             self.store.flush(self)
+        else:
+            self.sim.changes = Changes()  # only the store reads them: do not let them pile up
         self.hub.release()
 
     def tick(self) -> None:

@@ -108,7 +108,8 @@ def requests(draw, doc, tokens, ids):
         headers["Authorization"] = f"Bearer {tokens[auth]}"
     elif auth == "garbage":
         headers["Authorization"] = draw(st.sampled_from(["Bearer", "Bearer x y", "Basic abc", "Bearer %00%ff", "bearer " + "A" * 300]))
-    params = draw(st.dictionaries(st.sampled_from(["since", "before", "limit", "agent", "x"]),
+    params = draw(st.dictionaries(st.sampled_from(["since", "before", "limit", "agent", "minutes",
+                                                  "x"]),
                                   st.text(max_size=12), max_size=2))
     content = None
     if method in ("POST", "PUT"):

@@ -15,7 +15,7 @@ sys.path[:0] = [str(Path(__file__).parent)]
 
 from test_monitor_harness import open_monitor, supervisor_get  # noqa: E402
 
-from agentdesk.domain.models import TimelineKind  # noqa: E402
+from agentdesk.domain.models import Channel, TimelineKind  # noqa: E402
 from agentdesk.mockserver.testing import DemoClient  # noqa: E402
 from agentdesk.ui.glyphs import PRESENCE_LABEL  # noqa: E402
 from agentdesk.ui.monitor.agent_board import STATE_SHORT, AgentBoard  # noqa: E402
@@ -23,7 +23,7 @@ from agentdesk.ui.monitor.cells import fmt_duration, fmt_pct  # noqa: E402
 from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen  # noqa: E402
 from agentdesk.ui.monitor.live_feed import LiveFeed  # noqa: E402
 from agentdesk.ui.monitor.monitor_app import MonitorApp  # noqa: E402
-from agentdesk.ui.monitor.queue_board import QueueBoard  # noqa: E402
+from agentdesk.ui.monitor.queue_board import QueueBoard, sub_key  # noqa: E402
 from agentdesk.ui.widgets.timeline.timeline import Timeline  # noqa: E402
 
 import hostile  # noqa: E402  (tests/data)
@@ -48,11 +48,15 @@ def board_matches_server(board: AgentBoard, agents: list[dict]) -> bool:
 
 
 async def test_boards_follow_the_simulation_and_equal_server_metrics() -> None:
-    async with open_monitor(agents=30, warmup_s=60) as mon:
+    # Tall enough for all 30 agent rows under the expanded queues board (rows out of
+    # view are only brought up to date when scrolled to).
+    async with open_monitor(agents=30, warmup_s=60, size=(120, 60)) as mon:
         board = mon.app.screen.query_one(AgentBoard)
         queues = mon.app.screen.query_one(QueueBoard)
         assert board.row_count == 30
-        assert queues.row_count == len(mon.app.floor.queues) == 4
+        assert len(mon.app.floor.queues) == 4
+        # Room for it: every multi-channel queue (3 of them, 4 channels each) is expanded.
+        assert queues.row_count == 4 + 3 * 4
         before = {a: plain(board, a, "state") for a in board.rows_keys()}
         await mon.advance(900)  # 15 simulated minutes of traffic worked by 30 bots
         agents = (await supervisor_get(mon.server.url, "/v1/agents"))["agents"]
@@ -81,6 +85,22 @@ async def test_boards_follow_the_simulation_and_equal_server_metrics() -> None:
             assert plain(queues, qid, "waiting") == str(qs["waiting"])
             assert plain(queues, qid, "available") == str(qs["agents"].get("available", 0))
             answered += qs["answered"]
+            # The channel rows show the server's per-channel figures, same formatting.
+            channels = qs["channels"]
+            assert len(channels) in (0, 4)
+            for cs in channels:
+                row = sub_key(qid, Channel(cs["channel"]))
+                assert plain(queues, row, "sl") == fmt_pct(cs["sl_pct"])
+                assert plain(queues, row, "asa") == fmt_duration(cs["asa_s"])
+                assert plain(queues, row, "aht") == fmt_duration(cs["aht_s"])
+                assert plain(queues, row, "abandon") == fmt_pct(cs["abandon_pct"])
+                assert plain(queues, row, "waiting") == str(cs["waiting"])
+                assert plain(queues, row, "available") == str(cs["agents"]["available"])
+                assert plain(queues, row, "busy") == str(cs["agents"]["busy"])
+                assert plain(queues, row, "acw") == ""  # not a per-channel state
+            if channels:
+                assert sum(c["answered"] for c in channels) == qs["answered"]
+                assert sum(c["abandoned"] for c in channels) == qs["abandoned"]
         assert answered > 0, "the seeded run answered nothing: the comparison proves little"
 
 

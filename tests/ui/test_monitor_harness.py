@@ -143,6 +143,7 @@ async def open_monitor(
     size: tuple[int, int] = (120, 40), warmup_s: float = 0.0, scenario: str | None = None,
     before: Callable[[ServerHandle], None] | None = None,
     app_factory: Callable[..., MonitorApp] | None = None,
+    transport: RecordingTransport | None = None,
 ) -> AsyncIterator[Monitor]:
     bots = agents if bots is None else bots
     with running_server(agents=agents, bots=bots, traffic=traffic, manual_clock=True, seed=seed,
@@ -154,7 +155,7 @@ async def open_monitor(
             left -= 30.0
         if before is not None:
             before(server)
-        transport = RecordingTransport()
+        transport = transport or RecordingTransport()
         native = NativeBackend(server.url, transport=transport)
         await native.login("supervisor", "demo")
         backend = RecordingBackend(native)

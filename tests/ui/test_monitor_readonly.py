@@ -21,8 +21,8 @@ QUIT_ACTIONS = {"quit", "app.quit"}
 # Keys that end up quitting: ctrl+c copies a selection and, with none, falls
 # through to the app's quit binding. Pressed last, like the other quit keys.
 QUIT_KEYS = {"ctrl+c", "ctrl+q"}
-ALLOWED_CALLS = {"list_queues", "list_agents", "get_stats", "list_interactions", "get_timeline",
-                 "events", "server_now", "me"}
+ALLOWED_CALLS = {"list_queues", "list_agents", "get_stats", "get_stats_history",
+                 "list_interactions", "get_timeline", "events", "server_now", "me"}
 
 
 async def _back_to(mon: Monitor, screen_type: type) -> None:
@@ -113,6 +113,7 @@ def _assert_read_only(mon: Monitor) -> None:
     assert mutating == [], f"mutating requests sent: {mutating}"
     assert any(p == "/v1/customers" or p.startswith("/v1/customers/")
                for _m, p in mon.transport.requests), "the drill-down never loaded a timeline"
+    assert ("GET", "/v1/stats/history") in mon.transport.requests, "trends were not backfilled"
 
 
 async def test_every_binding_and_palette_command_is_read_only(tmp_path: Path,

@@ -39,7 +39,8 @@ def abandon(sim: Simulation, ix: Interaction) -> None:
     """The customer left before being answered."""
     previous = ix.agent_id
     meta = sim.meta[ix.id]
-    sim.outcomes.append(metrics.ContactOutcome(ix.queue_id, sim.now - meta.queued_at, False))
+    sim.outcomes.append(metrics.ContactOutcome(ix.queue_id, sim.now - meta.queued_at, False,
+                                               ix.channel, sim.now))
     sim.changes.outcomes.append(sim.outcomes[-1])
     ix.state = InteractionState.ABANDONED
     ix.agent_id = None
@@ -92,7 +93,8 @@ def close_contact(sim: Simulation, ix: Interaction, disposition: str, notes: str
     sim.timers.cancel("acw", ix.id)
     sim.open_ids.discard(ix.id)
     if ix.accepted_at is not None and ix.agent_id:
-        rec = metrics.HandledContact(ix.queue_id, ix.agent_id, sim.now - ix.accepted_at)
+        rec = metrics.HandledContact(ix.queue_id, ix.agent_id, sim.now - ix.accepted_at,
+                                     ix.channel, sim.now)
         sim.handled.append(rec)
         sim.changes.handled.append(rec)
     sim.system_item(ix, f"Closed with disposition {disposition}")

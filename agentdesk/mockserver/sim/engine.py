@@ -36,6 +36,7 @@ from agentdesk.mockserver.sim.clock import SimClock
 from agentdesk.mockserver.sim.content import Topic, load_topics
 from agentdesk.mockserver.sim.customers import CustomerBase
 from agentdesk.mockserver.sim.errors import Conflict, Invalid, NotFound
+from agentdesk.mockserver.sim.history import StatsHistoryRing
 from agentdesk.mockserver.sim.scenario import Scenario
 from agentdesk.mockserver.sim.state import AgentState, InteractionMeta
 from agentdesk.mockserver.sim.timers import Timers
@@ -92,6 +93,7 @@ class Changes:
     items: list[TimelineItem] = field(default_factory=list)
     outcomes: list[metrics.ContactOutcome] = field(default_factory=list)
     handled: list[metrics.HandledContact] = field(default_factory=list)
+    history: list[tuple[int, str]] = field(default_factory=list)  # closed trend buckets
 
 
 def dump(model: BaseModel) -> str:
@@ -121,6 +123,8 @@ class Simulation:
         self.outcomes: list[metrics.ContactOutcome] = []
         self.handled: list[metrics.HandledContact] = []
         self.offered_count: dict[str, int] = {q: 0 for q in self.queues}
+        self.offered_by_channel: dict[str, dict[str, int]] = {}  # queue -> channel -> n
+        self.history = StatsHistoryRing()
         self.counters = {"ix": 1000, "item": 0}
         self.last_stats_at = 0.0
         self._last_stats_wall = 0.0
@@ -159,6 +163,11 @@ class Simulation:
         self._touched.update(self.agents)
 
     # -- small helpers ----------------------------------------------------------------
+
+    def _count_offered(self, queue_id: str, channel: Channel) -> None:
+        self.offered_count[queue_id] = self.offered_count.get(queue_id, 0) + 1
+        by_channel = self.offered_by_channel.setdefault(queue_id, {})
+        by_channel[channel.value] = by_channel.get(channel.value, 0) + 1
 
     def _next_id(self, kind: str, prefix: str, width: int) -> str:
         self.counters[kind] += 1
@@ -341,7 +350,7 @@ class Simulation:
             fresh = True
         if fresh:
             self.meta[ix.id].queued_at = self.now
-            self.offered_count[ix.queue_id] = self.offered_count.get(ix.queue_id, 0) + 1
+            self._count_offered(ix.queue_id, ix.channel)
         if ix.call:
             ix.call.state = CallState.RINGING
             ix.call.muted = False
@@ -376,7 +385,7 @@ class Simulation:
         self.interactions[ix.id] = ix
         self.meta[ix.id] = meta
         self.open_ids.add(ix.id)
-        self.offered_count[queue] = self.offered_count.get(queue, 0) + 1
+        self._count_offered(queue, channel)
         self.changed(ix)
         if channel is Channel.VOICE:
             self.system_item(ix, f"Incoming call from {customer.phone}", TimelineKind.CALL)
@@ -453,7 +462,8 @@ class Simulation:
         ix.state = InteractionState.ACTIVE
         ix.accepted_at = self.now
         ix.offer_expires_at = None
-        outcome = metrics.ContactOutcome(ix.queue_id, self.now - meta.queued_at, True)
+        outcome = metrics.ContactOutcome(ix.queue_id, self.now - meta.queued_at, True,
+                                         ix.channel, self.now)
         self.outcomes.append(outcome)
         self.changes.outcomes.append(outcome)
         self.emit_ix("interaction.accepted", ix)
@@ -614,7 +624,9 @@ class Simulation:
 
     def emit_stats(self) -> None:
         self.last_stats_at = self.now
-        self.emit("stats.updated", StatsData(stats=self.stats()), everyone=True)
+        stats = self.stats()
+        self.changes.history.extend(self.history.observe(stats))
+        self.emit("stats.updated", StatsData(stats=stats), everyone=True)
 
     # -- read models (sim/views.py) -------------------------------------------------------
 

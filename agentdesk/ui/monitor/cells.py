@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 
-from agentdesk.domain.models import Queue, QueueStats
+from agentdesk.domain.models import ChannelStats, Queue, QueueStats
 
 
 _STYLES: dict[tuple[str | None, str | None, bool, bool], Style] = {}
@@ -52,8 +53,9 @@ def num(value: object, variables: Mapping[str, str] | None = None, var: str | No
 
 
 def fmt_duration(seconds: float | None) -> str:
-    """0:07, 4:05, 1:02:03; None as an en dash (no data)."""
-    if seconds is None:
+    """0:07, 4:05, 1:02:03; None (no data), and NaN or infinity from a hostile
+    server, as an en dash."""
+    if seconds is None or not math.isfinite(seconds):
         return "–"
     s = int(max(0.0, seconds))
     h, rem = divmod(s, 3600)
@@ -62,12 +64,12 @@ def fmt_duration(seconds: float | None) -> str:
 
 
 def fmt_pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
+    return "–" if value is None or not math.isfinite(value) else f"{value:.0f}%"
 
 
-def sl_level(queue: Queue | None, stats: QueueStats | None) -> str | None:
-    """Theme variable of a queue's service level: breach below target, warning
-    within 5 points of it, ok above."""
+def sl_level(queue: Queue | None, stats: QueueStats | ChannelStats | None) -> str | None:
+    """Theme variable of a queue's (or one of its channels') service level: breach
+    below the queue's target, warning within 5 points of it, ok above."""
     if queue is None or stats is None or stats.sl_pct is None:
         return None
     if stats.sl_pct < queue.sl_target_pct:

@@ -4,12 +4,13 @@ One worker loads the snapshots and follows the event stream into the pure
 `Floor` model; nothing is drawn per event. A timer flushes what changed
 every `FLUSH_S` (inside `batch_update()`), updating only the changed cells.
 The app never calls a backend command: its only backend calls are
-`list_queues`, `list_agents`, `get_stats`, `list_interactions`, `get_timeline`
-and `events()`.
+`list_queues`, `list_agents`, `get_stats`, `get_stats_history`,
+`list_interactions`, `get_timeline` and `events()`.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import tzinfo
@@ -23,14 +24,18 @@ from textual.css.query import NoMatches
 from agentdesk.backends.base import (
     AgentDeskError,
     Backend,
+    BackendCommandError,
+    LinkState,
     LinkStatus,
     ProtocolProblem,
     Resync,
 )
-from agentdesk.domain.floor import Dirty, Floor
+from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
 from agentdesk.protocol.events import Event
 from agentdesk.ui.monitor.commands import MonitorCommands
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes
+
+log = logging.getLogger("agentdesk.monitor")
 
 FLUSH_S = 0.25
 TICK_S = 1.0  # live durations (time in state, longest wait) move once a second
@@ -108,6 +113,26 @@ class MonitorApp(App[int]):
         interactions = await backend.list_interactions()
         self.floor.load(queues, agents, stats, interactions, max(self.clock(), stats.at))
         self.loaded = True
+        await self.backfill_trends()
+
+    async def backfill_trends(self) -> None:
+        """Fill the trends with the server's history, so they do not start empty. A
+        server without history (404) or a bad answer leaves them as they are: logged,
+        never shown as an error (the wallboard works without)."""
+        try:
+            history = await self.backend.get_stats_history(minutes=int(TREND_WINDOW_S // 60))
+        except BackendCommandError as exc:
+            log.info("no stats history from the server (%s %s): trends start empty",
+                     exc.status, exc.code)
+            return
+        except AgentDeskError as exc:
+            log.warning("stats history unusable: %s", exc.message)
+            return
+        except Exception:  # noqa: BLE001 - a backend without the method, or a bug in one
+            log.exception("stats history failed")
+            return
+        taken = self.floor.backfill(history)
+        log.info("trends backfilled with %d points", taken)
 
     @work(exclusive=True, group="monitor-events", exit_on_error=False)
     async def follow(self) -> None:
@@ -124,7 +149,10 @@ class MonitorApp(App[int]):
                 if self.stamp_events:
                     stamps.append(time.perf_counter())
             elif isinstance(item, LinkStatus):
+                was = self.link_state
                 self.link_state = item.state.value
+                if item.state is LinkState.CONNECTED and was == LinkState.RECONNECTING.value:
+                    await self.backfill_trends()  # the gap while away, if not replayed
                 wallboard = self.wallboard
                 if wallboard is not None:
                     wallboard.show_link(self.link_state)

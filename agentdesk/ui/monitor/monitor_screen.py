@@ -59,7 +59,7 @@ class MonitorScreen(Screen[None]):
                 yield FilterBar(id="filter")
                 yield AgentBoard(app.floor, id="agents")
             with Vertical(id="side"):
-                yield Label("Trends", classes="pane-title", markup=False)
+                yield Label("Trends · 30 min", classes="pane-title", markup=False)
                 yield SparklinePanel(app.floor, id="trends")
                 yield Label("Live feed", classes="pane-title", markup=False)
                 yield LiveFeed(tz=app.tz, id="feed")
@@ -75,10 +75,13 @@ class MonitorScreen(Screen[None]):
         self.query_one(AgentBoard).focus()
         self._update_agents_title()
         self.ready = True
+        self.query_one(QueueBoard).fit_height(self.size.height)
         self.rebuild()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
+        if self.ready:
+            self.query_one(QueueBoard).fit_height(self.size.height)
 
     # -- flushing -------------------------------------------------------------------------
 
@@ -186,7 +189,9 @@ class MonitorScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, QueueBoard) and event.row_key.value is not None:
             event.stop()
-            self.query_one(SparklinePanel).show_queue(str(event.row_key.value))
+            # A channel row stands for its queue.
+            queue_id = event.data_table.queue_of(str(event.row_key.value))
+            self.query_one(SparklinePanel).show_queue(queue_id or OVERALL)
 
     def on_agent_board_open_agent(self, event: AgentBoard.OpenAgent) -> None:
         event.stop()

@@ -1,4 +1,5 @@
-"""The queues board: one row per queue, updated cell by cell from the floor."""
+"""The queues board: one row per queue (and per channel of a multi-channel queue),
+updated cell by cell from the floor."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections.abc import Iterable
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import DataTable
 
 from agentdesk.domain.floor import Floor
-from agentdesk.ui.glyphs import CHANNEL_GLYPH
+from agentdesk.domain.models import Channel, ChannelStats
+from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
 from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import (
     abandon_level, cell, fmt_duration, fmt_pct, num, sl_level, theme_style, wait_level,
@@ -36,12 +39,26 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 LEFT = {"queue", "channels", "mix"}
 
 
+MAX_HEIGHT_PCT = 45  # of the screen: the agents board keeps the rest
+SUB = "\x1f"  # joins a queue id and a channel in a sub-row key (ids are sanitised: no C0)
+
+
+def sub_key(queue_id: str, channel: Channel) -> str:
+    return f"{queue_id}{SUB}{channel.value}"
+
+
 class QueueBoard(LiveTable):
     """Per queue: waiting, longest wait, SL against goal, ASA, AHT, abandonment
-    and agents by state; threshold breaches coloured with $sla-* variables."""
+    and agents by state; threshold breaches coloured with $sla-* variables.
 
-    DEFAULT_CSS = """
-    QueueBoard { height: auto; max-height: 45%; }
+    A queue serving several channels gets indented sub-rows, one per channel,
+    with the same figures for that channel's contacts (the queue row stays the
+    total). When every sub-row fits in the board's height they are all shown;
+    on a smaller screen only the queue under the cursor is expanded, so every
+    queue total stays in sight."""
+
+    DEFAULT_CSS = f"""
+    QueueBoard {{ height: auto; max-height: {MAX_HEIGHT_PCT}%; }}
     """
 
     BINDINGS = [
@@ -52,12 +69,61 @@ class QueueBoard(LiveTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
         self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text last set
+        self._layout: list[str] = []  # row keys in display order
+        self._screen_height = 0  # 0: unknown, expand everything
+        self._open_queue: str | None = None  # compact mode: the one expanded queue
         self.cell_updates = 0
+        self.rebuilds = 0
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
             self.add_column(Text(label, justify="left" if key in LEFT else "right"),
                             key=key, width=width)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def channels_of(self, queue_id: str) -> list[ChannelStats]:
+        """The channel breakdown of a multi-channel queue (none for a single channel);
+        a channel listed twice by a confused server is shown once (row keys are unique)."""
+        stats = self.floor.queue_stats.get(queue_id)
+        if stats is None or len(stats.channels) < 2:
+            return []
+        unique: dict[Channel, ChannelStats] = {}
+        for cs in stats.channels:
+            unique.setdefault(cs.channel, cs)
+        return list(unique.values()) if len(unique) > 1 else []
+
+    @property
+    def compact(self) -> bool:
+        """True when the fully expanded board would not fit its height."""
+        if not self._screen_height:
+            return False
+        rows = sum(1 + len(self.channels_of(q)) for q in self.floor.queues)
+        limit = self._screen_height * MAX_HEIGHT_PCT // 100
+        return rows + 2 > limit  # + header + a horizontal scrollbar
+
+    def layout(self) -> list[str]:
+        """Row keys in display order: each queue, then its channel sub-rows if expanded."""
+        compact = self.compact
+        if compact and self._open_queue not in self.floor.queues:
+            self._open_queue = next(iter(self.floor.queues), None)
+        out: list[str] = []
+        for queue_id in self.floor.queues:
+            out.append(queue_id)
+            if not compact or queue_id == self._open_queue:
+                out.extend(sub_key(queue_id, cs.channel) for cs in self.channels_of(queue_id))
+        return out
+
+    def fit_height(self, screen_height: int) -> None:
+        """The screen's height decides between all sub-rows and the cursor's queue only."""
+        if screen_height != self._screen_height:
+            self._screen_height = screen_height
+            if self.layout() != self._layout:
+                self.rebuild()
+
+    def queue_of(self, row_key: str | None) -> str | None:
+        """The queue a row belongs to (a sub-row's parent)."""
+        return row_key.split(SUB, 1)[0] if row_key else None
 
     # -- rows -------------------------------------------------------------------------------
 
@@ -101,40 +167,94 @@ class QueueBoard(LiveTable):
             "not_responding": num(nr, v, "sla-breach" if nr else None, bold=bool(nr)),
         }
 
+    def sub_row_cells(self, queue_id: str, cs: ChannelStats) -> dict[str, Text]:
+        """One channel of a queue: the same columns and colours; agent states that are
+        not per channel (ACW, away, not responding), the goal and the channel mix blank."""
+        v = self.app.theme_variables
+        queue = self.floor.queues.get(queue_id)
+        longest = self.floor.longest_wait(queue_id, cs.channel)
+        label = Text("  ", no_wrap=True, overflow="ellipsis")
+        label.append(CHANNEL_GLYPH[cs.channel], style=theme_style(v, f"channel-{cs.channel.value}"))
+        label.append(" " + CHANNEL_LABEL[cs.channel], style=theme_style(v, "muted-foreground"))
+        blank = Text("")
+        return {
+            "queue": label,
+            "channels": blank,
+            "waiting": num(cs.waiting, v, "sla-warning" if cs.waiting else None),
+            "mix": blank,
+            "longest": num(fmt_duration(longest) if longest > 0 else "–", v,
+                           wait_level(queue, longest)),
+            "sl": num(fmt_pct(cs.sl_pct), v, sl_level(queue, cs)),
+            "target": blank,
+            "asa": num(fmt_duration(cs.asa_s)),
+            "aht": num(fmt_duration(cs.aht_s)),
+            "abandon": num(fmt_pct(cs.abandon_pct), v, abandon_level(cs.abandon_pct)),
+            "available": num(cs.agents.get("available", 0), v, "presence-available"),
+            "busy": num(cs.agents.get("busy", 0)),
+            "acw": blank,
+            "away": blank,
+            "not_responding": blank,
+        }
+
+    def _cells_of(self, row_key: str) -> dict[str, Text] | None:
+        queue_id, _, channel = row_key.partition(SUB)
+        if not channel:
+            return self.row_cells(queue_id)
+        cs = next((c for c in self.channels_of(queue_id) if c.channel.value == channel), None)
+        return self.sub_row_cells(queue_id, cs) if cs is not None else None
+
     def rebuild(self) -> None:
-        """All rows from scratch (start-up, resync, theme change)."""
-        keep = self.cursor_row
+        """All rows from scratch (start-up, resync, theme change, and when the rows
+        themselves change: a queue gains its channel breakdown, the screen is resized,
+        or the cursor moves to another queue on a small screen)."""
+        keep = self.selected_key
         self.clear()
         self._shown.clear()
-        for queue_id in self.floor.queues:
-            cells = self.row_cells(queue_id)
-            self.add_row(*(cells[key] for key, _, _ in COLUMNS), key=queue_id)
+        self._layout = self.layout()
+        self.rebuilds += 1
+        for row_key in self._layout:
+            cells = self._cells_of(row_key) or {}
+            self.add_row(*(cells.get(key, Text("")) for key, _, _ in COLUMNS), key=row_key)
             for key, value in cells.items():
-                self._shown[(queue_id, key)] = _signature(value)
+                self._shown[(row_key, key)] = _signature(value)
         if self.row_count:
-            self.move_cursor(row=min(keep, self.row_count - 1))
+            target = keep if keep in self._layout else self.queue_of(keep)
+            index = self._layout.index(target) if target in self._layout else 0
+            self.move_cursor(row=index)
 
     def refresh_rows(self, queue_ids: Iterable[str]) -> int:
-        """Update the changed cells of these queues; returns how many cells changed."""
+        """Update the changed cells of these queues and their channel rows; returns
+        how many cells changed. Only a change of the rows themselves rebuilds."""
+        if self.layout() != self._layout:
+            self.rebuild()
+            return self.row_count * len(COLUMNS)
+        wanted = set(queue_ids)
         updates: list[tuple[str, str, Text]] = []
-        for queue_id in queue_ids:
-            if queue_id not in self.floor.queues:
+        for row_key in self._layout:
+            if self.queue_of(row_key) not in wanted:
                 continue
-            if queue_id not in self.rows:
-                self.rebuild()
-                return self.row_count * len(COLUMNS)
-            for key, value in self.row_cells(queue_id).items():
+            for key, value in (self._cells_of(row_key) or {}).items():
                 sig = _signature(value)
-                if self._shown.get((queue_id, key)) != sig:
-                    self._shown[(queue_id, key)] = sig
-                    updates.append((queue_id, key, value))
+                if self._shown.get((row_key, key)) != sig:
+                    self._shown[(row_key, key)] = sig
+                    updates.append((row_key, key, value))
         changed = self.set_cells(updates)
         self.cell_updates += changed
         return changed
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """On a small screen the cursor's queue is the expanded one. The cursor is read
+        now, not from the event: a rebuild moves it after posting older events."""
+        if event.data_table is not self or not self.compact:
+            return
+        queue_id = self.queue_of(self.selected_key)
+        if queue_id is not None and queue_id != self._open_queue:
+            self._open_queue = queue_id
+            self.rebuild()
+
     @property
     def selected_queue(self) -> str | None:
-        return self.selected_key
+        return self.queue_of(self.selected_key)
 
 
 def _signature(text: Text) -> str:

@@ -1,6 +1,9 @@
 """Trend sparklines: service level and queue length over the last 30 minutes,
 for the whole floor or one queue (t toggles; Enter on a queue picks it).
 
+The service level is the rolling one (the last 15 minutes at each point, "SL
+15m"), from a server that sends it; otherwise the cumulative one ("SL").
+
 Drawn as one line of block characters per series (our own, not Textual's
 `Sparkline`): service level is scaled to an absolute 0-100 % and each bar is
 coloured by its level against the goal, so a flat 100 % reads as healthy.
@@ -69,10 +72,12 @@ class SparklinePanel(Vertical):
         width = max(1, self.size.width - 2)
         last_sl = f"{sl[-1]:.0f}%" if sl else "–"
         peak = max(waiting) if waiting else 0.0
+        window = floor.sl_window_s
+        sl_title = f"SL {window / 60:.0f}m · " if window else "SL · "
         self.query_one("#trend-sl-label", Static).update(Text.assemble(
-            "SL 30m · ", scope, f" · {last_sl}", no_wrap=True, overflow="ellipsis"))
+            sl_title, scope, f" · {last_sl}", no_wrap=True, overflow="ellipsis"))
         self.query_one("#trend-waiting-label", Static).update(Text.assemble(
-            "Waiting 30m · ", scope,
+            "Waiting · ", scope,
             f" · {waiting[-1]:.0f} (max {peak:.0f})" if waiting else " · –",
             no_wrap=True, overflow="ellipsis"))
         sl_line = Text(no_wrap=True)
