@@ -42,6 +42,7 @@ WORK_BINDINGS: list[Binding] = [
     Binding("ctrl+s", "send", "Send", id="composer-send", show=False),
     Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False, priority=True),
     Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),
+    Binding("ctrl+o", "open_link", "Open a link of this conversation…", id="open-link", show=False),
 ]
 
 TAB_BINDINGS: list[Binding] = [
@@ -80,6 +81,7 @@ GROUPS: list[tuple[str, list[Binding]]] = [
 # help screen and docs (they are not remapped through these ids).
 OTHER_KEYS: list[tuple[str, str, str]] = [
     ("Work", "r", "Retry a failed message (timeline focused)"),
+    ("Work", "click a link", "Open a link in a message (asks first, shows the full URL)"),
     ("Layout", "tab / shift+tab", "Move focus"),
 ]
 

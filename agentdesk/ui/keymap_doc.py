@@ -38,7 +38,8 @@ def render() -> str:
         "\n## Inside widgets\n\n"
         "The conversation widgets have their own keys (composer: enter / shift+enter / "
         "ctrl+t note / `/` canned / ctrl+e editor; timeline: arrows, page keys, r retry; "
-        "suggestions: 1-3 insert, p preview); see their module docstrings under "
+        "suggestions: 1-3 insert, p preview; link picker: enter choose, escape cancel; "
+        "link confirmation: y open, n / escape cancel); see their module docstrings under "
         "`agentdesk/ui/widgets/`."
     )
     return "\n".join(out) + "\n"

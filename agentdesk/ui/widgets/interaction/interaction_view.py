@@ -14,9 +14,13 @@ Public API: `InteractionView(interaction, now: Callable[[], float], *, tz=None,
 draft_delay=0.5, name=None, id=None, classes=None)`,
 `update_interaction(interaction)`, `tick()` (what the timer calls), properties
 `interaction`, `timeline`, `composer`, `call_bar` (None unless voice),
-`state_text` (the plain text of the state line). No messages of its own: the
-Timeline / Composer messages bubble through it. No bindings (the shell binds
-F2/F3/F9).
+`state_text` (the plain text of the state line), `open_link_picker()` (the
+shell's ctrl+o: the links of this conversation, newest first, in a
+`LinkPicker`; the chosen one opens only after `ConfirmLink`). A link clicked
+in the timeline (`Timeline.LinkActivated`) goes to `ConfirmLink` too; the URL
+opens with `App.open_url` only on an explicit "open". No messages of its own:
+the Timeline / Composer messages bubble through it. No bindings (the shell
+binds F2/F3/F9 and ctrl+o).
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class InteractionView(Vertical):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._disabled_shown: str | None | bool = False  # False: not applied yet
+        self._state_class_shown: str | None | bool = False
         self._interaction = interaction
         self._now = now
         self._timeline = Timeline(tz=tz)
@@ -117,6 +122,29 @@ class InteractionView(Vertical):
             self._call_bar.update_call(interaction.call)
         self._apply_state()
 
+    def open_link_picker(self) -> None:
+        """List this conversation's links (newest first); open one after confirming."""
+        from agentdesk.ui.widgets.timeline.link_picker import LinkPicker
+
+        choices = self._timeline.recent_links(self._interaction.id)
+        if not choices:
+            self.notify("No links in this conversation.", markup=False, timeout=3)
+            return
+        self.app.push_screen(LinkPicker(choices, tz=self._timeline.tz), self._link_chosen)
+
+    def _link_chosen(self, url: str | None) -> None:
+        if url:
+            self._confirm_link(url)
+
+    def on_timeline_link_activated(self, event: Timeline.LinkActivated) -> None:
+        event.stop()
+        self._confirm_link(event.url)
+
+    def _confirm_link(self, url: str) -> None:
+        from agentdesk.ui.widgets.suggestions.confirm_link import confirm_and_open
+
+        confirm_and_open(self.app, url)
+
     def tick(self) -> None:
         if self._call_bar is not None:
             self._call_bar.tick()
@@ -124,8 +152,11 @@ class InteractionView(Vertical):
 
     def _apply_state(self) -> None:
         state = self._interaction.state
-        for name in ("offered", "wrapup", "closed"):
-            self.set_class(self._state_class() == name, f"-{name}")
+        state_class = self._state_class()
+        if state_class != self._state_class_shown:  # set_class costs a regex per call
+            self._state_class_shown = state_class
+            for name in ("offered", "wrapup", "closed"):
+                self.set_class(state_class == name, f"-{name}")
         if state is InteractionState.OFFERED:
             reason: str | None = "Accept the contact to reply."
         elif state in (InteractionState.CLOSED, InteractionState.ABANDONED):
@@ -173,7 +204,8 @@ class InteractionView(Vertical):
             text = f"Closed{disposition} - read only"
         elif interaction.state is InteractionState.ABANDONED:
             text = "The customer left before being answered - read only"
-        self.set_class(urgent, "-urgent")
+        if urgent != self.has_class("-urgent"):
+            self.set_class(urgent, "-urgent")
         if text != self._state_text:
             self._state_text = text
             self._state_line.update(Content(text))

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from textual.content import Content
 from textual.message import Message
@@ -30,30 +31,38 @@ class TabInfo:
     held: bool = False
 
 
+@lru_cache(maxsize=2048)
+def _part(template: str, **variables: str) -> Content:
+    """A styled piece of a label. Parsing markup is most of the cost of a label and
+    the pieces repeat (numbers, glyphs, counts, countdowns): parse each once.
+    `Content` is immutable, so the cached pieces are shared safely."""
+    return Content.from_markup(template, **variables)
+
+
 def tab_content(info: TabInfo, number: int | None, now: float) -> Content:
     name = info.name if len(info.name) <= NAME_MAX else info.name[: NAME_MAX - 1] + "…"
     parts = []
     if number is not None and number <= 9:
-        parts.append(Content.from_markup("[$muted-foreground]$n[/] ", n=str(number)))
-    parts.append(Content.from_markup(f"[${channel_var(info.channel)}]$g[/] ", g=CHANNEL_GLYPH[info.channel]))
+        parts.append(_part("[$muted-foreground]$n[/] ", n=str(number)))
+    parts.append(_part(f"[${channel_var(info.channel)}]$g[/] ", g=CHANNEL_GLYPH[info.channel]))
     if info.state is InteractionState.OFFERED:
-        parts.append(Content.from_markup("[$accent]$ring[/] ", ring=RING))
+        parts.append(_part("[$accent]$ring[/] ", ring=RING))
     parts.append(Content(name))
     if info.unread:
-        parts.append(Content.from_markup(" [b $accent]($n)[/]", n=str(info.unread)))
+        parts.append(_part(" [b $accent]($n)[/]", n=str(info.unread)))
     if info.typing:
-        parts.append(Content.from_markup(" [$muted-foreground]$t[/]", t=TYPING))
+        parts.append(_part(" [$muted-foreground]$t[/]", t=TYPING))
     if info.held:
-        parts.append(Content.from_markup(" [$sla-warning]held[/]"))
+        parts.append(_part(" [$sla-warning]held[/]"))
     if info.deadline is not None and info.deadline_kind:
         left = info.deadline - now
         label = {"offer": "", "reply": "", "acw": "ACW "}.get(info.deadline_kind, "")
-        parts.append(Content.from_markup(
+        parts.append(_part(
             f" [${countdown_level(info.deadline_kind, left)}]$label$t[/]",
             label=label, t=duration(max(left, 0) if info.deadline_kind == "offer" else left),
         ))
     elif info.state is InteractionState.WRAPUP:
-        parts.append(Content.from_markup(" [$sla-warning]ACW[/]"))
+        parts.append(_part(" [$sla-warning]ACW[/]"))
     return Content("").join(parts)
 
 
@@ -86,20 +95,42 @@ class InteractionTab(Static):
         self.number: int | None = None
         self._shown: tuple[object, ...] | None = None
         self._cells = -1  # width of the label shown, in cells
+        self._deferred: tuple[tuple[object, ...], Content] | None = None
 
-    def show(self, info: TabInfo, number: int | None, now: float) -> None:
+    def show(self, info: TabInfo, number: int | None, now: float, *, visible: bool = True) -> None:
         """Update the label; a no-op when nothing visible changed. A label of a
         new width costs a layout pass of the whole screen (the tab is auto-width);
-        one of the same width (a countdown ticking, 3 unread -> 4) only a repaint."""
+        one of the same width (a countdown ticking, 3 unread -> 4) only a repaint.
+
+        `visible=False` (the tab is scrolled out of the tab bar): a change that
+        keeps the width waits for `show_deferred`, because repainting a widget
+        that is not on screen makes Textual rebuild its map of the whole screen
+        on the next frame."""
         left = int(info.deadline - now) if info.deadline is not None else None
         key = (info, number, left)
         if key == self._shown:
+            self._deferred = None
             return
-        self._shown = key
+        if self._deferred is not None and key == self._deferred[0] and not visible:
+            return
         self.info = info
         self.number = number
-        self.set_class(info.state is InteractionState.OFFERED, "-offered")
         content = tab_content(info, number, now)
+        offered = info.state is InteractionState.OFFERED
+        if not visible and content.cell_length == self._cells and offered == self.has_class("-offered"):
+            self._deferred = (key, content)
+            return
+        self._apply(key, content)
+
+    def show_deferred(self) -> None:
+        """Apply a label held back while the tab was out of view."""
+        if self._deferred is not None:
+            self._apply(*self._deferred)
+
+    def _apply(self, key: tuple[object, ...], content: Content) -> None:
+        self._deferred = None
+        self._shown = key
+        self.set_class(self.info.state is InteractionState.OFFERED, "-offered")
         cells = content.cell_length
         self.update(content, layout=cells != self._cells)
         self._cells = cells

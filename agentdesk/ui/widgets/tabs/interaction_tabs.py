@@ -1,7 +1,13 @@
 """The tab bar: one `InteractionTab` per open interaction (offered, active,
 wrap-up), in arrival or urgency order. Tabs are few (an agent holds at most
 a handful of interactions) so one small widget per tab is fine; they are
-updated in place and only added/removed when interactions come and go."""
+updated in place and only added/removed when interactions come and go.
+
+A tab scrolled out of the visible part of the bar holds a label change of the
+same width until it scrolls into view (repainting a widget that is not on
+screen makes Textual rebuild its whole screen map on the next frame); the
+active tab is scrolled into view when it or the order changes, not on every
+update."""
 
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from agentdesk.ui.widgets.tabs.interaction_tab import InteractionTab, TabInfo
+
+WINDOW_MARGIN = 4  # cells either side of the visible part of the tab row still updated at once
 
 
 class InteractionTabs(Widget):
@@ -36,6 +44,7 @@ class InteractionTabs(Widget):
         self.order: list[str] = []
         self.active: str | None = None
         self.split: str | None = None
+        self._scrolled_to: tuple[str | None, tuple[str, ...]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tabs-sort", markup=False)
@@ -62,23 +71,65 @@ class InteractionTabs(Widget):
             for before, tab in zip(current, current[1:]):
                 if tab.is_attached and before.is_attached:
                     scroller.move_child(tab, after=before)
+        window = None if new or order != self.order else self._window(scroller)
         self.order = list(order)
         self.query_one("#tabs-empty").display = not order
+        x = 0
         for n, iid in enumerate(order, start=1):
             tab = self._tabs[iid]
-            tab.show(infos[iid], n, now)
-            tab.set_class(iid == self.active, "-active")
-            tab.set_class(iid == self.split and iid != self.active, "-split")
+            width = tab.outer_size.width + tab.styles.margin.width
+            if window is not None and not width:
+                window = None  # not laid out yet: show everything
+            tab.show(infos[iid], n, now, visible=window is None or window[0] < x + width and x < window[1])
+            x += width
+            _mark(tab, iid == self.active, iid == self.split and iid != self.active)
+
+    def _window(self, scroller: HorizontalScroll) -> tuple[int, int] | None:
+        """The cells of the tab row in view (with a margin), from the last layout;
+        None when the bar has not been laid out yet."""
+        width = scroller.size.width
+        if not width:
+            return None
+        left = round(scroller.scroll_x)
+        return left - WINDOW_MARGIN, left + width + WINDOW_MARGIN
+
+    def on_mount(self) -> None:
+        self.watch(self.query_one(HorizontalScroll), "scroll_x", self._show_deferred, init=False)
+
+    def on_resize(self) -> None:
+        self._scrolled_to = None  # bring the active tab into view again on the next update
+        self._show_deferred()
+
+    def _show_deferred(self) -> None:
+        """Tabs scrolled into view show the labels they held back."""
+        for tab in self._tabs.values():
+            tab.show_deferred()
 
     def set_active(self, interaction_id: str | None, split: str | None = None) -> None:
         self.active = interaction_id
         self.split = split
         for iid, tab in self._tabs.items():
-            tab.set_class(iid == interaction_id, "-active")
-            tab.set_class(iid == split and iid != interaction_id, "-split")
-        if interaction_id in self._tabs and self._tabs[interaction_id].is_attached:
-            self.query_one(HorizontalScroll).scroll_to_widget(self._tabs[interaction_id], animate=False)
+            _mark(tab, iid == interaction_id, iid == split and iid != interaction_id)
+        # Bring the active tab into view when it (or the order) changes, not on
+        # every update: the agent may have scrolled the bar to look at others.
+        scrolled = (interaction_id, tuple(self.order))
+        if scrolled == self._scrolled_to:
+            return
+        tab = self._tabs.get(interaction_id or "")
+        if tab is not None and tab.is_attached:
+            if tab.outer_size.width:  # laid out: the scroll below lands where it should
+                self._scrolled_to = scrolled
+            self.query_one(HorizontalScroll).scroll_to_widget(tab, animate=False)
 
     def on_interaction_tab_clicked(self, event: InteractionTab.Clicked) -> None:
         event.stop()
         self.post_message(self.Selected(event.interaction_id))
+
+
+def _mark(tab: InteractionTab, active: bool, split: bool) -> None:
+    """Set the -active / -split classes of a tab only when they change
+    (`set_class` checks the class name with a regex on every call)."""
+    if tab.has_class("-active") != active:
+        tab.set_class(active, "-active")
+    if tab.has_class("-split") != split:
+        tab.set_class(split, "-split")

@@ -8,7 +8,9 @@ rendered), so opening 50,000 items costs one pass of arithmetic, not 50,000
 text wraps. Rendered items are kept in an LRU cache of `Strip`s keyed by
 (item, width, revision); a resize re-wraps lazily. When an item above the
 viewport changes height, the scroll offset moves by the same amount so what the
-agent reads does not jump.
+agent reads does not jump. New items change only the virtual height, which is
+applied without a layout pass of the screen (`_update_virtual_size`), and a
+frame looks up the widget's style once, not per line (`render_lines`).
 
 Public API (used by the app shell):
 
@@ -27,13 +29,23 @@ Public API (used by the app shell):
   "failed"; shown on the item's header.
 - `rekey_pending(old_client_id, new_client_id)`: the message is sent again under
   a new key (a refused command reissued); its echo will carry the new key.
+- `recent_links(interaction_id, limit=30)`: the web links in the bodies of
+  this interaction's messages and notes and of the items on screen, newest
+  first, each URL once, as `(item, Link)` pairs (for the "Open link" picker);
+  `links_of(item)`: the links of one item.
 - Properties: `items`, `has_more`, `pinned`, `new_count`, `render_count`
   (items rendered so far, for tests and benchmarks).
 
 Messages: `Timeline.LoadOlder(before_id)` when the agent scrolls within a few
 lines of the top while `has_more` (once per page), `Timeline.RetryRequested(
 client_id)` when the agent presses r (the newest failed message in view, else
-the newest failed one).
+the newest failed one), `Timeline.LinkActivated(url, item)` when the agent
+clicks an underlined link (the receiver must confirm before opening it).
+
+Links (`links.find_links`): only http/https URLs written visibly as whole words
+in a message or note body are underlined; the clickable span carries the item
+id and the link's number as Textual style meta, never the URL, and never a
+terminal hyperlink (OSC 8), so nothing opens without the app asking first.
 
 Bindings (ids): timeline-line-up (up), timeline-line-down (down),
 timeline-page-up (pageup), timeline-page-down (pagedown), timeline-home
@@ -57,7 +69,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -65,6 +77,7 @@ from textual.widget import Widget
 
 from agentdesk.domain.models import Channel, Direction, TimelineItem, TimelineKind
 from agentdesk.ui.glyphs import CHANNEL_GLYPH
+from agentdesk.ui.widgets.timeline.links import Link, find_links
 
 _item_id = attrgetter("id")
 DeliveryState = Literal["queued", "sent", "failed"]
@@ -79,6 +92,9 @@ CLIENT_SEARCH = 2_000  # how far back from the newest item a client_id is looked
 COMPACT_KINDS = (TimelineKind.CALL, TimelineKind.SYSTEM)
 ARROW = {Direction.INBOUND: "←", Direction.OUTBOUND: "→", Direction.INTERNAL: "·"}
 DELIVERY_LABEL = {"queued": "◷ queued", "sent": "✓ sent", "failed": "✗ failed"}
+LINK_KINDS = (TimelineKind.MESSAGE, TimelineKind.NOTE)  # bodies whose links are actionable
+LINK_META = "timeline-link"  # style meta on a link's cells: (item id, link number)
+LINK_SCAN = 2_000  # newest items searched for the link picker (plus those on screen)
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,7 @@ class Timeline(ScrollView, can_focus=True):
     Timeline > .timeline--delivery-queued { color: $muted-foreground; }
     Timeline > .timeline--delivery-sent { color: $success; }
     Timeline > .timeline--delivery-failed { color: $error; text-style: bold; }
+    Timeline > .timeline--link { color: $text-accent; text-style: underline; }
     Timeline > .timeline--channel-chat { color: $channel-chat; }
     Timeline > .timeline--channel-email { color: $channel-email; }
     Timeline > .timeline--channel-sms { color: $channel-sms; }
@@ -140,6 +157,7 @@ class Timeline(ScrollView, can_focus=True):
         "timeline--delivery-queued",
         "timeline--delivery-sent",
         "timeline--delivery-failed",
+        "timeline--link",
         *(f"timeline--channel-{channel.value}" for channel in Channel),
     }
 
@@ -160,6 +178,19 @@ class Timeline(ScrollView, can_focus=True):
             super().__init__()
             self.timeline = timeline
             self.before_id = before_id
+
+        @property
+        def control(self) -> Timeline:
+            return self.timeline
+
+    class LinkActivated(Message):
+        """The agent clicked a link in a message: confirm (show the URL) before opening."""
+
+        def __init__(self, timeline: Timeline, url: str, item: TimelineItem) -> None:
+            super().__init__()
+            self.timeline = timeline
+            self.url = url
+            self.item = item
 
         @property
         def control(self) -> Timeline:
@@ -199,6 +230,7 @@ class Timeline(ScrollView, can_focus=True):
         self._ends: list[int] = []  # cumulative heights: item i covers [_ends[i-1], _ends[i])
         self._revisions: dict[str, int] = {}  # bumped when an item's look changes
         self._cache: LRUCache[tuple[str, int, int, int, int], list[Strip]] = LRUCache(1024)
+        self._links: LRUCache[str, tuple[str, list[Link]]] = LRUCache(4096)  # item id -> (body, links)
         self._width = 0  # width the heights are for; 0 until laid out
         self._has_more = False
         self._load_requested = False
@@ -206,6 +238,7 @@ class Timeline(ScrollView, can_focus=True):
         self._new_count = 0
         self._settling = False
         self._size_deferred = False  # the virtual size waits for the timeline to be shown
+        self._frame: tuple[Style, Size] | None = None  # (base style, viewport) while a frame is drawn
         self.render_count = 0
 
     # --- public API -------------------------------------------------------------
@@ -379,6 +412,46 @@ class Timeline(ScrollView, can_focus=True):
         self._remeasure([index, index + 1])
         return True
 
+    def links_of(self, item: TimelineItem) -> list[Link]:
+        """The web links in an item's body as shown (messages and notes only)."""
+        if item.kind not in LINK_KINDS or not item.body:
+            return []
+        cached = self._links.get(item.id)
+        if cached is not None and cached[0] is item.body:
+            return cached[1]
+        links = find_links(_clip(item.body))
+        self._links[item.id] = (item.body, links)
+        return links
+
+    def recent_links(self, interaction_id: str | None, limit: int = 30) -> list[tuple[TimelineItem, Link]]:
+        """Links of this interaction's messages and notes and of the items on
+        screen, newest first, each URL once (the newest mention)."""
+        items = self._items
+        indexes = set(range(len(items) - 1, max(-1, len(items) - 1 - LINK_SCAN), -1))
+        on_screen = self._on_screen()
+        indexes.update(on_screen)
+        seen: set[str] = set()
+        found: list[tuple[TimelineItem, Link]] = []
+        for index in sorted(indexes, reverse=True):
+            item = items[index]
+            if item.interaction_id != interaction_id and index not in on_screen:
+                continue
+            for link in reversed(self.links_of(item)):
+                if link.url not in seen:
+                    seen.add(link.url)
+                    found.append((item, link))
+                    if len(found) >= limit:
+                        return found
+        return found
+
+    def _on_screen(self) -> range:
+        """Indexes of the items in the viewport (empty before the first layout)."""
+        if not self._items or not self._width:
+            return range(0)
+        top = max(0, self.scroll_offset.y - self._banner_lines)
+        bottom = top + max(1, self.scrollable_content_region.height)
+        return range(self._item_at_line(top), self._item_at_line(bottom - 1) + 1)
+
     # --- actions --------------------------------------------------------------------
 
     def action_line_up(self) -> None:
@@ -436,7 +509,14 @@ class Timeline(ScrollView, can_focus=True):
         self._cache.clear()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+        # ScrollView's watcher, except that a zero-width scrollbar (frozen
+        # snapshots) is not repainted: it is not on screen, and repainting a
+        # widget that is not on screen makes Textual rebuild its whole screen
+        # map on the next frame.
+        if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
+            self.vertical_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
         if self._settling:
             return
         self._pinned = round(new_value) >= self.max_scroll_y
@@ -448,10 +528,31 @@ class Timeline(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if self._new_count and event.y == self.scrollable_content_region.height - 1:
             self.action_end()
+            return
+        ref = event.style.meta.get(LINK_META)
+        if isinstance(ref, tuple) and len(ref) == 2:
+            index = self._index.get(str(ref[0]))
+            if index is None:
+                return
+            item = self._items[index]
+            links = self.links_of(item)
+            if isinstance(ref[1], int) and 0 <= ref[1] < len(links):
+                event.stop()
+                self.post_message(self.LinkActivated(self, links[ref[1]].url, item))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The base style and the viewport are the same for every line of a frame;
+        # looking them up per line (an ancestor walk, a compositor lookup) cost
+        # more than drawing the cached strips.
+        self._frame = (self.rich_style, self.scrollable_content_region.size)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if self._new_count and y == self.scrollable_content_region.height - 1:
+        width, height = self._frame[1] if self._frame else self.scrollable_content_region.size
+        if self._new_count and y == height - 1:
             return self._new_indicator(width)
         return self._line_strip(self.scroll_offset.y + y, width)
 
@@ -575,7 +676,19 @@ class Timeline(ScrollView, can_focus=True):
             self._size_deferred = True
             return
         self._size_deferred = False
-        self.virtual_size = size
+        if not self._width or size.width != self.virtual_size.width or not self.container_size:
+            self.virtual_size = size  # first size, or a new width: a layout pass is due anyway
+            return
+        # Only the height changed (the timeline grew). `virtual_size` is a layout
+        # reactive: setting it lays out the whole screen, every frame while messages
+        # arrive. Nothing outside this widget depends on its content height (it is
+        # `height: 1fr`, and a ScrollView keeps its own virtual size through a
+        # layout), so update the scroll state in place. If the scrollbar has to
+        # appear or go (only with `overflow-y: auto`), `show_vertical_scrollbar`
+        # is itself a layout reactive and asks for the layout pass.
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _in_hidden_tab(self) -> bool:
         """True when an ancestor (the interaction view of a background tab) is not
@@ -726,8 +839,13 @@ class Timeline(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"timeline--{name}")
 
+    @property
+    def _base(self) -> Style:
+        """The widget's own style (of this frame while one is drawn)."""
+        return self._frame[0] if self._frame else self.rich_style
+
     def _line_strip(self, line: int, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base
         banner = self._banner_lines
         if banner and line == 0:
             text = Text("↑ older items: scroll up to load", style=self._style("banner"))
@@ -750,7 +868,7 @@ class Timeline(ScrollView, can_focus=True):
         pad = max(0, width - text.cell_len)
         line = Text(" " * pad)
         line.append_text(text)
-        return self._to_strip(line, width, self.rich_style)
+        return self._to_strip(line, width, self._base)
 
     def _to_strip(self, text: Text, width: int, fill: Style) -> Strip:
         _apply_base_style(text)
@@ -773,7 +891,7 @@ class Timeline(ScrollView, can_focus=True):
     def _render_item(self, item: TimelineItem, width: int, separator: bool, new_contact: bool) -> list[Strip]:
         self.render_count += 1
         width = max(width, 1)
-        base = self.rich_style
+        base = self._base
         strips: list[Strip] = []
         when = datetime.fromtimestamp(item.at, self.tz)
         if separator:
@@ -812,7 +930,12 @@ class Timeline(ScrollView, can_focus=True):
         else:
             body_fill = self._style("outbound")
         if item.body:
-            strips.extend(self._wrap(Text(_clip(item.body), style=body_fill), width, body_fill, BODY_INDENT))
+            body = Text(_clip(item.body), style=body_fill)
+            if item.kind in LINK_KINDS:
+                link_style = self._style("link")
+                for number, link in enumerate(self.links_of(item)):
+                    body.stylize(link_style + Style(meta={LINK_META: (item.id, number)}), link.start, link.end)
+            strips.extend(self._wrap(body, width, body_fill, BODY_INDENT))
         return strips
 
     def _header(self, item: TimelineItem, time_text: str, glyph_style: Style, new_contact: bool) -> Text:
@@ -849,7 +972,7 @@ class Timeline(ScrollView, can_focus=True):
         lines = text.wrap(console, inner, overflow="fold", no_wrap=False)
         strips = []
         pad = [Segment(" " * indent, fill)] if indent else []
-        base = self.rich_style
+        base = self._base
         for line in lines:
             line.rstrip_end(inner)
             segments = pad + list(line.render(console, end=""))
