@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     ms.add_argument("--rate-limit", type=float, default=50.0, metavar="RPS", help="requests/s per token, burst 4x; 0: off")
     ms.add_argument("--manual-clock", action="store_true",
                     help="time only moves through POST /sim/clock (tests)")
+    ms.add_argument("--exit-with-parent", type=int, metavar="PID",
+                    help="stop when process PID (the one that started the server) is gone")
     _add_sim_args(ms)
 
     kb = sub.add_parser("kb", help="knowledge base: import and search")

@@ -83,11 +83,14 @@ def _banner(server: MockServer, url: str) -> str:
     return "\n".join(lines)
 
 
-async def _serve(options: ServerOptions, rate_limit: float | None = None) -> int:
+async def _serve(options: ServerOptions, rate_limit: float | None = None,
+                 parent_pid: int | None = None) -> int:
     state = MockServer(options)
     server = make_uvicorn(build_app(server=state, rate_limit=rate_limit), options.host,
                           options.port_hint)
     task = asyncio.create_task(server.serve())
+    # Held here: the loop keeps only weak references to tasks.
+    watcher = asyncio.create_task(_exit_with_parent(server, parent_pid)) if parent_pid else None
     while not server.started:
         if task.done():
             await task
@@ -102,7 +105,18 @@ async def _serve(options: ServerOptions, rate_limit: float | None = None) -> int
                                                   if options.sim else ""),
               file=sys.stderr, flush=True)
     await task
+    if watcher is not None:
+        watcher.cancel()
     return 0
+
+
+async def _exit_with_parent(server: uvicorn.Server, parent_pid: int) -> None:
+    """Stop when the process that started us is gone (`agentdesk demo`, even if
+    it was killed): we are re-parented, so our parent pid changes."""
+    while os.getppid() == parent_pid:
+        await asyncio.sleep(0.5)
+    log.warning("parent process %d is gone: stopping", parent_pid)
+    server.should_exit = True
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         rate_limit = getattr(args, "rate_limit", None)  # requests/s per token; 0: off
         if rate_limit is not None and not 0 <= rate_limit < float("inf"):
             raise ValueError("--rate-limit must be a number >= 0 (0 turns it off)")
-        return asyncio.run(_serve(options, rate_limit))
+        return asyncio.run(_serve(options, rate_limit, getattr(args, "exit_with_parent", None)))
     except ValueError as exc:
         print(f"agentdesk mock-server: {exc}", file=sys.stderr)
         return 2
