@@ -319,9 +319,19 @@ class Simulation:
         for target, channel in self.consults():
             load[target][channel] = load[target].get(channel, 0) + 1
         offered = False
+        # (queue, channel) that nobody can take in this pass: load only grows during
+        # a pass, so later contacts of the same kind are skipped, not re-tried
+        # against every agent (the cost would grow with the queue).
+        full: set[tuple[str, Channel]] = set()
         for ix in queued:
-            agent = routing.pick_agent(ix, self.meta[ix.id], self.agents.values(), load)
+            kind = (ix.queue_id, ix.channel)
+            if kind in full:
+                continue
+            meta = self.meta[ix.id]
+            agent = routing.pick_agent(ix, meta, self.agents.values(), load)
             if agent is None:
+                if not meta.declined_by:  # with exclusions, "nobody" says less
+                    full.add(kind)
                 continue
             self.offer(ix, agent)
             load[agent.id][ix.channel] = load[agent.id].get(ix.channel, 0) + 1

@@ -63,6 +63,24 @@ def derive_routing_state(agent: AgentState, interactions: Iterable[Interaction],
     return RoutingState.IDLE
 
 
+_ACCEPTING: dict[tuple[object, ...], bool] = {}
+_ACCEPTING_MAX = 4096
+
+
+def accepting(agent: AgentState, active: Mapping[Channel, int], channel: Channel) -> bool:
+    """Whether the capacity rule lets `agent` take one more contact of `channel`.
+    Memoised: routing asks it for every agent and every waiting contact on each
+    settle, and most agents share a few situations (idle, one chat, on a call)."""
+    key = (agent.presence, agent.not_responding, agent.next_presence,
+           tuple(sorted(active.items())), channel)
+    ok = _ACCEPTING.get(key)
+    if ok is None:
+        if len(_ACCEPTING) >= _ACCEPTING_MAX:
+            _ACCEPTING.clear()
+        ok = _ACCEPTING[key] = capacity_of(agent, active).channels[channel].accepting
+    return ok
+
+
 def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentState],
                load: Mapping[str, Mapping[Channel, int]]) -> AgentState | None:
     """The agent to offer `ix` to, or None if nobody can take it now."""
@@ -72,7 +90,7 @@ def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentSta
         if ix.queue_id not in agent.queues or agent.id in meta.declined_by:
             continue
         active = load.get(agent.id, {})
-        if not capacity_of(agent, active).channels[ix.channel].accepting:
+        if not accepting(agent, active, ix.channel):
             continue
         key = (sum(active.values()), agent.bot, agent.last_free_at, agent.index)
         if best is None or key < best:
