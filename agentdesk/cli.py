@@ -124,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     # plugin discovery (an entry-point scan) is not used by agentdesk.
     gc.disable()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()  # whatever happened before the app's first frame
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "desk"

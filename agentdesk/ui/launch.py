@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 # needed, so `agentdesk demo` paints its desk before loading them.
 
 DEMO_PASSWORD = "demo"
+DEMO_SERVER_NICENESS = 5  # the demo's server yields to the desk when cores are short
 
 
 def store_path_for(url: str, user: str) -> Path:
@@ -165,9 +166,6 @@ def start_demo_server(args: argparse.Namespace, port: int, bots: int | None) -> 
         ours = os.getpriority(os.PRIO_PROCESS, 0)
         os.setpriority(os.PRIO_PROCESS, server.pid, min(19, ours + DEMO_SERVER_NICENESS))
     return server
-
-
-DEMO_SERVER_NICENESS = 5
 
 
 def demo_server_log() -> Path:
