@@ -253,12 +253,9 @@ class SlWindow(Model):
     sl_pct: float | None = None
 
 
-class ChannelStats(Model):
-    """One channel of a multi-channel queue: the queue's figures for that channel's
-    contacts. `agents`: `available` (can take one more of this channel now) and
-    `busy` (has one in hand); agent states that are not per channel are left out."""
+class QueueFigures(Model):
+    """The wallboard figures of a queue, or of one channel of it (same formulas)."""
 
-    channel: Channel
     waiting: int = 0
     longest_wait_s: float = 0.0
     offered: int = 0
@@ -272,19 +269,18 @@ class ChannelStats(Model):
     agents: dict[str, int] = Field(default_factory=dict)
 
 
-class QueueStats(Model):
+class ChannelStats(QueueFigures):
+    """One channel of a multi-channel queue: the queue's figures for that channel's
+    contacts. `agents`: `available` (can take one more of this channel now) and
+    `busy` (has one in hand); agent states that are not per channel are left out."""
+
+    channel: Channel
+
+
+class QueueStats(QueueFigures):
+    """`agents`: available/busy/acw/away/not_responding."""
+
     queue_id: str
-    waiting: int = 0
-    longest_wait_s: float = 0.0
-    offered: int = 0
-    answered: int = 0
-    answered_in_sl: int = 0
-    abandoned: int = 0
-    sl_pct: float | None = None
-    asa_s: float | None = None
-    aht_s: float | None = None
-    abandon_pct: float | None = None
-    agents: dict[str, int] = Field(default_factory=dict)  # available/busy/acw/away/not_responding
     rolling: SlWindow | None = None  # None: a server without rolling service level
     channels: list[ChannelStats] = Field(default_factory=list)  # multi-channel queues only
 
