@@ -60,10 +60,12 @@ async def _computed_styles(tmp_path, name: str, theme: str | None, switch_to: st
         assert not app.has_class("-light-mode" if dark else "-dark-mode")
         # What the theme decides, widget by widget (the text on screen depends on
         # connection timing, the colours must not).
-        # A set: how many footer keys exist at that moment is timing too.
+        # Widgets with an id, but not the banner: which footer keys exist and the
+        # banner's level (connecting / connection lost) depend on timing.
         desk = app.desk
-        widgets = {(w.css_identifier, " ".join(sorted(w.classes)), str(w.styles.background), str(w.styles.color),
-                    str(w.styles.border)) for w in [desk, *desk.walk_children()]}
+        widgets = {(w.css_identifier, " ".join(sorted(w.classes)), str(w.styles.background),
+                    str(w.styles.color), str(w.styles.border))
+                   for w in [desk, *desk.walk_children()] if w.id not in (None, "banner")}
         return {"variables": dict(app.theme_variables), "widgets": widgets}
 
 
