@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import time
@@ -32,6 +31,8 @@ import httpx  # noqa: E402
 import websockets  # noqa: E402
 
 from agentdesk.mockserver.testing import spawn_server  # noqa: E402
+from bench_proc_common import cpu_seconds as _cpu_seconds  # noqa: E402
+from bench_proc_common import pct_ms as _pct  # noqa: E402
 
 
 @dataclass
@@ -71,22 +72,6 @@ async def _reader(url: str, sock: Socket, state: dict, ready: asyncio.Event,
                     sock.latencies.append(now - (state["t0"] + n / state["rate"]))
         except websockets.ConnectionClosed as exc:
             sock.closed_4008 = bool(exc.rcvd and exc.rcvd.code == 4008)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (Linux), to show where the CPU goes."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return float("nan")
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] * 1000
 
 
 async def run_rate(pid: int, url: str, tokens: dict[str, str], supervisors: int, rate: float,

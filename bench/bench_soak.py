@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import json
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -39,6 +38,9 @@ import httpx  # noqa: E402
 import websockets  # noqa: E402
 
 from agentdesk.mockserver.testing import spawn_server  # noqa: E402
+from bench_proc_common import cpu_seconds as _cpu_seconds  # noqa: E402
+from bench_proc_common import pct_ms as _pct  # noqa: E402
+from bench_proc_common import rss_mb as _rss_mb  # noqa: E402
 
 SAMPLE_S = 10.0
 
@@ -147,31 +149,6 @@ class Soak:
                 pass
 
 
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return float("nan")
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return float("nan")
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] * 1000
-
-
 async def main_async(args: argparse.Namespace) -> int:
     agents = args.agents
     server = spawn_server("--agents", str(agents), "--bots", str(agents),
@@ -191,7 +168,7 @@ async def main_async(args: argparse.Namespace) -> int:
         tasks += [asyncio.create_task(soak.pulses()), asyncio.create_task(soak.sampler())]
         await asyncio.sleep(args.minutes * 60)
         soak.stop.set()
-        sockets, others = tasks[:len(names)], tasks[len(names):]
+        others = tasks[len(names):]  # the pulses and the sampler, not the sockets
         await asyncio.wait(others, timeout=60)  # a pulse in progress finishes its POST
         for task in tasks:
             task.cancel()
