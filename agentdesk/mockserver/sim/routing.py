@@ -12,6 +12,7 @@ reproducible.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from agentdesk.domain.capacity import compute_capacity
 from agentdesk.domain.models import (
@@ -63,22 +64,19 @@ def derive_routing_state(agent: AgentState, interactions: Iterable[Interaction],
     return RoutingState.IDLE
 
 
-_ACCEPTING: dict[tuple[object, ...], bool] = {}
-_ACCEPTING_MAX = 4096
-
-
 def accepting(agent: AgentState, active: Mapping[Channel, int], channel: Channel) -> bool:
     """Whether the capacity rule lets `agent` take one more contact of `channel`.
     Memoised: routing asks it for every agent and every waiting contact on each
     settle, and most agents share a few situations (idle, one chat, on a call)."""
-    key = (agent.presence, agent.not_responding, agent.next_presence,
-           tuple(sorted(active.items())), channel)
-    ok = _ACCEPTING.get(key)
-    if ok is None:
-        if len(_ACCEPTING) >= _ACCEPTING_MAX:
-            _ACCEPTING.clear()
-        ok = _ACCEPTING[key] = capacity_of(agent, active).channels[channel].accepting
-    return ok
+    return _accepting(agent.presence, agent.not_responding, agent.next_presence,
+                      tuple(sorted(active.items())), channel)
+
+
+@lru_cache(maxsize=4096)
+def _accepting(presence: Presence, not_responding: bool, next_presence: Presence | None,
+               active: tuple[tuple[Channel, int], ...], channel: Channel) -> bool:
+    return compute_capacity(dict(active), presence, not_responding=not_responding,
+                            next_presence=next_presence).channels[channel].accepting
 
 
 def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentState],
