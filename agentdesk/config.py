@@ -6,27 +6,36 @@ list of problems, each naming the file, the line when known, and the key.
 Secrets never live here (tokens are in the keyring, see credentials.py).
 """
 
+# Validation is hand-written, not pydantic: importing pydantic cost ~60 ms
+# before the first frame (docs/benchmarks.md "Start-up").
+
 from __future__ import annotations
 
 import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+import typing
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from platformdirs import user_config_dir
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def setting(doc: str | None = None, **kwargs: Any) -> Any:
+    """A settings field; `doc` describes it in docs/configuration.md."""
+    return field(metadata={"doc": doc}, **kwargs)
 
 
-class ServerProfile(Section):
-    url: str = Field(description="Base URL of the agentdesk/1 backend.")
-    user: str | None = Field(default=None, description="User name to log in as.")
+# The schema: dataclasses whose field types (bool, str, str | None, dict[str, X],
+# a nested section) drive `_build`. Unknown keys are refused at every level.
+
+
+@dataclass
+class ServerProfile:
+    url: str = setting("Base URL of the agentdesk/1 backend.")
+    user: str | None = setting("User name to log in as.", default=None)
 
 
 EVENT_DEFAULTS: dict[str, dict[str, bool]] = {
@@ -37,62 +46,56 @@ EVENT_DEFAULTS: dict[str, dict[str, bool]] = {
 }
 
 
-class EventNotifications(Section):
-    bell: bool = Field(default=False, description="Ring the terminal bell.")
-    desktop: bool = Field(
-        default=False, description="Desktop notification through the terminal (OSC 9 / OSC 777).")
-    toast: bool = Field(default=True, description="An in-app toast (aggregated: at most one per second).")
+@dataclass
+class EventNotifications:
+    bell: bool = setting("Ring the terminal bell.", default=False)
+    desktop: bool = setting(
+        "Desktop notification through the terminal (OSC 9 / OSC 777).", default=False)
+    toast: bool = setting("An in-app toast (aggregated: at most one per second).", default=True)
 
 
 def _event(kind: str, description: str) -> Any:
-    return Field(default_factory=lambda: EventNotifications(**EVENT_DEFAULTS[kind]),
-                 description=description)
+    return setting(description, default_factory=lambda: EventNotifications(**EVENT_DEFAULTS[kind]))
 
 
-class NotificationSettings(Section):
+@dataclass
+class NotificationSettings:
+    # `[notifications.message] bell = true` keeps the other flags' defaults:
+    # `_build` applies a section's table on top of the section's default.
     offer: EventNotifications = _event("offer", "A new offer rings.")
     message: EventNotifications = _event("message", "A customer message in a background tab.")
     missed: EventNotifications = _event("missed", "An offer was missed: you are Not Responding.")
     error: EventNotifications = _event("error", "A command failed or the connection dropped.")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _partial_tables(cls, data: Any) -> Any:
-        """`[notifications.message] bell = true` keeps the other flags' defaults."""
-        if isinstance(data, dict):
-            return {k: {**EVENT_DEFAULTS[k], **v} if k in EVENT_DEFAULTS and isinstance(v, dict) else v
-                    for k, v in data.items()}
-        return data
-
     def as_options(self) -> dict[str, dict[str, bool]]:
-        return {kind: getattr(self, kind).model_dump() for kind in EVENT_DEFAULTS}
+        return {kind: asdict(getattr(self, kind)) for kind in EVENT_DEFAULTS}
 
 
-class UiSettings(Section):
-    theme: str = Field(default="agentdesk-dark", description="Theme name (see docs/themes.md).")
-    sort_tabs_by_urgency: bool = Field(
-        default=False, description="Keep interaction tabs sorted by urgency."
-    )
-    timezone: str | None = Field(
-        default=None, description="IANA timezone for times on screen; default: the system's."
-    )
+@dataclass
+class UiSettings:
+    theme: str = setting("Theme name (see docs/themes.md).", default="agentdesk-dark")
+    sort_tabs_by_urgency: bool = setting("Keep interaction tabs sorted by urgency.", default=False)
+    timezone: str | None = setting(
+        "IANA timezone for times on screen; default: the system's.", default=None)
 
 
-class Settings(Section):
+@dataclass
+class Settings:
     """Everything a user can set. Documented in docs/configuration.md."""
 
-    default_profile: str | None = Field(
-        default=None, description="Server profile used when --profile and --server are not given."
-    )
-    profiles: dict[str, ServerProfile] = Field(
-        default_factory=dict, description="Named backends: [profiles.NAME] url = ..., user = ..."
-    )
-    keymap: dict[str, str] = Field(
-        default_factory=dict,
-        description="Key overrides by binding id, e.g. accept-offer = \"f2,ctrl+a\" (docs/keymap.md).",
-    )
-    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
-    ui: UiSettings = Field(default_factory=UiSettings)
+    default_profile: str | None = setting(
+        "Server profile used when --profile and --server are not given.", default=None)
+    profiles: dict[str, ServerProfile] = setting(
+        "Named backends: [profiles.NAME] url = ..., user = ...", default_factory=dict)
+    keymap: dict[str, str] = setting(
+        "Key overrides by binding id, e.g. accept-offer = \"f2,ctrl+a\" (docs/keymap.md).",
+        default_factory=dict)
+    notifications: NotificationSettings = setting(default_factory=NotificationSettings)
+    ui: UiSettings = setting(default_factory=UiSettings)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (str, bool, None, dicts) for `agentdesk config show`."""
+        return asdict(self)
 
 
 # AGENTDESK_<SECTION>__<KEY>=value overrides a nested setting; these short
@@ -117,25 +120,52 @@ def config_path() -> Path:
     return Path(user_config_dir("agentdesk")) / "config.toml"
 
 
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
+_ASSIGN = re.compile(r"^\s*([^=#\[]+?)\s*=")
+
+
+def _dotted(raw: str) -> str:
+    """`"a" . b` -> `a.b`: enough to find a key (a dot inside quotes is not handled)."""
+    return ".".join(part.strip().strip("\"'") for part in raw.split("."))
+
+
 def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
-    match = pattern.search(text)
-    if match:
-        return text.count("\n", 0, match.start()) + 1
-    header = re.compile(rf"^\s*\[\s*{re.escape(key)}\s*\]", re.MULTILINE).search(text)
-    return text.count("\n", 0, header.start()) + 1 if header else None
+    """Line of the dotted `key` in the file: `theme = ...` under `[ui]` (or
+    `ui.theme = ...`), or a `[key]` header. None if not there (an inline
+    table, an environment override)."""
+    table = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if header := _HEADER.match(line):
+            table = _dotted(header.group(1))
+            if table == key:
+                return number
+        elif assign := _ASSIGN.match(line):
+            name = _dotted(assign.group(1))
+            if (f"{table}.{name}" if table else name) == key:
+                return number
+    return None
+
+
+# Words read as booleans, in the environment and in strings in the file; the
+# set pydantic's lax mode accepted, so no existing file changes meaning.
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1", "t", "y"})
+_FALSE_WORDS = frozenset({"false", "no", "off", "0", "f", "n"})
 
 
 def _coerce_env(raw: str) -> Any:
+    """True/False for a boolean word (any case), else the text unchanged."""
     lowered = raw.lower()
-    if lowered in ("true", "yes", "on", "1"):
+    if lowered in _TRUE_WORDS:
         return True
-    if lowered in ("false", "no", "off", "0"):
+    if lowered in _FALSE_WORDS:
         return False
     return raw
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
+    """The nested table of `AGENTDESK_*` overrides. Values stay text: a bool
+    field reads the words through `_coerce_env`, a string field keeps the text
+    as typed (`AGENTDESK_UI__THEME=on` is the theme "on", not True)."""
     out: dict[str, Any] = {}
     for name, value in environ.items():
         if name in ENV_SHORTCUTS:
@@ -147,7 +177,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
         node = out
         for part in path[:-1]:
             node = node.setdefault(part, {})
-        node[path[-1]] = _coerce_env(value)
+        node[path[-1]] = value
     return out
 
 
@@ -161,27 +191,109 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _validate(data: dict[str, Any], path: Path, text: str) -> tuple[Settings, list[str]]:
-    """Validate; drop each offending key (reporting it) and keep the rest."""
-    problems: list[str] = []
-    for _ in range(50):  # each pass removes at least one bad key
+class _Drop(Exception):
+    """The key is dropped; args[0], if given, tells the user why."""
+
+
+Report = Callable[..., None]  # report(key, message, at=key to find the line of)
+
+
+def _show(value: Any) -> str:
+    """A value in a message, roughly as it was written in TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _to_bool(value: Any) -> bool:
+    # Lax like pydantic was: booleans, the words of `_coerce_env`, 0 and 1.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and isinstance(word := _coerce_env(value), bool):
+        return word
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    raise _Drop(f"expected true or false, got {_show(value)}")
+
+
+def _to_str(value: Any) -> str:
+    # Strict: 5 or true is a mistake, not a name.
+    if isinstance(value, str):
+        return value
+    raise _Drop(f"expected a string, got {_show(value)}")
+
+
+def _table(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise _Drop(f"expected a table, got {_show(value)}")
+
+
+def _convert(kind: Any, value: Any, key: str, report: Report, base: Any) -> Any:
+    """`value` as type `kind` (a section: on top of `base`); raises _Drop for the
+    whole key, reports and leaves out bad keys inside it."""
+    if is_dataclass(kind):
+        return _build(kind, _table(value), key, report, base)
+    if typing.get_origin(kind) is dict:
+        item_kind = typing.get_args(kind)[1]
+        items = {}
+        for name, item in _table(value).items():
+            try:
+                items[name] = _convert(item_kind, item, f"{key}.{name}", report, None)
+            except _Drop as exc:
+                if exc.args:
+                    report(f"{key}.{name}", exc.args[0])
+        return items
+    if kind is bool:
+        return _to_bool(value)
+    if kind in (str, str | None):  # None is the default only: TOML has no null
+        return _to_str(value)
+    raise TypeError(f"no validator for {kind!r}")  # a schema mistake, not the user's
+
+
+def _build(cls: Any, data: dict[str, Any], key: str, report: Report, base: Any) -> Any:
+    """A `cls` from the table `data`, on top of `base` (None: from scratch, and
+    required fields must be given). Bad and unknown keys are reported and left out."""
+    prefix = f"{key}." if key else ""
+    known = {f.name: f for f in fields(cls)}
+    kinds = typing.get_type_hints(cls)
+    values = {}
+    for name, value in data.items():
+        if name not in known:
+            report(prefix + name, "unknown setting")
+            continue
         try:
-            return Settings.model_validate(data), problems
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = [str(p) for p in err["loc"]]
-            key = ".".join(loc)
-            line = _line_of(text, loc[-1]) if loc else None
-            where = f"{path}:{line}" if line else str(path)
-            problems.append(f"{where}: {key}: {err['msg']} (using the default)")
-            node: Any = data
-            for part in loc[:-1]:
-                node = node.get(part, {}) if isinstance(node, dict) else {}
-            if isinstance(node, dict) and loc:
-                node.pop(loc[-1], None)
-            else:
-                break
-    return Settings(), problems
+            values[name] = _convert(kinds[name], value, prefix + name, report,
+                                    None if base is None else getattr(base, name))
+        except _Drop as exc:
+            if exc.args:
+                report(prefix + name, exc.args[0])
+    if base is not None:
+        return replace(base, **values)
+    missing = [name for name, f in known.items() if name not in values
+               and f.default is MISSING and f.default_factory is MISSING]
+    for name in missing:
+        if name not in data:  # a bad value was reported already
+            report(prefix + name, "required", at=key)
+    if missing:
+        raise _Drop()  # e.g. a profile without a url is left out
+    return cls(**values)
+
+
+def _validate(data: dict[str, Any], path: Path, text: str) -> tuple[Settings, list[str]]:
+    """Validate; drop each offending key (reporting it once) and keep the rest."""
+    problems: list[str] = []
+
+    def report(key: str, message: str, at: str | None = None) -> None:
+        line = _line_of(text, at or key)
+        where = f"{path}:{line}" if line else str(path)
+        problems.append(f"{where}: {key}: {message} (using the default)")
+
+    return _build(Settings, data, "", report, Settings()), problems
 
 
 def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> LoadedSettings:
@@ -207,19 +319,20 @@ def describe_settings() -> str:
     """Markdown reference of every setting, generated from the model (docs/configuration.md)."""
     lines: list[str] = []
 
-    def walk(instance: BaseModel, prefix: str) -> None:
-        for name, info in type(instance).model_fields.items():
-            value = getattr(instance, name)
-            key = f"{prefix}{name}"
-            if isinstance(value, BaseModel):
+    def walk(instance: Any, prefix: str) -> None:
+        for f in fields(instance):
+            value = getattr(instance, f.name)
+            key = f"{prefix}{f.name}"
+            doc = f.metadata["doc"]
+            if is_dataclass(value):
                 lines.append(f"\n### `[{key}]`\n")
-                if info.description:
-                    lines.append(f"{info.description}\n")
+                if doc:
+                    lines.append(f"{doc}\n")
                 walk(value, f"{key}.")
                 continue
             shown = "none" if value is None else json.dumps(value)
             env = "AGENTDESK_" + "__".join(p.upper() for p in key.split("."))
-            lines.append(f"- `{key}` (default `{shown}`; env `{env}`): {info.description}")
+            lines.append(f"- `{key}` (default `{shown}`; env `{env}`): {doc}")
 
     walk(Settings(), "")
     return "\n".join(lines) + "\n"
@@ -266,7 +379,12 @@ override both. `agentdesk config show` prints the effective settings.
 
 A broken file never stops the app: each bad key is reported once, naming the
 file, the line and the key, and its default is used; the rest of the file
-still applies. Tokens are never stored here: see "Credentials" below.
+still applies (a profile without `url` is left out as a whole). Unknown keys
+are reported too, so a typo never goes unnoticed. On/off settings take `true`
+or `false` (also the words yes/no, on/off, 1/0, in the file as strings or in
+the environment); text settings must be strings (`theme = 5` is an error,
+`AGENTDESK_THEME=on` is the theme named "on"). Tokens are never stored here:
+see "Credentials" below.
 
 Example:
 

@@ -83,7 +83,7 @@ def run_config(args: argparse.Namespace) -> int:
     for problem in loaded.problems:
         print(f"warning: {problem}", file=sys.stderr)
     print(f"# {loaded.path}{'' if loaded.path.exists() else ' (does not exist; defaults)'}")
-    print(_to_toml(loaded.settings.model_dump(mode="json")))
+    print(_to_toml(loaded.settings.as_dict()))
     return 0
 
 
