@@ -13,25 +13,28 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeAlias
 
-from agentdesk.domain.models import (
-    AgentInfo,
-    CallAction,
-    CannedResponse,
-    CustomerDetail,
-    Disposition,
-    Interaction,
-    KbArticle,
-    Presence,
-    Queue,
-    Stats,
-    StatsHistory,
-    TimelineItem,
-    TimelinePage,
-    TransferMode,
-    User,
-)
-from agentdesk.protocol.events import Event
+from agentdesk.domain.enums import CallAction, Presence, TransferMode
+
+# The models and events appear in annotations only: the desk imports this
+# module for its first frame, before pydantic is loaded (docs/benchmarks.md).
+if TYPE_CHECKING:
+    from agentdesk.domain.models import (
+        AgentInfo,
+        CannedResponse,
+        CustomerDetail,
+        Disposition,
+        Interaction,
+        KbArticle,
+        Queue,
+        Stats,
+        StatsHistory,
+        TimelineItem,
+        TimelinePage,
+        User,
+    )
+    from agentdesk.protocol.events import Event
 
 
 def new_client_id() -> str:
@@ -105,7 +108,7 @@ class ProtocolProblem:
     detail: str
 
 
-StreamItem = Event | LinkStatus | Resync | ProtocolProblem
+StreamItem: TypeAlias = "Event | LinkStatus | Resync | ProtocolProblem"
 
 
 @dataclass(frozen=True, slots=True)

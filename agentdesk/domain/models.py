@@ -7,9 +7,20 @@ small derived properties. Times are Unix seconds (float) everywhere.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from agentdesk.domain.enums import (  # re-exported: the models' field types
+    Channel,
+    Presence,
+    RoutingState,
+    Role,
+    InteractionState,
+    CallState,
+    TimelineKind,
+    Direction,
+    TransferMode,
+    CallAction,
+)
 
 
 class Model(BaseModel):
@@ -17,85 +28,6 @@ class Model(BaseModel):
     newer server does not break an older client."""
 
     model_config = ConfigDict(extra='ignore', use_enum_values=False, defer_build=True)
-
-
-class Channel(StrEnum):
-    CHAT = "chat"
-    EMAIL = "email"
-    SMS = "sms"
-    SOCIAL = "social"
-    VOICE = "voice"
-
-
-class Presence(StrEnum):
-    """What the agent chose."""
-
-    AVAILABLE = "available"
-    BREAK = "break"
-    LUNCH = "lunch"
-    TRAINING = "training"
-    AWAY = "away"
-    OFFLINE = "offline"
-
-
-class RoutingState(StrEnum):
-    """What the system derives from presence and work in hand."""
-
-    IDLE = "idle"  # available, nothing offered, capacity free
-    OFFERED = "offered"  # an offer is ringing
-    BUSY = "busy"  # handling at least one interaction
-    ACW = "acw"  # only after-contact work left
-    NOT_RESPONDING = "not_responding"  # missed an offer; out of routing until re-armed
-    OFF_QUEUE = "off_queue"  # presence is not available
-
-
-class Role(StrEnum):
-    AGENT = "agent"
-    SUPERVISOR = "supervisor"
-
-
-class InteractionState(StrEnum):
-    QUEUED = "queued"  # waiting for an agent
-    OFFERED = "offered"  # ringing at an agent
-    ACTIVE = "active"  # accepted, conversation under way
-    WRAPUP = "wrapup"  # contact ended, after-contact work running
-    CLOSED = "closed"  # wrapped up with a disposition
-    ABANDONED = "abandoned"  # the customer left before being answered
-
-
-class CallState(StrEnum):
-    RINGING = "ringing"
-    CONNECTED = "connected"
-    HELD = "held"
-    ENDED = "ended"
-
-
-class TimelineKind(StrEnum):
-    MESSAGE = "message"  # chat / sms / social message or email
-    NOTE = "note"  # private note, agents only
-    CALL = "call"  # call event: ringing, connected, hold, resume, transfer, ended
-    TRANSCRIPT = "transcript"  # one live transcript segment of a call
-    SYSTEM = "system"  # routing facts: offered, accepted, transferred, closed
-
-
-class Direction(StrEnum):
-    INBOUND = "inbound"  # from the customer
-    OUTBOUND = "outbound"  # from an agent to the customer
-    INTERNAL = "internal"  # notes and system events
-
-
-class TransferMode(StrEnum):
-    BLIND = "blind"
-    WARM = "warm"
-
-
-class CallAction(StrEnum):
-    HOLD = "hold"
-    RESUME = "resume"
-    MUTE = "mute"
-    UNMUTE = "unmute"
-    HANGUP = "hangup"
-    DTMF = "dtmf"
 
 
 # --- people -----------------------------------------------------------------

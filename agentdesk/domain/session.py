@@ -16,19 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from agentdesk.domain.models import (
-    AgentInfo,
-    Interaction,
-    InteractionState,
-    KbArticle,
-    Queue,
-    Stats,
-    TimelineItem,
-    TimelineKind,
-    Direction,
-    User,
-)
-from agentdesk.protocol.events import Event
+from typing import TYPE_CHECKING
+
+from agentdesk.domain.enums import Direction, InteractionState, TimelineKind
+
+# Models and events are annotations here: the desk builds its empty state for
+# the first frame before pydantic is imported (docs/benchmarks.md, "Start-up").
+if TYPE_CHECKING:
+    from agentdesk.domain.models import AgentInfo, Interaction, KbArticle, Queue, Stats, TimelineItem, User
+    from agentdesk.protocol.events import Event
 
 # Interactions the desk shows as tabs.
 OPEN_STATES = frozenset({InteractionState.OFFERED, InteractionState.ACTIVE, InteractionState.WRAPUP})

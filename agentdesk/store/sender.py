@@ -25,9 +25,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from agentdesk.backends.base import (
     Backend,
@@ -35,8 +33,11 @@ from agentdesk.backends.base import (
     BackendCommandError,
     BackendConnectionError,
 )
-from agentdesk.domain.models import CallAction, Presence, TransferMode
+from agentdesk.domain.enums import CallAction, Presence, TransferMode
 from agentdesk.store.outbox import Outbox, OutboxItem, OutboxKind, OutboxState
+
+if TYPE_CHECKING:  # the desk loads this module before pydantic (docs/benchmarks.md)
+    from pydantic import BaseModel
 
 log = logging.getLogger("agentdesk.outbox")
 

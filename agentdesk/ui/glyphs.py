@@ -6,7 +6,7 @@ a channel comes from the theme variable named by `channel_var`.
 
 from __future__ import annotations
 
-from agentdesk.domain.models import Channel, Presence, RoutingState
+from agentdesk.domain.enums import Channel, Presence, RoutingState
 
 CHANNEL_GLYPH: dict[Channel, str] = {
     Channel.CHAT: "◆",

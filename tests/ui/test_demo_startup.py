@@ -149,7 +149,9 @@ def probed_display(app, screen, renderable):
         import gc
         seen.update(gc_enabled=gc.isenabled(),
                     loaded=sorted(m for m in ("httpx", "websockets", "markdown_it", "keyring",
-                                              "starlette", "uvicorn") if m in sys.modules))
+                                              "starlette", "uvicorn", "pydantic",
+                                              "importlib.metadata", "agentdesk.domain.models",
+                                              "agentdesk.protocol.events") if m in sys.modules))
         app.set_timer(0.5, app.exit)
     return display(app, screen, renderable)
 
@@ -168,8 +170,10 @@ main(["demo", "--agents", "3"])
 def test_demo_paints_its_first_frame_before_loading_the_client_stack(tmp_path):
     """What keeps start-up short (docs/benchmarks.md "## Desk"), checked by
     what is imported, not by timing: at the first frame of `agentdesk demo`
-    the HTTP/WebSocket client, the Markdown widget, the keyring and the server
-    (a child process) are not loaded and the cyclic GC is still off; after it,
+    the HTTP/WebSocket client, the Markdown widget, the keyring, the server
+    (a child process), pydantic and the models validated with it (settings are
+    checked without it; the desk's widgets need only the enums until data
+    arrives) are not loaded and the cyclic GC is still off; after it,
     the GC is back on and the backend exists."""
     done = subprocess.run([sys.executable, "-c", FIRST_FRAME], cwd=ROOT, env=_isolated_env(tmp_path),
                           capture_output=True, text=True, timeout=90)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from agentdesk.domain.models import InteractionState, Presence
+from agentdesk.domain.enums import InteractionState, Presence
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL
 
 if TYPE_CHECKING:

@@ -34,17 +34,7 @@ from agentdesk.backends.base import (
     new_client_id,
 )
 from agentdesk.domain import session as S
-from agentdesk.domain.models import (
-    CallAction,
-    CallState,
-    Channel,
-    CustomerDetail,
-    Interaction,
-    InteractionState,
-    Presence,
-    RoutingState,
-)
-from agentdesk.protocol.events import Event
+from agentdesk.domain.enums import CallAction, CallState, Channel, InteractionState, Presence, RoutingState
 from agentdesk.ui.keymap import DESK_BINDINGS
 from agentdesk.store.outbox import OutboxKind, OutboxState
 from agentdesk.ui.messages import OutboxChanged
@@ -56,6 +46,7 @@ from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
 from agentdesk.ui.widgets.timeline.timeline import Timeline
 
 if TYPE_CHECKING:  # imported when the first interaction opens: not on the start-up path
+    from agentdesk.domain.models import CustomerDetail, Interaction
     from agentdesk.ui.widgets.composer.composer import Composer
     from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
 
@@ -199,6 +190,8 @@ class DeskScreen(Screen[None]):
         if sign_in is not None and not self.backend.token:  # type: ignore[attr-defined]
             if not await self._first_sign_in(*sign_in):
                 return
+        from agentdesk.protocol.events import Event  # pydantic: after the first frame
+
         slice_start = loop.time()
         async for item in self.backend.events():
             now = loop.time()

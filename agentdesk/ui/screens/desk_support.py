@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from agentdesk.domain import session as S
-from agentdesk.domain.models import CallState, Channel, Interaction, KbArticle
+from agentdesk.domain.enums import CallState, Channel
 from agentdesk.ui.glyphs import CHANNEL_LABEL
-from agentdesk.ui.modals.kb_search import KbHit
 from agentdesk.ui.timefmt import countdown_level, duration
 from agentdesk.ui.widgets.tabs.interaction_tab import TabInfo
 
 if TYPE_CHECKING:  # agentdesk.kb is imported once the KB loads, after the first frame
+    from agentdesk.domain.models import Interaction, KbArticle
+    from agentdesk.ui.modals.kb_search import KbHit
     from agentdesk.kb import KnowledgeBase, Suggestion
 
 
@@ -84,6 +85,8 @@ class SuggestionSource:
         return self.kb.suggest(turns, n=n)
 
     def search(self, query: str, n: int = 10) -> list[KbHit]:
+        from agentdesk.ui.modals.kb_search import KbHit  # with the dialog, not at start-up
+
         if self.kb is None:
             return []
         return [KbHit(h.article_id, h.title, h.snippet) for h in self.kb.search(query, n=n)]

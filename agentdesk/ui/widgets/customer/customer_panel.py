@@ -13,14 +13,18 @@ All text is untrusted and rendered literally.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from agentdesk.domain.models import ContactSummary, CustomerDetail, InteractionState
+from agentdesk.domain.enums import InteractionState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, channel_var
+
+if TYPE_CHECKING:  # models are loaded after the first frame (docs/benchmarks.md, "Start-up")
+    from agentdesk.domain.models import ContactSummary, CustomerDetail
 
 FIELD_CHARS = 200  # a profile field longer than this is not information any more
 OUTCOME = {

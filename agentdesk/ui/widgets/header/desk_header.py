@@ -12,6 +12,7 @@ reason texts come from the server and are inserted literally.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -20,11 +21,14 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from agentdesk.backends.base import LinkState
-from agentdesk.domain.models import AgentInfo, Channel, RoutingState, Stats
+from agentdesk.domain.enums import Channel, RoutingState
 from agentdesk.ui.glyphs import (
     CHANNEL_GLYPH, PRESENCE_DOT, PRESENCE_LABEL, ROUTING_LABEL, channel_var, presence_var,
 )
 from agentdesk.ui.timefmt import duration
+
+if TYPE_CHECKING:  # models are loaded after the first frame (docs/benchmarks.md, "Start-up")
+    from agentdesk.domain.models import AgentInfo, Stats
 
 ROUTING_VAR: dict[RoutingState, str] = {
     RoutingState.IDLE: "presence-available",

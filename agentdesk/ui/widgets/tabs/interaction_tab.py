@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from agentdesk.domain.models import Channel, InteractionState
+from agentdesk.domain.enums import Channel, InteractionState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, RING, TYPING, channel_var
 from agentdesk.ui.timefmt import countdown_level, duration
 

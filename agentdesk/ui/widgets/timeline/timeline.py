@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from itertools import accumulate
 from operator import attrgetter
-from typing import Iterable, Literal
+from typing import TYPE_CHECKING, Iterable, Literal
 
 from rich.segment import Segment
 from rich.style import Style
@@ -75,9 +75,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from agentdesk.domain.models import Channel, Direction, TimelineItem, TimelineKind
+from agentdesk.domain.enums import Channel, Direction, TimelineKind
 from agentdesk.ui.glyphs import CHANNEL_GLYPH
 from agentdesk.ui.widgets.timeline.links import Link, find_links
+
+if TYPE_CHECKING:  # models are loaded after the first frame (docs/benchmarks.md, "Start-up")
+    from agentdesk.domain.models import TimelineItem
 
 _item_id = attrgetter("id")
 DeliveryState = Literal["queued", "sent", "failed"]
@@ -359,6 +362,8 @@ class Timeline(ScrollView, can_focus=True):
         """Show the agent's outgoing message before the server echoes it."""
         if self._find_client(client_id) is not None:
             return  # the echo won the race, or this was already shown
+        from agentdesk.domain.models import TimelineItem
+
         is_note = kind == "note"
         item = TimelineItem(
             id=PENDING_PREFIX + client_id,
