@@ -10,7 +10,7 @@ import time
 from datetime import tzinfo
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -28,6 +28,9 @@ from agentdesk.ui.keymap import APP_BINDINGS
 from agentdesk.ui.messages import OutboxChanged
 from agentdesk.ui.notify import Notifier
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes, set_initial_theme
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 
 class AgentDeskApp(App[int]):
@@ -102,15 +105,20 @@ class AgentDeskApp(App[int]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # The desk is the base screen (Textual's hook for it) rather than pushed
+        # over an empty default one: a screen less to style and lay out before
+        # the first frame (start-up budget, docs/benchmarks.md).
         from agentdesk.ui.screens.desk_screen import DeskScreen
 
+        return DeskScreen()
+
+    def on_mount(self) -> None:
         if self.frozen:
             self.add_class("-frozen")
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.notifier.start()
-        self.push_screen(DeskScreen())
         self.call_after_refresh(self._after_first_frame)
         for problem in self._startup_problems:  # config and theme files: reported once
             self.notify(problem, title="Configuration", severity="warning", timeout=12,

@@ -1,6 +1,6 @@
 """Entry points: `agentdesk demo`, `agentdesk desk`, `agentdesk monitor`.
 
-`run_demo` starts the simulated contact center in a background thread on a
+`run_demo` starts the simulated contact center as a child process on a
 free loopback port (bots work the other agents, so traffic is realistic),
 signs in as the chosen demo agent (or the supervisor) and opens the desk (or
 the monitor); quitting stops the server. `run_desk` and `run_monitor` connect
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
 import os
 import subprocess
 import sys
@@ -38,6 +37,8 @@ DEMO_SERVER_NICENESS = 5  # the demo's server yields to the desk when cores are 
 def store_path_for(url: str, user: str) -> Path:
     """One outbox/drafts file per server and user: queued commands must never
     be replayed against another account."""
+    import hashlib
+
     key = hashlib.sha256(f"{url}|{user}".encode()).hexdigest()[:16]
     return data_dir() / f"desk-{key}.db"
 
