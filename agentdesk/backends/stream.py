@@ -137,7 +137,11 @@ class EventStream:
         generation = self._generation
         if self._ws is not None:
             await _close_quietly(self._ws)
+        # Wake an older run() out of its backoff pause so it sees the takeover
+        # and ends. Set-and-clear: a flag left set would also cut this run's
+        # own first pause short (an immediate retry after a refusal).
         self._wakeup.set()
+        self._wakeup.clear()
 
         def stopped() -> bool:
             return self._closing.is_set() or generation != self._generation
@@ -153,7 +157,7 @@ class EventStream:
                 delay = self.policy.backoff(attempt)
                 log.info("event stream: connect failed (%s); attempt %d", lost.detail, attempt)
                 yield LinkStatus(LinkState.RECONNECTING, lost.detail, attempt)
-                await self._pause(delay)
+                await self._pause(delay, stopped)
                 continue
             if ws is None:  # closed while connecting
                 break
@@ -191,7 +195,7 @@ class EventStream:
             attempt = 1 if lost.resume_now else attempt + 1
             delay = self.policy.backoff(1) / 4 if attempt == 1 else self.policy.backoff(attempt)
             yield LinkStatus(LinkState.RECONNECTING, lost.detail, attempt)
-            await self._pause(delay)
+            await self._pause(delay, stopped)
         yield LinkStatus(LinkState.CLOSED, "closed", 0)
 
     # -- connection ---------------------------------------------------------------
@@ -255,8 +259,10 @@ class EventStream:
         self._ws = ws
         return ws
 
-    async def _pause(self, seconds: float) -> None:
+    async def _pause(self, seconds: float, stopped: Callable[[], bool]) -> None:
         """Sleep, but wake at once on close(), kick() or a takeover."""
+        if stopped():  # taken over (or closed) before the pause began
+            return
         try:
             await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
         except asyncio.TimeoutError:

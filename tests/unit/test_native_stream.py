@@ -57,6 +57,7 @@ class ScriptedServer:
         self.conns: asyncio.Queue[Conn] = asyncio.Queue()
         self.all: list[Conn] = []
         self.refuse_with: HTTPStatus | None = None
+        self.attempts = 0  # handshakes seen, refused or not
         self.server: Server | None = None
 
     async def _handler(self, ws: ServerConnection) -> None:
@@ -72,6 +73,7 @@ class ScriptedServer:
             conn.closed.set()
 
     def _process_request(self, connection: ServerConnection, request: WsRequest) -> Any:
+        self.attempts += 1
         if self.refuse_with is not None:
             return connection.respond(self.refuse_with, "no\n")
         return None
@@ -385,6 +387,21 @@ async def test_signing_in_again_retries_a_refused_stream_at_once(server: Scripte
         await backend.use_token("new")
         conn = await server.connection()  # long before the backoff would have ended
         assert conn.query["token"] == "new"
+    finally:
+        await backend.close()
+
+
+async def test_a_refused_first_connect_waits_out_its_backoff(server: ScriptedServer) -> None:
+    """The first pause after a refusal is a real pause: the wake-up that ends an
+    older consumer's pause when a new one takes over must not cut it short (it
+    did: one immediate retry with the refused token)."""
+    backend = NativeBackend(server.url, token="old", stream_policy=MinuteBackoff(open_timeout=2.0))
+    server.refuse_with = HTTPStatus.UNAUTHORIZED
+    reader = Reader(backend)
+    try:
+        await reader.link(LinkState.RECONNECTING)
+        await asyncio.sleep(0.3)  # an immediate retry would land within milliseconds
+        assert server.attempts == 1
     finally:
         await backend.close()
 
