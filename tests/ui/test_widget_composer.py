@@ -11,7 +11,7 @@ from hostile import HOSTILE_SHORT  # noqa: E402
 from widget_data import canned  # noqa: E402
 from widget_harness import WidgetApp  # noqa: E402
 
-from agentdesk.domain.models import Channel  # noqa: E402
+from agentdesk.domain.models import CannedResponse, Channel  # noqa: E402
 from agentdesk.ui.widgets.composer import CannedPicker, Composer  # noqa: E402
 from agentdesk.ui.widgets.composer.composer import ComposerTextArea  # noqa: E402
 from textual.widgets import Input  # noqa: E402
@@ -245,3 +245,12 @@ async def test_composer_accepts_calls_before_it_is_mounted() -> None:
         assert app.query_one("#composer-subject", Input).value == "Re: Hello again"
         assert app.query_one("#composer-cc", Input).value == "x@y.z"
         assert composer.disabled_reason == "closed" and composer.has_class("-disabled")
+
+
+def test_canned_prompt_shows_one_slash_whatever_the_shortcut() -> None:
+    """The server sends "/hi" (docs/protocol.md); the picker showed "//hi"."""
+    from agentdesk.ui.widgets.composer.canned_picker import _prompt
+
+    for shortcut in ("/hi", "hi"):
+        response = CannedResponse(id="g", shortcut=shortcut, title="Greeting", body="Hello")
+        assert _prompt(response).plain.startswith("/hi  Greeting")

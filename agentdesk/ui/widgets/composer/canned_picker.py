@@ -14,33 +14,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agentdesk.domain.models import CannedResponse, Channel
 from agentdesk.ui.glyphs import CHANNEL_LABEL
+from agentdesk.ui.modals.picker import PickerModal
 
 PREVIEW_CHARS = 90
 
 
-class CannedPicker(ModalScreen[CannedResponse | None]):
+class CannedPicker(PickerModal[CannedResponse | None]):
     """Pick a canned response to insert."""
 
     DEFAULT_CSS = """
-    CannedPicker { align: center middle; }
-    CannedPicker > Vertical {
-        width: 80%;
-        max-width: 100;
-        height: auto;
-        max-height: 80%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    CannedPicker #canned-title { text-style: bold; height: 1; }
     CannedPicker #canned-filter { margin: 0 0 1 0; }
-    CannedPicker OptionList { height: auto; max-height: 20; border: none; }
     CannedPicker #canned-empty { color: $muted-foreground; display: none; }
     CannedPicker.-empty #canned-empty { display: block; }
     """
@@ -62,7 +50,7 @@ class CannedPicker(ModalScreen[CannedResponse | None]):
         if self._channel is not None:
             title += f" for {CHANNEL_LABEL[self._channel]}"
         with Vertical():
-            yield Static(title, id="canned-title", markup=False)
+            yield Static(title, id="canned-title", classes="picker-title", markup=False)
             yield Input(placeholder="Filter…", id="canned-filter", compact=True)
             yield OptionList(id="canned-list")
             yield Static("Nothing matches.", id="canned-empty", markup=False)
@@ -99,9 +87,6 @@ class CannedPicker(ModalScreen[CannedResponse | None]):
         else:
             options.action_cursor_down()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def _fill(self, query: str) -> None:
         needle = query.strip().lstrip("/").casefold()
         self._shown = [
@@ -126,7 +111,8 @@ def _prompt(response: CannedResponse) -> Content:
     if len(preview) > PREVIEW_CHARS:
         preview = preview[: PREVIEW_CHARS - 1] + "…"
     return Content.assemble(
-        ("/" + response.shortcut, "bold $accent"),
+        # The protocol's shortcuts start with "/" ("/hi"); older data may not.
+        ("/" + response.shortcut.lstrip("/"), "bold $accent"),
         "  ",
         (response.title, "bold"),
         "\n",

@@ -19,12 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from agentdesk.domain.models import Direction, TimelineItem, TimelineKind
 from agentdesk.ui.glyphs import CHANNEL_GLYPH
+from agentdesk.ui.modals.picker import PickerModal
 from agentdesk.ui.widgets.timeline.links import Link
 
 SHOWN_URL_CHARS = 300  # the picker only identifies the link; ConfirmLink shows it whole
@@ -44,22 +44,11 @@ def choice_content(item: TimelineItem, link: Link, tz: tzinfo | None = None) -> 
     )
 
 
-class LinkPicker(ModalScreen[str | None]):
+class LinkPicker(PickerModal[str | None]):
     """Pick one of the links written in this conversation."""
 
     DEFAULT_CSS = """
-    LinkPicker { align: center middle; background: $background 60%; }
-    LinkPicker > Vertical {
-        width: 80%;
-        max-width: 100;
-        height: auto;
-        max-height: 80%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    LinkPicker #link-picker-title { text-style: bold; height: 1; margin-bottom: 1; }
-    LinkPicker OptionList, LinkPicker OptionList:focus { height: auto; max-height: 20; border: none; background: $surface; }
+    LinkPicker #link-picker-title { margin-bottom: 1; }
     LinkPicker #link-picker-hint { color: $text-muted; height: auto; margin-top: 1; }
     """
 
@@ -74,7 +63,7 @@ class LinkPicker(ModalScreen[str | None]):
         count = len(self.choices)
         with Vertical():
             yield Static(f"Open a link ({count} in this conversation, newest first)",
-                         id="link-picker-title", markup=False)
+                         id="link-picker-title", classes="picker-title", markup=False)
             yield OptionList(
                 *(Option(choice_content(item, link, self.tz), id=str(n))
                   for n, (item, link) in enumerate(self.choices)),
@@ -98,6 +87,3 @@ class LinkPicker(ModalScreen[str | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.choices[int(event.option.id or 0)][1].url)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
