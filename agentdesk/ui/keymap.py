@@ -3,9 +3,19 @@
 Screens take their `BINDINGS` from here so one place lists what each key does,
 `python -m agentdesk.ui.keymap_doc` can write docs/keymap.md from it, and the
 `id` of each binding is the name users remap in `keymap={id: keys}`.
+
+`check_desk_keymap(overrides)` / `check_monitor_keymap(overrides)` (both
+`check_keymap` with the app's binding ids) vet the user's `[keymap]` before it
+reaches `App.set_keymap`: unknown ids,
+empty values and keys Textual cannot report are dropped with one problem line
+each, so the default keys stay.
 """
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from textual.binding import Binding
 
@@ -100,3 +110,192 @@ def display_keys(keys: str) -> str:
             key = key.upper()
         parts.append(key)
     return " / ".join(parts)
+
+
+# -- checking the user's [keymap] ---------------------------------------------------
+
+# Ids of bindings that widgets and dialogs of the desk define themselves (their
+# own BINDINGS; not listed above because they are not the desk's keys, but
+# `App.set_keymap` remaps them too). A test keeps this list equal to the classes'.
+WIDGET_BINDING_IDS: tuple[str, ...] = (
+    "quit-ctrl-c",
+    "modal-cancel", "quit-confirm", "quit-cancel", "wrapup-submit", "transfer-mode",
+    "composer-send", "composer-note-toggle", "composer-editor", "composer-canned",
+    "canned-cancel", "canned-up", "canned-down",
+    "link-picker-cancel",
+    "timeline-line-up", "timeline-line-down", "timeline-page-up", "timeline-page-down",
+    "timeline-home", "timeline-end", "timeline-retry",
+    "suggestion-insert-1", "suggestion-insert-2", "suggestion-insert-3",
+    "suggestion-insert", "suggestion-preview",
+    "link-open", "link-cancel", "article-insert", "article-close",
+    "dtmf-send", "dtmf-cancel", "dtmf-backspace",
+)
+
+# In the order Textual writes them in a key name (sorted: "alt+ctrl+shift+left").
+MODIFIERS: tuple[str, ...] = ("alt", "ctrl", "hyper", "meta", "shift", "super")
+
+# Names people write that Textual spells differently.
+_KEY_NAME_ALIASES = {
+    "esc": "escape", "pgup": "pageup", "pgdn": "pagedown", "page_up": "pageup",
+    "page_down": "pagedown", "del": "delete", "ins": "insert", "bksp": "backspace",
+    "spacebar": "space", "control": "ctrl", "cmd": "super", "option": "alt",
+}
+
+
+def desk_binding_ids() -> list[str]:
+    """Every binding id the agent desk knows: its own keys and its widgets'."""
+    ids = all_binding_ids()
+    return ids + [i for i in WIDGET_BINDING_IDS if i not in ids]
+
+
+def monitor_binding_ids() -> list[str]:
+    """Every binding id of the supervisor monitor (docs/monitor.md)."""
+    return list(MONITOR_BINDING_IDS)
+
+
+# The monitor's binding ids (agentdesk/ui/monitor/*.py BINDINGS), listed here so
+# checking a keymap imports neither app; a test keeps it equal to the classes'.
+MONITOR_BINDING_IDS: tuple[str, ...] = (
+    "monitor-quit-ctrl-c",
+    "monitor-quit", "monitor-quit-q", "monitor-sort-next", "monitor-sort-reverse",
+    "monitor-filter", "monitor-filter-clear", "monitor-trend-scope",
+    "monitor-focus-queues", "monitor-focus-agents", "monitor-focus-feed", "monitor-help",
+    "queue-board-select", "agent-board-open", "filter-done",
+    "drilldown-back", "drilldown-back-backspace", "drilldown-quit",
+    "drilldown-focus-list", "drilldown-focus-timeline", "drilldown-help",
+)
+
+
+def check_desk_keymap(overrides: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
+    """`check_keymap` for the agent desk. The config's `[keymap]` table is shared
+    with the monitor, so the monitor's ids are skipped here, not reported."""
+    return check_keymap(overrides, desk_binding_ids(), other_ids=MONITOR_BINDING_IDS)
+
+
+def check_monitor_keymap(overrides: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
+    """`check_keymap` for the supervisor monitor (the desk's ids are skipped)."""
+    return check_keymap(overrides, MONITOR_BINDING_IDS, other_ids=desk_binding_ids())
+
+
+@lru_cache(maxsize=1)
+def key_names() -> frozenset[str]:
+    """The key names (without modifiers) Textual can report: named keys
+    (f1-f24, escape, enter, pageup, ...) and the names of printable ASCII
+    characters (slash, question_mark, comma, ...)."""
+    from textual.keys import KEY_ALIASES, Keys, _character_to_key
+
+    names: set[str] = set()
+    for value in [k.value for k in Keys] + [a for v in KEY_ALIASES.values() for a in v]:
+        if not value.startswith("<") and value != "ctrl-at":
+            names.add(value.rpartition("+")[2])
+    names.update(_character_to_key(chr(c)) for c in range(32, 127))
+    try:  # keys only the kitty keyboard protocol reports (f25-f35, menu, media keys)
+        from textual._keyboard_protocol import FUNCTIONAL_KEYS
+
+        names.update(FUNCTIONAL_KEYS.values())
+    except ImportError:  # a private module of Textual: optional
+        pass
+    names.discard("")
+    return frozenset(names)
+
+
+def _check_key(key: str) -> tuple[str | None, str]:
+    """(the key as Textual names it, "") or (None, what is wrong with it)."""
+    from textual.keys import _character_to_key
+
+    if not key:
+        return None, "an empty key (two commas, or a comma at the end?)"
+    *mods, name = key.split("+")
+    if not name:
+        return None, f"{key!r} has no key after '+' (the plus key is written 'plus')"
+    seen: list[str] = []
+    for mod in mods:
+        mod = _KEY_NAME_ALIASES.get(mod.strip().lower(), mod.strip().lower())
+        if mod not in MODIFIERS:
+            return None, (f"{key!r}: unknown modifier {mod!r} "
+                          f"(modifiers are {', '.join(MODIFIERS)})")
+        if mod not in seen:
+            seen.append(mod)
+    name = name.strip()
+    if len(name) == 1:
+        if not name.isprintable() or name.isspace():
+            return None, f"{key!r} is not a key"
+        # Textual names punctuation ('/' is 'slash'), with or without modifiers.
+        if not name.isalnum():
+            name = _character_to_key(name)
+    else:
+        lowered = name.lower()
+        lowered = _KEY_NAME_ALIASES.get(lowered, lowered)
+        if lowered not in key_names():
+            if lowered in MODIFIERS:
+                return None, f"{key!r} is a modifier without a key"
+            close = difflib.get_close_matches(lowered, sorted(key_names()), n=1, cutoff=0.75)
+            hint = f", did you mean {close[0]}?" if close else \
+                "; keys look like f2, ctrl+a, alt+shift+left, escape, pageup, slash"
+            return None, f"{key!r} is not a key Textual knows{hint}"
+        name = lowered
+    return "+".join(sorted(seen) + [name]), ""
+
+
+def check_keys(value: object) -> tuple[str | None, str]:
+    """A `[keymap]` value: ("key1,key2" as Textual names them, "") or
+    (None, what is wrong)."""
+    if not isinstance(value, str):
+        return None, f"expected a string of keys, got {type(value).__name__} {value!r}"
+    if not value.strip():
+        return None, "no keys given"
+    keys: list[str] = []
+    for part in value.split(","):
+        key, problem = _check_key(part.strip())
+        if key is None:
+            return None, problem
+        if key not in keys:
+            keys.append(key)
+    return ",".join(keys), ""
+
+
+def _close_id(binding_id: str, known: list[str]) -> str | None:
+    """The known id the user probably meant: a near spelling, or the same
+    words in another order ("accept-offer" -> "offer-accept")."""
+    wanted = binding_id.strip().lower().replace("_", "-")
+    close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    words = sorted(wanted.split("-"))
+    for candidate in known:
+        if sorted(candidate.split("-")) == words:
+            return candidate
+    return None
+
+
+def check_keymap(overrides: Mapping[str, object], known_ids: Iterable[str],
+                 other_ids: Iterable[str] = ()) -> tuple[dict[str, str], list[str]]:
+    """Split the user's `[keymap]` into the entries that can be applied (keys
+    spelled as Textual names them: "F2, ctrl+/" -> "f2,ctrl+slash") and one
+    problem line per bad entry, "keymap.<id>: <what is wrong> (...)". A bad
+    entry is left out, so its binding keeps its default keys; nothing raises.
+    Entries for `other_ids` (the other app's bindings: desk and monitor share
+    the table) are left out silently.
+
+        check_keymap(settings.keymap, desk_binding_ids(), MONITOR_BINDING_IDS)
+    """
+    known = list(dict.fromkeys(known_ids))
+    known_set = set(known)
+    others = list(dict.fromkeys(i for i in other_ids if i not in known_set))
+    valid: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, value in overrides.items():
+        if binding_id in others:
+            continue
+        if binding_id not in known_set:
+            close = _close_id(str(binding_id), known + others)
+            hint = (f"; did you mean {close}?" if close
+                    else " (the ids are listed in docs/keymap.md)")
+            problems.append(f"keymap.{binding_id}: unknown binding id, ignored{hint}")
+            continue
+        keys, problem = check_keys(value)
+        if keys is None:
+            problems.append(f"keymap.{binding_id}: {problem} (using the default keys)")
+        else:
+            valid[binding_id] = keys
+    return valid, problems

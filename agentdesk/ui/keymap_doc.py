@@ -20,7 +20,17 @@ do not edit by hand.
 Every binding has an **id**. Remap keys in the `[keymap]` table of the config
 file (`agentdesk config path`; see docs/configuration.md), several keys
 separated by commas: `offer-accept = "f2,ctrl+a"`.
-The F-keys work while the composer has focus.
+A key is `[modifier+]...name`: modifiers `ctrl`, `shift`, `alt`, `meta`,
+`super`, `hyper`; the name a single character (`a`, `/`, `?`) or a key name
+Textual knows (`f1`-`f24`, `escape`, `enter`, `tab`, `space`, `backspace`,
+`up`, `pageup`, `home`, `slash`, `comma`, ...). The hints on screen (the footer,
+the offer bar, F1 help) show the keys you set.
+Bad entries are reported when the desk starts and left out, so those bindings
+keep their default keys: an unknown id (with the id you probably meant), an
+empty value, or a key that is not one (`banana`, `nonsense+key+x`).
+The F-keys work while the composer has focus. The keys inside widgets and
+dialogs (last section) have ids too, in their source, and are remapped the
+same way.
 """
 
 

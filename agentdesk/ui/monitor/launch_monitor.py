@@ -2,13 +2,14 @@
 
     backend = NativeBackend(url); await backend.login("supervisor", "demo")
     app = make_monitor_app(backend)          # or run_monitor_with(backend) -> exit code
+    app = make_monitor_app(backend, keymap=settings.keymap)   # the user's [keymap]
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import tzinfo
 
 from agentdesk.backends.base import Backend
@@ -16,22 +17,55 @@ from agentdesk.ui.monitor.monitor_app import MonitorApp
 
 
 def make_monitor_app(backend: Backend, *, clock: Callable[[], float] = time.time,
-                     tz: tzinfo | None = None, theme: str | None = None) -> MonitorApp:
+                     tz: tzinfo | None = None, theme: str | None = None,
+                     keymap: Mapping[str, str] | None = None) -> MonitorApp:
     """The monitor for a backend already signed in as a supervisor.
 
     `clock` is the floor clock (Unix seconds); time in state and waits are
     measured against it. With the default, a backend that knows the server's
     clock (`server_now()`, e.g. NativeBackend) is used instead, so a demo
-    server running at another speed still shows the right durations."""
+    server running at another speed still shows the right durations.
+
+    `keymap` is the user's `[keymap]` table (binding id -> "key1,key2"; the
+    monitor's ids are in docs/monitor.md). It is checked against the
+    monitor's bindings: the good entries are applied, each bad one (unknown
+    id, no keys, a key Textual does not know) is left out and reported in a
+    notification when the monitor starts; the desk's ids (the table is
+    shared) are skipped."""
     if clock is time.time and callable(getattr(backend, "server_now", None)):
         clock = backend.server_now  # type: ignore[attr-defined]
-    return MonitorApp(backend, clock=clock, tz=tz, theme=theme)
+    app = MonitorApp(backend, clock=clock, tz=tz, theme=theme)
+    if keymap:
+        apply_keymap(app, keymap)
+    return app
 
 
-def run_monitor_with(backend: Backend) -> int:
+def apply_keymap(app: MonitorApp, keymap: Mapping[str, str]) -> list[str]:
+    """Apply the good entries of `keymap` to the monitor (before or while it
+    runs) and report the bad ones once it is up; returns the problems."""
+    from agentdesk.ui.keymap import check_monitor_keymap
+
+    valid, problems = check_monitor_keymap(keymap)
+    # Textual reads the keymap whenever it builds the binding chain, so it can
+    # be set before the app runs (refreshing the footer is a no-op until then).
+    app.set_keymap(valid)
+    if problems:
+        # Queued before the app runs, this is handled right after its mount,
+        # so the notifications land on the running monitor.
+        app.call_later(_report, app, problems)
+    return problems
+
+
+def _report(app: MonitorApp, problems: list[str]) -> None:
+    for problem in problems:
+        app.notify(problem, title="Configuration", severity="warning", timeout=12,
+                   markup=False)
+
+
+def run_monitor_with(backend: Backend, *, keymap: Mapping[str, str] | None = None) -> int:
     """Run the monitor in the terminal until the supervisor quits; closes the
     backend afterwards. Returns the exit code."""
-    app = make_monitor_app(backend)
+    app = make_monitor_app(backend, keymap=keymap)
     result = app.run()
     try:
         asyncio.run(backend.close())

@@ -38,7 +38,7 @@ from agentdesk.domain.enums import CallAction, CallState, Channel, InteractionSt
 from agentdesk.ui.keymap import DESK_BINDINGS
 from agentdesk.store.outbox import OutboxKind, OutboxState
 from agentdesk.ui.messages import OutboxChanged
-from agentdesk.ui.screens.desk_support import SuggestionSource, offer_line, tab_infos
+from agentdesk.ui.screens.desk_support import SuggestionSource, bound_key, offer_line, tab_infos
 from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
 from agentdesk.ui.widgets.header.desk_header import DeskHeader, capacity_reasons
 from agentdesk.ui.widgets.suggestions.suggestion_panel import SuggestionPanel
@@ -413,7 +413,8 @@ class DeskScreen(Screen[None]):
         agent = state.agent
         if state.missed or (agent is not None and agent.routing_state is RoutingState.NOT_RESPONDING):
             self._set_banner(
-                "Missed offer - you are Not Responding. F4 to set Available", "error")
+                f"Missed offer - you are Not Responding. {bound_key('presence-menu')} to set Available",
+                "error")
             return
         active = state.interactions.get(self.active_id or "")
         if active is not None and active.state is InteractionState.OFFERED:
@@ -449,17 +450,21 @@ class DeskScreen(Screen[None]):
         agent = self.state.agent
         if agent is None:
             text = Content("Signing in…")
+        # The keys named are the ones bound now (the user's [keymap] may move them).
         elif agent.routing_state is RoutingState.NOT_RESPONDING:
             text = Content.from_markup(
                 "[b]No open interactions.[/b]\n\nYou missed an offer and are out of routing.\n"
-                "F4 to set Available again.")
+                "$presence to set Available again.", presence=bound_key("presence-menu"))
         elif agent.presence is Presence.AVAILABLE:
             text = Content.from_markup(
                 "[b]No open interactions.[/b]\n\nYou are Available: offers appear here as tabs "
-                "with a countdown.\nF2 accept · F3 reject · F4 presence · F1 all keys")
+                "with a countdown.\n$accept accept · $reject reject · $presence presence · "
+                "$help all keys", accept=bound_key("offer-accept"), reject=bound_key("offer-reject"),
+                presence=bound_key("presence-menu"), help=bound_key("help"))
         else:
             text = Content.from_markup(
-                "[b]No open interactions.[/b]\n\nYou are not taking work. F4 to set Available.")
+                "[b]No open interactions.[/b]\n\nYou are not taking work. $presence to set Available.",
+                presence=bound_key("presence-menu"))
         empty.update(text)
         empty.display = not self.views
 

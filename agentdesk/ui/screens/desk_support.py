@@ -1,23 +1,29 @@
 """Plain helpers of the desk screen, kept out of it so they are easy to test:
-tab labels from the session state, the offer info line and the source of KB
-suggestions."""
+tab labels from the session state, the offer info line (with the keys the
+user's keymap binds) and the source of KB suggestions."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual._context import active_app
 from textual.content import Content
 
 from agentdesk.domain import session as S
 from agentdesk.domain.enums import CallState, Channel
 from agentdesk.ui.glyphs import CHANNEL_LABEL
+from agentdesk.ui.keymap import GROUPS
 from agentdesk.ui.timefmt import countdown_level, duration
 from agentdesk.ui.widgets.tabs.interaction_tab import TabInfo
 
 if TYPE_CHECKING:  # agentdesk.kb is imported once the KB loads, after the first frame
+    from textual.app import App
+
     from agentdesk.domain.models import Interaction, KbArticle
     from agentdesk.ui.modals.kb_search import KbHit
     from agentdesk.kb import KnowledgeBase, Suggestion
+
+_BINDINGS_BY_ID = {b.id: b for _, group in GROUPS for b in group if b.id}
 
 
 def tab_infos(state: S.SessionState, now: float) -> dict[str, TabInfo]:
@@ -38,16 +44,40 @@ def tab_infos(state: S.SessionState, now: float) -> dict[str, TabInfo]:
     return infos
 
 
-def offer_line(inter: Interaction, now: float) -> Content:
-    """'◔ Chat offer from NAME · topic · 0:12 left · F2 accept · F3 reject'."""
+def bound_key(binding_id: str, app: App[object] | None = None) -> str:
+    """The first key now bound to one of the desk's bindings (agentdesk.ui.keymap),
+    shown as the footer shows it: 'F2' by default, 'f12' or '^a' once the
+    user's keymap moved it there. `app` defaults to the running app; without
+    one (or if the id is not remapped) it is the default key."""
+    binding = _BINDINGS_BY_ID[binding_id]
+    if app is None:
+        try:
+            app = active_app.get()
+        except LookupError:
+            app = None
+    keymap = getattr(app, "_keymap", None) or {}  # what App.set_keymap stored (normalised)
+    first = (keymap.get(binding_id) or "").split(",")[0].strip()
+    if first:  # Textual drops key_display of a remapped binding; so does the footer
+        binding = binding.with_key(first, None)
+    elif binding.key_display:
+        return binding.key_display
+    else:
+        binding = binding.with_key(binding.key.split(",")[0], None)
+    return app.get_key_display(binding) if app is not None else binding.key
+
+
+def offer_line(inter: Interaction, now: float, app: App[object] | None = None) -> Content:
+    """'◔ Chat offer from NAME · topic · 0:12 left · F2 accept · F3 reject', with the
+    keys bound to offer-accept/offer-reject now (see `bound_key`)."""
     left = (inter.offer_expires_at or now) - now
     about = inter.subject or inter.topic or ""
     return Content.from_markup(
         f"[b]$ch offer[/b] from [b]$name[/b] [$muted-foreground]$about[/]  "
         f"[b ${countdown_level('offer', left)}]$left left[/]   "
-        "[$accent]F2[/] accept  [$accent]F3[/] reject",
+        "[$accent]$accept_key[/] accept  [$accent]$reject_key[/] reject",
         ch=CHANNEL_LABEL[inter.channel], name=inter.customer_name,
         about=f"· {about}" if about else "", left=duration(max(0.0, left)),
+        accept_key=bound_key("offer-accept", app), reject_key=bound_key("offer-reject", app),
     )
 
 
