@@ -27,15 +27,60 @@ HANDLERS: dict[str, str] = {
 }
 
 
-def _add_connection_args(p: argparse.ArgumentParser) -> None:
+# -- argument types: a bad value is an argparse usage error (exit 2, one line), not a
+# traceback from deep inside the command.
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 0-65535 (0: let the system pick a free one)."""
+    value = _int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a port number (0-65535; 0 picks a free one)")
+    return value
+
+
+def at_least_one(text: str) -> int:
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too small: it must be at least 1")
+    return value
+
+
+def not_negative(text: str) -> int:
+    value = _int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative: it must be 0 or more")
+    return value
+
+
+def positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} must be a number greater than 0")
+    return value
+
+
+def _add_connection_args(p: argparse.ArgumentParser,
+                         user_help: str = "log in as NAME (asks for the password)") -> None:
     p.add_argument("--server", metavar="URL", help="backend URL, e.g. http://127.0.0.1:8640")
-    p.add_argument("--user", metavar="NAME", help="log in as NAME (asks for the password)")
+    p.add_argument("--user", metavar="NAME", help=user_help)
     p.add_argument("--profile", metavar="NAME", help="server profile from the config file")
 
 
 def _add_sim_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--seed", type=int, default=7, help="simulation seed (default 7)")
-    p.add_argument("--speed", type=float, default=1.0, help="simulation clock factor")
+    p.add_argument("--seed", type=int, default=7, help="simulation seed (default %(default)s)")
+    p.add_argument("--speed", type=positive_number, default=1.0, metavar="FACTOR",
+                   help="simulation clock factor, > 0 (default %(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,23 +98,27 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="start a simulated contact center and open the desk")
     demo.add_argument("--agent", default="agent1", help="demo agent to log in as")
     demo.add_argument("--supervisor", action="store_true", help="open the monitor as supervisor")
-    demo.add_argument("--agents", type=int, default=12, help="agents on the simulated floor")
+    demo.add_argument("--agents", type=at_least_one, default=12, metavar="N",
+                      help="agents on the simulated floor, at least 1 (default %(default)s)")
     _add_sim_args(demo)
 
     monitor = sub.add_parser("monitor", help="supervisor monitor (read-only)")
     _add_connection_args(monitor)
 
     ms = sub.add_parser("mock-server", help="run the simulated contact center")
-    ms.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    ms.add_argument("--port", type=int, default=8640, help="port; 0 picks a free one")
-    ms.add_argument("--agents", type=int, default=12, help="number of agents agent1..agentN")
+    ms.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")
+    ms.add_argument("--port", type=port_number, default=8640,
+                    help="port, 0-65535; 0 picks a free one (default %(default)s)")
+    ms.add_argument("--agents", type=at_least_one, default=12, metavar="N",
+                    help="number of agents agent1..agentN, at least 1 (default %(default)s)")
     ms.add_argument("--db", metavar="PATH", help="SQLite file: keep state across restarts")
     ms.add_argument("--scenario", metavar="TOML", help="scenario config file")
-    ms.add_argument("--bots", type=int, default=None,
+    ms.add_argument("--bots", type=not_negative, default=None, metavar="N",
                     help="how many agents the simulation works itself (default: all but agent1)")
     ms.add_argument("--no-traffic", action="store_true", help="no automatic arrivals")
     ms.add_argument("--no-sim", action="store_true", help="disable the /sim control endpoints")
-    ms.add_argument("--rate-limit", type=float, default=50.0, metavar="RPS", help="requests/s per token, burst 4x; 0: off")
+    ms.add_argument("--rate-limit", type=float, default=50.0, metavar="RPS",
+                    help="requests/s per token, burst 4x; 0: off (default %(default)s)")
     ms.add_argument("--manual-clock", action="store_true",
                     help="time only moves through POST /sim/clock (tests)")
     ms.add_argument("--exit-with-parent", type=int, metavar="PID",
@@ -84,17 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", help="the query, or - to read one query per line from stdin")
     search.add_argument("--kb", metavar="DIR", help="index and search this folder instead")
     search.add_argument("--json", action="store_true", help="JSON output")
-    search.add_argument("-n", type=int, default=5, help="number of results")
+    search.add_argument("-n", type=at_least_one, default=5, metavar="N",
+                        help="number of results, at least 1 (default %(default)s)")
     kb_sub.add_parser("rebuild", help="rebuild the local index")
 
-    login = sub.add_parser("login", help="log in and keep the token in the OS keyring")
+    login = sub.add_parser("login", help="log in and keep the token (OS keyring, or the opt-in private file)")
     _add_connection_args(login)
     logout = sub.add_parser("logout", help="forget the stored token")
-    _add_connection_args(logout)
+    _add_connection_args(logout, user_help="forget the token of NAME")
 
     serve = sub.add_parser("serve", help="run the desk in a web browser (textual-serve)")
     serve.add_argument("--host", default="localhost", help="bind address (default localhost)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--port", type=port_number, default=8000, help="port (default %(default)s)")
     serve.add_argument("--demo", action="store_true", help="serve the demo instead of the desk")
     serve.add_argument("--agent", default="agent1", help="demo agent (with --demo)")
     serve.add_argument("--server", metavar="URL", help="backend URL")

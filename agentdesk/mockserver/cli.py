@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -63,6 +65,51 @@ def make_uvicorn(app, host: str, port: int) -> uvicorn.Server:
     return _Server(config)
 
 
+class ListenError(Exception):
+    """The server cannot listen where asked (port in use, bad address): a message
+    for the user, not a traceback."""
+
+
+def listen_sockets(host: str, port: int) -> list[socket.socket]:
+    """Bind the listening sockets for `host`:`port` (every address the host name
+    resolves to, as asyncio's create_server does), before anything else starts:
+    a port in use is reported at once, and before the database is opened."""
+    if not 0 <= port <= 65535:
+        raise ListenError(f"{port} is not a port number (0-65535; 0 picks a free one)")
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ListenError(f"cannot listen on {host!r}: unknown address ({exc})") from None
+    sockets: list[socket.socket] = []
+    seen: set[tuple[object, ...]] = set()
+    try:
+        for family, kind, proto, _, address in infos:
+            if (family, address) in seen:
+                continue
+            seen.add((family, address))
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            if os.name == "posix":  # as asyncio: rebinding after a restart (TIME_WAIT)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            if port == 0 and sockets[1:]:  # one free port for every address of the host
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
+            sock.bind(address)
+            sock.setblocking(False)
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        where = url_for(host, port).removeprefix("http://")
+        if exc.errno == errno.EADDRINUSE:
+            raise ListenError(
+                f"port {port} is in use (another server is listening on {where}; stop it, "
+                "or pick another port with --port, 0 picks a free one)") from None
+        raise ListenError(f"cannot listen on {where}: {exc.strerror or exc}") from None
+    return sockets
+
+
 def bound_port(server: uvicorn.Server) -> int:
     return int(server.servers[0].sockets[0].getsockname()[1])
 
@@ -84,16 +131,24 @@ def _banner(server: MockServer, url: str) -> str:
 
 
 async def _serve(options: ServerOptions, rate_limit: float | None = None,
-                 parent_pid: int | None = None) -> int:
+                 parent_pid: int | None = None,
+                 sockets: list[socket.socket] | None = None) -> int:
     state = MockServer(options)
     server = make_uvicorn(build_app(server=state, rate_limit=rate_limit), options.host,
                           options.port_hint)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=sockets))
     # Held here: the loop keeps only weak references to tasks.
     watcher = asyncio.create_task(_exit_with_parent(server, parent_pid)) if parent_pid else None
     while not server.started:
         if task.done():
-            await task
+            try:
+                await task
+            except SystemExit:  # uvicorn's start-up failure; it has logged why
+                pass
+            if watcher is not None:
+                watcher.cancel()
+            print("agentdesk mock-server: the server did not start (see above)",
+                  file=sys.stderr, flush=True)
             return 1
         await asyncio.sleep(0.01)
     url = url_for(options.host, bound_port(server))
@@ -122,15 +177,22 @@ async def _exit_with_parent(server: uvicorn.Server, parent_pid: int) -> None:
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.DEBUG if getattr(args, "debug", False) else logging.INFO,
                         stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sockets: list[socket.socket] = []
     try:
         options = options_from_args(args)
         options.port_hint = args.port
         rate_limit = getattr(args, "rate_limit", None)  # requests/s per token; 0: off
         if rate_limit is not None and not 0 <= rate_limit < float("inf"):
             raise ValueError("--rate-limit must be a number >= 0 (0 turns it off)")
-        return asyncio.run(_serve(options, rate_limit, getattr(args, "exit_with_parent", None)))
-    except ValueError as exc:
+        # Listen first: a port in use is reported before the database is opened.
+        sockets = listen_sockets(options.host, args.port)
+        return asyncio.run(_serve(options, rate_limit, getattr(args, "exit_with_parent", None),
+                                  sockets))
+    except (ValueError, ListenError) as exc:
         print(f"agentdesk mock-server: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        for sock in sockets:
+            sock.close()

@@ -188,3 +188,40 @@ def test_warm_transfer_to_a_queue_picks_an_agent_of_that_queue(server):
     a1.act(iid, "transfer", {"queue_id": "billing", "mode": "warm"})
     ix = a2.act(iid, "accept").json()["interaction"]
     assert ix["agent_id"] == "agent2" and ix["queue_id"] == "billing"
+
+
+def test_missed_offer_with_work_in_hand_is_not_responding_until_rearmed(server):
+    """A not-responding agent who still has a chat open is `not_responding`, not
+    `busy`: in /v1/agents, /v1/me and the stats buckets. Re-arming (Available)
+    goes back to `busy`, and to `idle` once the work is done."""
+    agent = DemoClient(server.url, "agent1")
+    sup = DemoClient(server.url, "supervisor")
+    agent.available()
+    chat = agent.contact("chat", topic=None)
+    agent.act(chat, "accept")
+    assert agent.get("/v1/me").json()["agent"]["routing_state"] == "busy"
+    email = agent.contact("email", topic=None)
+    assert agent.interaction(email)["agent_id"] == "agent1"
+    agent.advance(21)
+    assert agent.interaction(email)["state"] == "queued"
+    assert agent.interaction(chat)["state"] == "active"
+
+    def floor() -> dict:
+        agents = sup.get("/v1/agents").json()["agents"]
+        return next(a for a in agents if a["id"] == "agent1")
+
+    assert agent.get("/v1/me").json()["agent"]["routing_state"] == "not_responding"
+    assert floor()["routing_state"] == "not_responding"
+    stats = sup.get("/v1/stats").json()["stats"]
+    buckets = [q["agents"] for q in stats["queues"] if "not_responding" in q["agents"]]
+    assert buckets and all(b.get("not_responding", 0) >= 1 for b in buckets)
+
+    agent.available()  # re-arm: back to busy (the chat is still open), not idle
+    assert agent.get("/v1/me").json()["agent"]["routing_state"] == "busy"
+    assert floor()["routing_state"] == "busy"
+    assert agent.interaction(email)["agent_id"] is None  # the missed one is not re-offered
+    agent.post(f"/sim/interactions/{chat}/end")
+    assert floor()["routing_state"] == "acw"
+    agent.advance(61)
+    assert agent.interaction(chat)["state"] == "closed"
+    assert floor()["routing_state"] == "idle"

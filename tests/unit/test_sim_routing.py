@@ -91,3 +91,25 @@ def test_derived_routing_states():
         RoutingState.NOT_RESPONDING
     assert routing.derive_routing_state(_agent(3, presence=Presence.BREAK), []) is \
         RoutingState.OFF_QUEUE
+
+
+def test_not_responding_wins_over_work_in_hand_while_available():
+    """A missed offer takes the agent out of routing for every channel, so the
+    derived state is `not_responding` even with a chat open, in wrap-up or with
+    another offer ringing; re-arming falls back to the work in hand."""
+    nr = _agent(1, not_responding=True)
+    for state in (InteractionState.ACTIVE, InteractionState.WRAPUP, InteractionState.OFFERED):
+        assert routing.derive_routing_state(
+            nr, [_ix(agent="agent1", state=state)]) is RoutingState.NOT_RESPONDING
+    assert routing.derive_routing_state(nr, [], consulted=True) is RoutingState.NOT_RESPONDING
+    rearmed = _agent(1)
+    assert routing.derive_routing_state(
+        rearmed, [_ix(agent="agent1", state=InteractionState.ACTIVE)]) is RoutingState.BUSY
+    assert routing.derive_routing_state(
+        rearmed, [_ix(agent="agent1", state=InteractionState.WRAPUP)]) is RoutingState.ACW
+    assert routing.derive_routing_state(rearmed, []) is RoutingState.IDLE
+    # Under another presence the agent is out of routing anyway: the work decides.
+    away = _agent(2, presence=Presence.BREAK, not_responding=True)
+    assert routing.derive_routing_state(
+        away, [_ix(agent="agent2", state=InteractionState.ACTIVE)]) is RoutingState.BUSY
+    assert routing.derive_routing_state(away, []) is RoutingState.OFF_QUEUE

@@ -49,7 +49,15 @@ def capacity_of(agent: AgentState, active: Mapping[Channel, int]) -> Capacity:
 
 def derive_routing_state(agent: AgentState, interactions: Iterable[Interaction],
                          consulted: bool = False) -> RoutingState:
-    """The routing state that follows from presence and the work in hand."""
+    """The routing state that follows from presence and the work in hand.
+
+    An Available agent who missed an offer is `not_responding` until re-armed,
+    whatever work is still in hand: it is out of routing for every channel, and
+    the desk, the agents list and the wallboard buckets must say so (`busy` would
+    hide it). Under another presence the agent is out of routing anyway, and the
+    work in hand decides as usual."""
+    if agent.presence is Presence.AVAILABLE and agent.not_responding:
+        return RoutingState.NOT_RESPONDING
     mine = [ix for ix in interactions if ix.agent_id == agent.id]
     if consulted or any(ix.state is InteractionState.OFFERED for ix in mine):
         return RoutingState.OFFERED
@@ -59,8 +67,6 @@ def derive_routing_state(agent: AgentState, interactions: Iterable[Interaction],
         return RoutingState.ACW
     if agent.presence is not Presence.AVAILABLE:
         return RoutingState.OFF_QUEUE
-    if agent.not_responding:
-        return RoutingState.NOT_RESPONDING
     return RoutingState.IDLE
 
 

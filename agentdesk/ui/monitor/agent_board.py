@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.text import Text
 from textual.binding import Binding
@@ -50,6 +51,7 @@ class AgentName(Text):
     agent_id: str = ""
 
 
+@lru_cache(maxsize=8192)  # names and logins rarely change; sorts run on every refresh
 def natural(text: str) -> tuple:
     """"Agent 2" before "Agent 10"."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text.casefold()))
@@ -68,18 +70,35 @@ STATE_ORDER = {s: i for i, s in enumerate((
     RoutingState.IDLE, RoutingState.OFF_QUEUE))}
 
 # Sort columns the sort key cycles through: (label, key function on (floor, agent)).
+# Every key is ascending: "↑" lists the smallest first (shortest time in state,
+# least capacity used, fewest handled or missed; states in STATE_ORDER), "↓"
+# reverses it. Ties always fall back to the name, then the login, in natural
+# order ("Agent 4" before "Agent 10") and ascending in both directions.
 SortKey = Callable[[Floor, AgentInfo], object]
 SORTS: tuple[tuple[str, SortKey], ...] = (
-    ("name", lambda f, a: (natural(a.name), natural(a.id))),
-    ("state", lambda f, a: (STATE_ORDER.get(a.routing_state, 9), a.routing_since, a.id)),
-    ("time in state", lambda f, a: (-(f.now - a.routing_since), a.id)),
-    ("capacity", lambda f, a: (-a.capacity.used, a.id)),
-    ("handled", lambda f, a: (-(f.agent_stats[a.id].handled if a.id in f.agent_stats else 0),
-                              a.id)),
-    ("missed", lambda f, a: (-(f.agent_stats[a.id].missed if a.id in f.agent_stats else 0),
-                             a.id)),
+    ("name", lambda f, a: natural(a.name)),
+    ("state", lambda f, a: (STATE_ORDER.get(a.routing_state, 9), a.routing_since)),
+    ("time in state", lambda f, a: f.time_in_state(a.id)),
+    ("capacity", lambda f, a: a.capacity.used),
+    ("handled", lambda f, a: f.agent_stats[a.id].handled if a.id in f.agent_stats else 0),
+    ("missed", lambda f, a: f.agent_stats[a.id].missed if a.id in f.agent_stats else 0),
     ("login", lambda f, a: natural(a.id)),
 )
+
+
+def tie_break(agent: AgentInfo) -> tuple:
+    """The order of agents a sort key leaves equal: name, then login, naturally."""
+    return natural(agent.name), natural(agent.id)
+
+
+def sorted_ids(floor: Floor, ids: Iterable[str], sort_index: int, reverse: bool) -> list[str]:
+    """`ids` in the order of sort column `sort_index` (reversed if `reverse`); ties
+    in natural name order whichever the direction (two stable sorts)."""
+    agents = floor.agents
+    key = SORTS[sort_index][1]
+    out = sorted(ids, key=lambda aid: tie_break(agents[aid]))
+    out.sort(key=lambda aid: key(floor, agents[aid]), reverse=reverse)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +220,7 @@ class AgentBoard(LiveTable):
     def visible_ids(self) -> list[str]:
         f = self.floor
         ids = [a.id for a in f.agents.values() if self.filter.matches(f, a)]
-        label, key = SORTS[self.sort_index]
-        ids.sort(key=lambda aid: key(f, f.agents[aid]), reverse=self.sort_reverse)
-        return ids
+        return sorted_ids(f, ids, self.sort_index, self.sort_reverse)
 
     def rebuild(self) -> None:
         """All rows from scratch: start-up, resync, filter or theme change."""
@@ -302,15 +319,15 @@ class AgentBoard(LiveTable):
 
     def apply_sort(self) -> None:
         current = self.selected_agent
-        label, key = SORTS[self.sort_index]
-        f = self.floor
-        agents = f.agents
+        # The rows take the order of visible_ids() (one definition of the order, and
+        # the one _order_changed compares with); rows it no longer lists go last.
+        order = {aid: i for i, aid in enumerate(self.visible_ids())}
+        last = len(order)
 
-        def row_key(name: Text) -> object:
-            agent = agents.get(getattr(name, "agent_id", ""))
-            return key(f, agent) if agent is not None else ()
+        def row_key(name: Text) -> int:
+            return order.get(getattr(name, "agent_id", ""), last)
 
-        self.sort("name", key=row_key, reverse=self.sort_reverse)
+        self.sort("name", key=row_key)
         self._restore_cursor(current)
         self.refresh_stale()
 
