@@ -88,7 +88,8 @@ class Settings:
     profiles: dict[str, ServerProfile] = setting(
         "Named backends: [profiles.NAME] url = ..., user = ...", default_factory=dict)
     keymap: dict[str, str] = setting(
-        "Key overrides by binding id, e.g. accept-offer = \"f2,ctrl+a\" (docs/keymap.md).",
+        "Key overrides by binding id, e.g. offer-accept = \"f2,ctrl+a\" (ids: docs/keymap.md, "
+        "docs/monitor.md). An unknown id or a bad key is reported at start and left out.",
         default_factory=dict)
     notifications: NotificationSettings = setting(default_factory=NotificationSettings)
     ui: UiSettings = setting(default_factory=UiSettings)
@@ -396,7 +397,7 @@ url = "https://cc.example.com"
 user = "alice"
 
 [keymap]
-accept-offer = "f2,ctrl+a"
+offer-accept = "f2,ctrl+a"
 
 [ui]
 theme = "agentdesk-light"
@@ -421,6 +422,9 @@ On a machine without a usable keyring backend (a headless ssh host) nothing is
 stored silently; login explains the choices: pass `AGENTDESK_TOKEN` in the
 environment, or opt in with `AGENTDESK_TOKEN_FILE=1` to a private file
 (mode 0600) `tokens.json` in the state directory, or install a keyring backend.
+A backend that keeps secrets in plain text (keyrings.alt's `PlaintextKeyring`)
+or none at all (keyring's `fail` and `null` backends) does not count as usable.
+Login says where the token went.
 """
 
 

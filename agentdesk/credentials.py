@@ -5,6 +5,12 @@ a usable keyring backend (a headless ssh host) nothing is stored silently: the
 caller gets `NoKeyringError` explaining the choices, which are the
 `AGENTDESK_TOKEN` environment variable or an explicit opt-in 0600 file
 (`AGENTDESK_TOKEN_FILE=1`, stored in the state dir).
+
+A backend that keeps secrets in plain text does not count as usable: keyring's
+`fail` and `null` backends, and keyrings.alt's `PlaintextKeyring` (or any
+other keyrings.alt backend that does not encrypt). Behind keyring's chainer
+the first usable backend of the chain is used directly, so a token never
+lands in a plain-text backend of the chain either.
 """
 
 from __future__ import annotations
@@ -24,8 +30,17 @@ NO_KEYRING_HELP = (
     "Choose one:\n"
     "  - pass the token in the environment: AGENTDESK_TOKEN=<token> agentdesk desk --server URL\n"
     "  - opt in to a private file (mode 0600) in the state directory: set AGENTDESK_TOKEN_FILE=1\n"
-    "  - install a keyring backend (for example the Secret Service, or keyrings.alt)"
+    "  - install a keyring backend that encrypts (for example the Secret Service, or\n"
+    "    keyrings.alt's EncryptedKeyring)"
 )
+
+# keyrings.alt backends that encrypt what they keep (the others store it readable).
+_ENCRYPTED_ALT = frozenset({
+    "keyrings.alt.file.EncryptedKeyring",
+    "keyrings.alt.Windows.EncryptedKeyring",
+    "keyrings.alt.Windows.RegistryKeyring",  # DPAPI
+    "keyrings.alt.Gnome.Keyring",  # the GNOME keyring daemon
+})
 
 
 class NoKeyringError(RuntimeError):
@@ -36,9 +51,54 @@ def account(server: str, user: str) -> str:
     return f"{server.rstrip('/')}|{user}"
 
 
-def keyring_usable() -> bool:
+def _qualname(backend: object) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _safe(backend: object) -> bool:
+    """A single backend that keeps secrets out of plain text."""
+    module = type(backend).__module__
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        return False
+    try:
+        if not getattr(backend, "priority", 0) > 0:
+            return False
+    except Exception:  # noqa: BLE001 - a backend whose viability check fails is not viable
+        return False
+    if module.startswith("keyrings.alt"):
+        if module == "keyrings.alt.multi":  # a wrapper: as safe as what it wraps
+            inner = getattr(backend, "_keyring", None)
+            return inner is not None and _safe(inner)
+        encrypted = {f"{c.__module__}.{c.__qualname__}" for c in type(backend).__mro__}
+        return bool(encrypted & (_ENCRYPTED_ALT | {"keyrings.alt.file.Encrypted"}))
+    return True
+
+
+def _keyring() -> object | None:
+    """The keyring backend tokens go to, or None when there is no safe one."""
     backend = keyring.get_keyring()
-    return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__
+    if type(backend).__module__.startswith("keyring.backends.chainer"):
+        # The chainer writes to the first of its backends that accepts: pick the
+        # first safe one ourselves, so a plain-text one further up is never used.
+        for chained in getattr(backend, "backends", ()):
+            if _safe(chained):
+                return chained
+        return None
+    return backend if _safe(backend) else None
+
+
+def keyring_usable() -> bool:
+    """True when tokens can go to an OS keyring that does not keep them in plain text."""
+    return _keyring() is not None
+
+
+def _no_keyring_help() -> str:
+    backend = keyring.get_keyring()
+    if type(backend).__module__.startswith("keyrings.alt") and getattr(backend, "priority", 0) > 0:
+        return (f"The keyring backend found ({_qualname(backend)}) keeps secrets in plain "
+                f"text, so agentdesk does not use it.\n{NO_KEYRING_HELP}")
+    return NO_KEYRING_HELP
 
 
 def _file_store_path() -> Path:
@@ -69,17 +129,19 @@ def _write_file_store(data: dict[str, str]) -> None:
 
 
 def store_token(server: str, user: str, token: str) -> str:
-    """Keep the token; returns where it went ("keyring" or the file path)."""
+    """Keep the token; returns where it went: "the OS keyring (<backend class>)"
+    or the path of the opt-in file."""
     key = account(server, user)
-    if keyring_usable():
-        keyring.set_password(SERVICE, key, token)
-        return "the OS keyring"
+    backend = _keyring()
+    if backend is not None:
+        backend.set_password(SERVICE, key, token)  # type: ignore[attr-defined]
+        return f"the OS keyring ({_qualname(backend)})"
     if _file_store_enabled():
         data = _read_file_store()
         data[key] = token
         _write_file_store(data)
         return str(_file_store_path())
-    raise NoKeyringError(NO_KEYRING_HELP)
+    raise NoKeyringError(_no_keyring_help())
 
 
 def load_token(server: str, user: str | None) -> str | None:
@@ -90,9 +152,10 @@ def load_token(server: str, user: str | None) -> str | None:
     if user is None:
         return None
     key = account(server, user)
-    if keyring_usable():
+    backend = _keyring()
+    if backend is not None:
         try:
-            token = keyring.get_password(SERVICE, key)
+            token = backend.get_password(SERVICE, key)  # type: ignore[attr-defined]
         except keyring.errors.KeyringError:
             token = None
         if token:
@@ -106,11 +169,21 @@ def delete_token(server: str, user: str) -> bool:
     """Forget the token; True if one was removed."""
     key = account(server, user)
     removed = False
-    if keyring_usable():
+    # The safe backend, and also a plain-text one that an older agentdesk may
+    # have written to: logging out must not leave a readable token behind.
+    backends: list[object] = []
+    for candidate in (_keyring(), keyring.get_keyring()):
+        if candidate is not None and all(candidate is not b for b in backends):
+            backends.append(candidate)
+    for backend in backends:
+        if type(backend).__module__.startswith(("keyring.backends.fail", "keyring.backends.null")):
+            continue
         try:
-            keyring.delete_password(SERVICE, key)
+            backend.delete_password(SERVICE, key)  # type: ignore[attr-defined]
             removed = True
-        except keyring.errors.PasswordDeleteError:
+        except keyring.errors.KeyringError:  # PasswordDeleteError: none there
+            pass
+        except Exception:  # noqa: BLE001 - a broken backend must not stop a logout
             pass
     data = _read_file_store()
     if key in data:

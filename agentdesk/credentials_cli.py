@@ -38,8 +38,22 @@ def run_login(args: argparse.Namespace) -> int:
     if not server:
         print("agentdesk login: name the server with --server URL or --profile NAME", file=sys.stderr)
         return 2
-    user = user or input("User: ").strip()
-    password = getpass.getpass(f"Password for {user} at {server}: ")
+    # Ctrl-D or an exhausted pipe at a prompt is EOFError: a message, not a traceback.
+    if not user:
+        try:
+            user = input("User: ").strip()
+        except (EOFError, KeyboardInterrupt):
+            user = ""
+            print(file=sys.stderr)
+        if not user:
+            print("agentdesk login: no user name given: pass --user NAME (or a --profile with a user)",
+                  file=sys.stderr)
+            return 2
+    try:
+        password = getpass.getpass(f"Password for {user} at {server}: ")
+    except (EOFError, KeyboardInterrupt):
+        print("\nagentdesk login: cancelled: no password given", file=sys.stderr)
+        return 1
 
     async def obtain() -> str:
         backend = NativeBackend(server)
@@ -58,6 +72,8 @@ def run_login(args: argparse.Namespace) -> int:
     except NoKeyringError as exc:
         print(f"agentdesk login: logged in, but {exc}", file=sys.stderr)
         return 1
+    if not where.startswith("the OS keyring"):
+        where = f"the private file {where} (mode 0600, AGENTDESK_TOKEN_FILE=1)"
     print(f"Logged in as {user} at {server}; the token is kept in {where}.")
     return 0
 

@@ -6,7 +6,9 @@ signs in as the chosen demo agent (or the supervisor) and opens the desk (or
 the monitor); quitting stops the server. `run_desk` and `run_monitor` connect
 to a real server named by `--server`, `--profile` or the config's default
 profile, with a token from `AGENTDESK_TOKEN`, the OS keyring (`agentdesk
-login`), or a password prompt for `--user`.
+login`), or a password prompt for `--user`; a user of the other role (an
+agent's token for the monitor, a supervisor's for the desk) is refused before
+the UI opens, with exit code 2.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from typing import TYPE_CHECKING, Any
 from agentdesk.store.paths import data_dir
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from agentdesk.backends.native import NativeBackend
     from agentdesk.config import LoadedSettings
+    from agentdesk.domain.models import User
 
 # Start-up time matters (docs/benchmarks.md "## Desk"): the client stack
 # (httpx, websockets) and the keyring are imported where they are first
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
 
 DEMO_PASSWORD = "demo"
 DEMO_SERVER_NICENESS = 5  # the demo's server yields to the desk when cores are short
+WHO_TIMEOUT_S = 3.0  # the role check before the UI: a server that does not answer is not waited for
 
 
 def store_path_for(url: str, user: str) -> Path:
@@ -44,16 +50,53 @@ def store_path_for(url: str, user: str) -> Path:
 
 
 async def _login(url: str, user: str, password: str) -> str:
+    token, _user = await _sign_in(url, user, password)
+    return token
+
+
+async def _sign_in(url: str, user: str, password: str) -> tuple[str, User | None]:
+    """A token for user/password, and who it belongs to (with the role)."""
     from agentdesk.backends.native import NativeBackend
 
     backend = NativeBackend(url)
     try:
-        return await backend.login(user, password)
+        token = await backend.login(user, password)
+        return token, backend.user
     finally:
         await backend.close()
 
 
+async def _who(url: str, token: str) -> User | None:
+    """Who a token belongs to (`GET /v1/me`), or None when that cannot be known
+    now (a refused token, a server that does not answer): the app then shows it
+    as it does for a token that stops working later."""
+    from agentdesk.backends.base import AgentDeskError
+    from agentdesk.backends.http import RetryPolicy
+    from agentdesk.backends.native import NativeBackend
+
+    backend = NativeBackend(url, token=token, timeout=WHO_TIMEOUT_S, retry=RetryPolicy(attempts=1))
+    try:
+        user, _agent = await backend.me()
+        return user
+    except AgentDeskError:
+        return None
+    finally:
+        await backend.close()
+
+
+def wrong_role(user: User, command: str) -> str | None:
+    """The one-line refusal when `user` cannot use `command` ("desk" or "monitor")."""
+    role = str(getattr(user.role, "value", user.role))
+    if command == "monitor" and role != "supervisor":
+        return f"{user.id} is an agent, not a supervisor: use `agentdesk desk`"
+    if command == "desk" and role == "supervisor":
+        return f"{user.id} is a supervisor, not an agent: use `agentdesk monitor`"
+    return None
+
+
 def _timezone(loaded: LoadedSettings) -> Any:
+    """`ui.timezone` as a tzinfo (None: local time). An unknown name is added to
+    `loaded.problems`: call this before reporting them or handing them to an app."""
     name = loaded.settings.ui.timezone
     if not name:
         return None
@@ -88,10 +131,14 @@ def _close(backend: NativeBackend | None) -> None:
 
 
 def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
-                  sign_in: tuple[str, str] | None = None) -> int:
+                  tz: tzinfo | None, sign_in: tuple[str, str] | None = None) -> int:
     from agentdesk.ui.app import make_app
+    from agentdesk.ui.keymap import check_desk_keymap
 
     settings = loaded.settings
+    # Bad [keymap] entries are dropped (the default keys stay) and reported
+    # with the config's other problems.
+    keymap, keymap_problems = check_desk_keymap(settings.keymap)
     built: list[NativeBackend] = []
 
     def backend() -> NativeBackend:
@@ -106,12 +153,12 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
         sign_in=sign_in,
         username=user,
         store_path=store_path_for(url, user),
-        keymap=settings.keymap,
+        keymap=keymap,
         notifications=settings.notifications.as_options(),
         theme=settings.ui.theme,
         sort_by_urgency=settings.ui.sort_tabs_by_urgency,
-        tz=_timezone(loaded),
-        startup_problems=loaded.problems,
+        tz=tz,
+        startup_problems=[*loaded.problems, *keymap_problems],
         on_theme_change=_persist_theme(loaded),
     )
     result = app.run()
@@ -119,12 +166,20 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
     return int(result or 0)
 
 
-def _run_monitor_app(url: str, token: str, loaded: LoadedSettings) -> int:
+def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | None,
+                     user: str = "supervisor") -> int:
     from agentdesk.backends.native import NativeBackend
     from agentdesk.ui.monitor.launch_monitor import make_monitor_app
 
     backend = NativeBackend(url, token=token)
-    app = make_monitor_app(backend, theme=loaded.settings.ui.theme, tz=_timezone(loaded))
+    app = make_monitor_app(backend, theme=loaded.settings.ui.theme, tz=tz,
+                           keymap=loaded.settings.keymap)
+    # As the desk: config problems as toasts (stderr is covered by the full-screen
+    # UI), a theme picked in the palette saved to the config, and the command
+    # that signs in again should the server refuse the token.
+    app.startup_problems = list(loaded.problems)
+    app.on_theme_change = _persist_theme(loaded)
+    app.login_command = f"agentdesk login --server {url} --user {user or 'NAME'}"
     result = app.run()
     _close(backend)
     return int(result or 0)
@@ -205,7 +260,8 @@ def run_demo(args: argparse.Namespace) -> int:
     port = _free_port()
     server = start_demo_server(args, port, bots)  # first: it starts while the desk loads
     try:
-        code = _run_desk_app(f"http://127.0.0.1:{port}", user, None, load_settings(),
+        loaded = load_settings()
+        code = _run_desk_app(f"http://127.0.0.1:{port}", user, None, loaded, _timezone(loaded),
                              sign_in=(user, DEMO_PASSWORD))
     finally:
         failure = stop_demo_server(server)
@@ -219,6 +275,7 @@ def _run_demo_monitor(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from agentdesk.backends.base import AgentDeskError
     from agentdesk.mockserver.testing import running_server
 
+    tz = _timezone(loaded)  # its problem, if any, joins the others shown in the monitor
     print("agentdesk demo: starting the simulated contact center…", file=sys.stderr)
     with running_server(seed=args.seed, speed=args.speed, agents=args.agents,
                         bots=args.agents) as server:
@@ -227,11 +284,15 @@ def _run_demo_monitor(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         except AgentDeskError as exc:
             print(f"agentdesk demo: cannot sign in as supervisor: {exc.message}", file=sys.stderr)
             return 1
-        return _run_monitor_app(server.url, token, loaded)
+        return _run_monitor_app(server.url, token, loaded, tz)
 
 
 def _connect(args: argparse.Namespace, command: str, default_user: str | None) -> tuple[str, str, str] | int:
-    """(url, user, token) for desk and monitor, or an exit code after a clear message."""
+    """(url, user, token) for desk and monitor, or an exit code after a clear message.
+
+    The token's user must have the command's role (desk: an agent, monitor: a
+    supervisor); otherwise a one-line refusal and exit code 2. A token the server
+    refuses, or a server that does not answer, is left to the app to show."""
     import getpass
 
     from agentdesk.backends.base import AgentDeskError
@@ -245,6 +306,7 @@ def _connect(args: argparse.Namespace, command: str, default_user: str | None) -
         return 2
     user = user or default_user
     token = load_token(url, user)
+    who: User | None = None
     if token is None:
         if not user:
             print(f"agentdesk {command}: no token for {url}: run `agentdesk login --server {url}`, "
@@ -252,13 +314,23 @@ def _connect(args: argparse.Namespace, command: str, default_user: str | None) -
             return 2
         try:
             password = getpass.getpass(f"Password for {user} at {url}: ")
-        except (EOFError, KeyboardInterrupt):
+        except EOFError:  # Ctrl-D, or stdin at its end
+            print(f"\nagentdesk {command}: cancelled: no password given", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print(file=sys.stderr)
             return 130
         try:
-            token = asyncio.run(_login(url, user, password))
+            token, who = asyncio.run(_sign_in(url, user, password))
         except AgentDeskError as exc:
             print(f"agentdesk {command}: sign-in failed: {exc.message}", file=sys.stderr)
             return 1
+    else:
+        who = asyncio.run(_who(url, token))
+    refusal = wrong_role(who, command) if who is not None else None
+    if refusal:
+        print(f"agentdesk {command}: {refusal}", file=sys.stderr)
+        return 2
     return url, user or "", token
 
 
@@ -266,21 +338,23 @@ def run_desk(args: argparse.Namespace) -> int:
     from agentdesk.config import load_settings
 
     loaded = load_settings()
+    tz = _timezone(loaded)
     _report(loaded)
     connected = _connect(args, "desk", None)
     if isinstance(connected, int):
         return connected
     url, user, token = connected
-    return _run_desk_app(url, user, token, loaded)
+    return _run_desk_app(url, user, token, loaded, tz)
 
 
 def run_monitor(args: argparse.Namespace) -> int:
     from agentdesk.config import load_settings
 
     loaded = load_settings()
-    _report(loaded)
+    tz = _timezone(loaded)
+    _report(loaded)  # also shown in the monitor (toasts): this copy outlives the UI
     connected = _connect(args, "monitor", "supervisor")
     if isinstance(connected, int):
         return connected
-    url, _user, token = connected
-    return _run_monitor_app(url, token, loaded)
+    url, user, token = connected
+    return _run_monitor_app(url, token, loaded, tz, user)

@@ -1,4 +1,5 @@
-"""Settings loading and token storage, with a real keyring backend registered for the test."""
+"""Settings loading and token storage, with a keyring backend registered for the test
+(an in-memory one: keyrings.alt's PlaintextKeyring is refused, as any plain-text store)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,46 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyring.backend import KeyringBackend
 from keyrings.alt.file import PlaintextKeyring
 
 from agentdesk import credentials
 from agentdesk.config import describe_settings, load_settings
 
 
+class MemoryKeyring(KeyringBackend):
+    """A keyring backend as an OS one would be (viable, priority > 0), kept in memory."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.secrets.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("no such password")
+
+
 @pytest.fixture
-def file_keyring(tmp_path):
-    """A real keyring backend (keyrings.alt's file keyring) in a temp dir."""
+def file_keyring():
+    """A usable keyring backend (in memory) registered as the OS keyring."""
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def plaintext_keyring(tmp_path):
+    """keyrings.alt's PlaintextKeyring (what a headless host with keyrings.alt gets)."""
     backend = PlaintextKeyring()
     backend.file_path = str(tmp_path / "keyring.cfg")
     previous = keyring.get_keyring()
@@ -80,7 +112,7 @@ def test_describe_lists_every_setting():
 def test_token_round_trip_in_keyring(file_keyring):
     assert credentials.keyring_usable()
     where = credentials.store_token("http://cc.example/", "alice", "s3cret")
-    assert where == "the OS keyring"
+    assert where == f"the OS keyring ({__name__}.MemoryKeyring)"
     assert keyring.get_password("agentdesk", "http://cc.example|alice") == "s3cret"
     assert credentials.load_token("http://cc.example", "alice") == "s3cret"
     assert credentials.delete_token("http://cc.example", "alice") is True
@@ -141,3 +173,119 @@ def test_save_setting_edits_one_line_and_keeps_comments(tmp_path):
     fresh = tmp_path / "new" / "config.toml"
     save_setting("ui", "theme", "agentdesk-dark", fresh)
     assert load_settings(fresh, environ={}).settings.ui.theme == "agentdesk-dark"
+
+
+# -- plain-text keyrings are not a keyring ------------------------------------------------
+
+
+def test_plaintext_keyring_is_refused_and_nothing_is_written(plaintext_keyring, monkeypatch):
+    monkeypatch.delenv("AGENTDESK_TOKEN_FILE", raising=False)
+    assert plaintext_keyring.priority > 0  # keyring itself would happily use it
+    assert not credentials.keyring_usable()
+    with pytest.raises(credentials.NoKeyringError) as info:
+        credentials.store_token("http://cc.example", "alice", "s3cret")
+    message = str(info.value)
+    assert "PlaintextKeyring" in message and "plain text" in message
+    assert "AGENTDESK_TOKEN" in message and "AGENTDESK_TOKEN_FILE=1" in message
+    assert not Path(plaintext_keyring.file_path).exists()
+    assert credentials.load_token("http://cc.example", "alice") is None
+
+
+def test_plaintext_keyring_falls_back_to_the_opt_in_file(plaintext_keyring, monkeypatch):
+    monkeypatch.setenv("AGENTDESK_TOKEN_FILE", "1")
+    where = credentials.store_token("http://cc.example", "alice", "s3cret")
+    assert where == str(credentials._file_store_path())
+    assert not Path(plaintext_keyring.file_path).exists()
+    assert credentials.load_token("http://cc.example", "alice") == "s3cret"
+    assert credentials.delete_token("http://cc.example", "alice")
+
+
+def test_logout_also_removes_a_token_an_older_version_left_in_plain_text(plaintext_keyring):
+    plaintext_keyring.set_password("agentdesk", "http://cc.example|alice", "old")
+    assert credentials.delete_token("http://cc.example", "alice") is True
+    assert plaintext_keyring.get_password("agentdesk", "http://cc.example|alice") is None
+
+
+@pytest.mark.parametrize("factory", [
+    lambda: __import__("keyring.backends.fail", fromlist=["Keyring"]).Keyring(),
+    lambda: __import__("keyring.backends.null", fromlist=["Keyring"]).Keyring(),
+], ids=["fail", "null"])
+def test_fail_and_null_backends_are_not_usable(factory):
+    previous = keyring.get_keyring()
+    keyring.set_keyring(factory())
+    try:
+        assert not credentials.keyring_usable()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_encrypted_keyrings_alt_backend_counts_as_usable():
+    from keyrings.alt.file import EncryptedKeyring
+
+    # As viable as with pycryptodome installed (not a test dependency).
+    Viable = type("Viable", (EncryptedKeyring,), {"priority": 0.6, "__module__": "keyrings.alt.file"})
+    Plain = type("Plain", (PlaintextKeyring,), {"__module__": "keyrings.alt.file"})
+    assert credentials._safe(object.__new__(Viable))  # its __init__ wants the crypto module
+    assert not credentials._safe(Plain())
+    assert not credentials._safe(PlaintextKeyring())
+
+
+def test_chainer_skips_plain_text_backends(tmp_path, monkeypatch):
+    from keyring.backends.chainer import ChainerBackend
+
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "keyring.cfg")
+    memory = MemoryKeyring()
+    monkeypatch.setattr(ChainerBackend, "backends", [plain, memory])  # plain text first
+    previous = keyring.get_keyring()
+    keyring.set_keyring(ChainerBackend())
+    try:
+        assert credentials.keyring_usable()
+        where = credentials.store_token("http://cc.example", "alice", "s3cret")
+        assert "MemoryKeyring" in where
+        assert memory.secrets == {("agentdesk", "http://cc.example|alice"): "s3cret"}
+        assert not Path(plain.file_path).exists()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def _login_cli(tmp_path: Path, *args: str, stdin: str | None = "", env: dict | None = None):
+    environ = dict(os.environ, **{f"XDG_{d}_HOME": str(tmp_path / d.lower())
+                                  for d in ("CONFIG", "DATA", "STATE", "CACHE")})
+    environ.pop("AGENTDESK_TOKEN", None)
+    environ.pop("AGENTDESK_TOKEN_FILE", None)
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "agentdesk", "login", *args], input=stdin,
+                          capture_output=True, text=True, env=environ, timeout=60)
+
+
+def test_login_at_end_of_input_is_a_message_not_a_traceback(tmp_path):
+    # Ctrl-D at the password prompt (stdin at its end); the server is never asked.
+    out = _login_cli(tmp_path, "--server", "http://127.0.0.1:9", "--user", "agent1", stdin="")
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and "EOFError" not in out.stderr
+    assert "cancelled: no password given" in out.stderr
+    # No --user and nothing to read from a pipe.
+    out = _login_cli(tmp_path, "--server", "http://127.0.0.1:9", stdin="")
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "--user NAME" in out.stderr
+
+
+def test_login_with_a_plaintext_keyring_says_where_the_token_went(tmp_path):
+    """keyrings.alt is installed here, so keyring picks its PlaintextKeyring: login must
+    not claim "the OS keyring" and must not write the token there."""
+    from agentdesk.mockserver.testing import running_server
+
+    with running_server(agents=2, bots=0, traffic=False, manual_clock=True) as server:
+        refused = _login_cli(tmp_path, "--server", server.url, "--user", "agent1", stdin="demo\n")
+        assert refused.returncode == 1, refused.stderr
+        assert "PlaintextKeyring" in refused.stderr and "AGENTDESK_TOKEN_FILE=1" in refused.stderr
+        assert "OS keyring" not in refused.stdout
+        assert not list(tmp_path.rglob("keyring_pass.cfg"))
+        stored = _login_cli(tmp_path, "--server", server.url, "--user", "agent1", stdin="demo\n",
+                            env={"AGENTDESK_TOKEN_FILE": "1"})
+        assert stored.returncode == 0, stored.stderr
+        assert "OS keyring" not in stored.stdout
+        assert "tokens.json" in stored.stdout and "0600" in stored.stdout
+        assert not list(tmp_path.rglob("keyring_pass.cfg"))

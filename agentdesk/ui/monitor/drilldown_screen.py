@@ -14,11 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from agentdesk.backends.base import AgentDeskError
+from agentdesk.backends.base import AgentDeskError, BackendAuthError
 from agentdesk.domain.floor import Dirty
 from agentdesk.domain.models import Interaction, TimelineItem
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
 from agentdesk.ui.monitor.cells import cell, fmt_duration, line, num
+from agentdesk.ui.monitor.monitor_header import LinkBanner
 from agentdesk.ui.widgets.timeline.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class DrilldownScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="dd-agent", markup=False)
+        yield LinkBanner(id="dd-link")  # the wallboard's header is not in sight here
         with Horizontal(id="dd-body"):
             with Vertical(id="dd-left"):
                 yield Label("Interactions (Enter: open)", classes="pane-title", markup=False)
@@ -92,12 +94,18 @@ class DrilldownScreen(Screen[None]):
         else:
             self.query_one("#dd-title", Label).update("No open interaction")
         table.focus()
+        self.show_link(self.monitor_app.link_state)
         self.ready = True
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
 
     # -- live --------------------------------------------------------------------------------
+
+    def show_link(self, state: str) -> None:
+        app = self.monitor_app
+        self.query_one(LinkBanner).show(state, detail=app.link_detail,
+                                        auth_message=app.auth_message)
 
     def apply_dirty(self, dirty: Dirty, *, tick: bool) -> None:
         floor = self.monitor_app.floor
@@ -238,6 +246,10 @@ class DrilldownScreen(Screen[None]):
         timeline = self.query_one(Timeline)
         try:
             page = await self.monitor_app.backend.get_timeline(customer_id, limit=TIMELINE_PAGE)
+        except BackendAuthError:
+            self._loading = False
+            self.monitor_app.signed_out()
+            return
         except AgentDeskError as exc:
             self._loading = False
             self.notify(exc.message, title="Timeline", severity="error", markup=False)
@@ -260,6 +272,9 @@ class DrilldownScreen(Screen[None]):
         try:
             page = await self.monitor_app.backend.get_timeline(
                 customer_id, before=before_id, limit=TIMELINE_PAGE)
+        except BackendAuthError:
+            self.monitor_app.signed_out()
+            return
         except AgentDeskError as exc:
             self.notify(exc.message, title="Timeline", severity="error", markup=False)
             return

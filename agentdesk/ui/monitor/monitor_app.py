@@ -6,13 +6,18 @@ every `FLUSH_S` (inside `batch_update()`), updating only the changed cells.
 The app never calls a backend command: its only backend calls are
 `list_queues`, `list_agents`, `get_stats`, `get_stats_history`,
 `list_interactions`, `get_timeline` and `events()`.
+
+A refused token (a 401 on a snapshot, or the stream refused with
+`link_auth_failed`) ends the following: the header says "signed out", a
+banner and a toast say how to sign in again, and the server is not asked
+again. The app keeps running until the supervisor quits.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -24,6 +29,7 @@ from textual.css.query import NoMatches
 from agentdesk.backends.base import (
     AgentDeskError,
     Backend,
+    BackendAuthError,
     BackendCommandError,
     LinkState,
     LinkStatus,
@@ -39,6 +45,7 @@ log = logging.getLogger("agentdesk.monitor")
 
 FLUSH_S = 0.25
 TICK_S = 1.0  # live durations (time in state, longest wait) move once a second
+SIGNED_OUT = "signed out"  # link_state once the server refused the token
 
 
 class MonitorApp(App[int]):
@@ -59,6 +66,9 @@ class MonitorApp(App[int]):
         theme: str | None = None,
         flush_s: float = FLUSH_S,
         user_name: str | None = None,
+        startup_problems: Sequence[str] = (),
+        on_theme_change: Callable[[str], None] | None = None,
+        login_command: str | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
@@ -69,6 +79,8 @@ class MonitorApp(App[int]):
         self._named = bool(user_name) or backend.user is not None
         self.user_name = user_name or (backend.user.name if backend.user else "supervisor")
         self.link_state = "connecting"
+        self.link_detail = ""
+        self.auth_message = ""  # set once the token was refused: shown in a banner
         self.loaded = False
         self.flushes = 0
         self.problems = 0
@@ -80,6 +92,13 @@ class MonitorApp(App[int]):
         self.on_rendered: Callable[[list[float]], None] | None = None
         self._theme_problems: list[str] = []
         self.theme = register_themes(self, theme, self._theme_problems.append)
+        # Set by the launcher (`agentdesk monitor`, `demo --supervisor`), here or
+        # as attributes before run(): configuration problems shown once as
+        # toasts, where a theme picked in the palette is saved, and the command
+        # that signs in again (named when the token is refused).
+        self.startup_problems: list[str] = list(startup_problems)
+        self.on_theme_change = on_theme_change
+        self.login_command = login_command
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
@@ -90,17 +109,22 @@ class MonitorApp(App[int]):
         from agentdesk.ui.monitor.monitor_screen import MonitorScreen
 
         self.push_screen(MonitorScreen())
+        for problem in self.startup_problems:  # the config file: reported once
+            self.notify(problem, title="Configuration", severity="warning", timeout=12,
+                        markup=False)
         for problem in self._theme_problems:
             self.notify(problem, title="Themes", severity="warning", timeout=12, markup=False)
         self.follow()
         self.set_interval(self.flush_s, self.flush)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
-    def _theme_changed(self, _theme: Any) -> None:
+    def _theme_changed(self, theme: Any) -> None:
         self.floor.mark_all_dirty()
         wallboard = self.wallboard
         if wallboard is not None:
             wallboard.rebuild()
+        if self.on_theme_change is not None:
+            self.on_theme_change(theme.name)
 
     async def load_snapshots(self) -> None:
         backend = self.backend
@@ -136,33 +160,74 @@ class MonitorApp(App[int]):
 
     @work(exclusive=True, group="monitor-events", exit_on_error=False)
     async def follow(self) -> None:
-        """Load the snapshots, then apply the event stream to the floor forever."""
-        try:
-            await self.load_snapshots()
-        except AgentDeskError as exc:
-            self.notify(exc.message, title=exc.title, severity="error", markup=False)
+        """Load the snapshots, then apply the event stream to the floor until
+        the token is refused (or for ever)."""
+        if not await self._load_or_report():
+            return
         floor = self.floor
         stamps = self.pending_stamps
-        async for item in self.backend.events():
+        stream = self.backend.events()
+        async for item in stream:
             if isinstance(item, Event):
                 floor.apply(item)
                 if self.stamp_events:
                     stamps.append(time.perf_counter())
             elif isinstance(item, LinkStatus):
+                if (item.state is LinkState.RECONNECTING
+                        and getattr(self.backend, "link_auth_failed", False) is True):
+                    # Retrying cannot help (nobody signs in here): stop asking.
+                    self.signed_out()
+                    await _stop(stream)
+                    return
                 was = self.link_state
                 self.link_state = item.state.value
+                self.link_detail = item.detail
                 if item.state is LinkState.CONNECTED and was == LinkState.RECONNECTING.value:
                     await self.backfill_trends()  # the gap while away, if not replayed
-                wallboard = self.wallboard
-                if wallboard is not None:
-                    wallboard.show_link(self.link_state)
+                self._show_link()
             elif isinstance(item, Resync):
-                try:
-                    await self.load_snapshots()
-                except AgentDeskError as exc:
-                    self.notify(exc.message, title=exc.title, severity="error", markup=False)
+                if not await self._load_or_report():
+                    await _stop(stream)
+                    return
             elif isinstance(item, ProtocolProblem):
                 self.problems += 1
+
+    async def _load_or_report(self) -> bool:
+        """Load the snapshots; False when the token was refused (signed out)."""
+        try:
+            await self.load_snapshots()
+        except BackendAuthError:
+            self.signed_out()
+            return False
+        except AgentDeskError as exc:
+            self.notify(exc.message, title=exc.title, severity="error", markup=False)
+        return True
+
+    def signed_out(self) -> None:
+        """The server refused the token: say so where it is seen, once, and stop
+        following (the monitor cannot sign in by itself; asking again only
+        hammers the server)."""
+        if self.link_state == SIGNED_OUT:
+            return
+        log.warning("monitor: the server refused the token; signed out")
+        self.link_state = SIGNED_OUT
+        self.link_detail = ""
+        how = self.login_command or "agentdesk login --server URL --user NAME"
+        self.auth_message = (f"Not authorised: the token was refused. Sign in again: {how}, "
+                             "then restart the monitor.")
+        self.notify(self.auth_message, title="Signed out", severity="error", timeout=30,
+                    markup=False)
+        self._show_link()
+
+    def _show_link(self) -> None:
+        """The link state on every screen of the stack that shows it."""
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_link", None)
+            if show is not None and getattr(screen, "ready", False):
+                try:
+                    show(self.link_state)
+                except NoMatches:  # shutting down
+                    return
 
     # -- the flush ----------------------------------------------------------------------
 
@@ -222,3 +287,13 @@ class MonitorApp(App[int]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+
+async def _stop(stream: Any) -> None:
+    """End an event stream we no longer read (its reconnect attempts stop now)."""
+    aclose = getattr(stream, "aclose", None)
+    if aclose is not None:
+        try:
+            await aclose()
+        except Exception:  # noqa: BLE001 - a stream that fails to close is closed enough
+            log.debug("closing the event stream failed", exc_info=True)

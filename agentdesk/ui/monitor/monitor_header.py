@@ -1,4 +1,5 @@
-"""The monitor's header line: who watches, the connection, floor totals."""
+"""The monitor's header line (who watches, the connection, floor totals) and the
+link banner shown under it, on both screens, while the floor is not live."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from agentdesk.domain.floor import Totals
 from agentdesk.ui.monitor.cells import fmt_duration, fmt_pct, line
 
 LINK_VAR = {"connected": "sla-ok", "connecting": "sla-warning", "reconnecting": "sla-warning",
-            "closed": "sla-breach", "offline": "sla-breach"}
+            "closed": "sla-breach", "offline": "sla-breach", "signed out": "sla-breach"}
 
 
 class MonitorHeader(Static):
@@ -54,3 +55,35 @@ class MonitorHeader(Static):
             (f"{b.get('away', 0)} away", "presence-away"), " ",
             (f"{nr} NR", "sla-breach" if nr else None, bool(nr)),
         )
+
+
+class LinkBanner(Static):
+    """One line under the header while the floor is not live: the connection is
+    lost (what is shown may be out of date) or the token was refused (how to
+    sign in again). Hidden while connected, and while first connecting."""
+
+    DEFAULT_CSS = """
+    LinkBanner { display: none; height: auto; max-height: 3; padding: 0 1;
+                 background: $warning 25%; color: $foreground; }
+    LinkBanner.-error { background: $error 30%; text-style: bold; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.link = "connecting"
+
+    def show(self, link: str, *, detail: str = "", auth_message: str = "") -> None:
+        self.link = link
+        if link in ("connected", "connecting"):
+            self.display = False
+            return
+        if link == "signed out":
+            text = auth_message or "Not authorised: the token was refused. Sign in again."
+        elif link == "reconnecting":
+            text = (f"● Connection lost ({detail or 'reconnecting'}): reconnecting… "
+                    "What is shown is not live.")
+        else:
+            text = f"● Not connected ({link}). What is shown is not live."
+        self.update(text)
+        self.set_class(link in ("signed out", "closed", "offline"), "-error")
+        self.display = True

@@ -14,7 +14,7 @@ from agentdesk.domain.floor import OVERALL, Dirty
 from agentdesk.ui.monitor.agent_board import AgentBoard, AgentFilter
 from agentdesk.ui.monitor.filter_bar import FilterBar
 from agentdesk.ui.monitor.live_feed import LiveFeed
-from agentdesk.ui.monitor.monitor_header import MonitorHeader
+from agentdesk.ui.monitor.monitor_header import LinkBanner, MonitorHeader
 from agentdesk.ui.monitor.queue_board import QueueBoard
 from agentdesk.ui.monitor.sparkline_panel import SparklinePanel
 
@@ -51,6 +51,7 @@ class MonitorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.monitor_app
         yield MonitorHeader(id="monitor-header")
+        yield LinkBanner(id="monitor-banner")
         yield Label("Queues", classes="pane-title", id="queues-title")
         yield QueueBoard(app.floor, id="queues")
         with Horizontal(id="boards"):
@@ -77,6 +78,7 @@ class MonitorScreen(Screen[None]):
         self.ready = True
         self.query_one(QueueBoard).fit_height(self.size.height)
         self.rebuild()
+        self.show_link(self.monitor_app.link_state)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
@@ -123,7 +125,10 @@ class MonitorScreen(Screen[None]):
         return changed
 
     def show_link(self, state: str) -> None:
+        app = self.monitor_app
         self.query_one(MonitorHeader).show(link=state)
+        self.query_one(LinkBanner).show(state, detail=app.link_detail,
+                                        auth_message=app.auth_message)
 
     def _update_header(self) -> None:
         app = self.monitor_app
