@@ -8,13 +8,21 @@
 
 ctrl+s sends on every channel (the desk's global send key). ctrl+t toggles
 reply / private note. "/" typed into an empty composer opens the canned
-responses (`CannedPicker`), filtered by channel; the chosen body is inserted.
+responses (`CannedPicker`), filtered by channel; the chosen body is inserted
+with `{agent}` filled in (`fill_canned`) by the signed-in agent's name.
+Subject and cc keep their text when focused (no select-all: the next key must
+not replace "Re: …"), and a send puts the keyboard back in the body. Keys with
+an alt modifier are never typed into the body / fields: they go on to the desk
+bindings (see `composer_text_area`).
 
 Public API (used by the app shell):
 
 - `Composer(interaction_id, channel, *, subject=None, disabled_reason=None,
   draft_delay=0.5, name=None, id=None, classes=None)`
 - `set_canned(responses: list[CannedResponse])`
+- `set_agent_name(name: str | None)`: the name for `{agent}` in canned
+  responses; unset, the composer asks its screen (`screen.state.me.name`, then
+  `screen.state.agent.name`)
 - `load_draft(text, subject=None, cc=None)`: restores a draft (does not post
   DraftChanged for it)
 - `insert_text(text)`: inserts at the cursor (KB suggestions)
@@ -56,7 +64,7 @@ from textual.widgets import Input, Static, TextArea
 from agentdesk.domain.models import CannedResponse, Channel
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL, channel_var
 from agentdesk.ui.widgets.composer.canned_picker import CannedPicker
-from agentdesk.ui.widgets.composer.composer_text_area import ComposerTextArea
+from agentdesk.ui.widgets.composer.composer_text_area import ComposerInput, ComposerTextArea
 
 Kind = Literal["reply", "note"]
 CHAT_LIKE = (Channel.CHAT, Channel.SMS, Channel.SOCIAL)
@@ -154,6 +162,7 @@ class Composer(Vertical):
         self._original_subject = subject
         self._kind: Kind = "note" if self._channel is Channel.VOICE else "reply"
         self._canned: list[CannedResponse] = []
+        self._agent_name: str | None = None
         self._disabled_reason = disabled_reason
         self._draft_delay = draft_delay
         self._draft_timer: Timer | None = None
@@ -166,8 +175,12 @@ class Composer(Vertical):
         self._subject_input: Input | None = None
         self._cc_input: Input | None = None
         if self.is_email:
-            self._subject_input = Input(value=self._default_subject() or "", id="composer-subject", compact=True)
-            self._cc_input = Input(placeholder="addresses, comma separated", id="composer-cc", compact=True)
+            # select_on_focus=False: tabbing in keeps "Re: …" and puts the cursor
+            # at the end, so the next key adds to the subject instead of replacing it.
+            self._subject_input = ComposerInput(
+                value=self._default_subject() or "", id="composer-subject", compact=True, select_on_focus=False)
+            self._cc_input = ComposerInput(
+                placeholder="addresses, comma separated", id="composer-cc", compact=True, select_on_focus=False)
         self._show_mode()
 
     # --- composition -----------------------------------------------------------------
@@ -215,6 +228,25 @@ class Composer(Vertical):
 
     def set_canned(self, responses: list[CannedResponse]) -> None:
         self._canned = list(responses)
+
+    def set_agent_name(self, name: str | None) -> None:
+        """The name that fills `{agent}` in canned responses (None: ask the screen)."""
+        self._agent_name = name or None
+
+    @property
+    def agent_name(self) -> str | None:
+        """The signed-in agent's display name, if known."""
+        if self._agent_name:
+            return self._agent_name
+        try:
+            state = getattr(self.screen, "state", None)
+        except Exception:  # not mounted yet
+            return None
+        for who in (getattr(state, "me", None), getattr(state, "agent", None)):
+            name = getattr(who, "name", None)
+            if isinstance(name, str) and name.strip():
+                return name.strip()
+        return None
 
     def load_draft(self, text: str, subject: str | None = None, cc: list[str] | str | None = None) -> None:
         self._body.load_text(text)
@@ -267,6 +299,10 @@ class Composer(Vertical):
         )
         self.clear()
         self._cancel_draft_timer()
+        # Sent from subject / cc (ctrl+s): the next thing to write is a body.
+        focused = self.app.focused
+        if focused is None or focused in (self._subject_input, self._cc_input):
+            self._body.focus()
         # An empty draft after sending: let the shell drop the saved one.
         self.post_message(self.DraftChanged(self, self.interaction_id, "", self._snapshot()[1], []))
 
@@ -287,7 +323,11 @@ class Composer(Vertical):
 
         def chosen(response: CannedResponse | None) -> None:
             if response is not None:
-                self.insert_text(response.body)
+                name = self.agent_name
+                if name is None and AGENT_PLACEHOLDER in response.body:
+                    self.notify("Your name is not known yet: check the text before sending.",
+                                severity="warning", markup=False)
+                self.insert_text(fill_canned(response.body, agent=name))
             else:
                 self._body.focus()
 
@@ -402,6 +442,21 @@ class Composer(Vertical):
         self._body.placeholder = (
             "Private note (agents only)" if note else f"Reply to the customer by {CHANNEL_LABEL[self._channel]}"
         )
+
+
+AGENT_PLACEHOLDER = "{agent}"
+
+
+def fill_canned(body: str, *, agent: str | None) -> str:
+    """`body` with every `{agent}` replaced by the agent's name.
+
+    Only that exact placeholder is touched: any other braces ("{", "}",
+    "{x}", "{{") stay as written ("{{agent}}" becomes "{Name}"), and nothing
+    is formatted (no `str.format`), so odd braces can never raise. An unknown
+    name fills in as "" (the composer then warns the agent) rather than
+    leaving the raw placeholder for the customer.
+    """
+    return body.replace(AGENT_PLACEHOLDER, (agent or "").strip())
 
 
 def _parse_cc(value: str) -> list[str]:

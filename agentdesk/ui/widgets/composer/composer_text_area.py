@@ -4,13 +4,28 @@ With `enter_sends=True` (chat, SMS, social) Enter posts `SendRequested`
 instead of inserting a newline; shift+enter and ctrl+j always insert one. A
 "/" typed into an empty area posts `CannedRequested` instead of inserting
 itself. The `Composer` handles both messages.
+
+Keys with an alt modifier are never typed. A terminal reports alt+s as
+`Key("alt+s", character="s")`, which is printable, so the stock TextArea /
+Input would insert "s" and stop the event before the (non-priority) desk
+bindings (alt+s, alt+w, alt+r, alt+c, alt+u, alt+1…9) could see it. Here such
+a key gets `prevent_default()` only: that skips the base classes' `_on_key`
+(Textual calls the handler of every class in the MRO unless the default is
+prevented), but the event is not stopped, and `Message._bubble_to` clears the
+flag again, so it bubbles up to the App, whose `_on_key` runs the bindings.
+`ComposerInput` does the same for subject / cc.
 """
 
 from __future__ import annotations
 
 from textual import events
 from textual.message import Message
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
+
+
+def is_alt_key(key: str) -> bool:
+    """True for a key with an alt modifier ("alt+s", "alt+shift+s", "ctrl+alt+x")."""
+    return key.startswith("alt+") or "+alt+" in key
 
 
 class ComposerTextArea(TextArea):
@@ -27,6 +42,10 @@ class ComposerTextArea(TextArea):
         self.enter_sends = enter_sends
 
     async def _on_key(self, event: events.Key) -> None:
+        if is_alt_key(event.key):
+            # A desk binding, not text: skip the base class's insert, keep bubbling.
+            event.prevent_default()
+            return
         if self.read_only:
             return
         if event.key in ("shift+enter", "ctrl+j"):
@@ -43,5 +62,16 @@ class ComposerTextArea(TextArea):
             event.stop()
             event.prevent_default()
             self.post_message(self.CannedRequested())
+            return
+        await super()._on_key(event)
+
+
+class ComposerInput(Input):
+    """A one-line field of the composer (subject, cc): alt+letter is never typed."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if is_alt_key(event.key):
+            # A desk binding, not text: skip the base class's insert, keep bubbling.
+            event.prevent_default()
             return
         await super()._on_key(event)
