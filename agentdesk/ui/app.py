@@ -8,12 +8,12 @@ from __future__ import annotations
 import gc
 import time
 from datetime import tzinfo
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from agentdesk.backends.base import Backend
@@ -27,6 +27,7 @@ from agentdesk.store.sender import CommandSender
 from agentdesk.ui.keymap import APP_BINDINGS
 from agentdesk.ui.messages import OutboxChanged
 from agentdesk.ui.notify import Notifier
+from agentdesk.ui.terminal_keys import parse_alt_digits
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes, set_initial_theme
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ class AgentDeskApp(App[int]):
         sign_in: tuple[str, str] | None = None,
     ) -> None:
         super().__init__()
+        parse_alt_digits()  # alt+1..9 (tab keys) from ESC-prefix terminals: see terminal_keys.py
         # The demo paints the desk first and signs in when its server is up.
         self.sign_in = sign_in
         self.sort_by_urgency_default = sort_by_urgency
@@ -160,6 +162,17 @@ class AgentDeskApp(App[int]):
             if isinstance(screen, DeskScreen):
                 return screen
         return None
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands, with its "Quit" (which exits at once) going
+        through `action_request_quit` like F10: open work is named first."""
+        for command in super().get_system_commands(screen):
+            if command.callback == self.action_quit:
+                yield SystemCommand(
+                    command.title, "Quit agentdesk (asks first while interactions are open)",
+                    self.action_request_quit, command.discover)
+            else:
+                yield command
 
     # -- global actions ---------------------------------------------------------------
 

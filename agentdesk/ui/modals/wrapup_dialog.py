@@ -1,4 +1,7 @@
-"""F9: after-contact work: pick a disposition, add notes, watch the ACW timer."""
+"""F9: after-contact work: pick a disposition, add notes, watch the ACW timer.
+
+When the ACW time runs out the server closes the contact itself; the desk then
+closes this dialog (`close_unsaved`) and says what happened to the notes."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -61,8 +65,30 @@ class WrapupDialog(DeskModal[WrapupChoice | None]):
             timer.update(Content.from_markup("[$muted-foreground]after-contact work[/]"))
             return
         left = self.acw_deadline - self.clock()
+        if left <= 0:  # never a negative countdown: the server closes the contact now
+            timer.update(Content.from_markup(
+                f"[b ${countdown_level('acw', 0.0)}]ACW time is up[/]: the server closes the contact"))
+            return
         timer.update(Content.from_markup(
             f"ACW time left [b ${countdown_level('acw', left)}]$t[/]", t=duration(left)))
+
+    @property
+    def notes(self) -> str:
+        """The notes typed so far (stripped)."""
+        try:
+            return self.query_one("#wrapup-notes", Input).value.strip()
+        except NoMatches:
+            return self.initial_notes.strip()
+
+    def close_unsaved(self) -> None:
+        """The contact was closed without this dialog (the ACW time ran out): leave
+        with nothing to submit, popping whatever was opened over it first."""
+        app = self.app
+        if app.screen is self:
+            self.dismiss(None)
+        elif self in app.screen_stack:
+            self.pop_until_active()
+            app.call_later(self.dismiss, None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -78,6 +78,9 @@ class DeskScreen(Screen[None]):
         self.customers: dict[str, CustomerDetail] = {}
         self.active_id: str | None = None
         self.split_id: str | None = None
+        # The interaction the agent works in: the active tab, or the split pane once
+        # focus moves into it. Actions, the side column and read-marking follow it.
+        self.current_id: str | None = None
         self.sort_by_urgency = bool(getattr(self.app, "sort_by_urgency_default", False))
         self.side_forced: bool | None = None  # None: automatic by width
         self.link = LinkStatus(LinkState.CONNECTING)
@@ -91,6 +94,7 @@ class DeskScreen(Screen[None]):
         self._follow_worker: Any = None
         self._focus_on_accept: str | None = None  # focus its composer once it is active
         self._loading: dict[str, list[Any]] = {}  # items that arrived while the first page loads
+        self._wrapup_dialog: tuple[str, Any] | None = None  # (interaction id, open WrapupDialog)
 
     # -- composition --------------------------------------------------------------------
 
@@ -349,7 +353,7 @@ class DeskScreen(Screen[None]):
                 view.timeline.append_items(items)
             else:
                 self.call_after_refresh(view.timeline.append_items, items)
-            if iid == self.active_id and self.app.is_running:
+            if iid == self.current_id and self.app.is_running:
                 self._mark_read(iid)
         if changes.kb_articles or changes.kb_removed:
             self.suggestions.apply_changes(changes.kb_articles, changes.kb_removed)
@@ -365,14 +369,14 @@ class DeskScreen(Screen[None]):
         self._render_tabs()
         if changes.added or changes.removed or changes.updated or changes.me:
             self._refresh_bindings_if_changed()
-        if changes.items.get(self.active_id or "") or changes.added:
+        if changes.items.get(self.current_id or "") or changes.added:
             self._schedule_suggestions()
 
     def _bindings_key(self) -> tuple[Any, ...]:
         """What `check_action` depends on."""
         active = self.active_interaction()
         offer = self._offer_target()
-        return (offer.id if offer else None, self.active_id,
+        return (offer.id if offer else None, self.current_id,
                 active.state if active else None, active is not None and active.call is not None)
 
     def _refresh_bindings_if_changed(self) -> None:
@@ -390,7 +394,7 @@ class DeskScreen(Screen[None]):
             if inter is not None:
                 notifier.offer(inter.customer_name)
         for iid, items in changes.items.items():
-            if iid == self.active_id and self.app.focused is not None:
+            if iid == self.current_id and self.app.focused is not None:
                 continue
             inter = self.state.interactions.get(iid)
             if inter is None:
@@ -416,9 +420,11 @@ class DeskScreen(Screen[None]):
                 f"Missed offer - you are Not Responding. {bound_key('presence-menu')} to set Available",
                 "error")
             return
-        active = state.interactions.get(self.active_id or "")
-        if active is not None and active.state is InteractionState.OFFERED:
-            banner.update(offer_line(active, self.now()))
+        # An offer rings whatever tab is active (agents typing elsewhere missed it):
+        # the banner names the one F2/F3 act on (`_offer_target`).
+        offer = self._offer_target()
+        if offer is not None:
+            banner.update(offer_line(offer, self.now()))
             banner.set_classes("-offer")
             banner.display = True
             return
@@ -510,6 +516,7 @@ class DeskScreen(Screen[None]):
             self.query_one(CustomerPanel).show(detail)
 
     def _close_view(self, iid: str, reason: str) -> None:
+        self._close_wrapup_dialog(iid, reason)
         view = self.views.pop(iid, None)
         if view is not None:
             view.remove()
@@ -517,6 +524,9 @@ class DeskScreen(Screen[None]):
             self.split_id = None
         if self.active_id == iid:
             self.active_id = None
+        if self.current_id == iid:
+            self.current_id = self.active_id
+            self._show_customer()
         self._show_empty()
 
     @work(group="open", exit_on_error=False)
@@ -538,7 +548,7 @@ class DeskScreen(Screen[None]):
                 view.timeline.set_items(page.items, page.has_more)
                 view.timeline.append_items(arrived)
                 self.state = S.note_items(self.state, iid, page.items)
-                if iid == self.active_id:
+                if iid == self.current_id:
                     self._schedule_suggestions()
         await self._load_customer(inter.customer_id, iid).wait()
         draft = self.app.drafts.load(iid)  # type: ignore[attr-defined]
@@ -568,14 +578,8 @@ class DeskScreen(Screen[None]):
             view.set_class(vid == self.split_id, "-split-right")
         self.query_one("#centre").set_class(self.split_id is not None, "-split")
         self.query_one(InteractionTabs).set_active(iid, self.split_id)
-        inter = self.state.interactions.get(iid or "")
-        panel = self.query_one(CustomerPanel)
-        if inter is None:
-            panel.show_empty("No interaction selected")
-        elif inter.customer_id in self.customers:
-            panel.show(self.customers[inter.customer_id])
-        else:
-            panel.show_empty("Loading customer…")
+        self.current_id = iid
+        self._show_customer()
         if iid is not None:
             self._mark_read(iid)
             if not quiet:
@@ -617,7 +621,46 @@ class DeskScreen(Screen[None]):
             pass  # marking read is best effort
 
     def active_interaction(self) -> Interaction | None:
-        return self.state.interactions.get(self.active_id or "")
+        """The interaction the agent works in (`current_id`): the pane with the
+        keyboard in a split view, else the active tab."""
+        return self.state.interactions.get(self.current_id or "")
+
+    def _set_current(self, iid: str | None) -> None:
+        """Make `iid` (the active tab or the split pane) the one actions, the side
+        column and read-marking follow."""
+        if iid not in (self.active_id, self.split_id) or iid not in self.views:
+            iid = self.active_id
+        changed = iid != self.current_id
+        self.current_id = iid
+        if not changed:
+            return
+        self._show_customer()
+        if iid is not None:
+            self._mark_read(iid)
+        self._refresh_bindings_if_changed()
+        self._schedule_suggestions()
+
+    def _show_customer(self) -> None:
+        inter = self.active_interaction()
+        panel = self.query_one(CustomerPanel)
+        if inter is None:
+            panel.show_empty("No interaction selected")
+        elif inter.customer_id in self.customers:
+            panel.show(self.customers[inter.customer_id])
+        else:
+            panel.show_empty("Loading customer…")
+
+    def on_descendant_focus(self, event: Any) -> None:
+        """Focus moving into a pane of the split view makes it the current one
+        (focus elsewhere, e.g. the side column, keeps the current pane)."""
+        if self.split_id is None:
+            return
+        node = event.widget
+        for iid in (self.split_id, self.active_id):
+            view = self.views.get(iid or "")
+            if view is not None and view in node.ancestors_with_self:
+                self._set_current(iid)
+                return
 
     @on(InteractionTabs.Selected)
     def _tab_clicked(self, event: InteractionTabs.Selected) -> None:
@@ -853,11 +896,43 @@ class DeskScreen(Screen[None]):
         except AgentDeskError as exc:
             self._error(exc, "Wrap-up")
             return
-        choice = await self.app.push_screen_wait(WrapupDialog(
-            inter.customer_name, dispositions, acw_deadline=inter.acw_deadline, clock=self.now))
+        if iid not in self.state.interactions:  # closed (ACW ran out) while loading
+            return
+        dialog = WrapupDialog(inter.customer_name, dispositions, acw_deadline=inter.acw_deadline,
+                              clock=self.now)
+        self._wrapup_dialog = (iid, dialog)
+        try:
+            choice = await self.app.push_screen_wait(dialog)
+        finally:
+            if self._wrapup_dialog is not None and self._wrapup_dialog[1] is dialog:
+                self._wrapup_dialog = None
         if choice is None:
             return
         self._submit("wrapup", iid, {"disposition": choice.disposition, "notes": choice.notes})
+
+    def _close_wrapup_dialog(self, iid: str, reason: str) -> None:
+        """The contact closed while its wrap-up dialog is open: the server closed it
+        by itself when the ACW time ran out (disposition "timeout", no notes), or it
+        was wrapped up elsewhere. Close the dialog (a submit could only fail now) and
+        say what became of the notes."""
+        if self._wrapup_dialog is None or self._wrapup_dialog[0] != iid:
+            return
+        dialog = self._wrapup_dialog[1]
+        self._wrapup_dialog = None
+        notes = dialog.notes
+        dialog.close_unsaved()
+        disposition = reason or "timeout"
+        deadline = dialog.acw_deadline
+        if reason == "timeout" or (deadline is not None and self.now() >= deadline):
+            text = ("After-contact work time ran out: the server closed the contact with "
+                    f"disposition \"{disposition}\"")
+        else:
+            text = f"The contact was closed elsewhere with disposition \"{disposition}\""
+        if notes:
+            first = notes.splitlines()[0]
+            text += f"; your notes were not saved: {first}"
+        self.notify(text, title=f"Wrap-up closed: {dialog.customer}", severity="warning",
+                    markup=False, timeout=12)
 
     # -- presence ------------------------------------------------------------------------------
 
@@ -945,14 +1020,14 @@ class DeskScreen(Screen[None]):
         focused = self.focused
         views = list(self.views.values())
         view = next((node for node in (focused.ancestors_with_self if focused else ())
-                     if node in views), None) or self.views.get(self.active_id or "")
+                     if node in views), None) or self.views.get(self.current_id or "")
         if view is None:
             self.notify("No conversation open", markup=False)
             return
         view.open_link_picker()
 
     def action_send(self) -> None:
-        view = self.views.get(self.active_id or "")
+        view = self.views.get(self.current_id or "")
         if view is not None:
             view.composer.action_send()
 
@@ -1003,7 +1078,7 @@ class DeskScreen(Screen[None]):
 
     def insert_article(self, article_id: str) -> None:
         inter = self.active_interaction()
-        view = self.views.get(self.active_id or "")
+        view = self.views.get(self.current_id or "")
         if inter is None or view is None:
             return
         text = self.suggestions.answer(article_id, inter)
