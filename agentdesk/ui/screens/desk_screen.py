@@ -900,6 +900,7 @@ class DeskScreen(Screen[None]):
             return
         dialog = WrapupDialog(inter.customer_name, dispositions, acw_deadline=inter.acw_deadline,
                               clock=self.now)
+        dialog.interaction_id = iid
         self._wrapup_dialog = (iid, dialog)
         try:
             choice = await self.app.push_screen_wait(dialog)
@@ -915,9 +916,14 @@ class DeskScreen(Screen[None]):
         by itself when the ACW time ran out (disposition "timeout", no notes), or it
         was wrapped up elsewhere. Close the dialog (a submit could only fail now) and
         say what became of the notes."""
-        if self._wrapup_dialog is None or self._wrapup_dialog[0] != iid:
+        dialog = None
+        if self._wrapup_dialog is not None and self._wrapup_dialog[0] == iid:
+            dialog = self._wrapup_dialog[1]
+        else:  # the bookkeeping lost it (its worker ended early): look on the screen stack
+            dialog = next((screen for screen in self.app.screen_stack
+                           if getattr(screen, "interaction_id", None) == iid), None)
+        if dialog is None:
             return
-        dialog = self._wrapup_dialog[1]
         self._wrapup_dialog = None
         notes = dialog.notes
         dialog.close_unsaved()
@@ -931,8 +937,10 @@ class DeskScreen(Screen[None]):
         if notes:
             first = notes.splitlines()[0]
             text += f"; your notes were not saved: {first}"
-        self.notify(text, title=f"Wrap-up closed: {dialog.customer}", severity="warning",
-                    markup=False, timeout=12)
+        # Once the dialog is gone: a toast raised while it is still the active
+        # screen lands in its toast rack and can vanish with it.
+        self.call_after_refresh(self.notify, text, title=f"Wrap-up closed: {dialog.customer}",
+                                severity="warning", markup=False, timeout=12)
 
     # -- presence ------------------------------------------------------------------------------
 
