@@ -13,7 +13,6 @@ each, so the default keys stay.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -229,6 +228,8 @@ def _check_key(key: str) -> tuple[str | None, str]:
         if lowered not in key_names():
             if lowered in MODIFIERS:
                 return None, f"{key!r} is a modifier without a key"
+            import difflib  # only for a bad entry: keep it off the start-up path
+
             close = difflib.get_close_matches(lowered, sorted(key_names()), n=1, cutoff=0.75)
             hint = f", did you mean {close[0]}?" if close else \
                 "; keys look like f2, ctrl+a, alt+shift+left, escape, pageup, slash"
@@ -257,6 +258,8 @@ def check_keys(value: object) -> tuple[str | None, str]:
 def _close_id(binding_id: str, known: list[str]) -> str | None:
     """The known id the user probably meant: a near spelling, or the same
     words in another order ("accept-offer" -> "offer-accept")."""
+    import difflib  # only for a bad entry: keep it off the start-up path
+
     wanted = binding_id.strip().lower().replace("_", "-")
     close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
     if close:

@@ -916,7 +916,6 @@ class DeskScreen(Screen[None]):
         by itself when the ACW time ran out (disposition "timeout", no notes), or it
         was wrapped up elsewhere. Close the dialog (a submit could only fail now) and
         say what became of the notes."""
-        dialog = None
         if self._wrapup_dialog is not None and self._wrapup_dialog[0] == iid:
             dialog = self._wrapup_dialog[1]
         else:  # the bookkeeping lost it (its worker ended early): look on the screen stack
