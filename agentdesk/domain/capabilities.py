@@ -1,0 +1,56 @@
+"""What a backend can do, declared by its adapter and read by the desk and the UI.
+
+The UI never probes a backend (`getattr`, try-and-see): a key whose capability
+is missing is hidden from the footer, F1 and the palette, and pressing it
+anyway says why in one line (`Capabilities.missing_reason`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from agentdesk.domain.enums import Presence
+
+
+class WrapupStyle(StrEnum):
+    DISPOSITIONS = "dispositions"  # one disposition code + notes (agentdesk/1)
+    LABELS = "labels"  # labels as dispositions, then resolve / pending / snooze (Chatwoot)
+
+
+class TransferTarget(StrEnum):
+    AGENT = "agent"
+    QUEUE = "queue"
+    TEAM = "team"
+
+
+ALL_PRESENCES: tuple[Presence, ...] = tuple(Presence)
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    backend: str = "agentdesk"  # the registered backend name, for messages
+    voice: bool = True  # calls: hold, mute, DTMF, hang up
+    offers: bool = True  # work is offered and must be accepted or rejected
+    offer_timeout: bool = True  # offers expire (missed / not responding)
+    acw_timer: bool = True  # after-contact work with a deadline
+    presence_states: tuple[Presence, ...] = ALL_PRESENCES
+    presence_next: bool = True  # "apply when current work is done"
+    transfer_to: frozenset[TransferTarget] = frozenset({TransferTarget.AGENT, TransferTarget.QUEUE})
+    warm_transfer: bool = True
+    wrapup: WrapupStyle = WrapupStyle.DISPOSITIONS
+    kb_from_server: bool = True  # the server publishes knowledge-base articles
+    canned: bool = True
+    notes: bool = True  # private notes
+    email_cc: bool = True
+    typing_out: bool = False  # the backend can show the customer that the agent types
+    read_marks: bool = True
+    monitor: bool = True  # a supervisor may watch the floor read-only
+    stats: bool = True  # queue statistics for the header
+    simulation: bool = False  # /sim endpoints (mock server only)
+    # Why a missing feature is missing, shown in one line when its key is pressed.
+    reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def missing_reason(self, feature: str) -> str:
+        """One line saying why `feature` is not available on this backend."""
+        return self.reasons.get(feature) or f"{feature} is not available on the {self.backend} backend"
