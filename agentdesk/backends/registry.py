@@ -1,0 +1,71 @@
+"""Backends by name, registered through the `agentdesk.backends` entry point group.
+
+A backend package exposes one `BackendSpec` object and registers it in its
+own `pyproject.toml`:
+
+    [project.entry-points."agentdesk.backends"]
+    flex = "agentdesk_flex:SPEC"
+
+The two built-in backends are registered the same way in agentdesk's own
+pyproject. Only the chosen backend's module is imported (`load`), so an
+unused adapter costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agentdesk.backends.base import Backend
+
+GROUP = "agentdesk.backends"
+DEFAULT_BACKEND = "agentdesk"
+
+
+class UnknownBackend(ValueError):
+    """A backend name nobody registered; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackendOptions:
+    """Per-connection settings every adapter understands (each may ignore some)."""
+
+    account: str | None = None  # Chatwoot: the account id (the user's first one if None)
+    timeout_s: float = 10.0
+
+
+class BackendSpec(ABC):
+    """How to sign in to one kind of backend and build a session with it."""
+
+    name: str = ""  # what users type: --backend NAME, backend = "NAME"
+    title: str = ""  # shown in messages: "agentdesk/1", "Chatwoot"
+    user_label: str = "User"  # the login prompt: "User", "Email"
+    token_login: bool = False  # a pasted user access token can replace the password
+
+    @abstractmethod
+    def create(self, url: str, *, token: str | None = None,
+               options: BackendOptions | None = None) -> Backend:
+        """A new, not yet connected session with the server at `url`."""
+
+
+def names() -> list[str]:
+    """Every registered backend name, sorted (nothing is imported)."""
+    from importlib.metadata import entry_points
+
+    return sorted({ep.name for ep in entry_points(group=GROUP)})
+
+
+def load(name: str) -> BackendSpec:
+    """The spec registered as `name`; `UnknownBackend` with the known names if none."""
+    from importlib.metadata import entry_points
+
+    found = [ep for ep in entry_points(group=GROUP) if ep.name == name]
+    if not found:
+        known = ", ".join(names()) or "none (is agentdesk installed?)"
+        raise UnknownBackend(f"unknown backend {name!r}; known backends: {known}")
+    spec = found[0].load()
+    if not isinstance(spec, BackendSpec):
+        raise UnknownBackend(f"backend {name!r} ({found[0].value}) is not a BackendSpec")
+    return spec
