@@ -25,11 +25,16 @@ from agentdesk.mockserver.sim.customers import CustomerBase
 from agentdesk.mockserver.sim.engine import Changes
 from agentdesk.mockserver.sim.state import AgentState, InteractionMeta
 from agentdesk.mockserver.sim.timers import Timers
+from agentdesk.store.schema import Step, add_missing_columns, migrate
 
 if TYPE_CHECKING:
     from agentdesk.mockserver.server import MockServer
 
-SCHEMA = """
+# The server's --db file, versioned with `PRAGMA user_version`
+# (agentdesk/store/schema.py). Add a step at the end; never edit a released one.
+STEPS: tuple[Step, ...] = (
+    # 1: agentdesk 0.1
+    """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS interactions (id TEXT PRIMARY KEY, data TEXT NOT NULL,
                                          meta TEXT NOT NULL);
@@ -50,11 +55,12 @@ CREATE TABLE IF NOT EXISTS idempotency (user_id TEXT NOT NULL, client_id TEXT NO
                                         status INTEGER NOT NULL, body BLOB NOT NULL,
                                         PRIMARY KEY (user_id, client_id));
 CREATE TABLE IF NOT EXISTS audit (n INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS history (bucket INTEGER PRIMARY KEY, data TEXT NOT NULL);
-"""
-# Columns added after the first release; databases made before get them on open.
-ADDED_COLUMNS = {"outcomes": (("channel", "TEXT"), ("at", "REAL")),
-                 "handled": (("channel", "TEXT"), ("at", "REAL"))}
+CREATE TABLE IF NOT EXISTS history (bucket INTEGER PRIMARY KEY, data TEXT NOT NULL)
+""",
+    # 2: per-channel metrics (files from before versions were kept may have these already)
+    add_missing_columns("outcomes", (("channel", "TEXT"), ("at", "REAL"))),
+    add_missing_columns("handled", (("channel", "TEXT"), ("at", "REAL"))),
+)
 PRUNE_EVERY = 500  # flushes
 
 
@@ -63,16 +69,8 @@ class Store:
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(SCHEMA)
-        self._add_columns()
+        migrate(self.conn, STEPS, name=path)
         self._flushes = 0
-
-    def _add_columns(self) -> None:
-        for table, columns in ADDED_COLUMNS.items():
-            have = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
-            for name, kind in columns:
-                if name not in have:
-                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     # -- meta ----------------------------------------------------------------------
 

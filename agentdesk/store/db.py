@@ -1,8 +1,9 @@
-"""Opening the local SQLite database: WAL, full sync, one schema per table owner.
+"""Opening the local SQLite database: WAL, full sync, versioned schema.
 
-Each store class (Outbox, Drafts) opens its own connection to the same file
-and creates its own tables; WAL lets them, and other processes, read while one
-writes. Connections are shared across threads behind a lock, because the UI
+Each store class (Outbox, Drafts) opens its own connection to the same file;
+the file's schema is versioned as a whole (`store/desk_schema.py`, `PRAGMA
+user_version`), so whichever opens first brings it up to date. WAL lets
+them, and other processes, read while one writes. Connections are shared across threads behind a lock, because the UI
 may touch the store from a worker thread as well as from the event loop.
 """
 
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+from agentdesk.store.schema import Step, migrate
 
 
 class Database:
     """One connection with a lock; `transaction()` commits or rolls back as a unit."""
 
-    def __init__(self, path: str | Path, schema: str) -> None:
+    def __init__(self, path: str | Path, steps: Sequence[Step]) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -32,10 +35,8 @@ class Database:
         # FULL: a committed outbox row survives power loss, not only a crash.
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA busy_timeout=10000")
-        with self.transaction() as conn:
-            # Statement by statement: executescript() would commit on its own.
-            for statement in _statements(schema):
-                conn.execute(statement)
+        with self._lock:
+            migrate(self._conn, steps, name=str(self.path))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -56,7 +57,3 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
-
-
-def _statements(schema: str) -> list[str]:
-    return [s.strip() for s in schema.split(";") if s.strip()]

@@ -11,16 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentdesk.store.db import Database
+from agentdesk.store.desk_schema import STEPS
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS drafts (
-    interaction_id TEXT PRIMARY KEY,
-    text           TEXT NOT NULL,
-    subject        TEXT NOT NULL DEFAULT '',
-    cc             TEXT NOT NULL DEFAULT '',
-    updated_at     REAL NOT NULL
-)
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +30,7 @@ class Draft:
 
 class Drafts:
     def __init__(self, path: str | Path) -> None:
-        self._db = Database(path, SCHEMA)
+        self._db = Database(path, STEPS)
 
     def close(self) -> None:
         self._db.close()

@@ -27,6 +27,7 @@ from typing import Any
 
 from agentdesk.backends.base import new_client_id
 from agentdesk.store.db import Database
+from agentdesk.store.desk_schema import STEPS
 
 PRESENCE_LANE = ""  # lane of commands that belong to no interaction
 
@@ -71,22 +72,6 @@ class OutboxItem:
         return self.state is not OutboxState.SENT
 
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS outbox (
-    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-    client_id      TEXT NOT NULL UNIQUE,
-    kind           TEXT NOT NULL,
-    interaction_id TEXT,
-    payload        TEXT NOT NULL,
-    state          TEXT NOT NULL,
-    attempts       INTEGER NOT NULL DEFAULT 0,
-    error          TEXT NOT NULL DEFAULT '',
-    created_at     REAL NOT NULL,
-    updated_at     REAL NOT NULL,
-    result         TEXT
-);
-CREATE INDEX IF NOT EXISTS outbox_lane ON outbox (interaction_id, state, seq);
-"""
 
 _COLUMNS = (
     "seq, client_id, kind, interaction_id, payload, state, attempts, error, "
@@ -102,7 +87,7 @@ class Outbox:
     """The durable command queue; every method commits before returning."""
 
     def __init__(self, path: str | Path) -> None:
-        self._db = Database(path, SCHEMA)
+        self._db = Database(path, STEPS)
         # Whatever was in flight when the last process died may or may not have
         # reached the server: send it again, with the same client_id.
         with self._db.transaction() as conn:
