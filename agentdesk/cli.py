@@ -188,6 +188,12 @@ def _main(argv: list[str] | None) -> int:
         gc.enable()
     if command == "desk" and args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "desk"])
+    from agentdesk.extras import missing_extra
+
+    problem = missing_extra(command, demo=bool(getattr(args, "demo", False)))
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     try:
         handler = _resolve(HANDLERS[command])
     except (ImportError, AttributeError) as exc:

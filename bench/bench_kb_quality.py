@@ -1,4 +1,4 @@
-"""KB ranking quality: agentdesk vs plain BM25 (rank_bm25), same articles.
+"""KB ranking quality: agentdesk vs plain Okapi BM25 (kb/evaluation.py, rank_bm25's formula and defaults), same articles.
 
     python bench/bench_kb_quality.py [--split dev|test|all] [--show-misses]
 

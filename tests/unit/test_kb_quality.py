@@ -15,7 +15,6 @@ from agentdesk.kb.importer import import_folder
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-pytest.importorskip("rank_bm25")
 
 
 def test_agentdesk_beats_plain_bm25_on_the_demo_eval_set():
