@@ -2,8 +2,9 @@
 
 A theme file names Textual's base colours (`[colors]`) and agentdesk's own
 variables (`[variables]`: a colour per channel, SLA ok/warning/breach,
-presence states, message backgrounds). Built-in themes ship in
-`agentdesk/data/themes/`; users add theme files to `<config dir>/themes/`.
+presence states, message backgrounds). Built-in themes are the
+repository's top-level `themes/` folder, installed as the package data
+`agentdesk.builtin_themes`; users add theme files to `<config dir>/themes/`.
 The UI turns a `ThemeSpec` into a `textual.theme.Theme`.
 """
 
@@ -16,7 +17,20 @@ from pathlib import Path
 
 from platformdirs import user_config_dir
 
-BUILTIN_DIR = Path(__file__).parent / "data" / "themes"
+
+
+def _builtin_dir() -> Path:
+    # Installed (wheel or editable): the package agentdesk.builtin_themes, mapped
+    # from themes/ in pyproject. A plain source tree on sys.path: themes/ itself.
+    from importlib.util import find_spec
+
+    spec = find_spec("agentdesk.builtin_themes")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "themes"
+
+
+BUILTIN_DIR = _builtin_dir()
 
 BASE_COLORS = (
     "primary", "secondary", "accent", "warning", "error", "success",
