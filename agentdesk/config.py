@@ -340,29 +340,26 @@ def describe_settings() -> str:
 
 
 def save_setting(section: str, key: str, value: str | bool, path: Path | None = None) -> Path:
-    """Set `[section] key = value` in the config file, editing only that line so the
-    user's comments and layout survive (the live theme switch uses it)."""
-    import json
+    """Set `[section] key = value` in the config file with tomlkit, which keeps the
+    user's comments, order and layout (the live theme switch uses it). The file
+    is replaced atomically, and never with text we could not read back."""
+    import tomlkit
 
     path = path or config_path()
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    lines = text.splitlines()
-    rendered = f"{key} = {json.dumps(value)}"
-    header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]\s*(#.*)?$")
-    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
-    if start is None:
-        lines += (["", f"[{section}]"] if lines else [f"[{section}]"]) + [rendered]
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")),
-                   len(lines))
-        keyline = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        hit = next((i for i in range(start + 1, end) if keyline.match(lines[i])), None)
-        if hit is None:
-            lines.insert(end, rendered)
-        else:
-            lines[hit] = rendered
-    new_text = "\n".join(lines) + "\n"
-    tomllib.loads(new_text)  # never write a file we could not read back
+    doc = tomlkit.parse(text)
+    table: Any = doc
+    parts = section.split(".")
+    for depth, part in enumerate(parts):
+        inner = table.get(part)
+        if not isinstance(inner, dict):  # missing (or, in a broken file, not a table)
+            # Outer tables of a dotted section get no header of their own.
+            inner = tomlkit.table(is_super_table=depth < len(parts) - 1)
+            table[part] = inner
+        table = inner
+    table[key] = value
+    new_text = tomlkit.dumps(doc)
+    tomllib.loads(new_text)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(new_text, encoding="utf-8")

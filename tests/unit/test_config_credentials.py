@@ -166,7 +166,7 @@ def test_save_setting_edits_one_line_and_keeps_comments(tmp_path):
     path.write_text('# my desk\n[ui]\ntheme = "agentdesk-light"  # bright room\n\n[keymap]\nhelp = "f1"\n')
     save_setting("ui", "theme", "agentdesk-colorblind", path)
     text = path.read_text()
-    assert "# my desk" in text and 'help = "f1"' in text
+    assert "# my desk" in text and 'help = "f1"' in text and "# bright room" in text
     assert load_settings(path, environ={}).settings.ui.theme == "agentdesk-colorblind"
     save_setting("notifications.message", "bell", True, path)
     assert load_settings(path, environ={}).settings.notifications.message.bell is True
