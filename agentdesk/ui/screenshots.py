@@ -280,7 +280,7 @@ def run_before(scene: Scene, play: Callable[[Scene], Awaitable[None]]) -> Callab
 
 def write_scene(name: str, out_dir: Path, size: tuple[int, int] = (120, 40),
                 theme: str | None = None, filename: str | None = None) -> Path:
-    from textual._doc import take_svg_screenshot
+    from agentdesk.ui.textual_compat import take_svg_screenshot
 
     with tempfile.TemporaryDirectory() as tmp, scene_app(Path(tmp), theme) as (app, scene):
         svg = take_svg_screenshot(app=app, terminal_size=size, run_before=run_before(scene, SCENES[name]),

@@ -6,7 +6,7 @@ keys could never fire there, and typed "¡™" into the reply instead.
 `parse_alt_digits()` removes those nine entries, so ESC+digit parses as
 alt+digit exactly as ESC+letter already parses as alt+letter. A "¡" typed as a
 character (a Spanish keyboard, macOS Option+1 in most terminals) is untouched.
-This is a Textual internal (docs/architecture.md); tests/ui/test_terminal_keys.py
+This is a Textual internal (ui/textual_compat.py); tests/ui/test_terminal_keys.py
 fails when Textual's table changes, so the workaround can then go.
 """
 
@@ -18,12 +18,11 @@ ALT_DIGIT_SEQUENCES = tuple(f"\x1b{digit}" for digit in "123456789")
 def parse_alt_digits() -> bool:
     """Make ESC 1..9 parse as alt+1..9 in this process; False if Textual's key
     table is not where it was (nothing is changed then)."""
-    try:
-        from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
-    except ImportError:
-        return False
-    if not isinstance(ANSI_SEQUENCES_KEYS, dict):
+    from agentdesk.ui.textual_compat import ansi_sequences_table
+
+    table = ansi_sequences_table()
+    if table is None:
         return False
     for sequence in ALT_DIGIT_SEQUENCES:
-        ANSI_SEQUENCES_KEYS.pop(sequence, None)
+        table.pop(sequence, None)
     return True

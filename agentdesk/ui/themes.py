@@ -17,6 +17,7 @@ from textual.app import App
 from textual.theme import Theme
 
 from agentdesk.theme_files import BUILTIN_DIR, ThemeSpec, load_theme_dir, user_theme_dir
+from agentdesk.ui.textual_compat import refresh_truecolor_filter
 
 DEFAULT_THEME = "agentdesk-dark"
 
@@ -89,6 +90,4 @@ def set_initial_theme(app: App, name: str) -> None:
     classes = {c: False for c in app.classes if c.startswith("-theme-")}
     classes.update({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark})
     app.update_classes(classes, update=False)
-    refresh_ansi = getattr(app, "_refresh_truecolor_filter", None)  # Textual 8 internals
-    if refresh_ansi is not None:
-        refresh_ansi(app.ansi_theme)
+    refresh_truecolor_filter(app)

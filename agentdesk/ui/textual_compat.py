@@ -1,0 +1,174 @@
+"""Every private Textual name agentdesk touches, in one guarded place.
+
+Textual's public API does not cover a few things the desk needs (see each
+function for why). Each touch lives here, with a fallback that keeps the app
+working (perhaps slower, or without a workaround) if a Textual release moves
+the name. `missing()` lists the names this Textual no longer has;
+tests/ui/test_textual_compat.py fails on any, so an upgrade is caught by the
+test suite instead of by an ImportError at a user's start-up. The version is
+also pinned below 9 in pyproject.toml.
+
+Overrides of private hooks cannot be wrapped and are listed in `OVERRIDES`;
+the same test checks that the hooks still exist.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.geometry import Size
+    from textual.widget import Widget
+
+# (module, attribute) of every private name used through this module.
+PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
+    ("textual.keys", "_character_to_key"),
+    ("textual._keyboard_protocol", "FUNCTIONAL_KEYS"),
+    ("textual._ansi_sequences", "ANSI_SEQUENCES_KEYS"),
+    ("textual._context", "active_app"),
+    ("textual.app", "App._keymap"),
+    ("textual.app", "App._refresh_truecolor_filter"),
+    ("textual._doc", "take_svg_screenshot"),
+    ("textual.scroll_view", "ScrollView._scroll_update"),
+    ("textual.timer", "Timer._run"),
+    ("textual.timer", "Timer._tick"),
+    ("textual.timer", "Timer._active"),
+    ("textual.widgets", "DataTable._cell_render_cache"),
+)
+
+# Private hooks our classes override (cannot be guarded, only checked).
+OVERRIDES: tuple[tuple[str, str, str], ...] = (
+    # The composer reads keys before TextArea inserts them: alt+key bindings
+    # must not type their letter, and newline/send keys are the desk's.
+    ("agentdesk.ui.widgets.composer.composer_text_area", "textual.widgets", "TextArea._on_key"),
+    # The desk's frame timer (agentdesk/ui/screens/frame_timer.py).
+    ("agentdesk.ui.screens.desk_screen", "textual.screen", "Screen._update_timer"),
+)
+
+
+def _resolve(module: str, dotted: str) -> Any:
+    obj: Any = importlib.import_module(module)
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _has(module: str, dotted: str) -> bool:
+    try:
+        _resolve(module, dotted)
+    except (ImportError, AttributeError):
+        if dotted.startswith(("App._keymap", "DataTable._")):
+            return _instance_attribute(module, dotted)
+        return False
+    return True
+
+
+def _instance_attribute(module: str, dotted: str) -> bool:
+    # Set in __init__, not on the class: look for the assignment in the source.
+    import inspect
+    import re
+
+    cls_name, attr = dotted.split(".", 1)
+    try:
+        cls = _resolve(module, cls_name)
+        return re.search(rf"self\.{re.escape(attr)}\s*[:=]", inspect.getsource(cls.__init__)) is not None
+    except (ImportError, AttributeError, OSError, TypeError):
+        return False
+
+
+def missing() -> list[str]:
+    """The private names (and overridden hooks) this Textual no longer has."""
+    gone = [f"{m}.{d}" for m, d in PRIVATE_NAMES if not _has(m, d)]
+    gone += [f"{m}.{d}" for _, m, d in OVERRIDES if not _has(m, d)]
+    return gone
+
+
+# --- keys --------------------------------------------------------------------------
+
+
+def character_to_key(character: str) -> str:
+    """Textual's name for a printable character ('/' -> 'slash'), as bindings use it.
+    Fallback: the Unicode name, as Textual derives it."""
+    try:
+        from textual.keys import _character_to_key
+    except ImportError:
+        import unicodedata
+
+        if character.isalnum():
+            return character
+        return unicodedata.name(character, character).lower().replace("-", "_").replace(" ", "_")
+    return str(_character_to_key(character))
+
+
+def functional_key_names() -> Iterable[str]:
+    """Keys only the kitty keyboard protocol reports (f25-f35, media keys), so a
+    keymap may name them. Fallback: none (such a keymap entry is reported)."""
+    try:
+        from textual._keyboard_protocol import FUNCTIONAL_KEYS
+    except ImportError:
+        return ()
+    return list(FUNCTIONAL_KEYS.values())
+
+
+def ansi_sequences_table() -> dict[str, Any] | None:
+    """Textual's terminal key table (ui/terminal_keys.py edits nine entries of it
+    so ESC+digit is alt+digit). None if it moved: the workaround is skipped."""
+    try:
+        from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+    except ImportError:
+        return None
+    return ANSI_SEQUENCES_KEYS if isinstance(ANSI_SEQUENCES_KEYS, dict) else None
+
+
+# --- the running app -------------------------------------------------------------------
+
+
+def active_app() -> App[Any] | None:
+    """The app running in this context (helpers that label keys need it without
+    being widgets). None outside an app, or if Textual moved the context var."""
+    try:
+        from textual._context import active_app as var
+    except ImportError:
+        return None
+    try:
+        return var.get()
+    except LookupError:
+        return None
+
+
+def app_keymap(app: object) -> Mapping[str, str]:
+    """What `App.set_keymap` stored (binding id -> keys, normalised). Textual has no
+    public getter; labels show the user's keys from it. Fallback: no remapping."""
+    keymap = getattr(app, "_keymap", None)
+    return keymap if isinstance(keymap, Mapping) else {}
+
+
+def refresh_truecolor_filter(app: App[Any]) -> None:
+    """Re-derive the ANSI colour filter after the theme was set without the CSS
+    re-parse (ui/themes.set_initial_theme). Fallback: Textual does it on its next
+    theme change."""
+    refresh = getattr(app, "_refresh_truecolor_filter", None)
+    if refresh is not None:
+        refresh(app.ansi_theme)
+
+
+def scroll_update(widget: Widget, size: Size) -> None:
+    """Apply a ScrollView's new virtual size without a layout pass of the whole
+    screen (the timeline grows on every message). Fallback: the public setter,
+    which lays the screen out."""
+    update = getattr(widget, "_scroll_update", None)
+    if update is None:
+        widget.virtual_size = size
+    else:
+        update(size)
+
+
+def take_svg_screenshot(**kwargs: Any) -> str:
+    """Textual's own screenshot helper (its docs use it); only screenshots and
+    snapshot scenes call it, never the running app."""
+    from textual._doc import take_svg_screenshot as take
+
+    return str(take(**kwargs))
