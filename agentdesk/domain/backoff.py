@@ -15,7 +15,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Backoff:
     base: float = 0.5  # ceiling of the first retry's delay, seconds
-    cap: float = 30.0  # no delay is ever longer
+    cap: float = 10.0  # no delay is ever longer
     # "full": anywhere in [0, ceiling] (spreads a crowd best); "equal": in
     # [ceiling/2, ceiling] (never retries at once, for loops that must pause).
     jitter: str = "full"
