@@ -66,3 +66,21 @@ async def test_wrapup_rows_separate_label_and_code() -> None:
         assert rows[0] == "Resolved on first contact · resolved"
         assert rows[1].startswith("Callback ") and rows[1].endswith(" · callback")
         assert rows[1].index("·") == rows[0].index("·")  # one column for the codes
+
+
+async def test_alt_s_is_not_typed_into_the_kb_search_box() -> None:
+    """Issue 14 item 11: a terminal reports alt+s with the character "s"."""
+    from agentdesk.ui.modals.kb_search import KbHit, KbSearchDialog
+    from textual import events
+    from textual.widgets import Input
+
+    app = WidgetApp(lambda: Static("desk"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(KbSearchDialog(lambda q: [KbHit("kb-1", "Direct Debit dates")]))
+        await pilot.pause()
+        box = app.screen.query_one("#kb-query", Input)
+        assert app.focused is box
+        await pilot.press("d", "d")
+        box.post_message(events.Key("alt+s", "s"))  # as a real terminal sends it
+        await pilot.pause()
+        assert box.value == "dd"
