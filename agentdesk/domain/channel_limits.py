@@ -101,7 +101,7 @@ def check_body(channel: Channel | str, text: str) -> LengthCheck:
         return LengthCheck(f"{chars:,}/{MAX_BODY:,} characters", "error",
                            f"Too long to send: {chars:,} characters, the limit is {MAX_BODY:,}. "
                            "Shorten it (your text is kept).")
-    if channel is Channel.SMS:
+    if channel is Channel.SMS and text:
         count = sms_count(text)
         counter = (f"{count.segments}/{SMS_MAX_SEGMENTS} segments · {count.left:,} left"
                    + (" · UCS-2" if count.encoding == "UCS-2" else ""))

@@ -51,3 +51,7 @@ def test_other_channels_and_the_server_limit() -> None:
     assert check_body(Channel.EMAIL, "😀" * 49_000).ok
     assert not check_body(Channel.EMAIL, "\x01" * 49_000).ok  # escaped, too many bytes for one request
     assert check_subject("x" * 301) and check_subject("Re: parcel") is None
+
+
+def test_an_empty_sms_shows_no_counter() -> None:
+    assert check_body(Channel.SMS, "").counter == ""
