@@ -24,6 +24,7 @@ from agentdesk.domain.models import (
     TimelineKind,
 )
 from agentdesk.mockserver.sim import contacts
+from agentdesk.mockserver.sim.content import call_script, written_replies
 from agentdesk.protocol.events import TypingData
 
 NUDGES = ("Hello? Is anyone there?", "Any update on this, please?",
@@ -70,18 +71,10 @@ class Behaviour:
         return bool(agent and agent.bot)
 
     def _script(self, ix: Interaction) -> list[tuple[str, str]]:
-        """The call's spoken lines in order: customer and agent alternating."""
-        topic = self.sim.topics.get(ix.topic or "")
-        if topic is None:
-            return [("Hello, I have a question about my account.", "customer"),
-                    ("Sure, let me help you with that.", "agent")]
-        lines: list[tuple[str, str]] = []
-        for i in range(max(len(topic.call_lines), len(topic.agent_lines))):
-            if i < len(topic.call_lines):
-                lines.append((topic.call_lines[i], "customer"))
-            if i < len(topic.agent_lines):
-                lines.append((topic.agent_lines[i], "agent"))
-        return lines
+        """The call's spoken lines in order (agent first), in the voice of the agent
+        on the call."""
+        agent = self.sim.agents.get(ix.agent_id or "")
+        return call_script(self.sim.topics.get(ix.topic or ""), agent.name if agent else None)
 
     def schedule_transcript(self, ix: Interaction) -> None:
         self.sim.schedule("transcript", ix.id, self.sim.scenario.segment_every_s)
@@ -286,8 +279,7 @@ class Behaviour:
         ix = self._open(key, InteractionState.ACTIVE)
         if ix is None or not self._is_bot(ix.agent_id) or ix.channel is Channel.VOICE:
             return
-        topic = sim.topics.get(ix.topic or "")
-        lines = topic.agent_lines if topic else ("Thanks, let me check that for you.",)
+        lines = written_replies(sim.topics.get(ix.topic or ""))
         text = lines[min(sim.meta[ix.id].followup_pos, len(lines) - 1)]
         sim.mark_read(ix.agent_id or "", ix.id)
         sim.post_message(ix.agent_id or "", ix.id, "reply", text, None, [], None)

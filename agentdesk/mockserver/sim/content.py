@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,57 @@ _BUILTIN: dict[str, dict] = {
                         "I've sent a reset link now."],
     },
 }
+
+
+# How a scripted greeting names its agent: "Sam speaking", "Nadia here", "this is
+# Karen", "it's Mia", "you're through to Grace", "you're speaking to Sam".
+_NAME_AFTER = re.compile(r"\b(this is|it's|you're through to|you're speaking to) ([A-Z][a-z]+)\b")
+_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+) (speaking|here)\b")
+_GREETING = re.compile(r"\b(speaking|here|this is|it's|you're through to)\b")
+
+
+def spoken_name(agent_name: str | None) -> str:
+    """How an agent introduces themselves: "Jo (agent)" -> "Jo", "Agent 1" -> "Agent 1"."""
+    name = re.sub(r"\s*\(agent\)\s*$", "", (agent_name or "").strip())
+    return name or "your agent"
+
+
+def introduce(line: str, agent_name: str | None) -> str:
+    """`line` with the scripted agent's name replaced by the one speaking, so
+    `Jo (agent)` says "Brightline, Jo speaking", never "Jess speaking"."""
+    name = spoken_name(agent_name)
+    line = _NAME_AFTER.sub(lambda m: f"{m.group(1)} {name}", line, count=1)
+    return _NAME_BEFORE.sub(lambda m: f"{name} {m.group(2)}", line, count=1)
+
+
+def is_phone_greeting(line: str) -> bool:
+    """A telephone opening ("Brightline, Luke speaking."): not a chat or email reply."""
+    return bool(_GREETING.search(line)) and bool(_NAME_AFTER.search(line) or _NAME_BEFORE.search(line))
+
+
+def call_script(topic: Topic | None, agent_name: str | None) -> list[tuple[str, str]]:
+    """A call's spoken lines in order, as (text, speaker). The agent answers the
+    phone, so the scripts are written agent first: the agent's question comes
+    before the customer's answer (the postcode is asked for, then given)."""
+    if topic is None:
+        return [(introduce("Brightline, Sam speaking. How can I help?", agent_name), "agent"),
+                ("Hello, I have a question about my account.", "customer"),
+                ("Sure, let me help you with that.", "agent")]
+    lines: list[tuple[str, str]] = []
+    for i in range(max(len(topic.call_lines), len(topic.agent_lines))):
+        if i < len(topic.agent_lines):
+            lines.append((introduce(topic.agent_lines[i], agent_name), "agent"))
+        if i < len(topic.call_lines):
+            lines.append((topic.call_lines[i], "customer"))
+    return lines
+
+
+def written_replies(topic: Topic | None) -> tuple[str, ...]:
+    """The agent's lines fit for a chat, SMS or email reply (no phone greeting)."""
+    if topic is None:
+        return ("Thanks, let me check that for you.",)
+    replies = tuple(line for line in topic.agent_lines if not is_phone_greeting(line))
+    return replies or ("Thanks, let me check that for you.",)
 
 
 def _topic_from(slug: str, raw: dict) -> Topic | None:
