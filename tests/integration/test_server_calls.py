@@ -27,8 +27,9 @@ async def test_call_controls_transcript_and_hangup(server):
         frames = await read_frames(ws, quiet=0.3)
         segments = [f for f in frames if f.get("type") == "transcript.segment"]
         assert len(segments) == 2
-        assert segments[0]["data"]["item"]["speaker"] == "customer"
-        assert segments[1]["data"]["item"]["speaker"] == "agent"
+        # the agent answers the phone: agent first (issue 14 item 17)
+        assert segments[0]["data"]["item"]["speaker"] == "agent"
+        assert segments[1]["data"]["item"]["speaker"] == "customer"
         assert agent.act(iid, "call", {"action": "hold"}).json()["interaction"]["call"][
             "state"] == "held"
         assert agent.act(iid, "call", {"action": "hold"}).status_code == 409

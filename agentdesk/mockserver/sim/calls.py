@@ -51,6 +51,9 @@ def apply_call_action(sim: Simulation, ix: Interaction, action: str, digits: str
         call.muted = action == "mute"
     elif action == "dtmf":
         call.dtmf = (call.dtmf + (digits or ""))[-64:]
+        # In the timeline too: the call bar shows only the last digits, and a
+        # supervisor or the next agent reads what was keyed in the history.
+        sim.system_item(ix, f"Keypad: {digits} sent", TimelineKind.CALL)
     sim.changed(ix)
     sim.emit("call.updated", CallData(interaction_id=ix.id, call=call), (ix.agent_id or "",))
 
