@@ -41,3 +41,42 @@ def test_dtmf_digits_are_in_the_timeline() -> None:
     sim.call_action("agent1", ix.id, "dtmf", "12#")
     items = [i for i in sim.items[ix.customer_id] if i.interaction_id == ix.id]
     assert any(i.kind is TimelineKind.CALL and i.body == "Keypad: 12# sent" for i in items)
+
+
+def test_a_person_gets_one_ringing_offer_at_a_time_under_load() -> None:
+    """Issue 14 item 8: under a busy scenario five offers used to ring at once."""
+    sim = make(agents=1, bots=0, traffic=False)
+    sim.set_presence("agent1", Presence.AVAILABLE, None)
+    waiting = [sim.new_contact(channel) for channel in
+               (Channel.CHAT, Channel.CHAT, Channel.SMS, Channel.SOCIAL, Channel.EMAIL)]
+    ringing = [ix for ix in waiting if ix.state is InteractionState.OFFERED]
+    assert len(ringing) == 1
+    sim.accept("agent1", ringing[0].id)
+    assert sum(ix.state is InteractionState.OFFERED for ix in waiting) == 1  # the next one, now
+
+
+def test_a_newcomer_sees_every_channel_and_a_call_in_five_minutes() -> None:
+    """Issue 14 item 8: on the demo floor (bots, traffic) the person at the desk
+    is offered a call and every other channel within five minutes."""
+    sim = make(agents=12, bots=11, traffic=True, autonomy=True, seed=3)
+    run(sim, 5)
+    sim.set_presence("agent1", Presence.AVAILABLE, None)
+    offered: set[str] = set()
+    for _ in range(300):
+        sim.advance_to(sim.clock.advance(1.0))
+        sim.drain()
+        for ix in list(sim.interactions.values()):  # a newcomer who works quickly
+            if ix.agent_id != "agent1":
+                continue
+            if ix.state is InteractionState.OFFERED:
+                offered.add(ix.id)
+                sim.accept("agent1", ix.id)
+            elif ix.state is InteractionState.ACTIVE and sim.now - (ix.accepted_at or sim.now) > 20:
+                if ix.channel is Channel.VOICE:
+                    sim.call_action("agent1", ix.id, "hangup", None)
+                else:
+                    sim.customer_end(ix.id)
+            if ix.state is InteractionState.WRAPUP:
+                sim.wrapup("agent1", ix.id, DISPOSITIONS[0], None)
+    channels = {sim.interactions[i].channel for i in offered}
+    assert channels == set(Channel), channels
