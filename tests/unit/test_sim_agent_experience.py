@@ -45,7 +45,9 @@ def test_dtmf_digits_are_in_the_timeline() -> None:
 
 def test_a_person_gets_one_ringing_offer_at_a_time_under_load() -> None:
     """Issue 14 item 8: under a busy scenario five offers used to ring at once."""
-    sim = make(agents=1, bots=0, traffic=False)
+    scenario = Scenario()
+    scenario.arrivals_per_h = {channel: 0.0 for channel in Channel}  # a live floor, no random arrivals
+    sim = make(scenario, agents=1, bots=0, traffic=True)
     sim.set_presence("agent1", Presence.AVAILABLE, None)
     waiting = [sim.new_contact(channel) for channel in
                (Channel.CHAT, Channel.CHAT, Channel.SMS, Channel.SOCIAL, Channel.EMAIL)]
@@ -53,6 +55,10 @@ def test_a_person_gets_one_ringing_offer_at_a_time_under_load() -> None:
     assert len(ringing) == 1
     sim.accept("agent1", ringing[0].id)
     assert sum(ix.state is InteractionState.OFFERED for ix in waiting) == 1  # the next one, now
+    scripted = make(agents=1, bots=0, traffic=False)  # tests and trainers set up what they want
+    scripted.set_presence("agent1", Presence.AVAILABLE, None)
+    both = [scripted.new_contact(Channel.CHAT), scripted.new_contact(Channel.SMS)]
+    assert all(ix.state is InteractionState.OFFERED for ix in both)
 
 
 def test_a_newcomer_sees_every_channel_and_a_call_in_five_minutes() -> None:
@@ -80,3 +86,18 @@ def test_a_newcomer_sees_every_channel_and_a_call_in_five_minutes() -> None:
                 sim.wrapup("agent1", ix.id, DISPOSITIONS[0], None)
     channels = {sim.interactions[i].channel for i in offered}
     assert channels == set(Channel), channels
+
+
+def test_a_simulated_agent_answers_a_consult_and_waits_for_the_decision() -> None:
+    """Issue 14 item 3: it used to complete the transfer by itself after ~5 s."""
+    sim = make(agents=2, bots=1, traffic=False)
+    ix = connected_call(sim)
+    bot = next(a for a in sim.agents.values() if a.bot)
+    sim.set_presence(bot.id, Presence.AVAILABLE, None)
+    sim.transfer("agent1", ix.id, queue_id=None, target_agent=bot.id, warm=True)
+    assert ix.call.consult_state == "ringing"
+    run(sim, 120)
+    assert ix.agent_id == "agent1" and ix.call.consult_state == "talking"
+    assert ix.call.state is CallState.HELD
+    sim.call_action("agent1", ix.id, "consult_complete", None)
+    assert ix.agent_id == bot.id and ix.call.state is CallState.CONNECTED

@@ -332,7 +332,8 @@ class Simulation:
             if kind in full:
                 continue
             meta = self.meta[ix.id]
-            agent = routing.pick_agent(ix, meta, self.agents.values(), load, ringing, self.now)
+            agent = routing.pick_agent(ix, meta, self.agents.values(), load, ringing, self.now,
+                                       pace_humans=self.options.traffic)
             if agent is None:
                 # with exclusions or a reservation, "nobody" says less
                 if not meta.declined_by and not meta.for_agent:
@@ -472,7 +473,10 @@ class Simulation:
         ix = self.ix(interaction_id)
         meta = self.meta[ix.id]
         if meta.consult_agent == agent_id and ix.state is InteractionState.ACTIVE:
-            return self._complete_consult(ix, agent_id)
+            from agentdesk.mockserver.sim.calls import answer_consult
+            view = answer_consult(self, ix, agent_id)  # then the transferring agent decides
+            self.settle()
+            return view
         ix = self._mine(agent_id, interaction_id, (InteractionState.OFFERED,))
         self.timers.cancel("offer_timeout", ix.id)
         self.timers.cancel("abandon", ix.id)
@@ -605,7 +609,7 @@ class Simulation:
         meta.consult_agent = meta.consult_expires_at = None
         self.timers.cancel("consult_timeout", ix.id)
         if ix.call:
-            ix.call.consult_agent_id = None
+            ix.call.consult_agent_id = ix.call.consult_state = None
         self._touched.add(target)
         if why:
             kind = "interaction.missed" if why == "timeout" else "interaction.rejected"

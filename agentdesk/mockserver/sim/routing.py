@@ -94,9 +94,12 @@ def _accepting(presence: Presence, not_responding: bool, next_presence: Presence
 
 def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentState],
                load: Mapping[str, Mapping[Channel, int]], ringing: frozenset[str] | set[str] = frozenset(),
-               now: float = 0.0) -> AgentState | None:
+               now: float = 0.0, *, pace_humans: bool = True) -> AgentState | None:
     """The agent to offer `ix` to, or None if nobody can take it now. `ringing`:
-    the agents with an offer ringing now (a person gets one at a time)."""
+    the agents with an offer ringing now (a person gets one at a time).
+    `pace_humans=False` (scripted runs without traffic, where a test or trainer
+    sets up the situation it wants, several offers at once included): no pacing
+    and no preference beyond "a person over a bot when equally loaded"."""
     best: tuple[bool, int, bool, float, int] | None = None
     chosen: AgentState | None = None
     reserved = meta.for_agent if meta.for_agent and now < meta.for_agent_until else None
@@ -105,13 +108,13 @@ def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentSta
             continue
         if reserved is not None and agent.id != reserved:
             continue
-        if not agent.bot and agent.id in ringing:
+        if pace_humans and not agent.bot and agent.id in ringing:
             continue
         active = load.get(agent.id, {})
         if not accepting(agent, active, ix.channel):
             continue
         in_hand = sum(active.values())
-        easy_human = not agent.bot and in_hand < HUMAN_EASY_LOAD
+        easy_human = pace_humans and not agent.bot and in_hand < HUMAN_EASY_LOAD
         key = (not easy_human, in_hand, agent.bot, agent.last_free_at, agent.index)
         if best is None or key < best:
             best, chosen = key, agent
