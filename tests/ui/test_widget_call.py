@@ -107,3 +107,28 @@ async def test_call_bar_labels_say_what_each_bound_key_does_now() -> None:
         assert "F9 wrap up" in text
         bar.update_call(call(CallState.CONNECTED, consult_agent_id="agent5"))
         assert "F7 consult…" in bar_text(bar)
+
+
+async def test_call_bar_shows_the_consult_and_the_consult_dialog_offers_what_applies() -> None:
+    """Issue 14 item 3 (widget side)."""
+    from agentdesk.ui.modals.consult_dialog import ConsultDialog
+    from textual.widgets import OptionList
+
+    clock = Clock(T0 + 65)
+    held = call(CallState.HELD, held_since=T0 + 60, consult_agent_id="agent5", consult_state="talking")
+    app = WidgetApp(lambda: CallBar(held, clock))
+    results: list[str | None] = []
+    async with app.run_test(size=(120, 20)) as pilot:
+        bar = app.query_one(CallBar)
+        bar.set_agent_names({"agent5": "Agent 5"})
+        text = bar_text(bar)
+        assert "consulting Agent 5 (talking, customer on hold)" in text
+        assert "resume" not in text and "F7 consult…" in text
+        assert [a for a, _ in ConsultDialog.choices("ringing")] == ["consult_cancel"]
+        assert [a for a, _ in ConsultDialog.choices("conference")] == ["consult_complete", "consult_cancel"]
+        app.push_screen(ConsultDialog("Alfie Wright", "Agent 5", "talking"), results.append)
+        await pilot.pause()
+        assert [o.id for o in app.screen.query_one(OptionList).options] == [
+            "consult_complete", "conference", "consult_cancel"]
+        await pilot.press("down", "enter")
+        assert results == ["conference"]

@@ -8,7 +8,8 @@ callable `now()` so tests can freeze time.
 Public API: `CallBar(call: CallInfo | None, now: Callable[[], float], *,
 keys=None, name=None, id=None, classes=None)`, `update_call(call)`, `tick()`
 (re-reads the clock; the owning `InteractionView` calls it once a second, so
-there is one timer per view), `set_keys(keys)`, properties `call`, `keys`.
+there is one timer per view), `set_keys(keys)`, `set_agent_names(names)`
+(agent id -> name, for the consult line), properties `call`, `keys`.
 No messages and no bindings: the shell binds F5 hold, F6 mute, F7 transfer,
 F8 hang up and ctrl+d keypad.
 
@@ -37,6 +38,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "call-hold": "F5", "call-mute": "F6", "transfer": "F7", "call-hangup": "F8",
     "call-dtmf": "ctrl+d", "wrapup": "F9",
 }
+CONSULT_STATE = {"ringing": " (ringing)", "talking": " (talking, customer on hold)",
+                 "conference": " (conference)"}
 DTMF_SHOWN = 12  # the last digits sent; older ones do not help the agent
 
 
@@ -89,6 +92,7 @@ class CallBar(Static):
         self._now = now
         self._keys = dict(DEFAULT_KEYS)
         self._keys.update(keys or {})
+        self._names: dict[str, str] = {}
 
     @property
     def call(self) -> CallInfo | None:
@@ -97,6 +101,12 @@ class CallBar(Static):
     @property
     def keys(self) -> dict[str, str]:
         return dict(self._keys)
+
+    def set_agent_names(self, names: Mapping[str, str]) -> None:
+        """Agent id -> display name, so a consult reads "consulting Agent 5"."""
+        self._names = dict(names)
+        if self.is_mounted:
+            self.tick()
 
     def set_keys(self, keys: Mapping[str, str]) -> None:
         """The keys bound now (binding id -> display name); others keep theirs."""
@@ -141,7 +151,9 @@ class CallBar(Static):
         if call.dtmf:
             parts += ["  DTMF ", (call.dtmf[-DTMF_SHOWN:], "bold")]
         if call.consult_agent_id:
-            parts += ["  consulting ", Content(call.consult_agent_id)]
+            who = self._names.get(call.consult_agent_id, call.consult_agent_id)
+            state = CONSULT_STATE.get(call.consult_state or "ringing", "")
+            parts += ["  ", ("⇄ consulting ", "bold $accent"), Content(who), (state, "$accent")]
         return Content.assemble(*parts)
 
     def hints(self) -> list[tuple[str, str]]:
@@ -161,6 +173,8 @@ class CallBar(Static):
         ]
         if call.state is CallState.RINGING:
             pairs = [pairs[3]]
+        elif call.consult_state == "talking":  # the customer holds for the consult: F7 decides
+            pairs = pairs[1:]
         return [(self._keys[binding], label) for binding, label in pairs]
 
     def _hints_line(self) -> Content:
