@@ -84,3 +84,19 @@ async def test_alt_s_is_not_typed_into_the_kb_search_box() -> None:
         box.post_message(events.Key("alt+s", "s"))  # as a real terminal sends it
         await pilot.pause()
         assert box.value == "dd"
+
+
+async def test_reject_dialog_returns_a_reason_and_escape_keeps_the_offer() -> None:
+    from agentdesk.ui.modals.reject_dialog import RejectDialog
+
+    app = WidgetApp(lambda: Static("desk"))
+    results: list = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(RejectDialog("[b]Alfie[/b]", "Chat"), results.append)
+        await pilot.pause()
+        assert "[b]Alfie[/b]" in screen_text(app.screen)  # literal, never markup
+        await pilot.press("down", "enter")
+        app.push_screen(RejectDialog("Nia", "SMS"), results.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        assert [getattr(r, "code", r) for r in results] == ["wrong_skill", None]
