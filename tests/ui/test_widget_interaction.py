@@ -99,8 +99,8 @@ async def test_state_line_and_call_bar_name_the_remapped_keys() -> None:
     app = WidgetApp(lambda: InteractionView(offered, clock, tz=UTC))
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(InteractionView)
-        view.set_keys({"offer-accept": "^a", "wrapup": "^w", "call-hangup": "^x"})
-        assert view.state_text == "Incoming call - ^a accept, F3 reject, 9 s"
+        view.set_keys({"offer-accept": "^a", "wrapup": "^w", "call-hangup": "^x", "offer-reject": "f3"})
+        assert view.state_text == "Incoming call - ^a accept, F3 reject, 9 s"  # 'f3' shown as the footer does
         view.update_interaction(offered.model_copy(update={
             "state": InteractionState.ACTIVE, "call": call(CallState.CONNECTED)}))
         await pilot.pause()

@@ -25,6 +25,7 @@ cancel or conference: `ConsultDialog`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Callable
 
@@ -41,6 +42,11 @@ DEFAULT_KEYS: dict[str, str] = {
 CONSULT_STATE = {"ringing": " (ringing)", "talking": " (talking, customer on hold)",
                  "conference": " (conference)"}
 DTMF_SHOWN = 12  # the last digits sent; older ones do not help the agent
+
+
+def key_label(key: str) -> str:
+    """A key as the footer shows it: function keys in capitals ('f2' -> 'F2')."""
+    return re.sub(r"\bf(\d{1,2})\b", r"F\1", key.strip())
 
 
 def format_duration(seconds: float) -> str:
@@ -110,7 +116,7 @@ class CallBar(Static):
 
     def set_keys(self, keys: Mapping[str, str]) -> None:
         """The keys bound now (binding id -> display name); others keep theirs."""
-        merged = {**self._keys, **{k: v for k, v in keys.items() if v}}
+        merged = {**self._keys, **{k: key_label(v) for k, v in keys.items() if v}}
         if merged != self._keys:
             self._keys = merged
             if self.is_mounted:

@@ -38,7 +38,7 @@ from textual.widgets import Static
 
 from agentdesk.domain.models import Channel, Interaction, InteractionState
 from agentdesk.ui.glyphs import CHANNEL_LABEL
-from agentdesk.ui.widgets.call.call_bar import CallBar
+from agentdesk.ui.widgets.call.call_bar import CallBar, key_label
 from agentdesk.ui.widgets.composer.composer import Composer
 from agentdesk.ui.widgets.timeline.timeline import Timeline
 
@@ -127,7 +127,7 @@ class InteractionView(Vertical):
 
     def set_keys(self, keys: dict[str, str]) -> None:
         """Name the keys the desk bound now (binding id -> display name)."""
-        self._keys.update({k: v for k, v in keys.items() if v})
+        self._keys.update({k: key_label(v) for k, v in keys.items() if v})
         if self._call_bar is not None:
             self._call_bar.set_keys(keys)
         if self.is_mounted:
