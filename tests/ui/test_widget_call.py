@@ -97,7 +97,7 @@ async def test_call_bar_labels_say_what_each_bound_key_does_now() -> None:
         bar.set_keys({"call-hold": "^h", "call-mute": "f12", "call-hangup": "^x"})
         await pilot.pause()
         text = bar_text(bar)
-        assert "^h resume" in text and "f12 mute" in text and "^x hang up" in text
+        assert "^h resume" in text and "F12 mute" in text and "^x hang up" in text
         assert "F5" not in text and "F6" not in text
         bar.update_call(call(CallState.ENDED, ended_at=T0 + 64))
         text = bar_text(bar)
