@@ -59,3 +59,14 @@ def test_history_transcripts_use_the_past_agents_name() -> None:
                 assert spoken[0].speaker == "agent"
                 first = spoken[0].author.replace(" (agent)", "")
                 assert first in spoken[0].body, (spoken[0].author, spoken[0].body)
+
+
+def test_the_side_that_asks_speaks_first() -> None:
+    """A customer's question comes before the agent's answer ("How much is it?"
+    before the price), an agent's question before the customer's answer."""
+    sport = next(t for t in TOPICS.values() if any("Sports is" in line for line in t.agent_lines))
+    script = [text for text, _ in call_script(sport, "Jo (agent)")]
+    assert script.index("How much is it?") < next(i for i, s in enumerate(script) if "Sports is" in s)
+    router = call_script(TOPICS["reset-router"], "Jo (agent)")
+    asked = next(i for i, (s, who) in enumerate(router) if who == "agent" and "postcode" in s)
+    assert router[asked + 1][1] == "customer" and "LS6 2AB" in router[asked + 1][0]

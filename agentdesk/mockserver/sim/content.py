@@ -125,20 +125,38 @@ def is_phone_greeting(line: str) -> bool:
 
 
 def call_script(topic: Topic | None, agent_name: str | None) -> list[tuple[str, str]]:
-    """A call's spoken lines in order, as (text, speaker). The agent answers the
-    phone, so the scripts are written agent first: the agent's question comes
-    before the customer's answer (the postcode is asked for, then given)."""
+    """A call's spoken lines in order, as (text, speaker).
+
+    The agent answers the phone; the customer says why they call; then the
+    scripts go in pairs (agent line i, customer line i), each pair in the order
+    its questions need: the side asking speaks first (the agent asks for the
+    postcode, then the customer gives it; the customer asks "How much is it?",
+    then the agent gives the price). A pair without a question keeps the order
+    of the pair before. A fixed interleaving put answers before questions."""
     if topic is None:
         return [(introduce("Brightline, Sam speaking. How can I help?", agent_name), "agent"),
                 ("Hello, I have a question about my account.", "customer"),
                 ("Sure, let me help you with that.", "agent")]
+    agent = [introduce(line, agent_name) for line in topic.agent_lines]
+    customer = list(topic.call_lines)
     lines: list[tuple[str, str]] = []
-    for i in range(max(len(topic.call_lines), len(topic.agent_lines))):
-        if i < len(topic.agent_lines):
-            lines.append((introduce(topic.agent_lines[i], agent_name), "agent"))
-        if i < len(topic.call_lines):
-            lines.append((topic.call_lines[i], "customer"))
+    agent_first = True
+    for i in range(max(len(agent), len(customer))):
+        said = agent[i] if i < len(agent) else None
+        heard = customer[i] if i < len(customer) else None
+        if i == 0:
+            agent_first = True  # the agent answers the phone
+        elif heard is not None and said is not None and _asks(heard) != _asks(said):
+            agent_first = _asks(said)
+        pair = [(said, "agent"), (heard, "customer")]
+        if not agent_first:
+            pair.reverse()
+        lines += [(text, speaker) for text, speaker in pair if text is not None]
     return lines
+
+
+def _asks(line: str) -> bool:
+    return line.rstrip().endswith("?")
 
 
 def written_replies(topic: Topic | None) -> tuple[str, ...]:
