@@ -79,7 +79,7 @@ class Behaviour:
         agent = self.sim.agents.get(agent_id or "")
         return bool(agent and agent.bot)
 
-    def _script(self, ix: Interaction) -> list[tuple[str, str]]:
+    def _script(self, ix: Interaction) -> tuple[tuple[str, str], ...]:
         """The call's spoken lines in order (agent first), in the voice of the agent
         on the call."""
         agent = self.sim.agents.get(ix.agent_id or "")

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from agentdesk.domain.models import CannedResponse, Disposition, KbArticle
@@ -124,39 +125,72 @@ def is_phone_greeting(line: str) -> bool:
     return bool(_GREETING.search(line)) and bool(_NAME_AFTER.search(line) or _NAME_BEFORE.search(line))
 
 
-def call_script(topic: Topic | None, agent_name: str | None) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1024)  # asked at every transcript segment of every call
+def call_script(topic: Topic | None, agent_name: str | None) -> tuple[tuple[str, str], ...]:
     """A call's spoken lines in order, as (text, speaker).
 
-    The agent answers the phone; the customer says why they call; then the
-    scripts go in pairs (agent line i, customer line i), each pair in the order
-    its questions need: the side asking speaks first (the agent asks for the
-    postcode, then the customer gives it; the customer asks "How much is it?",
-    then the agent gives the price). A pair without a question keeps the order
-    of the pair before. A fixed interleaving put answers before questions."""
+    The agent answers the phone and the customer says why they call; then the
+    scripts go in pairs (agent line i, customer line i), and each pair is put
+    in the order that makes the conversation follow: every question should be
+    followed by the other side's answer (a "yes"/"no" after a yes-no question,
+    words in common), so the postcode is asked for and then given, and "How
+    much is it?" comes before the price. The topics are written in pairs but
+    not all in the same order; a fixed interleaving put answers before their
+    questions. Scripts are short (six pairs), so every ordering is scored."""
     if topic is None:
-        return [(introduce("Brightline, Sam speaking. How can I help?", agent_name), "agent"),
+        return ((introduce("Brightline, Sam speaking. How can I help?", agent_name), "agent"),
                 ("Hello, I have a question about my account.", "customer"),
-                ("Sure, let me help you with that.", "agent")]
+                ("Sure, let me help you with that.", "agent"))
     agent = [introduce(line, agent_name) for line in topic.agent_lines]
     customer = list(topic.call_lines)
-    lines: list[tuple[str, str]] = []
-    agent_first = True
-    for i in range(max(len(agent), len(customer))):
-        said = agent[i] if i < len(agent) else None
-        heard = customer[i] if i < len(customer) else None
-        if i == 0:
-            agent_first = True  # the agent answers the phone
-        elif heard is not None and said is not None and _asks(heard) != _asks(said):
-            agent_first = _asks(said)
-        pair = [(said, "agent"), (heard, "customer")]
-        if not agent_first:
-            pair.reverse()
-        lines += [(text, speaker) for text, speaker in pair if text is not None]
-    return lines
+    pairs = [[(agent[i], "agent")] * (i < len(agent)) + [(customer[i], "customer")] * (i < len(customer))
+             for i in range(max(len(agent), len(customer)))]
+    best: list[tuple[str, str]] = [line for pair in pairs for line in pair]
+    best_score = _coherence(best)
+    free = len(pairs) - 1
+    if free <= 10:
+        for mask in range(1, 1 << free):
+            order = list(pairs[0])
+            for i, pair in enumerate(pairs[1:]):
+                order += list(reversed(pair)) if mask >> i & 1 else pair
+            score = _coherence(order)
+            if score > best_score:  # ties keep the agent-first order
+                best, best_score = order, score
+    return tuple(best)
+
+
+_YES_NO_START = re.compile(r"^(can|could|do|does|did|is|are|was|will|would|should|have|has|am|so i)\b", re.I)
+_YES_NO_ANSWER = re.compile(r"^(yes|yeah|no|not|of course|sure|yep|nope)\b", re.I)
+_WORD = re.compile(r"[a-z0-9£]+")
+_FILLER = frozenset("the and you your for that this with have what will can are its it's from there "
+                    "just about into then them they would could should does need want".split())
 
 
 def _asks(line: str) -> bool:
     return line.rstrip().endswith("?")
+
+
+def _words(line: str) -> set[str]:
+    return {w for w in _WORD.findall(line.lower()) if len(w) > 3 and w not in _FILLER}
+
+
+def _coherence(lines: list[tuple[str, str]]) -> float:
+    """How well each question in `lines` is followed by its answer."""
+    score = 0.0
+    for (said, who), (reply, by) in zip(lines, lines[1:]):
+        if not _asks(said):
+            continue
+        if by == who:
+            score -= 2.0  # a question left hanging while the same side goes on
+            continue
+        score += 1.0
+        question = said.rstrip()[said.rfind(".", 0, len(said) - 1) + 1:].strip()
+        if _YES_NO_START.match(question) and _YES_NO_ANSWER.match(reply.strip()):
+            score += 1.5
+        if "how much" in question.lower() and "£" in reply:
+            score += 1.5
+        score += 0.5 * len(_words(question) & _words(reply))
+    return score
 
 
 def written_replies(topic: Topic | None) -> tuple[str, ...]:
