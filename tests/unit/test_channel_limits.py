@@ -55,3 +55,18 @@ def test_other_channels_and_the_server_limit() -> None:
 
 def test_an_empty_sms_shows_no_counter() -> None:
     assert check_body(Channel.SMS, "").counter == ""
+
+
+def test_an_sms_snippet_stays_in_the_sms_alphabet_and_fits() -> None:
+    from agentdesk.ui.widgets.composer.insertion import joined, snippet_for
+
+    article = "It’s taken on the 1st — “as agreed”. " * 30
+    short = snippet_for(Channel.SMS, article)
+    assert sms_count(short).encoding == "GSM-7" and sms_count(short).segments <= 2
+    assert "’" in snippet_for(Channel.CHAT, "It’s fine.")  # chat keeps the typography
+    assert snippet_for(Channel.EMAIL, article) == article
+    assert len(snippet_for(Channel.SMS, article, room=40)) <= 40
+    assert joined("half written", "Direct Debit") == " Direct Debit"
+    assert joined("", "Direct") == "Direct" and joined("end ", "x") == "x"
+    assert joined("Hi,", "line one\nline two") == "\nline one\nline two"
+    assert joined("a", "b", "c") == " b "

@@ -7,7 +7,10 @@
 - `snippet_for(channel, text, room)`: what fits a chat-like reply. An SMS
   takes at most `SNIPPET_CHARS[channel]` characters and never more than the
   `room` left before the channel's limit; whole sentences are kept and a cut
-  one ends with "…". Email and voice notes take the text as it is.
+  one ends with "…". Email and voice notes take the text as it is. For an
+  SMS, typographic quotes and dashes become their plain forms: one curly
+  apostrophe would switch the whole message to UCS-2 (70 characters a
+  segment instead of 160).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from agentdesk.domain.enums import Channel
 
 SNIPPET_CHARS = {Channel.SMS: 306, Channel.CHAT: 600, Channel.SOCIAL: 600}  # 306: two GSM-7 segments
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
 
 
 def joined(before: str, text: str, after: str = "") -> str:
@@ -38,6 +43,8 @@ def snippet_for(channel: Channel | str, text: str, room: int | None = None) -> s
     if room is not None:
         cap = min(cap, max(0, room))
     flat = " ".join(text.split())  # one paragraph: chat bubbles and SMS have no layout
+    if channel is Channel.SMS:
+        flat = flat.translate(_PLAIN)
     if len(flat) <= cap:
         return flat
     picked = ""
@@ -49,4 +56,5 @@ def snippet_for(channel: Channel | str, text: str, room: int | None = None) -> s
     if picked:
         return picked
     cut = flat.rfind(" ", 0, max(0, cap - 1))
-    return (flat[: cut if cut > 0 else max(0, cap - 1)].rstrip(",;: ") + "…") if cap > 1 else ""
+    ellipsis = "..." if channel is Channel.SMS else "…"
+    return (flat[: cut if cut > 0 else max(0, cap - 3)].rstrip(",;: ") + ellipsis) if cap > 3 else ""
