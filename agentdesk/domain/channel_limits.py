@@ -103,7 +103,8 @@ def check_body(channel: Channel | str, text: str) -> LengthCheck:
                            "Shorten it (your text is kept).")
     if channel is Channel.SMS and text:
         count = sms_count(text)
-        counter = (f"{count.segments}/{SMS_MAX_SEGMENTS} segments · {count.left:,} left"
+        room = f"{count.left:,} left" if count.left >= 0 else f"{-count.left:,} over"
+        counter = (f"{count.segments}/{SMS_MAX_SEGMENTS} segments · {room}"
                    + (" · UCS-2" if count.encoding == "UCS-2" else ""))
         if count.left < 0:
             return LengthCheck(counter, "error",

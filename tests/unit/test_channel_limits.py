@@ -37,6 +37,7 @@ def test_sms_counter_reads_as_agents_expect() -> None:
     assert near.ok and near.level == "warning" and near.counter.endswith("· 10 left")
     over = check_body(Channel.SMS, "a" * (153 * SMS_MAX_SEGMENTS + 1))
     assert not over.ok and over.level == "error" and "your text is kept" in over.refusal
+    assert over.counter.endswith("· 1 over")
     assert "UCS-2" in check_body(Channel.SMS, "merci 🙂").counter
 
 
