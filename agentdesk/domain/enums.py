@@ -86,3 +86,8 @@ class CallAction(StrEnum):
     UNMUTE = "unmute"
     HANGUP = "hangup"
     DTMF = "dtmf"
+    # Warm transfer, once the consulted agent answered: hand the customer over,
+    # go back to the customer (the consulted agent leaves), or talk three-way.
+    CONSULT_COMPLETE = "consult_complete"
+    CONSULT_CANCEL = "consult_cancel"
+    CONFERENCE = "conference"

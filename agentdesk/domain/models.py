@@ -113,6 +113,7 @@ class CallInfo(Model):
     ended_at: float | None = None
     dtmf: str = ""  # digits sent so far
     consult_agent_id: str | None = None  # warm transfer in progress
+    consult_state: str | None = None  # "ringing", "talking" (customer on hold) or "conference"
 
 
 class Interaction(Model):

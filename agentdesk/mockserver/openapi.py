@@ -169,7 +169,7 @@ def _paths() -> dict[str, Any]:
             "Reply to the customer or add a private note", MessageResponse, body=MessageRequest,
             status="201", errors=MUTATING, params=ix)},
         "/v1/interactions/{id}/call": {"post": _op(
-            "Call control: hold, resume, mute, unmute, hangup, dtmf", InteractionResponse,
+            "Call control: hold, resume, mute, unmute, hangup, dtmf; consult_complete, consult_cancel, conference (warm transfer)", InteractionResponse,
             body=CallRequest, errors=MUTATING, params=ix)},
         "/v1/interactions/{id}/transfer": {"post": _op(
             "Transfer to a queue or an agent, blind or warm", InteractionResponse,

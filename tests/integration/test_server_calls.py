@@ -27,8 +27,9 @@ async def test_call_controls_transcript_and_hangup(server):
         frames = await read_frames(ws, quiet=0.3)
         segments = [f for f in frames if f.get("type") == "transcript.segment"]
         assert len(segments) == 2
-        assert segments[0]["data"]["item"]["speaker"] == "customer"
-        assert segments[1]["data"]["item"]["speaker"] == "agent"
+        # the agent answers the phone: agent first (issue 14 item 17)
+        assert segments[0]["data"]["item"]["speaker"] == "agent"
+        assert segments[1]["data"]["item"]["speaker"] == "customer"
         assert agent.act(iid, "call", {"action": "hold"}).json()["interaction"]["call"][
             "state"] == "held"
         assert agent.act(iid, "call", {"action": "hold"}).status_code == 409
@@ -134,10 +135,20 @@ def test_warm_transfer_keeps_the_original_agent_until_accepted(server):
     offered = a2.get("/v1/interactions").json()["interactions"]
     assert offered[0]["id"] == iid and offered[0]["state"] == "offered"
     assert a2.get("/v1/me").json()["agent"]["routing_state"] == "offered"
-    assert a2.act(iid, "accept").json()["interaction"]["agent_id"] == "agent2"
+    # answering the consult puts the customer on hold and waits for agent1's decision
+    assert a2.act(iid, "accept").status_code == 200
+    ix = a1.interaction(iid)
+    assert ix["agent_id"] == "agent1" and ix["call"]["state"] == "held"
+    assert ix["call"]["consult_state"] == "talking"
+    a1.advance(60)  # nothing happens by itself
+    assert a1.interaction(iid)["agent_id"] == "agent1"
+    r = a1.act(iid, "call", {"action": "consult_complete"})
+    assert r.status_code == 200, r.text
     assert a1.get("/v1/interactions").json()["interactions"] == []
     ix = a2.interaction(iid)
+    assert ix["agent_id"] == "agent2"
     assert ix["transferred_from"] == "agent1" and ix["call"]["state"] == "connected"
+    assert ix["call"]["consult_state"] is None
     # a consult that nobody accepts times out and stays with the original agent
     a1.available()
     r = a2.act(iid, "transfer", {"agent_id": "agent1", "mode": "warm"})
@@ -225,3 +236,37 @@ def test_missed_offer_with_work_in_hand_is_not_responding_until_rearmed(server):
     agent.advance(61)
     assert agent.interaction(chat)["state"] == "closed"
     assert floor()["routing_state"] == "idle"
+
+
+def test_warm_transfer_consult_cancel_and_conference(server):
+    """Issue 14 item 3: the transferring agent decides; cancel goes back to the
+    customer, conference brings the customer in, complete hands over."""
+    a1, a2 = DemoClient(server.url, "agent1"), DemoClient(server.url, "agent2")
+    a1.available()
+    iid = a1.contact("voice")
+    a1.act(iid, "accept")
+    a2.available()
+    a1.act(iid, "transfer", {"agent_id": "agent2", "mode": "warm"})
+    # deciding before the consulted agent answered: only cancel is possible
+    assert a1.act(iid, "call", {"action": "conference"}).status_code == 409
+    assert a1.act(iid, "call", {"action": "consult_complete"}).status_code == 409
+    a2.act(iid, "accept")
+    assert a1.act(iid, "call", {"action": "resume"}).status_code == 409  # held for the consult
+    call = a1.act(iid, "call", {"action": "consult_cancel"}).json()["interaction"]["call"]
+    assert call["state"] == "connected" and call["consult_agent_id"] is None
+    assert call["consult_state"] is None and a1.interaction(iid)["agent_id"] == "agent1"
+    assert a2.get("/v1/interactions").json()["interactions"] == []
+    assert a1.act(iid, "call", {"action": "consult_cancel"}).status_code == 409  # none running
+    # again, this time three-way, then hand over
+    a1.act(iid, "transfer", {"agent_id": "agent2", "mode": "warm"})
+    a2.act(iid, "accept")
+    call = a1.act(iid, "call", {"action": "conference"}).json()["interaction"]["call"]
+    assert call["state"] == "connected" and call["consult_state"] == "conference"
+    assert a1.act(iid, "call", {"action": "conference"}).status_code == 409
+    a1.act(iid, "call", {"action": "consult_complete"})
+    assert a2.interaction(iid)["agent_id"] == "agent2"
+    items = a1.get(f"/v1/customers/{a1.interaction(iid)['customer_id']}/timeline?limit=100").json()["items"]
+    bodies = [i["body"] for i in items if i["interaction_id"] == iid]
+    assert any("answered the consult" in b for b in bodies)
+    assert any(b.startswith("Consult with") and "back to the customer" in b for b in bodies)
+    assert any(b.startswith("Conference:") for b in bodies)

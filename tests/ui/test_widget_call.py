@@ -80,3 +80,55 @@ async def test_dtmf_pad_typed_and_clicked_digits() -> None:
         await pilot.press("9", "escape")
         await pilot.pause()
         assert results == ["12*0#", None]
+
+
+async def test_call_bar_labels_say_what_each_bound_key_does_now() -> None:
+    """Issue 14 item 9: 'F6 unmute' while muted, 'F5 resume' while held, no
+    hold / hang-up keys after the call ended, and the keys the desk bound."""
+    clock = Clock(T0 + 65)
+    app = WidgetApp(lambda: CallBar(call(CallState.CONNECTED, muted=True), clock))
+    async with app.run_test(size=(100, 10)) as pilot:
+        bar = app.query_one(CallBar)
+        text = bar_text(bar)
+        assert "F6 unmute" in text and "F6 mute" not in text and "F5 hold" in text
+        bar.update_call(call(CallState.HELD, held_since=T0 + 60))
+        text = bar_text(bar)
+        assert "F5 resume" in text and "F6 mute" in text and "F5 hold" not in text
+        bar.set_keys({"call-hold": "^h", "call-mute": "f12", "call-hangup": "^x"})
+        await pilot.pause()
+        text = bar_text(bar)
+        assert "^h resume" in text and "F12 mute" in text and "^x hang up" in text
+        assert "F5" not in text and "F6" not in text
+        bar.update_call(call(CallState.ENDED, ended_at=T0 + 64))
+        text = bar_text(bar)
+        assert "Ended" in text
+        for gone in ("resume", "hold", "mute", "hang up", "transfer", "keypad"):
+            assert gone not in text.split("\n")[1]
+        assert "F9 wrap up" in text
+        bar.update_call(call(CallState.CONNECTED, consult_agent_id="agent5"))
+        assert "F7 consult…" in bar_text(bar)
+
+
+async def test_call_bar_shows_the_consult_and_the_consult_dialog_offers_what_applies() -> None:
+    """Issue 14 item 3 (widget side)."""
+    from agentdesk.ui.modals.consult_dialog import ConsultDialog
+    from textual.widgets import OptionList
+
+    clock = Clock(T0 + 65)
+    held = call(CallState.HELD, held_since=T0 + 60, consult_agent_id="agent5", consult_state="talking")
+    app = WidgetApp(lambda: CallBar(held, clock))
+    results: list[str | None] = []
+    async with app.run_test(size=(120, 20)) as pilot:
+        bar = app.query_one(CallBar)
+        bar.set_agent_names({"agent5": "Agent 5"})
+        text = bar_text(bar)
+        assert "consulting Agent 5 (talking, customer on hold)" in text
+        assert "resume" not in text and "F7 consult…" in text
+        assert [a for a, _ in ConsultDialog.choices("ringing")] == ["consult_cancel"]
+        assert [a for a, _ in ConsultDialog.choices("conference")] == ["consult_complete", "consult_cancel"]
+        app.push_screen(ConsultDialog("Alfie Wright", "Agent 5", "talking"), results.append)
+        await pilot.pause()
+        assert [o.id for o in app.screen.query_one(OptionList).options] == [
+            "consult_complete", "conference", "consult_cancel"]
+        await pilot.press("down", "enter")
+        assert results == ["conference"]

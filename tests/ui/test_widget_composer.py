@@ -118,8 +118,11 @@ async def test_note_toggle_changes_kind_and_label() -> None:
         await pilot.press("x", "enter")
         await pilot.pause()
         assert [m.kind for m in posted(messages, Composer.Submitted)] == ["note"]
+        # Issue 14 item 9: a note is a one-off; the next message goes to the customer.
+        assert composer.kind == "reply" and not composer.has_class("-note")
+        assert str(app.query_one("#composer-mode").render()) == "Reply"
         await pilot.press("ctrl+t")
-        assert composer.kind == "reply"
+        assert composer.kind == "note"
 
 
 async def test_voice_composer_takes_notes_only() -> None:
@@ -254,3 +257,80 @@ def test_canned_prompt_shows_one_slash_whatever_the_shortcut() -> None:
     for shortcut in ("/hi", "hi"):
         response = CannedResponse(id="g", shortcut=shortcut, title="Greeting", body="Hello")
         assert _prompt(response).plain.startswith("/hi  Greeting")
+
+
+async def test_sms_counter_and_an_oversized_paste_is_refused_and_kept() -> None:
+    """Issue 14 item 5: a segment counter, and a 192 KB paste is refused with a
+    plain message, never sent, never cleared."""
+    app, messages, ctx = run(Channel.SMS)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.focus_body()
+        await pilot.press(*"hello")
+        await pilot.pause()
+        count = app.query_one("#composer-count")
+        assert str(count.render()) == "1/10 segments · 1,525 left"
+        paste = "Refund details. " * 12_000  # 192,000 characters
+        composer.load_draft(paste)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert posted(messages, Composer.Submitted) == []
+        assert composer.text == paste
+        problem = str(app.query_one("#composer-problem").render())
+        assert "Too long to send" in problem and "your text is kept" in problem
+        assert any("Too long" in n.message for n in app._notifications)
+        assert count.has_class("-error")
+        composer.load_draft("short again")
+        composer.post_message(Input.Changed(Input(), ""))  # any edit re-checks
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [m.body for m in posted(messages, Composer.Submitted)] == ["short again"]
+        assert not composer.has_class("-problem")
+
+
+async def test_email_cc_is_checked_inline_and_not_sent() -> None:
+    """Issue 14 item 12."""
+    app, messages, ctx = run(Channel.EMAIL, subject="Parcel")
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        app.query_one("#composer-cc", Input).value = "ana@example.org, not-an-email"
+        composer.focus_body()
+        await pilot.press(*"Hello")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert posted(messages, Composer.Submitted) == []
+        assert "Not an email address: not-an-email" in str(app.query_one("#composer-problem").render())
+        assert composer.text == "Hello"
+        app.query_one("#composer-cc", Input).value = "ana@example.org"
+        await pilot.pause()
+        assert not composer.has_class("-problem")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        sent = posted(messages, Composer.Submitted)
+        assert len(sent) == 1 and sent[0].cc == ["ana@example.org"]
+
+
+async def test_inserted_text_joins_words_and_an_sms_gets_a_snippet() -> None:
+    """Issue 14 item 11: never 'writtenDirect'; an article into an SMS is a snippet."""
+    article = ("Direct Debit is taken on the first working day of the month. " * 3
+               + "\n\nTo change the date, open Billing and choose Payment date. " * 8)
+    app, messages, ctx = run(Channel.SMS)
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.focus_body()
+        await pilot.press(*"As written")
+        composer.insert_text(article)
+        await pilot.pause()
+        text = composer.text
+        assert text.startswith("As written Direct Debit is taken")
+        assert len(text) <= 10 + 1 + 306 and "\n" not in text
+        assert text.rstrip().endswith(".")  # whole sentences
+        assert any("Shortened" in n.message for n in app._notifications)
+    app, messages, ctx = run(Channel.EMAIL, subject="x")
+    async with ctx as pilot:
+        composer = app.query_one(Composer)
+        composer.focus_body()
+        await pilot.press(*"Hi Ana,")
+        composer.insert_text("Line one.\nLine two.")
+        assert composer.text == "Hi Ana,\nLine one.\nLine two."

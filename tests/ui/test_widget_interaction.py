@@ -89,3 +89,24 @@ async def test_two_views_side_by_side_keep_their_own_drafts() -> None:
         assert left.composer.text == "ab" and right.composer.text == ""
         sent = {id(m): m for m in messages if isinstance(m, Composer.Submitted)}
         assert [(m.interaction_id, m.body) for m in sent.values()] == [("int-10", "z")]
+
+
+async def test_state_line_and_call_bar_name_the_remapped_keys() -> None:
+    """Issue 14 item 9: remapped keys show where the view names them."""
+    clock = Clock(T0)
+    offered = interaction(Channel.VOICE, InteractionState.OFFERED, offer_expires_at=T0 + 9,
+                          call=call(CallState.RINGING, connected_at=None))
+    app = WidgetApp(lambda: InteractionView(offered, clock, tz=UTC))
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(InteractionView)
+        view.set_keys({"offer-accept": "^a", "wrapup": "^w", "call-hangup": "^x", "offer-reject": "f3"})
+        assert view.state_text == "Incoming call - ^a accept, F3 reject, 9 s"  # 'f3' shown as the footer does
+        view.update_interaction(offered.model_copy(update={
+            "state": InteractionState.ACTIVE, "call": call(CallState.CONNECTED)}))
+        await pilot.pause()
+        assert view.call_bar is not None and "^x hang up" in str(view.call_bar.render())
+        view.update_interaction(offered.model_copy(update={
+            "state": InteractionState.WRAPUP, "acw_deadline": T0 + 40,
+            "call": call(CallState.ENDED, ended_at=T0)}))
+        assert view.state_text == "After-contact work - ^w to wrap up, 40 s left"
+        assert "^w wrap up" in str(view.call_bar.render())

@@ -17,7 +17,7 @@ from agentdesk.ui.widgets.customer import CustomerPanel  # noqa: E402
 from agentdesk.ui.widgets.suggestions import ArticlePreview, ConfirmLink, SuggestionPanel  # noqa: E402
 from agentdesk.ui.widgets.suggestions.suggestion_panel import highlight, relevance_bar  # noqa: E402
 from textual.widgets import Static  # noqa: E402
-from widget_harness import UTC  # noqa: E402
+from widget_harness import T0, UTC  # noqa: E402
 
 
 def posted(messages: list, kind: type) -> list:
@@ -194,3 +194,22 @@ async def test_panels_accept_data_before_they_are_mounted() -> None:
         await pilot.pause()
         assert "Alice Moreau" in panel_text(app.query_one(CustomerPanel))
         assert len(app.query(".suggestion-card")) == 3
+
+
+async def test_previous_contacts_are_the_finished_ones_and_come_first() -> None:
+    """Issue 14 item 7: the server lists the open contact too (newest); in a short
+    side column it used to be the only one in view."""
+    detail = customer_detail()
+    current = ContactSummary(interaction_id="int-9", channel=Channel.CHAT, at=T0, topic="change-wifi-password",
+                             state=InteractionState.ACTIVE, agent_name="Agent 1")
+    detail = detail.model_copy(update={"contacts": [current, *detail.contacts]})
+    app = WidgetApp(lambda: CustomerPanel(tz=UTC))
+    async with app.run_test(size=(60, 16)) as pilot:
+        panel = app.query_one(CustomerPanel)
+        panel.show(detail)
+        await pilot.pause()
+        visible = "\n".join(app.screen._compositor.render_strips()[y].text for y in range(16))
+        assert "Previous contacts (3)" in visible
+        assert "change-wifi-password" not in panel_text(panel)
+        for topic in ("delivery", "Parcel 4411", "billing"):
+            assert topic in visible, topic  # all three in view without scrolling

@@ -276,3 +276,17 @@ async def test_programmatic_and_wheel_scrolls_load_older_once_and_repin() -> Non
         timeline.scroll_end(animate=False, immediate=True)
         await pilot.pause()
         assert timeline.pinned
+
+
+async def test_a_long_cc_line_does_not_hide_the_delivery_state() -> None:
+    """Issue 14 item 12: the header is one line; the state must come before the cc."""
+    app, messages, ctx = await mounted(size=(80, 20))
+    async with ctx as pilot:
+        timeline = app.query_one(Timeline)
+        cc = [f"colleague{n}@brightline-energy.example" for n in range(4)]
+        sent = item(1, channel=Channel.EMAIL, body="Your refund is on its way.", cc=cc,
+                    client_id="cid-mail", author="Bob (agent)")
+        timeline.set_items([sent], has_more=False)
+        timeline.set_delivery("cid-mail", "failed", "refused")
+        await pilot.pause()
+        assert "✗ failed" in screen_text(timeline)

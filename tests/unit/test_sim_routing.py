@@ -36,8 +36,14 @@ def test_humans_before_bots_when_equally_loaded():
     bot.bot = True
     human = _agent(2, free_at=99)
     assert routing.pick_agent(_ix(), InteractionMeta(queued_at=0), [bot, human], {}) is human
+    # A person with one contact in hand still comes before an idle bot (the demo
+    # floor must not go quiet for the agent at the desk); with two, the bot.
     load = {"agent2": {Channel.CHAT: 1}}
+    assert routing.pick_agent(_ix(), InteractionMeta(queued_at=0), [bot, human], load) is human
+    load = {"agent2": {Channel.CHAT: 2}}
     assert routing.pick_agent(_ix(), InteractionMeta(queued_at=0), [bot, human], load) is bot
+    # ... and never while an offer is ringing for them.
+    assert routing.pick_agent(_ix(), InteractionMeta(queued_at=0), [bot, human], {}, {"agent2"}) is bot
 
 
 def test_least_loaded_before_longest_idle():

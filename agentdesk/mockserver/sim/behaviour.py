@@ -24,7 +24,15 @@ from agentdesk.domain.models import (
     TimelineKind,
 )
 from agentdesk.mockserver.sim import contacts
+from agentdesk.mockserver.sim.content import call_script, written_replies
 from agentdesk.protocol.events import TypingData
+
+# A newcomer's first minutes on the demo floor: one contact of every channel,
+# the call first (a call needs the whole capacity, so it comes while the agent
+# is still idle), each kept for them for WARMUP_HOLD_S before anyone may take it.
+WARMUP = ((Channel.VOICE, 15.0), (Channel.CHAT, 75.0), (Channel.SMS, 120.0),
+          (Channel.EMAIL, 165.0), (Channel.SOCIAL, 210.0))
+WARMUP_HOLD_S = 90.0
 
 NUDGES = ("Hello? Is anyone there?", "Any update on this, please?",
           "I'm still waiting for an answer...")
@@ -38,6 +46,8 @@ if TYPE_CHECKING:
 class Behaviour:
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
+        self._warmed: set[str] = set()
+        self._reserve_for: str | None = None
 
     # -- start-up -----------------------------------------------------------------
 
@@ -69,19 +79,11 @@ class Behaviour:
         agent = self.sim.agents.get(agent_id or "")
         return bool(agent and agent.bot)
 
-    def _script(self, ix: Interaction) -> list[tuple[str, str]]:
-        """The call's spoken lines in order: customer and agent alternating."""
-        topic = self.sim.topics.get(ix.topic or "")
-        if topic is None:
-            return [("Hello, I have a question about my account.", "customer"),
-                    ("Sure, let me help you with that.", "agent")]
-        lines: list[tuple[str, str]] = []
-        for i in range(max(len(topic.call_lines), len(topic.agent_lines))):
-            if i < len(topic.call_lines):
-                lines.append((topic.call_lines[i], "customer"))
-            if i < len(topic.agent_lines):
-                lines.append((topic.agent_lines[i], "agent"))
-        return lines
+    def _script(self, ix: Interaction) -> tuple[tuple[str, str], ...]:
+        """The call's spoken lines in order (agent first), in the voice of the agent
+        on the call."""
+        agent = self.sim.agents.get(ix.agent_id or "")
+        return call_script(self.sim.topics.get(ix.topic or ""), agent.name if agent else None)
 
     def schedule_transcript(self, ix: Interaction) -> None:
         self.sim.schedule("transcript", ix.id, self.sim.scenario.segment_every_s)
@@ -89,10 +91,37 @@ class Behaviour:
     # -- hooks from the engine --------------------------------------------------------------
 
     def on_new_contact(self, ix: Interaction) -> None:
+        if self._reserve_for is not None:
+            meta = self.sim.meta[ix.id]
+            meta.for_agent, meta.for_agent_until = self._reserve_for, self.sim.now + WARMUP_HOLD_S
         if self.autonomy:
             patience = self.sim.scenario.patience_s.get(ix.channel, (120.0, 600.0))
             self.sim.schedule("abandon", ix.id, self.sim.uniform(patience))
             self._nudge_later(ix)
+
+    def on_presence(self, agent: AgentState) -> None:
+        """A person going Available for the first time on a live floor gets the
+        warm-up: every channel and a call within five minutes (`WARMUP`)."""
+        sim = self.sim
+        if (agent.bot or agent.presence is not Presence.AVAILABLE or agent.id in self._warmed
+                or not sim.options.traffic or not self.autonomy):
+            return
+        self._warmed.add(agent.id)
+        if agent.handling_s > 0 or agent.missed:  # not new: worked here before a restart
+            return
+        for channel, after in WARMUP:
+            sim.schedule("warmup", f"{agent.id}|{channel.value}", after)
+
+    def _on_warmup(self, key: str) -> None:
+        agent_id, channel = key.split("|", 1)
+        agent = self.sim.agents.get(agent_id)
+        if agent is None or agent.presence is not Presence.AVAILABLE:
+            return
+        self._reserve_for = agent_id  # applied in on_new_contact, before routing runs
+        try:
+            self.sim.new_contact(Channel(channel))
+        finally:
+            self._reserve_for = None
 
     def _nudge_later(self, ix: Interaction) -> None:
         """An impatient customer writes again once the reply is overdue."""
@@ -286,8 +315,7 @@ class Behaviour:
         ix = self._open(key, InteractionState.ACTIVE)
         if ix is None or not self._is_bot(ix.agent_id) or ix.channel is Channel.VOICE:
             return
-        topic = sim.topics.get(ix.topic or "")
-        lines = topic.agent_lines if topic else ("Thanks, let me check that for you.",)
+        lines = written_replies(sim.topics.get(ix.topic or ""))
         text = lines[min(sim.meta[ix.id].followup_pos, len(lines) - 1)]
         sim.mark_read(ix.agent_id or "", ix.id)
         sim.post_message(ix.agent_id or "", ix.id, "reply", text, None, [], None)

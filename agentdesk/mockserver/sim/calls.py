@@ -1,4 +1,14 @@
-"""Voice calls and transfers: hold, mute, DTMF, hang-up, blind and warm transfer."""
+"""Voice calls and transfers: hold, mute, DTMF, hang-up, blind and warm transfer.
+
+A warm transfer is a consult: it rings the target (`consult_state`
+"ringing"); when they answer, the customer is put on hold and the two agents
+talk ("talking"), and nothing more happens until the transferring agent
+decides with a call action: `consult_complete` (the customer goes to the
+target), `consult_cancel` (the target leaves, back to the customer) or
+`conference` (the customer comes off hold, three-way; complete or cancel
+later). A consult that rings unanswered past the consult timeout, or is
+rejected, is cancelled.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +33,11 @@ _ALLOWED = {
     "unmute": (CallState.CONNECTED, CallState.HELD),
     "dtmf": (CallState.CONNECTED,),
     "hangup": (CallState.CONNECTED, CallState.HELD),
+    "consult_complete": (CallState.CONNECTED, CallState.HELD),
+    "consult_cancel": (CallState.CONNECTED, CallState.HELD),
+    "conference": (CallState.CONNECTED, CallState.HELD),
 }
+CONSULT_ACTIONS = ("consult_complete", "consult_cancel", "conference")
 
 
 def apply_call_action(sim: Simulation, ix: Interaction, action: str, digits: str | None) -> None:
@@ -35,6 +49,11 @@ def apply_call_action(sim: Simulation, ix: Interaction, action: str, digits: str
         raise Conflict("the call is already muted")
     if action == "unmute" and not call.muted:
         raise Conflict("the call is not muted")
+    if action in CONSULT_ACTIONS:
+        _decide_consult(sim, ix, action)
+        return
+    if call.consult_state in ("talking",) and action == "resume":
+        raise Conflict("the customer is on hold for the consult: complete, cancel or conference")
     if action == "hangup":
         end_contact(sim, ix, "agent_hangup")
         return
@@ -51,6 +70,9 @@ def apply_call_action(sim: Simulation, ix: Interaction, action: str, digits: str
         call.muted = action == "mute"
     elif action == "dtmf":
         call.dtmf = (call.dtmf + (digits or ""))[-64:]
+        # In the timeline too: the call bar shows only the last digits, and a
+        # supervisor or the next agent reads what was keyed in the history.
+        sim.system_item(ix, f"Keypad: {digits} sent", TimelineKind.CALL)
     sim.changed(ix)
     sim.emit("call.updated", CallData(interaction_id=ix.id, call=call), (ix.agent_id or "",))
 
@@ -109,6 +131,7 @@ def start_consult(sim: Simulation, ix: Interaction, agent_id: str, queue_id: str
     sim.timers.schedule("consult_timeout", ix.id, meta.consult_expires_at)
     if ix.call:
         ix.call.consult_agent_id = target_agent
+        ix.call.consult_state = "ringing"
         sim.emit("call.updated", CallData(interaction_id=ix.id, call=ix.call), (agent_id,))
     sim.system_item(ix, f"Consulting {sim.agents[target_agent].name}")
     sim.emit_ix("interaction.updated", ix, "consult_started")
@@ -119,8 +142,68 @@ def start_consult(sim: Simulation, ix: Interaction, agent_id: str, queue_id: str
     sim.behaviour.on_consult(ix, target_agent)
 
 
+def answer_consult(sim: Simulation, ix: Interaction, target: str) -> Interaction:
+    """The consulted agent answered: the customer holds while the two agents
+    talk, until the transferring agent decides. Returns the target's view."""
+    call = ix.call
+    if call is None:  # a chat or email: nobody waits on hold, it moves at once
+        complete_consult(sim, ix, target)
+        return ix
+    meta = sim.meta[ix.id]
+    meta.consult_expires_at = None
+    sim.timers.cancel("consult_timeout", ix.id)
+    if call is not None:
+        call.consult_state = "talking"
+        if call.state is CallState.CONNECTED:
+            call.state, call.held_since = CallState.HELD, sim.now
+            sim.timers.cancel("transcript", ix.id)
+        sim.emit("call.updated", CallData(interaction_id=ix.id, call=call), (ix.agent_id or "",))
+    sim.system_item(ix, f"{sim.agents[target].name} answered the consult; the customer is on hold",
+                    TimelineKind.CALL)
+    sim.emit_ix("interaction.updated", ix, "consult_answered")
+    view = consult_view(sim, ix, target).model_copy(update={
+        "state": ix.state, "offer_expires_at": None, "accepted_at": sim.now})
+    sim.emit("interaction.updated", InteractionData(interaction=view, reason="consult_answered"),
+             (target,))
+    sim._touched.add(target)
+    return view
+
+
+def _decide_consult(sim: Simulation, ix: Interaction, action: str) -> None:
+    """The transferring agent's decision on an answered consult."""
+    meta = sim.meta[ix.id]
+    call = ix.call
+    assert call is not None
+    target = meta.consult_agent
+    if target is None:
+        raise Conflict("no consult in progress")
+    if action != "consult_cancel" and call.consult_state not in ("talking", "conference"):
+        raise Conflict(f"{sim.agents[target].name} has not answered the consult yet")
+    if action == "conference" and call.consult_state == "conference":
+        raise Conflict("already in conference")
+    owner = ix.agent_id or ""
+    if call.state is CallState.HELD:  # the customer comes back in every case
+        call.hold_total_s += sim.now - (call.held_since or sim.now)
+        call.state, call.held_since = CallState.CONNECTED, None
+        sim.behaviour.schedule_transcript(ix)
+    if action == "consult_complete":
+        complete_consult(sim, ix, target)
+        return
+    if action == "consult_cancel":
+        sim.cancel_consult(ix, "cancelled")
+        sim.system_item(ix, f"Consult with {sim.agents[target].name} ended: back to the customer",
+                        TimelineKind.CALL)
+    else:
+        call.consult_state = "conference"
+        sim.system_item(ix, f"Conference: {sim.agents[owner].name}, {sim.agents[target].name} "
+                            "and the customer", TimelineKind.CALL)
+        sim.emit_ix("interaction.updated", ix, "conference")
+    sim.changed(ix)
+    sim.emit("call.updated", CallData(interaction_id=ix.id, call=call), (owner,))
+
+
 def complete_consult(sim: Simulation, ix: Interaction, target: str) -> None:
-    """The consulted agent accepted: the interaction moves to them."""
+    """The transferring agent completed the consult: the interaction moves to the target."""
     original = ix.agent_id or ""
     meta = sim.meta[ix.id]
     meta.consult_agent = meta.consult_expires_at = None
@@ -132,7 +215,7 @@ def complete_consult(sim: Simulation, ix: Interaction, target: str) -> None:
     ix.agent_id = target
     ix.accepted_at = sim.now
     if ix.call:
-        ix.call.consult_agent_id = None
+        ix.call.consult_agent_id = ix.call.consult_state = None
     sim.system_item(ix, f"Warm transfer from {sim.agents[original].name} to "
                         f"{sim.agents[target].name} completed")
     sim.emit_ix("interaction.transferred", ix, "transferred", also=(original,))

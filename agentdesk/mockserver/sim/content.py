@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from agentdesk.domain.models import CannedResponse, Disposition, KbArticle
@@ -95,6 +97,108 @@ _BUILTIN: dict[str, dict] = {
                         "I've sent a reset link now."],
     },
 }
+
+
+# How a scripted greeting names its agent: "Sam speaking", "Nadia here", "this is
+# Karen", "it's Mia", "you're through to Grace", "you're speaking to Sam".
+_NAME_AFTER = re.compile(r"\b(this is|it's|you're through to|you're speaking to) ([A-Z][a-z]+)\b")
+_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+) (speaking|here)\b")
+_GREETING = re.compile(r"\b(speaking|here|this is|it's|you're through to)\b")
+
+
+def spoken_name(agent_name: str | None) -> str:
+    """How an agent introduces themselves: "Jo (agent)" -> "Jo", "Agent 1" -> "Agent 1"."""
+    name = re.sub(r"\s*\(agent\)\s*$", "", (agent_name or "").strip())
+    return name or "your agent"
+
+
+def introduce(line: str, agent_name: str | None) -> str:
+    """`line` with the scripted agent's name replaced by the one speaking, so
+    `Jo (agent)` says "Brightline, Jo speaking", never "Jess speaking"."""
+    name = spoken_name(agent_name)
+    line = _NAME_AFTER.sub(lambda m: f"{m.group(1)} {name}", line, count=1)
+    return _NAME_BEFORE.sub(lambda m: f"{name} {m.group(2)}", line, count=1)
+
+
+def is_phone_greeting(line: str) -> bool:
+    """A telephone opening ("Brightline, Luke speaking."): not a chat or email reply."""
+    return bool(_GREETING.search(line)) and bool(_NAME_AFTER.search(line) or _NAME_BEFORE.search(line))
+
+
+@lru_cache(maxsize=1024)  # asked at every transcript segment of every call
+def call_script(topic: Topic | None, agent_name: str | None) -> tuple[tuple[str, str], ...]:
+    """A call's spoken lines in order, as (text, speaker).
+
+    The agent answers the phone and the customer says why they call; then the
+    scripts go in pairs (agent line i, customer line i), and each pair is put
+    in the order that makes the conversation follow: every question should be
+    followed by the other side's answer (a "yes"/"no" after a yes-no question,
+    words in common), so the postcode is asked for and then given, and "How
+    much is it?" comes before the price. The topics are written in pairs but
+    not all in the same order; a fixed interleaving put answers before their
+    questions. Scripts are short (six pairs), so every ordering is scored."""
+    if topic is None:
+        return ((introduce("Brightline, Sam speaking. How can I help?", agent_name), "agent"),
+                ("Hello, I have a question about my account.", "customer"),
+                ("Sure, let me help you with that.", "agent"))
+    agent = [introduce(line, agent_name) for line in topic.agent_lines]
+    customer = list(topic.call_lines)
+    pairs = [[(agent[i], "agent")] * (i < len(agent)) + [(customer[i], "customer")] * (i < len(customer))
+             for i in range(max(len(agent), len(customer)))]
+    best: list[tuple[str, str]] = [line for pair in pairs for line in pair]
+    best_score = _coherence(best)
+    free = len(pairs) - 1
+    if free <= 10:
+        for mask in range(1, 1 << free):
+            order = list(pairs[0])
+            for i, pair in enumerate(pairs[1:]):
+                order += list(reversed(pair)) if mask >> i & 1 else pair
+            score = _coherence(order)
+            if score > best_score:  # ties keep the agent-first order
+                best, best_score = order, score
+    return tuple(best)
+
+
+_YES_NO_START = re.compile(r"^(can|could|do|does|did|is|are|was|will|would|should|have|has|am|so i)\b", re.I)
+_YES_NO_ANSWER = re.compile(r"^(yes|yeah|no|not|of course|sure|yep|nope)\b", re.I)
+_WORD = re.compile(r"[a-z0-9£]+")
+_FILLER = frozenset("the and you your for that this with have what will can are its it's from there "
+                    "just about into then them they would could should does need want".split())
+
+
+def _asks(line: str) -> bool:
+    return line.rstrip().endswith("?")
+
+
+def _words(line: str) -> set[str]:
+    return {w for w in _WORD.findall(line.lower()) if len(w) > 3 and w not in _FILLER}
+
+
+def _coherence(lines: list[tuple[str, str]]) -> float:
+    """How well each question in `lines` is followed by its answer."""
+    score = 0.0
+    for (said, who), (reply, by) in zip(lines, lines[1:]):
+        if not _asks(said):
+            continue
+        if by == who:
+            score -= 2.0  # a question left hanging while the same side goes on
+            continue
+        score += 1.0
+        question = said.rstrip()[said.rfind(".", 0, len(said) - 1) + 1:].strip()
+        if _YES_NO_START.match(question) and _YES_NO_ANSWER.match(reply.strip()):
+            score += 1.5
+        if "how much" in question.lower() and "£" in reply:
+            score += 1.5
+        score += 0.5 * len(_words(question) & _words(reply))
+    return score
+
+
+def written_replies(topic: Topic | None) -> tuple[str, ...]:
+    """The agent's lines fit for a chat, SMS or email reply (no phone greeting)."""
+    if topic is None:
+        return ("Thanks, let me check that for you.",)
+    replies = tuple(line for line in topic.agent_lines if not is_phone_greeting(line))
+    return replies or ("Thanks, let me check that for you.",)
 
 
 def _topic_from(slug: str, raw: dict) -> Topic | None:

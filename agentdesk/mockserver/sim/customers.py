@@ -21,7 +21,7 @@ from agentdesk.domain.models import (
     TimelineItem,
     TimelineKind,
 )
-from agentdesk.mockserver.sim.content import Topic
+from agentdesk.mockserver.sim.content import Topic, call_script, written_replies
 
 FIRST = ("Amelia Oliver Isla George Ava Noah Mia Arthur Ivy Leo Grace Oscar Freya Harry "
          "Lily Jack Sophie Charlie Ella Muhammad Evie Jacob Poppy Thomas Rosie Alfie Chloe "
@@ -149,9 +149,7 @@ class CustomerBase:
         if channel is Channel.VOICE:
             out.append(self._item(prefix + "a", cid, iid, channel, TimelineKind.CALL,
                                   Direction.INTERNAL, "system", f"Call connected to {agent}", t))
-            lines = [(s, "customer") for s in topic.call_lines]
-            for j, line in enumerate(topic.agent_lines):
-                lines.insert(min(len(lines), 2 * j + 1), (line, "agent"))
+            lines = call_script(topic, agent)  # agent first, in this agent's name
             for j, (text, speaker) in enumerate(lines[: rng.randint(2, len(lines))]):
                 t += rng.uniform(4, 12)
                 out.append(self._item(f"{prefix}t{j}", cid, iid, channel, TimelineKind.TRANSCRIPT,
@@ -169,7 +167,8 @@ class CustomerBase:
                 out.append(self._item(f"{prefix}m{j}", cid, iid, channel, TimelineKind.MESSAGE,
                                       Direction.INBOUND, name, text, t, subject=subject))
                 t += rng.uniform(20, 300) if channel is not Channel.EMAIL else rng.uniform(600, 8000)
-                reply = topic.agent_lines[j % len(topic.agent_lines)]
+                replies = written_replies(topic)  # no phone greeting in a chat or email
+                reply = replies[j % len(replies)]
                 out.append(self._item(f"{prefix}r{j}", cid, iid, channel, TimelineKind.MESSAGE,
                                       Direction.OUTBOUND, agent, reply, t,
                                       subject=f"Re: {subject}" if subject else None))

@@ -318,6 +318,10 @@ class Simulation:
                 load[ix.agent_id][ix.channel] = load[ix.agent_id].get(ix.channel, 0) + 1
         for target, channel in self.consults():
             load[target][channel] = load[target].get(channel, 0) + 1
+        # A person gets one ringing offer at a time (routing.pick_agent).
+        ringing = {ix.agent_id for i in self.open_ids
+                   if (ix := self.interactions[i]).state is InteractionState.OFFERED and ix.agent_id}
+        ringing.update(target for target, _ in self.consults())
         offered = False
         # (queue, channel) that nobody can take in this pass: load only grows during
         # a pass, so later contacts of the same kind are skipped, not re-tried
@@ -328,13 +332,16 @@ class Simulation:
             if kind in full:
                 continue
             meta = self.meta[ix.id]
-            agent = routing.pick_agent(ix, meta, self.agents.values(), load)
+            agent = routing.pick_agent(ix, meta, self.agents.values(), load, ringing, self.now,
+                                       pace_humans=self.options.traffic)
             if agent is None:
-                if not meta.declined_by:  # with exclusions, "nobody" says less
+                # with exclusions or a reservation, "nobody" says less
+                if not meta.declined_by and not meta.for_agent:
                     full.add(kind)
                 continue
             self.offer(ix, agent)
             load[agent.id][ix.channel] = load[agent.id].get(ix.channel, 0) + 1
+            ringing.add(agent.id)
             offered = True
         return offered
 
@@ -458,6 +465,7 @@ class Simulation:
             agent.last_free_at = self.now
         agent.next_presence = next_presence if next_presence != presence else None
         self._touched.add(agent_id)
+        self.behaviour.on_presence(agent)
         self.settle()
         return self.agent_info(agent)
 
@@ -465,7 +473,10 @@ class Simulation:
         ix = self.ix(interaction_id)
         meta = self.meta[ix.id]
         if meta.consult_agent == agent_id and ix.state is InteractionState.ACTIVE:
-            return self._complete_consult(ix, agent_id)
+            from agentdesk.mockserver.sim.calls import answer_consult
+            view = answer_consult(self, ix, agent_id)  # then the transferring agent decides
+            self.settle()
+            return view
         ix = self._mine(agent_id, interaction_id, (InteractionState.OFFERED,))
         self.timers.cancel("offer_timeout", ix.id)
         self.timers.cancel("abandon", ix.id)
@@ -598,7 +609,7 @@ class Simulation:
         meta.consult_agent = meta.consult_expires_at = None
         self.timers.cancel("consult_timeout", ix.id)
         if ix.call:
-            ix.call.consult_agent_id = None
+            ix.call.consult_agent_id = ix.call.consult_state = None
         self._touched.add(target)
         if why:
             kind = "interaction.missed" if why == "timeout" else "interaction.rejected"

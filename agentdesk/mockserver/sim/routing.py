@@ -2,11 +2,16 @@
 
 An agent is eligible for a contact when it serves the contact's queue, did not
 decline this contact already, and the capacity rule (`domain/capacity.py`)
-accepts the channel. Among eligible agents the one with the least work in hand
-wins, then a human-controlled agent over a simulated one (so the person at the
-demo desk gets work even on a quiet floor), then the one free the longest
-("longest idle first"), then the lowest agent number, which keeps seeded runs
-reproducible.
+accepts the channel. A human-controlled agent is paced: never more than one
+offer ringing at a time (the next one waits until the agent answered or
+missed it, so offers do not ring five at once with seconds left each). Among
+eligible agents a person with less than `HUMAN_EASY_LOAD` contacts in hand
+comes first (the one at the demo desk gets steady work on a floor of idle
+bots), then the one with the least work in hand, then a person over a bot,
+then the one free the longest ("longest idle first"), then the lowest agent
+number, which keeps seeded runs reproducible. A contact reserved for an
+agent (`meta.for_agent`, the demo's warm-up) waits for that agent until
+`meta.for_agent_until`, then goes to anyone.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from agentdesk.domain.models import (
     RoutingState,
 )
 from agentdesk.mockserver.sim.state import AgentState, InteractionMeta
+
+HUMAN_EASY_LOAD = 2  # contacts in hand below which a person is offered work before idle bots
 
 # Interactions that occupy capacity: ringing, in progress, or in after-contact work.
 HOLDING_STATES = frozenset({InteractionState.OFFERED, InteractionState.ACTIVE,
@@ -86,17 +93,29 @@ def _accepting(presence: Presence, not_responding: bool, next_presence: Presence
 
 
 def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentState],
-               load: Mapping[str, Mapping[Channel, int]]) -> AgentState | None:
-    """The agent to offer `ix` to, or None if nobody can take it now."""
-    best: tuple[int, bool, float, int] | None = None
+               load: Mapping[str, Mapping[Channel, int]], ringing: frozenset[str] | set[str] = frozenset(),
+               now: float = 0.0, *, pace_humans: bool = True) -> AgentState | None:
+    """The agent to offer `ix` to, or None if nobody can take it now. `ringing`:
+    the agents with an offer ringing now (a person gets one at a time).
+    `pace_humans=False` (scripted runs without traffic, where a test or trainer
+    sets up the situation it wants, several offers at once included): no pacing
+    and no preference beyond "a person over a bot when equally loaded"."""
+    best: tuple[bool, int, bool, float, int] | None = None
     chosen: AgentState | None = None
+    reserved = meta.for_agent if meta.for_agent and now < meta.for_agent_until else None
     for agent in agents:
         if ix.queue_id not in agent.queues or agent.id in meta.declined_by:
+            continue
+        if reserved is not None and agent.id != reserved:
+            continue
+        if pace_humans and not agent.bot and agent.id in ringing:
             continue
         active = load.get(agent.id, {})
         if not accepting(agent, active, ix.channel):
             continue
-        key = (sum(active.values()), agent.bot, agent.last_free_at, agent.index)
+        in_hand = sum(active.values())
+        easy_human = pace_humans and not agent.bot and in_hand < HUMAN_EASY_LOAD
+        key = (not easy_human, in_hand, agent.bot, agent.last_free_at, agent.index)
         if best is None or key < best:
             best, chosen = key, agent
     return chosen

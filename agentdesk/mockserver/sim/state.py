@@ -58,6 +58,8 @@ class InteractionMeta:
     awaiting_reply: bool = False  # the customer wrote and no agent replied yet
     nudges: int = 0  # "hello, anyone there?" messages sent because a reply was overdue
     wrapped_by_bot: bool = False
+    for_agent: str | None = None  # kept for this (human) agent until for_agent_until (demo warm-up)
+    for_agent_until: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,4 +1,8 @@
-"""ctrl+k: search the knowledge base by hand and insert an article's answer."""
+"""ctrl+k: search the knowledge base by hand and insert an article's answer.
+
+The query box is a `ComposerInput`: keys with alt (alt+s, a terminal reports
+it with the character "s") are desk keys, never typed into the query.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agentdesk.ui.modals.base import DeskModal
+from agentdesk.ui.widgets.composer.composer_text_area import ComposerInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,7 @@ class KbSearchDialog(DeskModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Search the knowledge base", classes="dialog-title")
-            yield Input(self.query_text, placeholder="words to search for", id="kb-query")
+            yield ComposerInput(self.query_text, placeholder="words to search for", id="kb-query")
             yield OptionList(id="kb-results")
             yield Static("enter: insert   down: results   escape: close", classes="dialog-hint", markup=False)
 

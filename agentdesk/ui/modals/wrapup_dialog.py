@@ -40,12 +40,12 @@ class WrapupDialog(DeskModal[WrapupChoice | None]):
         self.initial_notes = notes
 
     def compose(self) -> ComposeResult:
+        width = min(40, max((len(d.label) for d in self.dispositions), default=0))
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup("Wrap-up: [b]$c[/]", c=self.customer), classes="dialog-title")
             yield Static(id="wrapup-timer")
             yield OptionList(
-                *[Option(Content.from_markup("$label [$muted-foreground]$code[/]", label=d.label, code=d.code),
-                         id=d.code) for d in self.dispositions],
+                *[Option(disposition_row(d, width), id=d.code) for d in self.dispositions],
                 id="wrapup-dispositions",
             )
             yield Input(self.initial_notes, placeholder="notes (optional)", id="wrapup-notes")
@@ -110,3 +110,10 @@ class WrapupDialog(DeskModal[WrapupChoice | None]):
             return
         notes = self.query_one("#wrapup-notes", Input).value.strip() or None
         self.dismiss(WrapupChoice(code, notes))
+
+
+def disposition_row(disposition: Disposition, width: int) -> Content:
+    """'Resolved on first contact · resolved': the label, padded to a column of
+    `width`, then the code, muted, so the two never read as one phrase."""
+    label = disposition.label.ljust(width)
+    return Content(label) + Content.styled(f" · {disposition.code}", "$muted-foreground")

@@ -6,14 +6,27 @@ DTMF digits sent and the key hints. It draws from a `CallInfo` and a clock
 callable `now()` so tests can freeze time.
 
 Public API: `CallBar(call: CallInfo | None, now: Callable[[], float], *,
-name=None, id=None, classes=None)`, `update_call(call)`, `tick()` (re-reads
-the clock; the owning `InteractionView` calls it once a second, so there is one
-timer per view), property `call`. No messages and no bindings: the shell binds
-F5 hold, F6 mute, F7 transfer, F8 hang up and ctrl+d keypad.
+keys=None, name=None, id=None, classes=None)`, `update_call(call)`, `tick()`
+(re-reads the clock; the owning `InteractionView` calls it once a second, so
+there is one timer per view), `set_keys(keys)`, `set_agent_names(names)`
+(agent id -> name, for the consult line), properties `call`, `keys`.
+No messages and no bindings: the shell binds F5 hold, F6 mute, F7 transfer,
+F8 hang up and ctrl+d keypad.
+
+The hints name the keys the shell actually bound: `keys` maps a binding id
+(`call-hold`, `call-mute`, `transfer`, `call-hangup`, `call-dtmf`, `wrapup`)
+to its display name ("F5", "^h" after a remap); ids left out keep the
+defaults in `DEFAULT_KEYS`. Each label says what the key does *now*: "resume"
+while held, "unmute" while muted, and after the call ended only the wrap-up
+key is offered (hold, mute, transfer and hang-up no longer apply). During a
+warm-transfer consult the transfer key's hint reads "consult…" (complete,
+cancel or conference: `ConsultDialog`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Callable
 
 from textual.content import Content
@@ -21,8 +34,19 @@ from textual.widgets import Static
 
 from agentdesk.domain.models import CallInfo, CallState
 
-HINTS = (("F5", "hold"), ("F6", "mute"), ("F7", "transfer"), ("F8", "hang up"), ("ctrl+d", "keypad"))
+# Binding id -> the key the desk binds by default (agentdesk.ui.keymap).
+DEFAULT_KEYS: dict[str, str] = {
+    "call-hold": "F5", "call-mute": "F6", "transfer": "F7", "call-hangup": "F8",
+    "call-dtmf": "ctrl+d", "wrapup": "F9",
+}
+CONSULT_STATE = {"ringing": " (ringing)", "talking": " (talking, customer on hold)",
+                 "conference": " (conference)"}
 DTMF_SHOWN = 12  # the last digits sent; older ones do not help the agent
+
+
+def key_label(key: str) -> str:
+    """A key as the footer shows it: function keys in capitals ('f2' -> 'F2')."""
+    return re.sub(r"\bf(\d{1,2})\b", r"F\1", key.strip())
 
 
 def format_duration(seconds: float) -> str:
@@ -64,6 +88,7 @@ class CallBar(Static):
         call: CallInfo | None,
         now: Callable[[], float],
         *,
+        keys: Mapping[str, str] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -71,10 +96,31 @@ class CallBar(Static):
         super().__init__(name=name, id=id, classes=classes)
         self._call = call
         self._now = now
+        self._keys = dict(DEFAULT_KEYS)
+        self._keys.update(keys or {})
+        self._names: dict[str, str] = {}
 
     @property
     def call(self) -> CallInfo | None:
         return self._call
+
+    @property
+    def keys(self) -> dict[str, str]:
+        return dict(self._keys)
+
+    def set_agent_names(self, names: Mapping[str, str]) -> None:
+        """Agent id -> display name, so a consult reads "consulting Agent 5"."""
+        self._names = dict(names)
+        if self.is_mounted:
+            self.tick()
+
+    def set_keys(self, keys: Mapping[str, str]) -> None:
+        """The keys bound now (binding id -> display name); others keep theirs."""
+        merged = {**self._keys, **{k: key_label(v) for k, v in keys.items() if v}}
+        if merged != self._keys:
+            self._keys = merged
+            if self.is_mounted:
+                self.tick()
 
     def on_mount(self) -> None:
         self.tick()
@@ -111,19 +157,36 @@ class CallBar(Static):
         if call.dtmf:
             parts += ["  DTMF ", (call.dtmf[-DTMF_SHOWN:], "bold")]
         if call.consult_agent_id:
-            parts += ["  consulting ", Content(call.consult_agent_id)]
+            who = self._names.get(call.consult_agent_id, call.consult_agent_id)
+            state = CONSULT_STATE.get(call.consult_state or "ringing", "")
+            parts += ["  ", ("⇄ consulting ", "bold $accent"), Content(who), (state, "$accent")]
         return Content.assemble(*parts)
 
-    def _hints_line(self) -> Content:
+    def hints(self) -> list[tuple[str, str]]:
+        """(key, label) of the call keys that apply now, in the order shown."""
         call = self._call
-        ended = call is None or call.state is CallState.ENDED
-        held = call is not None and call.state is CallState.HELD
-        key_style = "$muted-foreground" if ended else "bold $accent"
+        if call is None:
+            return []
+        if call.state is CallState.ENDED:
+            return [(self._keys["wrapup"], "wrap up")]
+        held = call.state is CallState.HELD
+        pairs = [
+            ("call-hold", "resume" if held else "hold"),
+            ("call-mute", "unmute" if call.muted else "mute"),
+            ("transfer", "consult…" if call.consult_agent_id else "transfer"),
+            ("call-hangup", "hang up"),
+            ("call-dtmf", "keypad"),
+        ]
+        if call.state is CallState.RINGING:
+            pairs = [pairs[3]]
+        elif call.consult_state == "talking":  # the customer holds for the consult: F7 decides
+            pairs = pairs[1:]
+        return [(self._keys[binding], label) for binding, label in pairs]
+
+    def _hints_line(self) -> Content:
         parts: list[Content | str | tuple[str, str]] = []
-        for key, label in HINTS:
-            if key == "F5" and held:
-                label = "resume"
+        for key, label in self.hints():
             if parts:
                 parts.append("  ")
-            parts += [(key, key_style), f" {label}"]
+            parts += [(key, "bold $accent"), f" {label}"]
         return Content.assemble(*parts)

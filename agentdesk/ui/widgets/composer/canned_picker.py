@@ -118,3 +118,18 @@ def _prompt(response: CannedResponse) -> Content:
         "\n",
         (preview, "$muted-foreground"),
     )
+
+
+AGENT_PLACEHOLDER = "{agent}"
+
+
+def fill_canned(body: str, *, agent: str | None) -> str:
+    """`body` with every `{agent}` replaced by the agent's name.
+
+    Only that exact placeholder is touched: any other braces ("{", "}",
+    "{x}", "{{") stay as written ("{{agent}}" becomes "{Name}"), and nothing
+    is formatted (no `str.format`), so odd braces can never raise. An unknown
+    name fills in as "" (the composer then warns the agent) rather than
+    leaving the raw placeholder for the customer.
+    """
+    return body.replace(AGENT_PLACEHOLDER, (agent or "").strip())

@@ -1,59 +1,41 @@
 """The channel-aware composer under the timeline.
 
-- Chat / SMS / social: one text area that grows to about four lines; Enter
-  sends, shift+enter or ctrl+j inserts a newline.
-- Email: subject (prefilled "Re: <subject>"), cc, and a body where Enter is a
-  newline; ctrl+s sends; ctrl+e edits the body in `$VISUAL`/`$EDITOR`.
-- Voice: notes only (the customer is on the phone, not reading).
+Chat / SMS / social: Enter sends, shift+enter or ctrl+j is a newline. Email:
+subject ("Re: …"), cc and a body where Enter is a newline; ctrl+e edits it in
+`$EDITOR`. Voice: call notes only. ctrl+s sends everywhere, ctrl+t toggles
+reply / private note (a note is one-off: after sending one the composer is
+back on reply), "/" in an empty body or ctrl+/ opens canned responses
+(`{agent}` filled by `fill_canned`). Alt keys are never typed into the text.
 
-ctrl+s sends on every channel (the desk's global send key). ctrl+t toggles
-reply / private note. "/" typed into an empty composer opens the canned
-responses (`CannedPicker`), filtered by channel; the chosen body is inserted
-with `{agent}` filled in (`fill_canned`) by the signed-in agent's name.
-Subject and cc keep their text when focused (no select-all: the next key must
-not replace "Re: …"), and a send puts the keyboard back in the body. Keys with
-an alt modifier are never typed into the body / fields: they go on to the desk
-bindings (see `composer_text_area`).
+Limits (`agentdesk.domain.channel_limits`): a counter in the status line (an
+SMS shows "2/10 segments · 1,224 left"; other channels once near their
+limit), warning colours near the limit, and a send over it, or with a cc
+that is not an address, is refused: a plain sentence under the status line
+and in a toast, the text kept as it is. Inserted text (KB answers) joins the
+words around it and goes into chat-like channels as a snippet that fits.
 
-Public API (used by the app shell):
-
-- `Composer(interaction_id, channel, *, subject=None, disabled_reason=None,
-  draft_delay=0.5, name=None, id=None, classes=None)`
-- `set_canned(responses: list[CannedResponse])`
-- `set_agent_name(name: str | None)`: the name for `{agent}` in canned
-  responses; unset, the composer asks its screen (`screen.state.me.name`, then
-  `screen.state.agent.name`)
-- `load_draft(text, subject=None, cc=None)`: restores a draft (does not post
-  DraftChanged for it)
-- `insert_text(text)`: inserts at the cursor (KB suggestions)
-- `set_disabled(reason: str | None)`: read-only with the reason shown, or None
-- `clear()`, `focus_body()`, properties `text`, `kind` ("reply" | "note"),
-  `channel`, `is_email`, `disabled_reason`
-- Every method may be called before the composer is mounted (its children are
-  built in the constructor), e.g. to restore a draft into a new tab.
-- Messages: `Composer.Submitted(interaction_id, body, kind, subject, cc)` (the
-  composer clears itself after posting it) and `Composer.DraftChanged(
-  interaction_id, text, subject, cc)`, debounced by `draft_delay` seconds. `cc`
-  is a list of addresses in both.
+Public API: `Composer(interaction_id, channel, *, subject=None,
+disabled_reason=None, draft_delay=0.5, name=None, id=None, classes=None)`,
+`set_canned(responses)`, `set_agent_name(name)` (unset: asked of the
+screen's state), `load_draft(text, subject=None, cc=None)` (posts no
+DraftChanged), `insert_text(text)`, `set_disabled(reason | None)`, `clear()`,
+`focus_body()`, properties `text`, `kind`, `channel`, `is_email`,
+`disabled_reason`; every method works before mounting. Messages:
+`Composer.Submitted(interaction_id, body, kind, subject, cc)` (then the
+composer clears itself) and `Composer.DraftChanged(interaction_id, text,
+subject, cc)`, debounced by `draft_delay`.
 
 Bindings (ids): composer-send (ctrl+s), composer-note-toggle (ctrl+t),
-composer-editor (ctrl+e, email only, priority so the text area's "end of
-line" does not swallow it), composer-canned (ctrl+/, opens canned responses
-at any time). Inside the text area: enter (send on chat-like channels),
-shift+enter / ctrl+j (newline).
+composer-editor (ctrl+e, priority: the text area's "end of line" must not
+swallow it), composer-canned (ctrl+/).
 """
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Literal
 
 from textual import on
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -61,10 +43,15 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static, TextArea
 
+from agentdesk.domain.channel_limits import check_body, check_subject, sms_count
 from agentdesk.domain.models import CannedResponse, Channel
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL, channel_var
-from agentdesk.ui.widgets.composer.canned_picker import CannedPicker
+from agentdesk.ui.widgets.composer.canned_picker import AGENT_PLACEHOLDER, CannedPicker, fill_canned
+from agentdesk.ui.widgets.composer.addresses import cc_problem, cc_text, parse_cc
 from agentdesk.ui.widgets.composer.composer_text_area import ComposerInput, ComposerTextArea
+from agentdesk.ui.widgets.composer.external_editor import edit_in_editor
+from agentdesk.ui.widgets.composer.insertion import joined, snippet_for
+from agentdesk.ui.widgets.composer import messages as _messages
 
 Kind = Literal["reply", "note"]
 CHAT_LIKE = (Channel.CHAT, Channel.SMS, Channel.SOCIAL)
@@ -83,7 +70,12 @@ class Composer(Vertical):
     Composer #composer-status { height: 1; color: $muted-foreground; }
     Composer #composer-mode { width: auto; padding: 0 1; background: $boost; text-style: bold; }
     Composer.-note #composer-mode { background: $note-background; color: $foreground; }
-    Composer #composer-hints { width: 1fr; padding: 0 1; color: $muted-foreground; }
+    Composer #composer-hints { width: 1fr; padding: 0 1; color: $muted-foreground; text-wrap: nowrap; text-overflow: ellipsis; }
+    Composer #composer-count { width: auto; padding: 0 1; color: $muted-foreground; }
+    Composer #composer-count.-warning { color: $warning; text-style: bold; }
+    Composer #composer-count.-error { color: $error; text-style: bold; }
+    Composer #composer-problem { display: none; color: $error; height: auto; }
+    Composer.-problem #composer-problem { display: block; }
     Composer #composer-disabled { display: none; color: $warning; height: auto; }
     Composer.-disabled #composer-disabled { display: block; }
     Composer .composer-field { height: 1; }
@@ -103,46 +95,8 @@ class Composer(Vertical):
         Binding("ctrl+slash,ctrl+underscore", "canned", "Canned", show=False, id="composer-canned"),
     ]
 
-    class Submitted(Message):
-        """The agent sent a reply or a private note."""
-
-        def __init__(
-            self,
-            composer: Composer,
-            interaction_id: str,
-            body: str,
-            kind: Kind,
-            subject: str | None,
-            cc: list[str],
-        ) -> None:
-            super().__init__()
-            self.composer = composer
-            self.interaction_id = interaction_id
-            self.body = body
-            self.kind = kind
-            self.subject = subject
-            self.cc = cc
-
-        @property
-        def control(self) -> Composer:
-            return self.composer
-
-    class DraftChanged(Message):
-        """The draft settled after typing; the shell may persist it."""
-
-        def __init__(
-            self, composer: Composer, interaction_id: str, text: str, subject: str | None, cc: list[str]
-        ) -> None:
-            super().__init__()
-            self.composer = composer
-            self.interaction_id = interaction_id
-            self.text = text
-            self.subject = subject
-            self.cc = cc
-
-        @property
-        def control(self) -> Composer:
-            return self.composer
+    Submitted = _messages.Submitted
+    DraftChanged = _messages.DraftChanged
 
     def __init__(
         self,
@@ -172,6 +126,8 @@ class Composer(Vertical):
         self._body_area = ComposerTextArea(enter_sends=self._channel in CHAT_LIKE, id="composer-body")
         self._mode_label = Static(id="composer-mode")
         self._disabled_label = Static(id="composer-disabled")
+        self._count_label = Static(id="composer-count")
+        self._problem_label = Static(id="composer-problem")  # why the last send was refused
         self._subject_input: Input | None = None
         self._cc_input: Input | None = None
         if self.is_email:
@@ -189,7 +145,9 @@ class Composer(Vertical):
         with Horizontal(id="composer-status"):
             yield self._mode_label
             yield Static(self._hints(), id="composer-hints")
+            yield self._count_label
         yield self._disabled_label
+        yield self._problem_label
         if self._subject_input is not None and self._cc_input is not None:
             with Horizontal(classes="composer-field"):
                 yield Static("Subj")
@@ -203,6 +161,7 @@ class Composer(Vertical):
         self.set_class(self.is_email, "-email")
         self._show_mode()
         self.set_disabled(self._disabled_reason)
+        self._show_count()
 
     # --- public API -------------------------------------------------------------------------
 
@@ -253,15 +212,31 @@ class Composer(Vertical):
         if self._subject_input is not None and subject is not None:
             self._subject_input.value = subject
         if self._cc_input is not None:
-            self._cc_input.value = _cc_text(cc)
+            self._cc_input.value = cc_text(cc)
         self._last_draft = self._snapshot()
         self._body.move_cursor(self._body.document.end)
 
     def insert_text(self, text: str) -> None:
+        """Insert at the cursor, with a space / newline where it joins words; on a
+        chat-like channel a long text (a KB article) goes in as a short snippet
+        that fits the channel's limit (the agent is told it was shortened)."""
         if self._body.read_only:
             return
-        self._body.insert(text)
-        self._body.focus()
+        body = self._body
+        if self._kind == "reply" and self._channel in CHAT_LIKE:
+            room = None
+            if self._channel is Channel.SMS:
+                room = sms_count(body.text).max_units - sms_count(body.text).units - 1
+            short = snippet_for(self._channel, text, room)
+            if short != " ".join(text.split()) and short != text:
+                self.notify(f"Shortened to fit {CHANNEL_LABEL[self._channel]}: check it before sending.",
+                            markup=False, timeout=4)
+            text = short
+        row, column = body.cursor_location
+        line = body.document.get_line(row)
+        before = line[:column] if column else (body.document.get_line(row - 1) + "\n" if row else "")
+        body.insert(joined(before, text, line[column:]))
+        body.focus()
 
     def set_disabled(self, reason: str | None) -> None:
         """Make the composer read-only and say why, or enable it again (None)."""
@@ -294,11 +269,21 @@ class Composer(Vertical):
             self.app.bell()
             return
         text, subject, cc = self._snapshot()
+        problem = self._send_problem(body, subject, list(cc))
+        self._show_problem(problem)
+        if problem is not None:  # refused before it is sent: the text stays for the agent to fix
+            self.app.bell()
+            self.notify(problem, severity="error", markup=False, timeout=6)
+            return
+        sent_kind = self._kind
         self.post_message(
             self.Submitted(self, self.interaction_id, body, self._kind, subject if self.is_email else None, list(cc))
         )
         self.clear()
         self._cancel_draft_timer()
+        if sent_kind == "note" and self._channel is not Channel.VOICE:
+            self._kind = "reply"  # a note is a one-off: the next thing typed goes to the customer
+            self._show_mode()
         # Sent from subject / cc (ctrl+s): the next thing to write is a body.
         focused = self.app.focused
         if focused is None or focused in (self._subject_input, self._cc_input):
@@ -339,30 +324,7 @@ class Composer(Vertical):
             return
         if self._disabled_reason is not None:
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not editor:
-            self.notify("Set $EDITOR (or $VISUAL) to write long emails in your editor.",
-                        severity="warning", markup=False)
-            return
-        fd, name = tempfile.mkstemp(prefix="agentdesk-", suffix=".txt")
-        path = Path(name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self._body.text)
-            try:
-                with self.app.suspend():
-                    subprocess.run([*shlex.split(editor), str(path)], check=False)
-            except SuspendNotSupported:
-                self.notify("This terminal cannot hand over to an editor; keep typing here.",
-                            severity="warning", markup=False)
-                return
-            except OSError as error:
-                self.notify(f"Could not start the editor: {error}", severity="error", markup=False)
-                return
-            self._body.load_text(path.read_text(encoding="utf-8", errors="replace").rstrip("\n"))
-            self._body.focus()
-        finally:
-            path.unlink(missing_ok=True)
+        edit_in_editor(self._body)
 
     # --- events ------------------------------------------------------------------------------------
 
@@ -380,6 +342,10 @@ class Composer(Vertical):
     @on(Input.Changed)
     def _edited(self, event: Message) -> None:
         event.stop()
+        self._show_count()
+        if self.has_class("-problem"):  # re-checked as the agent fixes it
+            text, subject, cc = self._snapshot()
+            self._show_problem(self._send_problem(text, subject, list(cc)) if text.strip() else None)
         self._cancel_draft_timer()
         self._draft_timer = self.set_timer(self._draft_delay, self._post_draft)
 
@@ -405,7 +371,28 @@ class Composer(Vertical):
     def _snapshot(self) -> tuple[str, str | None, tuple[str, ...]]:
         if self._subject_input is None or self._cc_input is None:
             return self._body.text, None, ()
-        return self._body.text, self._subject_input.value, tuple(_parse_cc(self._cc_input.value))
+        return self._body.text, self._subject_input.value, tuple(parse_cc(self._cc_input.value))
+
+    def _send_problem(self, body: str, subject: str | None, cc: list[str]) -> str | None:
+        """Why this cannot be sent as it is (a plain sentence), or None."""
+        channel = self._channel if self._kind == "reply" else Channel.EMAIL  # notes: the protocol limit
+        verdict = check_body(channel, body)
+        if not verdict.ok:
+            return verdict.refusal
+        if self.is_email and self._kind == "reply":
+            return check_subject(subject or "") or cc_problem(cc)
+        return None
+
+    def _show_problem(self, problem: str | None) -> None:
+        self.set_class(problem is not None, "-problem")
+        self._problem_label.update(Content(problem or ""))
+
+    def _show_count(self) -> None:
+        channel = self._channel if self._kind == "reply" else Channel.EMAIL
+        verdict = check_body(channel, self._body.text)
+        for level in ("warning", "error"):
+            self._count_label.set_class(verdict.level == level, f"-{level}")
+        self._count_label.update(Content(verdict.counter))
 
     def _post_draft(self) -> None:
         self._draft_timer = None
@@ -433,6 +420,7 @@ class Composer(Vertical):
         return Content.assemble((glyph, f"${channel_var(self._channel)}"), f" {label} · {keys}")
 
     def _show_mode(self) -> None:
+        self._show_count()
         note = self._kind == "note"
         self.set_class(note, "-note")
         label = "Private note" if note else "Reply"
@@ -442,28 +430,3 @@ class Composer(Vertical):
         self._body.placeholder = (
             "Private note (agents only)" if note else f"Reply to the customer by {CHANNEL_LABEL[self._channel]}"
         )
-
-
-AGENT_PLACEHOLDER = "{agent}"
-
-
-def fill_canned(body: str, *, agent: str | None) -> str:
-    """`body` with every `{agent}` replaced by the agent's name.
-
-    Only that exact placeholder is touched: any other braces ("{", "}",
-    "{x}", "{{") stay as written ("{{agent}}" becomes "{Name}"), and nothing
-    is formatted (no `str.format`), so odd braces can never raise. An unknown
-    name fills in as "" (the composer then warns the agent) rather than
-    leaving the raw placeholder for the customer.
-    """
-    return body.replace(AGENT_PLACEHOLDER, (agent or "").strip())
-
-
-def _parse_cc(value: str) -> list[str]:
-    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-
-
-def _cc_text(cc: list[str] | str | None) -> str:
-    if cc is None:
-        return ""
-    return cc if isinstance(cc, str) else ", ".join(cc)

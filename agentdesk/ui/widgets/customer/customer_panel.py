@@ -1,8 +1,15 @@
 """`CustomerPanel`: who the customer is and how they contacted us before.
 
 Profile (name, tier, contact details, location, language, customer since),
-attributes, and previous contacts (channel glyph, date, topic or subject,
-outcome / disposition, agent) from a `CustomerDetail`. Scrolls when long.
+previous contacts (channel glyph, date, topic or subject, outcome /
+disposition, agent; one line each, newest first, counted in the heading) and
+attributes, from a `CustomerDetail`. Scrolls when long.
+
+"Previous" means finished: the server's detail lists every contact of the
+customer, the open ones too (the one on screen first of all, as the newest),
+which in a short side column used to be the only one in view. Open contacts
+(queued, offered, active, wrap-up) are left out; the list comes right under
+the profile so the history is what the agent sees first.
 
 Public API: `CustomerPanel(detail: CustomerDetail | None = None, *, tz=None,
 name=None, id=None, classes=None)`, `show(detail)`, `show_empty(reason)`,
@@ -37,6 +44,9 @@ OUTCOME = {
 }
 
 
+FINISHED = (InteractionState.CLOSED, InteractionState.ABANDONED)
+
+
 def _short(text: str | None, limit: int = FIELD_CHARS) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -48,6 +58,7 @@ class CustomerPanel(VerticalScroll):
     DEFAULT_CSS = """
     CustomerPanel { height: 1fr; padding: 0 1; background: $surface; }
     CustomerPanel > Static { height: auto; }
+    CustomerPanel #customer-contacts { text-wrap: nowrap; text-overflow: ellipsis; }
     CustomerPanel .customer-heading { color: $muted-foreground; text-style: bold; margin-top: 1; }
     CustomerPanel #customer-empty { color: $muted-foreground; }
     """
@@ -83,10 +94,10 @@ class CustomerPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self._empty
         yield self._profile_text
-        yield self._attributes_heading
-        yield self._attributes_text
         yield self._contacts_heading
         yield self._contacts_text
+        yield self._attributes_heading
+        yield self._attributes_text
 
     def show(self, detail: CustomerDetail) -> None:
         self._detail = detail
@@ -95,7 +106,10 @@ class CustomerPanel(VerticalScroll):
         attributes = detail.customer.attributes
         self._attributes_text.update(self._attributes(attributes))
         self._attributes_heading.display = self._attributes_text.display = bool(attributes)
-        self._contacts_text.update(self._contacts(detail.contacts))
+        previous = [c for c in detail.contacts if c.state in FINISHED]
+        self._contacts_heading.update(Content(f"Previous contacts ({len(previous)})" if previous
+                                              else "Previous contacts"))
+        self._contacts_text.update(self._contacts(previous))
         if self.is_mounted:
             self.scroll_home(animate=False)
 
@@ -153,7 +167,7 @@ class CustomerPanel(VerticalScroll):
                 (self._date(contact.at), "$muted-foreground"),
                 "  ",
                 (_short(about, 60), "bold"),
-                "\n   ",
+                ("  ", "$muted-foreground"),
                 (_short(outcome, 40), "$accent"),
             ]
             if contact.agent_name:

@@ -5,6 +5,10 @@ Row 1: presence (time in state, next status), routing state, connection.
 Row 2: capacity per channel (with the reason a channel is closed, at 120 cols;
 `alt+c` shows reasons at narrower widths) and the queue summary.
 
+Below `COMPACT_BELOW` columns (80x24) the header drops what the agent does
+not need to read every second (the brand, their own name) and uses the short
+queue summary, so no part is ever cut in the middle of a word.
+
 Everything is rendered as `Content` built from templates; agent, queue and
 reason texts come from the server and are inserted literally.
 """
@@ -23,7 +27,7 @@ from textual.widgets import Static
 from agentdesk.backends.base import LinkState
 from agentdesk.domain.enums import Channel, RoutingState
 from agentdesk.ui.glyphs import (
-    CHANNEL_GLYPH, PRESENCE_DOT, PRESENCE_LABEL, ROUTING_LABEL, channel_var, presence_var,
+    CHANNEL_GLYPH, PRESENCE_DOT, PRESENCE_LABEL, channel_var, presence_var,
 )
 from agentdesk.ui.timefmt import duration
 
@@ -38,6 +42,8 @@ ROUTING_VAR: dict[RoutingState, str] = {
     RoutingState.NOT_RESPONDING: "sla-breach",
     RoutingState.OFF_QUEUE: "presence-offline",
 }
+
+COMPACT_BELOW = 100
 
 CHANNEL_ORDER = (Channel.CHAT, Channel.EMAIL, Channel.SMS, Channel.SOCIAL, Channel.VOICE)
 
@@ -57,14 +63,27 @@ def presence_content(agent: AgentInfo | None, now: float) -> Content:
     return text
 
 
+# What the routing state means for the agent, in words (the server's state
+# names are jargon: "routing off queue 0:16" read as nonsense next to "queue 0").
+ROUTING_WORDS: dict[RoutingState, str] = {
+    RoutingState.IDLE: "waiting for work",
+    RoutingState.OFFERED: "offer ringing",
+    RoutingState.BUSY: "working",
+    RoutingState.ACW: "after-contact work",
+    RoutingState.NOT_RESPONDING: "not responding",
+    RoutingState.OFF_QUEUE: "not taking work",
+}
+
+
 def routing_content(agent: AgentInfo | None, now: float) -> Content:
+    """'· waiting for work 0:16': what routing does with me now, and for how long."""
     if agent is None:
         return Content("")
     state = agent.routing_state
     since = duration(max(0.0, now - agent.routing_since)) if agent.routing_since else ""
     return Content.from_markup(
-        f"[$muted-foreground]routing[/] [b ${ROUTING_VAR[state]}]$label[/] [$muted-foreground]$since[/]",
-        label=ROUTING_LABEL[state], since=since,
+        f"[$muted-foreground]·[/] [b ${ROUTING_VAR[state]}]$label[/] [$muted-foreground]$since[/]",
+        label=ROUTING_WORDS[state], since=since,
     )
 
 
@@ -125,7 +144,8 @@ def link_content(state: LinkState, attempt: int = 0) -> Content:
     return Content.from_markup("[$error]○ offline[/]")
 
 
-def queue_content(stats: Stats | None, queue_ids: Iterable[str] | None = None) -> Content:
+def queue_content(stats: Stats | None, queue_ids: Iterable[str] | None = None, *,
+                  compact: bool = False) -> Content:
     if stats is None or not stats.queues:
         return Content.from_markup("[$muted-foreground]queues —[/]")
     wanted = set(queue_ids or ())
@@ -138,8 +158,12 @@ def queue_content(stats: Stats | None, queue_ids: Iterable[str] | None = None) -
     sl = f"{100.0 * in_sl / offered:.0f}%" if offered else "—"
     del answered
     level = "sla-breach" if longest > 60 else "sla-warning" if longest > 20 else "sla-ok"
+    if compact:
+        return Content.from_markup(
+            f"[b]$w[/] waiting [${level}]$l[/] [$muted-foreground]SL[/] $sl",
+            w=str(waiting), l=duration(longest), sl=sl)
     return Content.from_markup(
-        f"[$muted-foreground]queue[/] [b]$w[/] waiting  [$muted-foreground]longest[/] [${level}]$l[/]"
+        f"[$muted-foreground]queues:[/] [b]$w[/] waiting  [$muted-foreground]longest[/] [${level}]$l[/]"
         "  [$muted-foreground]SL[/] $sl",
         w=str(waiting), l=duration(longest), sl=sl,
     )
@@ -195,7 +219,8 @@ class DeskHeader(Widget):
         self._stats = stats
         if self.is_mounted:
             queues = self._agent.queues if self._agent else None
-            self.query_one("#hdr-queue", Static).update(queue_content(stats, queues))
+            self.query_one("#hdr-queue", Static).update(
+                queue_content(stats, queues, compact=self.size.width < COMPACT_BELOW))
 
     def show_link(self, state: LinkState, attempt: int = 0) -> None:
         self._link = (state, attempt)
@@ -216,6 +241,9 @@ class DeskHeader(Widget):
         if not self.is_mounted:
             return
         wide = self.size.width >= 110
+        compact = 0 < self.size.width < COMPACT_BELOW
+        for part in ("#hdr-brand", "#hdr-user"):
+            self.query_one(part, Static).display = not compact
         self.tick(self._now)
         self.query_one("#hdr-capacity", Static).update(
             capacity_content(self._agent, with_reasons=wide and self.show_reasons)

@@ -14,7 +14,9 @@ Public API: `InteractionView(interaction, now: Callable[[], float], *, tz=None,
 draft_delay=0.5, name=None, id=None, classes=None)`,
 `update_interaction(interaction)`, `tick()` (what the timer calls), properties
 `interaction`, `timeline`, `composer`, `call_bar` (None unless voice),
-`state_text` (the plain text of the state line), `open_link_picker()` (the
+`state_text` (the plain text of the state line), `set_keys(keys)` (binding
+id -> the key now bound, e.g. {"offer-accept": "^a", "wrapup": "^w"}: the
+state line and the call bar name those keys), `open_link_picker()` (the
 shell's ctrl+o: the links of this conversation, newest first, in a
 `LinkPicker`; the chosen one opens only after `ConfirmLink`). A link clicked
 in the timeline (`Timeline.LinkActivated`) goes to `ConfirmLink` too; the URL
@@ -36,7 +38,7 @@ from textual.widgets import Static
 
 from agentdesk.domain.models import Channel, Interaction, InteractionState
 from agentdesk.ui.glyphs import CHANNEL_LABEL
-from agentdesk.ui.widgets.call.call_bar import CallBar
+from agentdesk.ui.widgets.call.call_bar import CallBar, key_label
 from agentdesk.ui.widgets.composer.composer import Composer
 from agentdesk.ui.widgets.timeline.timeline import Timeline
 
@@ -84,6 +86,7 @@ class InteractionView(Vertical):
         )
         self._state_text = ""
         self._state_line = Static(id="interaction-state")
+        self._keys = {"offer-accept": "F2", "offer-reject": "F3", "wrapup": "F9"}
 
     @property
     def interaction(self) -> Interaction:
@@ -121,6 +124,14 @@ class InteractionView(Vertical):
         if self._call_bar is not None:
             self._call_bar.update_call(interaction.call)
         self._apply_state()
+
+    def set_keys(self, keys: dict[str, str]) -> None:
+        """Name the keys the desk bound now (binding id -> display name)."""
+        self._keys.update({k: key_label(v) for k, v in keys.items() if v})
+        if self._call_bar is not None:
+            self._call_bar.set_keys(keys)
+        if self.is_mounted:
+            self._show_state_line()
 
     def open_link_picker(self) -> None:
         """List this conversation's links (newest first); open one after confirming."""
@@ -189,13 +200,13 @@ class InteractionView(Vertical):
         if interaction.state is InteractionState.OFFERED:
             left = _seconds_left(interaction.offer_expires_at, now)
             verb = "call" if interaction.channel is Channel.VOICE else label.lower()
-            text = f"Incoming {verb} - F2 accept, F3 reject"
+            text = f"Incoming {verb} - {self._keys['offer-accept']} accept, {self._keys['offer-reject']} reject"
             if left is not None:
                 text += f", {left} s"
                 urgent = left <= 5
         elif interaction.state is InteractionState.WRAPUP:
             left = _seconds_left(interaction.acw_deadline, now)
-            text = "After-contact work - F9 to wrap up"
+            text = f"After-contact work - {self._keys['wrapup']} to wrap up"
             if left is not None:
                 text += f", {left} s left"
                 urgent = left <= 10

@@ -16,6 +16,8 @@ from agentdesk.ui.glyphs import CHANNEL_GLYPH, RING, TYPING, channel_var
 from agentdesk.ui.timefmt import countdown_level, duration
 
 NAME_MAX = 18
+NAME_MIN = 4  # below this a name says nothing: the bar scrolls instead
+TAB_CHROME = 3  # padding either side + the margin between tabs
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +41,15 @@ def _part(template: str, **variables: str) -> Content:
     return Content.from_markup(template, **variables)
 
 
-def tab_content(info: TabInfo, number: int | None, now: float) -> Content:
-    name = info.name if len(info.name) <= NAME_MAX else info.name[: NAME_MAX - 1] + "…"
+def fit_name(name: str, limit: int = NAME_MAX) -> str:
+    limit = max(1, limit)
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def tab_content(info: TabInfo, number: int | None, now: float, name_max: int = NAME_MAX) -> Content:
+    """The label: number, glyph, ring, name (cut to `name_max`), unread, typing,
+    held, countdown. Only the name is ever shortened."""
+    name = fit_name(info.name, name_max)
     parts = []
     if number is not None and number <= 9:
         parts.append(_part("[$muted-foreground]$n[/] ", n=str(number)))
@@ -97,7 +106,8 @@ class InteractionTab(Static):
         self._cells = -1  # width of the label shown, in cells
         self._deferred: tuple[tuple[object, ...], Content] | None = None
 
-    def show(self, info: TabInfo, number: int | None, now: float, *, visible: bool = True) -> None:
+    def show(self, info: TabInfo, number: int | None, now: float, *, visible: bool = True,
+             name_max: int = NAME_MAX) -> None:
         """Update the label; a no-op when nothing visible changed. A label of a
         new width costs a layout pass of the whole screen (the tab is auto-width);
         one of the same width (a countdown ticking, 3 unread -> 4) only a repaint.
@@ -107,7 +117,7 @@ class InteractionTab(Static):
         that is not on screen makes Textual rebuild its map of the whole screen
         on the next frame."""
         left = int(info.deadline - now) if info.deadline is not None else None
-        key = (info, number, left)
+        key = (info, number, left, name_max)
         if key == self._shown:
             self._deferred = None
             return
@@ -115,7 +125,7 @@ class InteractionTab(Static):
             return
         self.info = info
         self.number = number
-        content = tab_content(info, number, now)
+        content = tab_content(info, number, now, name_max)
         offered = info.state is InteractionState.OFFERED
         if not visible and content.cell_length == self._cells and offered == self.has_class("-offered"):
             self._deferred = (key, content)

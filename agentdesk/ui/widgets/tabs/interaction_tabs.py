@@ -7,7 +7,18 @@ A tab scrolled out of the visible part of the bar holds a label change of the
 same width until it scrolls into view (repainting a widget that is not on
 screen makes Textual rebuild its whole screen map on the next frame); the
 active tab is scrolled into view when it or the order changes, not on every
-update."""
+update.
+
+Names are shortened so every tab fits the bar (down to `NAME_MIN` letters;
+only then does the bar scroll): with five tabs at 120 columns tab 1 stays in
+view. The number, glyph and countdown are never cut.
+
+Numbers: `set_tabs(order, infos, now, numbers=None)` shows `numbers[iid]`
+when given (the shell passes arrival numbers, so sorting by urgency moves
+tabs without renumbering them and alt+N keeps its target), else the position
+in `order`. `interaction_for(number)` is the interaction shown with that
+number (what alt+N should go to); `number_of(iid)` the reverse.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +29,15 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from agentdesk.ui.widgets.tabs.interaction_tab import InteractionTab, TabInfo
+from agentdesk.ui.widgets.tabs.interaction_tab import (
+    NAME_MAX,
+    NAME_MIN,
+    TAB_CHROME,
+    InteractionTab,
+    TabInfo,
+    fit_name,
+    tab_content,
+)
 
 WINDOW_MARGIN = 4  # cells either side of the visible part of the tab row still updated at once
 
@@ -45,6 +64,9 @@ class InteractionTabs(Widget):
         self.active: str | None = None
         self.split: str | None = None
         self._scrolled_to: tuple[str | None, tuple[str, ...]] | None = None
+        self.numbers: dict[str, int] = {}
+        self._sort_cells = 0
+        self._last: tuple[list[str], dict[str, TabInfo], float] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tabs-sort", markup=False)
@@ -52,11 +74,24 @@ class InteractionTabs(Widget):
             yield Static("no open interactions", id="tabs-empty", markup=False)
 
     def set_sort_label(self, by_urgency: bool) -> None:
-        self.query_one("#tabs-sort", Static).update(
-            Content.from_markup("[$muted-foreground]sorted by urgency[/]") if by_urgency else Content("")
-        )
+        label = Content.from_markup("[$muted-foreground]│ by urgency[/]") if by_urgency else Content("")
+        self._sort_cells = label.cell_length + 2 if by_urgency else 0  # + padding
+        self.query_one("#tabs-sort", Static).update(label)
+        if self._last is not None:
+            self.set_tabs(*self._last, numbers=self.numbers)
 
-    def set_tabs(self, order: list[str], infos: dict[str, TabInfo], now: float) -> None:
+    def number_of(self, interaction_id: str) -> int | None:
+        return self.numbers.get(interaction_id)
+
+    def interaction_for(self, number: int) -> str | None:
+        return next((iid for iid, n in self.numbers.items() if n == number), None)
+
+    def set_tabs(self, order: list[str], infos: dict[str, TabInfo], now: float,
+                 numbers: dict[str, int] | None = None) -> None:
+        self._last = (list(order), infos, now)
+        self.numbers = ({iid: numbers[iid] for iid in order if iid in numbers} if numbers is not None
+                        else {iid: n for n, iid in enumerate(order, start=1)})
+        name_max = self._name_max(order, infos, now)
         scroller = self.query_one(HorizontalScroll)
         for iid in [i for i in self._tabs if i not in infos]:
             self._tabs.pop(iid).remove()
@@ -75,14 +110,31 @@ class InteractionTabs(Widget):
         self.order = list(order)
         self.query_one("#tabs-empty").display = not order
         x = 0
-        for n, iid in enumerate(order, start=1):
+        for iid in order:
             tab = self._tabs[iid]
             width = tab.outer_size.width + tab.styles.margin.width
             if window is not None and not width:
                 window = None  # not laid out yet: show everything
-            tab.show(infos[iid], n, now, visible=window is None or window[0] < x + width and x < window[1])
+            tab.show(infos[iid], self.numbers.get(iid), now, name_max=name_max,
+                     visible=window is None or window[0] < x + width and x < window[1])
             x += width
             _mark(tab, iid == self.active, iid == self.split and iid != self.active)
+
+    def _name_max(self, order: list[str], infos: dict[str, TabInfo], now: float) -> int:
+        """The longest name that lets every tab fit the bar's width."""
+        if not order:
+            return NAME_MAX
+        width = (self.size.width or self.app.size.width) - self._sort_cells - 1
+        fixed = 0
+        names = 0
+        for iid in order:
+            info = infos[iid]
+            shown = fit_name(info.name, NAME_MAX)
+            fixed += tab_content(info, self.numbers.get(iid), now).cell_length - len(shown) + TAB_CHROME
+            names += len(shown)
+        if fixed + names <= width:
+            return NAME_MAX
+        return max(NAME_MIN, min(NAME_MAX, (width - fixed) // len(order)))
 
     def _window(self, scroller: HorizontalScroll) -> tuple[int, int] | None:
         """The cells of the tab row in view (with a margin), from the last layout;
@@ -98,6 +150,8 @@ class InteractionTabs(Widget):
 
     def on_resize(self) -> None:
         self._scrolled_to = None  # bring the active tab into view again on the next update
+        if self._last is not None:
+            self.set_tabs(*self._last, numbers=self.numbers)  # names fitted to the new width
         self._show_deferred()
 
     def _show_deferred(self) -> None:

@@ -954,11 +954,8 @@ class Timeline(ScrollView, can_focus=True):
         if item.kind is TimelineKind.NOTE:
             header.append(" ")
             header.append(" NOTE ", self._style("note-badge"))
-        if item.subject:
-            header.append("  ")
-            header.append(_one_line_str(item.subject), self._style("subject"))
-        if item.cc:
-            header.append("  cc: " + _one_line_str(", ".join(item.cc)), meta)
+        # The delivery state comes before subject and cc: a long cc list must not
+        # push "✗ failed" off the (unwrapped) header line.
         if item.client_id and item.client_id in self._delivery:
             state, error = self._delivery[item.client_id]
             header.append("  ")
@@ -966,6 +963,11 @@ class Timeline(ScrollView, can_focus=True):
             if state == "failed":
                 detail = f": {_one_line_str(error)}" if error else ""
                 header.append(f"{detail} — press r to retry", self._style("delivery-failed"))
+        if item.subject:
+            header.append("  ")
+            header.append(_one_line_str(item.subject), self._style("subject"))
+        if item.cc:
+            header.append("  cc: " + _one_line_str(", ".join(item.cc)), meta)
         if new_contact:
             header.append("  · " + _one_line_str(item.interaction_id), meta)
         return header
