@@ -138,6 +138,7 @@ class Interaction(Model):
     reply_due_at: float | None = None  # next-reply SLA deadline (digital)
     unread: int = 0  # customer messages the assigned agent has not read
     transferred_from: str | None = None  # agent id
+    priority: str | None = None  # backend's priority word (Chatwoot: low/medium/high/urgent)
 
 
 class TimelineItem(Model):
