@@ -30,6 +30,7 @@ class Desk:
         self.backend = backend
         self.items: asyncio.Queue[Any] = asyncio.Queue()
         self.log: list[Any] = []
+        self.skipped: list[Any] = []
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -43,10 +44,19 @@ class Desk:
 
     async def next(self, kind: type = object, where: Callable[[Any], bool] = lambda _: True
                    ) -> Any:
+        """The first item (in stream order) matching, already passed over or still
+        to come; items passed over stay available to later calls."""
+        for i, item in enumerate(self.skipped):
+            if isinstance(item, kind) and where(item):
+                del self.skipped[i]
+                return item
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WAIT  # overall: pings keep the queue busy
         while True:
-            item = await asyncio.wait_for(self.items.get(), WAIT)
+            item = await asyncio.wait_for(self.items.get(), max(0.0, deadline - loop.time()))
             if isinstance(item, kind) and where(item):
                 return item
+            self.skipped.append(item)
 
     async def link(self, state: LinkState) -> LinkStatus:
         return await self.next(LinkStatus, lambda s: s.state is state)

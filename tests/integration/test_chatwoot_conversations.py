@@ -193,6 +193,7 @@ async def test_typing_both_ways_and_read_marks() -> None:
                                  and e.interaction.unread == 2)
         assert unread.interaction.id == str(conv.id)
         await desk.backend.mark_read(str(conv.id))
-        read = await desk.change(Ch.UPDATED, conv.id)
-        assert read.interaction.unread == 0
+        read = await desk.next(InteractionChanged, lambda e: e.change is Ch.UPDATED
+                               and e.interaction.unread == 0)
+        assert read.interaction.id == str(conv.id)
         assert fake.world.unread(fake.world.conversations[conv.id]) == 0

@@ -23,11 +23,22 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse as _StarletteJSON
+from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from agentdesk.testing.chatwoot.world import ACCOUNT_ID, FConversation, FUser, World
+
+
+
+class JSONResponse(_StarletteJSON):
+    """ASCII JSON, so hostile test text with lone surrogates still goes out
+    (escaped), as a Rails server would send it."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
 
 A = "/api/v1/accounts/{account_id:int}"
 C = A + "/conversations/{conversation_id:int}"
@@ -53,7 +64,7 @@ class ChatwootFake:
         self.world = World()
         self.ping_interval = ping_interval
         self.cables: list[_Cable] = []
-        self.refuse_cable = False  # handshakes refused (an outage)
+        self.refuse_cable = False  # sockets closed before the welcome (an outage)
         self.reject_subscriptions = False  # bad token -> reject_subscription instead of silence
         self.lose_answers: list[tuple[str, str]] = []  # (method, path suffix): apply, then 502
         self.requests: list[tuple[str, str]] = []
@@ -482,12 +493,12 @@ class ChatwootFake:
     # -- the cable ------------------------------------------------------------------------------------
 
     async def _cable(self, ws: WebSocket) -> None:
-        if self.refuse_cable:
-            await ws.close(code=1013)  # before accept: the handshake is refused (HTTP 403)
-            return
         offered = ws.scope.get("subprotocols") or []
         await ws.accept(subprotocol="actioncable-v1-json"
                         if "actioncable-v1-json" in offered else None)
+        if self.refuse_cable:  # an outage: the socket closes before any welcome
+            await ws.close(code=1013)
+            return
         cable = _Cable(ws)
         self.cables.append(cable)
         pinger = asyncio.create_task(self._pings(cable))
@@ -500,8 +511,8 @@ class ChatwootFake:
                 except ValueError:
                     continue
                 await self._command(cable, frame if isinstance(frame, dict) else {})
-        except (WebSocketDisconnect, RuntimeError):
-            pass
+        except (WebSocketDisconnect, RuntimeError, asyncio.CancelledError):
+            pass  # the client left, or the server is shutting down
         finally:
             pinger.cancel()
             if cable in self.cables:
