@@ -188,6 +188,11 @@ class ChatwootBackend(Backend):
         self.agent_names.setdefault(user.id, user.name)
         if not self.inboxes:
             await self._load_inboxes()
+        if len(self.agent_names) < 2:  # names for presence.update, which carries ids only
+            try:
+                await self.list_agents()
+            except (BackendCommandError, BackendConnectionError) as exc:
+                log.info("chatwoot: agents not loaded (%s)", exc.message)
         if changed:
             self._live.kick()
 
