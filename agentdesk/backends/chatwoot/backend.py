@@ -140,7 +140,11 @@ class ChatwootBackend(Backend):
             raise BackendConnectionError("Chatwoot signed you in but sent no access token "
                                          "(is this a Chatwoot server?)")
         self.rest.token = token
-        await self._adopt(profile)
+        try:
+            await self._adopt(profile)
+        except BaseException:
+            self.rest.token = None  # not signed in after all (e.g. a wrong --account)
+            raise
         return token
 
     async def use_token(self, token: str) -> User:

@@ -238,6 +238,12 @@ class LiveStream:
             await self._event(frame.name, frame.data)
         except MappingError as exc:
             self._problem(f"{frame.name}: {exc}")
+        except BackendCommandError as exc:
+            # A conversation we may not see (403) or that is gone (404): its event
+            # concerns nobody on this desk.
+            log.info("chatwoot %s: %s (%s); dropped", frame.name, exc.message, exc.status)
+            if exc.status not in (403, 404):
+                self.emit(SnapshotNeeded(self._now()))
         except AgentDeskError as exc:
             log.info("chatwoot %s: lookup failed (%s); asking for a reload", frame.name,
                      exc.message)
