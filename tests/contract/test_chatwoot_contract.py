@@ -79,7 +79,7 @@ async def test_every_call_the_adapter_makes_is_valid_for_the_spec(session) -> No
     page = await backend.get_timeline("3")
     assert page.items and page.items[0].body.startswith("string")
     await backend.get_timeline("3", before="1000")
-    assert isinstance(await backend.messages_after("5", 10), list)
+    assert isinstance(await backend.reads.messages_after("5", 10), list)
 
     # Commands, each in every form the adapter sends.
     await backend.accept("5", "c-accept")

@@ -35,16 +35,14 @@ from agentdesk.backends.chatwoot.mapping import (
     as_dict,
     as_str,
     canned_of,
-    conversation_view,
     customer_detail,
     inbox_info,
     label_disposition,
-    message_item,
-    message_sort_key,
     presence_of,
     team_queue,
     user_of,
 )
+from agentdesk.backends.chatwoot.conversations import ConversationReads, payload_list
 from agentdesk.backends.chatwoot.outbound import Outbound
 from agentdesk.backends.chatwoot.rest import ChatwootRest, seg
 from agentdesk.backends.chatwoot.spec import CAPABILITIES
@@ -72,10 +70,6 @@ from agentdesk.domain.models import (
 
 log = logging.getLogger("agentdesk.backend.chatwoot")
 
-PAGE_SIZE = 25  # conversations per page (Chatwoot's CONVERSATION_RESULTS_PER_PAGE)
-MAX_PAGES = 40  # 1,000 conversations per list: enough for one agent's desk
-MESSAGES_PAGE = 20  # messages per `before` page
-MESSAGES_AFTER = 100  # messages per `after` page
 MAX_CONTENT = 150_000  # Chatwoot's content limit
 
 
@@ -95,6 +89,7 @@ class ChatwootBackend(Backend):
         self.wanted_account = str(account) if account not in (None, "") else None
         self.tracker = Tracker()
         self.outbound = Outbound(self.rest, self.tracker)
+        self.reads = ConversationReads(self.rest, self.tracker, lambda: self.inboxes)
         self.inboxes: dict[str, InboxInfo] = {}
         self.agent_names: dict[str, str] = {}
         self._pubsub: str | None = None
@@ -226,7 +221,7 @@ class ChatwootBackend(Backend):
             log.info("chatwoot: inboxes not loaded (%s); channels come from conversations",
                      exc.message)
             return
-        for raw in _payload_list(answer):
+        for raw in payload_list(answer):
             try:
                 info = inbox_info(raw)
             except MappingError:
@@ -239,138 +234,45 @@ class ChatwootBackend(Backend):
 
     # -- snapshots ----------------------------------------------------------------------------
 
-    async def open_views(self) -> list[ConversationView]:
-        """Open conversations assigned to me, then the unassigned ones in my inboxes."""
-        views: list[ConversationView] = []
-        for assignee in ("me", "unassigned"):
-            for page in range(1, MAX_PAGES + 1):
-                answer = await self.rest.get(self.rest.acct("/conversations"),
-                                             {"assignee_type": assignee, "status": "open",
-                                              "page": page})
-                batch = _payload_list(as_dict(answer).get("data") or answer)
-                views.extend(self._views(batch))
-                if len(batch) < PAGE_SIZE:
-                    break
-        return views
-
-    def _views(self, raw: list[Any]) -> list[ConversationView]:
-        views = []
-        for obj in raw:
-            try:
-                views.append(conversation_view(obj, me=self.tracker.me, inboxes=self.inboxes))
-            except MappingError as exc:
-                log.warning("chatwoot: skipped a conversation (%s)", exc)
-        return views
-
-    async def fetch_view(self, conversation_id: str) -> ConversationView:
-        answer = await self.rest.get(self.rest.conv(conversation_id))
-        try:
-            return conversation_view(answer, me=self.tracker.me, inboxes=self.inboxes)
-        except MappingError as exc:
-            raise BackendConnectionError(f"Chatwoot sent a conversation without an id ({exc})"
-                                         ) from None
-
-    async def messages_after(self, conversation_id: str, after: int) -> list[Any]:
-        """Every message newer than `after`, oldest first (100 per request)."""
-        found: list[Any] = []
-        cursor = after
-        for _ in range(MAX_PAGES):
-            answer = await self.rest.get(self.rest.conv(conversation_id, "/messages"),
-                                         {"after": cursor})
-            batch = _payload_list(answer)
-            ids = [i for i in (_int_id(m) for m in batch) if i is not None and i > cursor]
-            found.extend(m for m in batch if (_int_id(m) or 0) > cursor)
-            if len(batch) < MESSAGES_AFTER or not ids:
-                break
-            cursor = max(ids)
-        return found
-
     async def list_interactions(self, agent_id: str | None = None) -> list[Interaction]:
         if agent_id is not None and agent_id != (self.user.id if self.user else None):
             raise BackendCommandError("the Chatwoot backend lists only your own conversations",
                                       status=403, code="not_supported")
         result = []
-        for view in await self.open_views():
+        for view in await self.reads.open_views():
             self.tracker.remember(view)
             if self.tracker.relation(view) in (Relation.MINE, Relation.OFFER):
                 result.append(view.interaction)
         return result
 
     async def get_interaction(self, interaction_id: str) -> Interaction:
-        view = await self.fetch_view(interaction_id)
+        view = await self.reads.fetch_view(interaction_id)
         self.tracker.remember(view)
         return view.interaction
 
     async def get_customer(self, customer_id: str) -> CustomerDetail:
         contact = as_dict(await self.rest.get(self.rest.acct(f"/contacts/{seg(customer_id)}")))
         contact = as_dict(contact.get("payload")) or contact
-        views = await self._contact_views(customer_id)
+        views = await self.reads.contact_views(customer_id)
         try:
             return customer_detail(contact, views)
         except MappingError as exc:
             raise BackendConnectionError(f"Chatwoot sent a contact without an id ({exc})") from None
 
-    async def _contact_views(self, customer_id: str) -> list[ConversationView]:
-        answer = await self.rest.get(self.rest.acct(f"/contacts/{seg(customer_id)}/conversations"))
-        return self._views(_payload_list(answer))
-
     async def get_timeline(self, customer_id: str, *, before: str | None = None,
                            limit: int = 100) -> TimelinePage:
         """Every conversation of the contact, merged oldest first; `before` is a
         message id (Chatwoot's message ids are global and grow with time)."""
-        limit = max(1, min(limit, 500))
-        cursor = int(before) if before and before.isdigit() else None
-        items: list[TimelineItem] = []
-        more = False
-        for view in await self._contact_views(customer_id):
-            raw, conv_more = await self._messages_before(view.id, cursor, limit)
-            more = more or conv_more
-            for msg in raw:
-                try:
-                    item = message_item(msg, customer_id=customer_id,
-                                        channel=view.interaction.channel)
-                except MappingError:
-                    continue
-                if not item.interaction_id:
-                    item = item.model_copy(update={"interaction_id": view.id})
-                client_id = self.tracker.client_of.get(item.id)
-                if client_id and not item.client_id:
-                    item = item.model_copy(update={"client_id": client_id})
-                items.append(item)
-        items = list({i.id: i for i in items}.values())
-        items.sort(key=message_sort_key)
-        if len(items) > limit:
-            more = True
-            items = items[-limit:]
-        self.tracker.note_loaded(items)
-        return TimelinePage(items=items, has_more=more)
-
-    async def _messages_before(self, conversation_id: str, before: int | None, need: int
-                               ) -> tuple[list[Any], bool]:
-        """Up to `need` newest messages of one conversation older than `before`."""
-        found: list[Any] = []
-        cursor = before
-        while True:
-            answer = await self.rest.get(self.rest.conv(conversation_id, "/messages"),
-                                         {"before": cursor})
-            batch = [m for m in _payload_list(answer)
-                     if cursor is None or (_int_id(m) or 0) < cursor]
-            found[:0] = batch
-            ids = [i for i in (_int_id(m) for m in batch) if i is not None]
-            if len(batch) < MESSAGES_PAGE or not ids:
-                return found, False
-            if len(found) >= need:
-                return found, True
-            cursor = min(ids)
+        return await self.reads.timeline(customer_id, before=before, limit=limit)
 
     async def list_queues(self) -> list[Queue]:
         """Teams: the transfer targets Chatwoot has besides agents."""
-        return [team_queue(t) for t in _payload_list(await self.rest.get(self.rest.acct("/teams")))
+        return [team_queue(t) for t in payload_list(await self.rest.get(self.rest.acct("/teams")))
                 if as_dict(t).get("id") is not None]
 
     async def list_agents(self) -> list[AgentInfo]:
         agents = []
-        for raw in _payload_list(await self.rest.get(self.rest.acct("/agents"))):
+        for raw in payload_list(await self.rest.get(self.rest.acct("/agents"))):
             try:
                 agent = agent_of(raw)
             except MappingError:
@@ -386,13 +288,13 @@ class ChatwootBackend(Backend):
     async def list_dispositions(self) -> list[Disposition]:
         """The account's labels, the dispositions of a LABELS wrap-up."""
         answer = await self.rest.get(self.rest.acct("/labels"))
-        found = (label_disposition(x) for x in _payload_list(answer))
+        found = (label_disposition(x) for x in payload_list(answer))
         return [d for d in found if d is not None]
 
     async def list_canned_responses(self) -> list[CannedResponse]:
         answer = await self.rest.get(self.rest.acct("/canned_responses"))
         result = []
-        for raw in _payload_list(answer):
+        for raw in payload_list(answer):
             try:
                 result.append(canned_of(raw))
             except MappingError:
@@ -436,7 +338,7 @@ class ChatwootBackend(Backend):
     async def accept(self, interaction_id: str, client_id: str) -> Interaction:
         """Take an offer: assign it to me. Idempotent: already mine is success;
         someone else's is refused (409), so a take never steals a conversation."""
-        view = await self.fetch_view(interaction_id)
+        view = await self.reads.fetch_view(interaction_id)
         me = self._me()
         if view.status != "open":
             raise BackendCommandError(f"this conversation is {view.status}, not open",
@@ -449,13 +351,13 @@ class ChatwootBackend(Backend):
         if view.assignee_id is None:
             await self.rest.post(self.rest.conv(interaction_id, "/assignments"),
                                  {"assignee_id": _num(me)})
-            view = await self.fetch_view(interaction_id)
+            view = await self.reads.fetch_view(interaction_id)
         return self._settle(view)
 
     async def reject(self, interaction_id: str, client_id: str) -> Interaction:
         """Chatwoot has no reject: the offer is hidden locally and stays unassigned
         for the other agents of the inbox. No request is made."""
-        view = self.tracker.views.get(interaction_id) or await self.fetch_view(interaction_id)
+        view = self.tracker.views.get(interaction_id) or await self.reads.fetch_view(interaction_id)
         self.tracker.views.setdefault(interaction_id, view)
         self.tracker.relations.setdefault(interaction_id, self.tracker.relation(view))
         change = self.tracker.reject(interaction_id, self.server_now())
@@ -486,7 +388,7 @@ class ChatwootBackend(Backend):
         if len(text) > MAX_CONTENT:
             raise BackendCommandError(f"a message over {MAX_CONTENT:,} characters",
                                       status=422, code="invalid_request")
-        view = self.tracker.views.get(interaction_id) or await self.fetch_view(interaction_id)
+        view = self.tracker.views.get(interaction_id) or await self.reads.fetch_view(interaction_id)
         return await self.outbound.send(
             interaction_id, text, client_id, private=kind == "note",
             cc=[c.strip() for c in (cc or []) if c.strip()] if kind == "reply" else [],
@@ -521,7 +423,7 @@ class ChatwootBackend(Backend):
             raise BackendCommandError(CAPABILITIES.missing_reason("transfer_queue"), status=422,
                                       code="not_supported")
         await self.rest.post(self.rest.conv(interaction_id, "/assignments"), body)
-        return self._settle(await self.fetch_view(interaction_id))
+        return self._settle(await self.reads.fetch_view(interaction_id))
 
     async def wrapup(self, interaction_id: str, disposition: str, client_id: str,
                      notes: str | None = None) -> Interaction:
@@ -531,7 +433,7 @@ class ChatwootBackend(Backend):
         plan = parse_disposition(disposition)
         if plan.labels:
             path = self.rest.conv(interaction_id, "/labels")
-            current = [as_str(x) for x in _payload_list(await self.rest.get(path))]
+            current = [as_str(x) for x in payload_list(await self.rest.get(path))]
             merged = list(dict.fromkeys([*(c for c in current if c), *plan.labels]))
             if set(merged) != set(current):
                 await self.rest.post(path, {"labels": merged})
@@ -541,7 +443,7 @@ class ChatwootBackend(Backend):
         if plan.snoozed_until is not None:
             body["snoozed_until"] = plan.snoozed_until
         await self.rest.post(self.rest.conv(interaction_id, "/toggle_status"), body)
-        return self._settle(await self.fetch_view(interaction_id))
+        return self._settle(await self.reads.fetch_view(interaction_id))
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -561,32 +463,6 @@ class ChatwootBackend(Backend):
         if not self.rest.account:
             raise BackendAuthError("sign in to Chatwoot first")
         return self.rest.account
-
-
-def _payload_list(answer: Any) -> list[Any]:
-    """A list answer in any of Chatwoot's envelopes: a bare array, {"payload": [...]},
-    {"data": {"payload": [...]}} or {"data": [...]}."""
-    if isinstance(answer, list):
-        return answer
-    obj = as_dict(answer)
-    for key in ("payload", "data"):
-        value = obj.get(key)
-        if isinstance(value, list):
-            return value
-        if isinstance(value, dict) and isinstance(value.get("payload"), list):
-            return value["payload"]
-    return []
-
-
-def _int_id(obj: Any) -> int | None:
-    value = as_dict(obj).get("id")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
 
 
 def _num(value: str) -> int | str:

@@ -284,7 +284,7 @@ class LiveStream:
         tracker = self.host.tracker
         view = tracker.views.get(conv_id)
         if view is None:  # a conversation we have not seen yet: learn it first
-            view = await self.host.fetch_view(conv_id)
+            view = await self.host.reads.fetch_view(conv_id)
             self._emit_all(tracker.apply(view, self._now(), force=True))
         self._deliver(view, data)
 
@@ -369,7 +369,7 @@ class LiveStream:
         tracker = self.host.tracker
         now = self._now()
         try:
-            listed = await self.host.open_views()
+            listed = await self.host.reads.open_views()
             for view in listed:
                 self._emit_all(tracker.apply(view, now, force=True))
             listed_ids = {v.id for v in listed}
@@ -377,7 +377,7 @@ class LiveStream:
                 if conv_id in listed_ids:
                     continue
                 try:
-                    view = await self.host.fetch_view(conv_id)
+                    view = await self.host.reads.fetch_view(conv_id)
                 except BackendCommandError as exc:
                     if exc.status != 404:
                         raise
@@ -389,7 +389,7 @@ class LiveStream:
                 view = tracker.views.get(conv_id)
                 if after is None or view is None:
                     continue  # the desk has not loaded it: its timeline load is fresh
-                for raw in await self.host.messages_after(conv_id, after):
+                for raw in await self.host.reads.messages_after(conv_id, after):
                     self._deliver(view, as_dict(raw))
         except AgentDeskError as exc:
             log.info("chatwoot catch-up failed (%s); asking for a reload", exc.message)
