@@ -15,7 +15,6 @@ a bad pubsub token.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 from typing import Any
@@ -26,8 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse as _StarletteJSON
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from agentdesk.testing.chatwoot.cable import CableEndpoint, CableSocket
 from agentdesk.testing.chatwoot.world import ACCOUNT_ID, FConversation, FUser, World
 
 
@@ -44,26 +43,13 @@ A = "/api/v1/accounts/{account_id:int}"
 C = A + "/conversations/{conversation_id:int}"
 
 
-class _Cable:
-    def __init__(self, ws: WebSocket) -> None:
-        self.ws = ws
-        self.ident: str | None = None
-        self.user: FUser | None = None
-        self.lock = asyncio.Lock()
-
-    async def send(self, obj: dict[str, Any]) -> None:
-        async with self.lock:
-            with contextlib.suppress(Exception):
-                await self.ws.send_text(json.dumps(obj))
-
-
-class ChatwootFake:
+class ChatwootFake(CableEndpoint):
     """State + controls. Every control is a coroutine run on the server's loop."""
 
     def __init__(self, *, ping_interval: float = 3.0) -> None:
         self.world = World()
         self.ping_interval = ping_interval
-        self.cables: list[_Cable] = []
+        self.cables: list[CableSocket] = []
         self.refuse_cable = False  # sockets closed before the welcome (an outage)
         self.reject_subscriptions = False  # bad token -> reject_subscription instead of silence
         self.lose_answers: list[tuple[str, str]] = []  # (method, path suffix): apply, then 502
@@ -137,33 +123,10 @@ class ChatwootFake:
     async def push(self, event: str, data: dict[str, Any]) -> None:
         await self.broadcast(event, data)
 
-    async def push_raw(self, text: str) -> None:
-        for cable in list(self.cables):
-            async with cable.lock:
-                with contextlib.suppress(Exception):
-                    await cable.ws.send_text(text)
-
-    async def drop_cables(self) -> None:
-        """Close every cable socket (a network drop, as the client sees it)."""
-        cables, self.cables = list(self.cables), []
-        self.subscribed.clear()
-        for cable in cables:
-            with contextlib.suppress(Exception):
-                await cable.ws.close(code=1012)
-
     def posts(self, suffix: str) -> int:
         return sum(1 for m, p in self.requests if m == "POST" and p.endswith(suffix))
 
     # -- broadcasting -------------------------------------------------------------------------
-
-    async def broadcast(self, event: str, data: dict[str, Any], *,
-                        exclude: FUser | None = None) -> None:
-        payload = {**data, "account_id": ACCOUNT_ID}
-        for cable in list(self.cables):
-            if cable.ident is None or cable.user is exclude:
-                continue
-            await cable.send({"identifier": cable.ident,
-                              "message": {"event": event, "data": payload}})
 
     async def _conversation_events(self, conv: FConversation, specific: str) -> None:
         data = self.world.conversation_push(conv)
@@ -489,70 +452,3 @@ class ChatwootFake:
         _user, denied = self._guard(request)
         return denied or JSONResponse({"payload": [i.rest() for i in
                                                    self.world.inboxes.values()]})
-
-    # -- the cable ------------------------------------------------------------------------------------
-
-    async def _cable(self, ws: WebSocket) -> None:
-        offered = ws.scope.get("subprotocols") or []
-        await ws.accept(subprotocol="actioncable-v1-json"
-                        if "actioncable-v1-json" in offered else None)
-        if self.refuse_cable:  # an outage: the socket closes before any welcome
-            await ws.close(code=1013)
-            return
-        cable = _Cable(ws)
-        self.cables.append(cable)
-        pinger = asyncio.create_task(self._pings(cable))
-        try:
-            await cable.send({"type": "welcome"})
-            while True:
-                raw = await ws.receive_text()
-                try:
-                    frame = json.loads(raw)
-                except ValueError:
-                    continue
-                await self._command(cable, frame if isinstance(frame, dict) else {})
-        except (WebSocketDisconnect, RuntimeError, asyncio.CancelledError):
-            pass  # the client left, or the server is shutting down
-        finally:
-            pinger.cancel()
-            if cable in self.cables:
-                self.cables.remove(cable)
-
-    async def _pings(self, cable: _Cable) -> None:
-        while True:
-            await asyncio.sleep(self.ping_interval)
-            await cable.send({"type": "ping", "message": int(time.time())})
-
-    async def _command(self, cable: _Cable, frame: dict[str, Any]) -> None:
-        command = frame.get("command")
-        ident = frame.get("identifier")
-        if command == "subscribe" and isinstance(ident, str):
-            try:
-                params = json.loads(ident)
-            except ValueError:
-                return
-            user = self.world.users.get(params.get("user_id"))
-            if (params.get("channel") != "RoomChannel" or user is None
-                    or user.pubsub_token != params.get("pubsub_token")
-                    or params.get("account_id") != ACCOUNT_ID):
-                if self.reject_subscriptions:
-                    await cable.send({"identifier": ident, "type": "reject_subscription"})
-                return  # upstream: find_by! raises, nothing is confirmed
-            cable.ident, cable.user = ident, user
-            await cable.send({"identifier": ident, "type": "confirm_subscription"})
-            await self._presence(cable)
-            self.subscribed.set()
-        elif command == "message" and ident == cable.ident and cable.user is not None:
-            try:
-                data = json.loads(frame.get("data") or "{}")
-            except ValueError:
-                return
-            if isinstance(data, dict) and data.get("action") == "update_presence":
-                await self._presence(cable)
-
-    async def _presence(self, cable: _Cable) -> None:
-        users = {str(u.id): u.availability for u in self.world.users.values()
-                 if u.availability != "offline"}
-        await cable.send({"identifier": cable.ident, "message": {
-            "event": "presence.update",
-            "data": {"account_id": ACCOUNT_ID, "users": users, "contacts": {}}}})
