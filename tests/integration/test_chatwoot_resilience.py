@@ -178,6 +178,9 @@ async def test_hostile_text_from_chatwoot_comes_out_sanitised() -> None:
         assert len(page.items) == len(texts) - 5
         bad = [s for s in strings if UNSAFE.search(s.replace("\n", "").replace("\t", ""))]
         assert bad == []
+        # Outgoing: text the agent pasted with a lone surrogate goes out with "?" in its place.
+        sent = await desk.backend.send_message(str(conv.id), "lone \ud800 surrogate", "h-1")
+        assert fake.world.messages[-1].content == "lone ? surrogate" == sent.body
 
 
 def _strings(objs: list[object]) -> list[str]:
