@@ -204,3 +204,21 @@ def _strings(objs: list[object]) -> list[str]:
     for obj in objs:
         walk(obj)
     return out
+
+
+async def test_a_silent_cable_is_a_dead_link_and_is_replaced() -> None:
+    """No ping within `stale_after` (the server pings every 3 s): reconnect, as the
+    official ActionCable client's connection monitor does."""
+    async with running_chatwoot(ping_interval=3600.0) as fake:
+        policy = dataclasses.replace(FAST_CABLE, stale_after=0.5)
+        desk = Desk(new_backend(fake, cable_policy=policy))
+        try:
+            await desk.backend.login(*ADA)
+            await desk.start()
+            dead = await desk.next(object, lambda s: getattr(s, "state", None)
+                                   is LinkState.RECONNECTING and "dead link" in s.detail)
+            assert dead.attempt == 1
+            await desk.link(LinkState.CONNECTED)
+            assert desk.backend.diagnostics.reconnects >= 1
+        finally:
+            await desk.stop()
