@@ -5,6 +5,7 @@ events, stale snapshots, hostile text."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 import sys
@@ -148,7 +149,7 @@ async def test_a_refused_subscription_asks_for_sign_in(reject: bool) -> None:
         try:
             await desk.backend.login(*ADA)
             fake.world.users[7].pubsub_token = "rotated"  # e.g. reset elsewhere
-            desk.task = __import__("asyncio").create_task(desk._read())
+            desk.task = asyncio.create_task(desk._read())
             status = await desk.next(
                 object, lambda s: getattr(s, "state", None) is LinkState.RECONNECTING
                 and "not authorised" in s.detail)
