@@ -32,11 +32,11 @@ START_TIMEOUT_S = 90.0  # prism parses a 300 KB spec; generous on a loaded 2-cor
 
 
 def _prism_binary() -> str | None:
-    if os.environ.get("PRISM"):
-        return os.environ["PRISM"]
-    if PRISM_LOCAL.exists():
-        return str(PRISM_LOCAL)
-    return shutil.which("prism")
+    """$PRISM, else the Makefile's install in .cache/npm, else `prism` on PATH."""
+    for candidate in (os.environ.get("PRISM"), str(PRISM_LOCAL), shutil.which("prism")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def _free_port() -> int:
