@@ -185,8 +185,10 @@ async def test_typing_both_ways_and_read_marks() -> None:
 
         await desk.backend.set_typing(str(conv.id), True)
         assert fake.agent_typing[conv.id] == "on"
+        await desk.backend.set_typing(str(conv.id), True)  # every keystroke: sent once
         await desk.backend.set_typing(str(conv.id), False)
         assert fake.agent_typing[conv.id] == "off"
+        assert fake.posts("/toggle_typing_status") == 2
 
         await fake.customer_message(conv.id, "anyone?")
         unread = await desk.next(InteractionChanged, lambda e: e.change is Ch.UPDATED

@@ -70,6 +70,8 @@ from agentdesk.domain.models import (
 
 log = logging.getLogger("agentdesk.backend.chatwoot")
 
+TYPING_REPEAT_S = 10.0  # re-send the same typing state at most this often
+
 MAX_CONTENT = 150_000  # Chatwoot's content limit
 
 
@@ -93,6 +95,7 @@ class ChatwootBackend(Backend):
         self.inboxes: dict[str, InboxInfo] = {}
         self.agent_names: dict[str, str] = {}
         self._pubsub: str | None = None
+        self._typing_sent: dict[str, tuple[bool, float]] = {}  # last state sent, when
         self._profile: dict[str, Any] = {}
         self._live = LiveStream(self, cable_policy or CablePolicy(open_timeout=timeout))
 
@@ -395,9 +398,16 @@ class ChatwootBackend(Backend):
             customer_id=view.contact_id, channel=view.interaction.channel)
 
     async def set_typing(self, interaction_id: str, typing: bool) -> None:
-        """`POST …/toggle_typing_status` (the customer sees the agent typing)."""
+        """`POST …/toggle_typing_status` (the customer sees the agent typing).
+        Debounced: the same state again within TYPING_REPEAT_S is not re-sent, so a
+        caller may report every keystroke without flooding Chatwoot."""
+        now = time.monotonic()
+        last = self._typing_sent.get(interaction_id)
+        if last is not None and last[0] == typing and now - last[1] < TYPING_REPEAT_S:
+            return
         await self.rest.post(self.rest.conv(interaction_id, "/toggle_typing_status"),
                              {"typing_status": "on" if typing else "off", "is_private": False})
+        self._typing_sent[interaction_id] = (typing, now)
 
     async def call_action(self, interaction_id: str, action: CallAction, client_id: str,
                           digits: str | None = None) -> Interaction:
