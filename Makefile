@@ -5,7 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test screenshots bench keymap clean
+.PHONY: demo test screenshots bench keymap clean prism
+
+# Prism (a mock server driven by an OpenAPI spec) for the Chatwoot contract tests
+# (tests/contract/): installed from npm into the repo's .cache (gitignored), once.
+# Without npm the contract tests skip and say why.
+NPM_DIR := .cache/npm
+PRISM_STAMP := $(NPM_DIR)/.prism-5.14.2
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +22,18 @@ $(STAMP): pyproject.toml setup.py
 demo: $(STAMP)
 	$(BIN)/agentdesk demo
 
-test: $(STAMP)
+test: $(STAMP) prism
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+prism: $(PRISM_STAMP)
+
+$(PRISM_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+	  mkdir -p $(NPM_DIR) && \
+	  npm install --prefix $(NPM_DIR) --no-audit --no-fund --no-save --loglevel=error \
+	    @stoplight/prism-cli@5.14.2 >/dev/null && touch $@ || \
+	  echo "could not install Prism from npm: the Chatwoot contract tests will skip"; \
+	else echo "npm not found: the Chatwoot contract tests will skip"; fi
 
 screenshots: $(STAMP)
 	$(BIN)/python -m agentdesk.ui.screenshots screenshots
@@ -29,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info .cache

@@ -139,6 +139,9 @@ class Interaction(Model):
     reply_due_at: float | None = None  # next-reply SLA deadline (digital)
     unread: int = 0  # customer messages the assigned agent has not read
     transferred_from: str | None = None  # agent id
+    # The backend's priority word (Chatwoot: low / medium / high / urgent). Not part of
+    # the agentdesk/1 wire format (excluded from dumps); adapters set it directly.
+    priority: str | None = Field(default=None, exclude=True)
 
 
 class TimelineItem(Model):

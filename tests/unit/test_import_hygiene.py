@@ -18,6 +18,7 @@ HEADLESS = [
     "agentdesk.credentials_cli",
     "agentdesk.logging_setup",
     "agentdesk.theme_files",
+    "agentdesk.testing",
 ]
 
 

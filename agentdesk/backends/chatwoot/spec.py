@@ -1,0 +1,67 @@
+"""What the Chatwoot backend can do, and how to build one: light on purpose
+(the registry loads it to read the name and flags; the adapter itself is
+imported only by `create`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agentdesk.backends.registry import BackendOptions, BackendSpec
+from agentdesk.domain.capabilities import Capabilities, TransferTarget, WrapupStyle
+from agentdesk.domain.enums import Presence
+
+if TYPE_CHECKING:
+    from agentdesk.backends.chatwoot.backend import ChatwootBackend
+
+CAPABILITIES = Capabilities(
+    backend="chatwoot",
+    voice=False,
+    offers=True,  # unassigned conversations in my inboxes: take = assign to me
+    offer_timeout=False,
+    acw_timer=False,
+    # online -> available, busy -> away, offline -> offline (docs/backends/chatwoot.md)
+    presence_states=(Presence.AVAILABLE, Presence.AWAY, Presence.OFFLINE),
+    presence_next=False,
+    transfer_to=frozenset({TransferTarget.AGENT, TransferTarget.TEAM}),
+    warm_transfer=False,
+    wrapup=WrapupStyle.LABELS,
+    kb_from_server=False,
+    canned=True,
+    notes=True,
+    email_cc=True,
+    typing_out=True,
+    read_marks=True,
+    monitor=False,
+    stats=False,
+    simulation=False,
+    reasons={
+        "voice": "Chatwoot has no voice calls an agent can control from a terminal",
+        "offer_timeout": "Chatwoot offers do not expire: unassigned conversations wait",
+        "acw_timer": "Chatwoot has no after-contact work timer",
+        "presence_next": "Chatwoot cannot schedule a presence change for later",
+        "warm_transfer": "Chatwoot transfers by assignment only (no consult)",
+        "transfer_queue": "Chatwoot has no queues: transfer to a team or an agent",
+        "kb_from_server": "Chatwoot publishes no knowledge base to agents; the local KB is used",
+        "monitor": "the Chatwoot backend has no supervisor monitor yet",
+        "stats": "Chatwoot's Application API has no live queue figures (only reports)",
+        "simulation": "a real Chatwoot server has no simulation controls",
+        "presence_break": "Chatwoot availability is online, busy or offline: break is busy",
+    },
+)
+
+
+class ChatwootSpec(BackendSpec):
+    name = "chatwoot"
+    title = "Chatwoot"
+    user_label = "Email"
+    token_login = True
+
+    def create(self, url: str, *, token: str | None = None,
+               options: BackendOptions | None = None) -> ChatwootBackend:
+        from agentdesk.backends.chatwoot.backend import ChatwootBackend
+
+        opts = options or BackendOptions()
+        return ChatwootBackend(url, token=token, account=opts.account, timeout=opts.timeout_s)
+
+
+SPEC = ChatwootSpec()

@@ -1,0 +1,142 @@
+"""Prism serving Chatwoot's own OpenAPI spec, for contract tests of the adapter.
+
+`prism mock` validates every request against `../shared/chatwoot/application_swagger.json`
+(read in place: the spec is never copied into this repository) and answers
+with the spec's examples. A request Prism rejects (400/401/404/405/422, or a
+`sl-violations` header of severity Error) fails the test that made it.
+
+Skips, with the reason, when the spec, node or the Prism binary is missing
+(`make test` installs Prism into .cache/npm when npm exists).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT.parent / "shared" / "chatwoot" / "application_swagger.json"
+PRISM_LOCAL = ROOT / ".cache" / "npm" / "node_modules" / ".bin" / "prism"
+START_TIMEOUT_S = 90.0  # prism parses a 300 KB spec; generous on a loaded 2-core machine
+
+
+def _prism_binary() -> str | None:
+    """$PRISM, else the Makefile's install in .cache/npm, else `prism` on PATH."""
+    for candidate in (os.environ.get("PRISM"), str(PRISM_LOCAL), shutil.which("prism")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Prism:
+    url: str
+    log_path: str
+
+
+@pytest.fixture(scope="session")
+def prism() -> Iterator[Prism]:
+    if not SPEC.exists():
+        pytest.skip(f"Chatwoot's OpenAPI spec is not at {SPEC} (a clone without ../shared)")
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: Prism cannot run")
+    binary = _prism_binary()
+    if binary is None:
+        pytest.skip("Prism is not installed (make prism, or npm i -g @stoplight/prism-cli)")
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile(prefix="prism-", suffix=".log", delete=False)
+    proc = subprocess.Popen([binary, "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"prism exited ({proc.returncode}): "
+                                   f"{Path(log.name).read_text(errors='replace')[-2000:]}")
+            try:
+                httpx.get(f"{url}/api/v1/profile", timeout=2.0)
+                break  # any HTTP answer (401 here) means it is serving
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("prism did not answer within "
+                                       f"{START_TIMEOUT_S:g}s") from None
+                time.sleep(0.2)
+        yield Prism(url, log.name)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        os.unlink(log.name)
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: str
+    body: bytes
+    status: int
+    violations: list[dict]
+
+
+@dataclass
+class Recorder(httpx.AsyncBaseTransport):
+    """A real HTTP transport that records what Prism said about every request."""
+
+    calls: list[Call] = field(default_factory=list)
+    inner: httpx.AsyncHTTPTransport = field(default_factory=httpx.AsyncHTTPTransport)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.content
+        response = await self.inner.handle_async_request(request)
+        try:
+            violations = json.loads(response.headers.get("sl-violations") or "[]")
+        except ValueError:
+            violations = [{"severity": "Error", "message": "unreadable sl-violations"}]
+        self.calls.append(Call(request.method, request.url.path, request.url.query.decode(),
+                               body, response.status_code, violations))
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    def rejected(self) -> list[str]:
+        """Every request Prism refused or flagged, one line each."""
+        bad = []
+        for c in self.calls:
+            errors = [v.get("message", "?") for v in c.violations
+                      if v.get("severity") == "Error"]
+            if c.status >= 400 or errors:
+                bad.append(f"{c.method} {c.path}?{c.query} -> {c.status} {errors} "
+                           f"body={c.body[:200]!r}")
+        return bad
+
+    def made(self) -> set[tuple[str, str]]:
+        """(method, path with ids as {id}) of every request."""
+        out = set()
+        for c in self.calls:
+            parts = ["{id}" if p.isdigit() else p for p in c.path.split("/")]
+            out.add((c.method, "/".join(parts)))
+        return out
