@@ -10,6 +10,7 @@ retried with their own `client_id`, so a retry never applies twice.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
@@ -21,12 +22,12 @@ from agentdesk.backends.base import (
     AgentDeskError,
     Backend,
     BackendCommandError,
-    Capabilities,
     StreamItem,
     new_client_id,
 )
 from agentdesk.backends.http import JsonApi, RetryPolicy
 from agentdesk.backends.stream import EventStream, StreamPolicy
+from agentdesk.domain.capabilities import Capabilities, TransferTarget, WrapupStyle
 from agentdesk.domain.models import (
     AgentInfo,
     CallAction,
@@ -60,6 +61,28 @@ from agentdesk.protocol.requests import (
 )
 
 log = logging.getLogger("agentdesk.backend")
+
+# agentdesk/1 has everything; `simulation` is probed per server (see probe_capabilities).
+NATIVE_CAPABILITIES = Capabilities(
+    backend="agentdesk",
+    voice=True,
+    offers=True,
+    offer_timeout=True,
+    acw_timer=True,
+    presence_next=True,
+    transfer_to=frozenset({TransferTarget.AGENT, TransferTarget.QUEUE}),
+    warm_transfer=True,
+    wrapup=WrapupStyle.DISPOSITIONS,
+    kb_from_server=True,
+    canned=True,
+    notes=True,
+    email_cc=True,
+    typing_out=False,  # agentdesk/1 has no agent-typing request
+    read_marks=True,
+    monitor=True,
+    stats=True,
+    simulation=False,
+)
 
 
 # Envelopes of the list / single-object responses (docs/protocol.md).
@@ -111,10 +134,14 @@ class NativeBackend(Backend):
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
         stream_policy: StreamPolicy | None = None,
+        capabilities: Capabilities | None = None,
     ) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
-        self.capabilities = Capabilities()
+        # `capabilities` overrides what this server is declared to have (tests,
+        # and a deployment that switched a feature off); simulation is still probed.
+        self._declared = capabilities or NATIVE_CAPABILITIES
+        self.capabilities = self._declared
         self._api = JsonApi(self.base_url, timeout=timeout, retry=retry, transport=transport)
         self._api.token = token
         self._stream = EventStream(
@@ -180,7 +207,7 @@ class NativeBackend(Backend):
             simulation = True
         except AgentDeskError:  # 404 (no /sim), 401/403 (sim locked), unreachable: no sim
             simulation = False
-        self.capabilities = Capabilities(simulation=simulation)
+        self.capabilities = replace(self._declared, simulation=simulation)
         return self.capabilities
 
     async def close(self) -> None:

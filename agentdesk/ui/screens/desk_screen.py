@@ -30,9 +30,9 @@ from agentdesk.backends.base import (
     LinkState,
     LinkStatus,
     ProtocolProblem,
-    Resync,
     new_client_id,
 )
+from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.domain import session as S
 from agentdesk.domain.enums import CallAction, CallState, Channel, InteractionState, Presence, RoutingState
 from agentdesk.ui.keymap import DESK_BINDINGS
@@ -194,26 +194,22 @@ class DeskScreen(Screen[None]):
         if sign_in is not None and not self.backend.token:  # type: ignore[attr-defined]
             if not await self._first_sign_in(*sign_in):
                 return
-        from agentdesk.protocol.events import Event  # pydantic: after the first frame
-
         slice_start = loop.time()
         async for item in self.backend.events():
             now = loop.time()
             if now - slice_start >= WORKER_SLICE_S:
                 await asyncio.sleep(0)
                 slice_start = loop.time()
-            if isinstance(item, Event):
-                self.state, changes = S.apply(self.state, item, local_now=time.time())
-                self._pending |= changes
-                if changes.resync:
-                    await self._load_snapshot()
-                self._schedule_flush()
-            elif isinstance(item, LinkStatus):
+            if isinstance(item, LinkStatus):
                 await self._link_changed(item)
-            elif isinstance(item, Resync):
+            elif isinstance(item, SnapshotNeeded):
                 await self._load_snapshot()
             elif isinstance(item, ProtocolProblem):
                 self.problems += 1
+            else:  # a domain event
+                self.state, changes = S.apply(self.state, item, local_now=time.time())
+                self._pending |= changes
+                self._schedule_flush()
 
     async def _first_sign_in(self, username: str, password: str) -> bool:
         """The demo paints the desk before its server is up: sign in as soon as the
@@ -241,7 +237,7 @@ class DeskScreen(Screen[None]):
         if item.state is LinkState.CONNECTED:
             self._awaiting_reconnect = False
             self.app.sender.resume()  # type: ignore[attr-defined]  # queued commands go out now
-            if self._snapshot_due or self.state.last_seq == 0:
+            if self._snapshot_due or not self.state.loaded:
                 await self._load_snapshot()
         elif getattr(self.backend, "link_auth_failed", False) and not self._awaiting_reconnect:
             # The stream keeps retrying with a refused token: ask once (the dialog
