@@ -26,6 +26,7 @@ from agentdesk.backends.base import (
     new_client_id,
 )
 from agentdesk.backends.http import JsonApi, RetryPolicy
+from agentdesk.backends.registry import BackendOptions, BackendSpec
 from agentdesk.backends.stream import EventStream, StreamPolicy
 from agentdesk.domain.capabilities import Capabilities, TransferTarget, WrapupStyle
 from agentdesk.domain.models import (
@@ -368,6 +369,24 @@ class NativeBackend(Backend):
             model=InteractionResponse,
         )
         return reply.interaction
+
+
+class AgentdeskSpec(BackendSpec):
+    """agentdesk/1: the mock server, or any server speaking the protocol."""
+
+    name = "agentdesk"
+    title = "agentdesk/1"
+    user_label = "User"
+    token_login = False  # tokens come from `login`; AGENTDESK_TOKEN still works
+
+    def create(self, url: str, *, token: str | None = None,
+               options: BackendOptions | None = None) -> NativeBackend:
+        options = options or BackendOptions()
+        retry = RetryPolicy(attempts=options.retry_attempts) if options.retry_attempts else None
+        return NativeBackend(url, token=token, timeout=options.timeout_s, retry=retry)
+
+
+SPEC = AgentdeskSpec()
 
 
 def _build(model: type[Any], **fields: Any) -> Any:
