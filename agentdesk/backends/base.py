@@ -288,7 +288,9 @@ class Backend(ABC):
         queue_id: str | None = None,
         agent_id: str | None = None,
         mode: TransferMode = TransferMode.BLIND,
-    ) -> Interaction: ...
+        team_id: str | None = None,
+    ) -> Interaction:
+        """To a queue, an agent or (`capabilities.transfer_to` has TEAM) a team."""
 
     @abstractmethod
     async def wrapup(

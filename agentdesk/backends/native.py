@@ -22,6 +22,7 @@ from agentdesk.backends.base import (
     AgentDeskError,
     Backend,
     BackendCommandError,
+    NotSupportedError,
     StreamItem,
     new_client_id,
 )
@@ -347,7 +348,10 @@ class NativeBackend(Backend):
         queue_id: str | None = None,
         agent_id: str | None = None,
         mode: TransferMode = TransferMode.BLIND,
+        team_id: str | None = None,
     ) -> Interaction:
+        if team_id is not None:
+            raise NotSupportedError("agentdesk/1 has no teams: transfer to a queue or an agent")
         request = _build(
             TransferRequest, client_id=client_id, queue_id=queue_id, agent_id=agent_id, mode=mode
         )

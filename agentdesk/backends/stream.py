@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from agentdesk.backends.base import (
     ProtocolProblem,
     StreamItem,
 )
+from agentdesk.domain.backoff import Backoff
 from agentdesk.domain.events import (
     AgentChanged,
     CallChanged,
@@ -77,8 +77,7 @@ class StreamPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter, so a restarted server is not stampeded."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempt - 1))
-        return random.uniform(0, ceiling)
+        return Backoff(self.backoff_base, self.backoff_cap).delay(attempt)
 
 
 class _LinkLost(Exception):

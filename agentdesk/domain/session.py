@@ -89,6 +89,7 @@ class Changes:
     calls: set[str] = field(default_factory=set)
     typing: set[str] = field(default_factory=set)
     outgoing: set[str] = field(default_factory=set)  # interactions whose pending messages changed
+    unread: set[str] = field(default_factory=set)  # unread counts changed (marked read)
     offered: list[str] = field(default_factory=list)  # new offers (notify)
     missed: list[str] = field(default_factory=list)  # offers that timed out (banner)
     removed_reasons: dict[str, str] = field(default_factory=dict)
@@ -102,7 +103,7 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(
             self.added or self.updated or self.removed or self.items or self.calls
-            or self.typing or self.outgoing or self.offered or self.missed or self.kb_articles
+            or self.typing or self.outgoing or self.unread or self.offered or self.missed or self.kb_articles
             or self.kb_removed or self.stats or self.me or self.resync
         )
 
@@ -122,6 +123,7 @@ class Changes:
         self.calls |= other.calls
         self.typing |= other.typing
         self.outgoing |= other.outgoing
+        self.unread |= other.unread
         self.offered.extend(other.offered)
         self.missed.extend(other.missed)
         self.removed_reasons.update(other.removed_reasons)
@@ -400,8 +402,20 @@ def mark_read(state: SessionState, interaction_id: str) -> SessionState:
     return replace(state, unread={**state.unread, interaction_id: 0})
 
 
+def marked_read(state: SessionState, interaction_id: str) -> tuple[SessionState, Changes]:
+    """`mark_read`, saying what changed."""
+    new = mark_read(state, interaction_id)
+    return new, Changes(unread={interaction_id}) if new is not state else Changes()
+
+
 def clear_missed(state: SessionState) -> SessionState:
     return replace(state, missed=()) if state.missed else state
+
+
+def rearmed(state: SessionState) -> tuple[SessionState, Changes]:
+    """The agent chose Available: the missed-offer banner goes at once."""
+    new = clear_missed(state)
+    return new, Changes(me=True) if new is not state else Changes()
 
 
 def set_stats(state: SessionState, stats: Stats) -> tuple[SessionState, Changes]:
@@ -424,16 +438,14 @@ def set_outgoing(state: SessionState, interaction_id: str, outgoing: Iterable[Ou
 
 
 def put_outgoing(state: SessionState, row: Outgoing) -> tuple[SessionState, Changes]:
-    """Add or update one outgoing message (by client_id; a reissue passes `replaces`)."""
+    """Add or update one outgoing message, by client_id; a reissued one (`replaces`)
+    takes the place of the row it replaces."""
     rows = list(state.outgoing.get(row.interaction_id, ()))
     keys = {row.client_id, row.replaces} - {None}
-    for n, old in enumerate(rows):
-        if old.client_id in keys:
-            rows[n] = row
-            break
-    else:
-        rows.append(row)
-    return set_outgoing(state, row.interaction_id, rows)
+    at = next((n for n, old in enumerate(rows) if old.client_id in keys), len(rows))
+    kept = [old for old in rows if old.client_id not in keys]
+    kept.insert(min(at, len(kept)), row)
+    return set_outgoing(state, row.interaction_id, kept)
 
 
 def _drop_outgoing(state: SessionState, interaction_id: str, client_id: str) -> SessionState:

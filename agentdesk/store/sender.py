@@ -260,9 +260,10 @@ class CommandSender:
             case OutboxKind.WRAPUP:
                 answer = await b.wrapup(iid, p["disposition"], cid, p.get("notes"))
             case OutboxKind.TRANSFER:
+                team = {"team_id": p["team_id"]} if p.get("team_id") else {}
                 answer = await b.transfer(
                     iid, cid, queue_id=p.get("queue_id"), agent_id=p.get("agent_id"),
-                    mode=TransferMode(p.get("mode", TransferMode.BLIND)),
+                    mode=TransferMode(p.get("mode", TransferMode.BLIND)), **team,
                 )
             case OutboxKind.ACCEPT:
                 answer = await b.accept(iid, cid)
