@@ -105,6 +105,7 @@ class DeskController:
         self._snapshot_due = True  # load snapshots on the next CONNECTED
         self._awaiting_reconnect = False  # signed in again: ignore stale auth failures
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._reissuing: str | None = None  # the refused message a retry replaces
 
     # -- the backend and its clock ------------------------------------------------------------
 
@@ -197,6 +198,7 @@ class DeskController:
         while True:
             try:
                 await self.backend.login(username, password)
+                self.view.notice(None)
                 return True
             except BackendAuthError as exc:
                 self.view.sign_in_needed(exc.message)
@@ -376,13 +378,15 @@ class DeskController:
         """Send a refused message again. The server replays its stored answer for a
         client_id (refusals included), so it goes out under a new key; the pending
         row takes the new key, so the echo replaces it (nothing shows twice)."""
+        # The sender reports the reissued item at once (`outbox_changed`): it must
+        # take the refused row's place there, never show beside it.
+        self._reissuing = cmd.client_id
         try:
             item = self.sender.retry(cmd.client_id, reissue=True)
         except LookupError as exc:  # gone from the outbox, or not failed (any more)
             return C.Refused(str(exc), "Cannot retry")
-        row = self._outgoing_row(item, replaces=cmd.client_id)
-        if row is not None:
-            self._fold(S.put_outgoing(self.state, row))
+        finally:
+            self._reissuing = None
         return C.Queued(item.client_id)
 
     def _discard(self, cmd: C.DiscardSend) -> C.Outcome:
@@ -404,7 +408,7 @@ class DeskController:
             known = any(o.client_id == item.client_id for o in self.state.outgoing.get(iid, ()))
             if item.state is OutboxState.SENT and not known:
                 return  # its echo is already in the timeline
-            row = self._outgoing_row(item)
+            row = self._outgoing_row(item, replaces=None if known else self._reissuing)
             if row is not None:
                 self._fold(S.put_outgoing(self.state, row))
             return
