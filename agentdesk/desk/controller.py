@@ -63,6 +63,7 @@ WORKER_SLICE_S = 0.008  # the stream loop lets keys and paints in at least this 
 SLOW_SERVER_S = 20.0  # the demo's first sign-in says "still trying" after this long
 FIRST_SIGN_IN_POLL_S = 0.05
 SNAPSHOT_RETRY = Backoff(base=0.5, cap=10.0)
+TYPING_REFRESH_S = 5.0  # "the agent is typing" is repeated this often while it lasts
 
 OUTBOX_WHAT = {OutboxKind.ACCEPT: "Accept", OutboxKind.REJECT: "Reject", OutboxKind.CALL: "Call action",
                OutboxKind.TRANSFER: "Transfer", OutboxKind.WRAPUP: "Wrap-up",
@@ -106,6 +107,7 @@ class DeskController:
         self._awaiting_reconnect = False  # signed in again: ignore stale auth failures
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reissuing: str | None = None  # the refused message a retry replaces
+        self._typing_sent: dict[str, float] = {}  # interaction -> when "typing" last went out
 
     # -- the backend and its clock ------------------------------------------------------------
 
@@ -267,9 +269,13 @@ class DeskController:
     async def relogin(self, username: str, password: str) -> bool:
         """Sign in again after the server refused the session. True when signed in;
         the caller restarts `run()` if it had ended (`following` is False)."""
+        # While the sign-in is on its way the stream still reports the old token's
+        # refusals: they must not ask again (a second dialog over the first's answer).
+        self._awaiting_reconnect = True
         try:
             await self.backend.login(username, password)
         except AgentDeskError as exc:
+            self._awaiting_reconnect = False
             self.view.sign_in_needed(f"Sign-in failed: {exc.message}")
             return False
         # The running stream reconnects with the new token by itself (login kicks
@@ -327,6 +333,8 @@ class DeskController:
         queued = self._submit(OutboxKind.MESSAGE, inter.id, payload, client_id)
         if self.drafts is not None:
             self.drafts.delete(inter.id)
+        if inter.id in self._typing_sent:
+            self._typing(C.SetTyping(inter.id, False))
         return queued
 
     def _call(self, cmd: C.CallControl) -> C.Outcome:
@@ -370,8 +378,19 @@ class DeskController:
         return C.Done()
 
     def _typing(self, cmd: C.SetTyping) -> C.Outcome:
-        if self.capabilities.typing_out:
-            self._spawn(self._quietly(self.backend.set_typing(cmd.interaction_id, cmd.typing)))
+        """Tell the customer the agent types: on a change, and again every
+        TYPING_REFRESH_S while it lasts (not once per keystroke)."""
+        if not self.capabilities.typing_out:
+            return C.Done()
+        iid, now = cmd.interaction_id, time.monotonic()
+        last = self._typing_sent.get(iid)
+        if cmd.typing and (last is None or now - last >= TYPING_REFRESH_S):
+            self._typing_sent[iid] = now
+        elif not cmd.typing and last is not None:
+            del self._typing_sent[iid]
+        else:
+            return C.Done()
+        self._spawn(self._quietly(self.backend.set_typing(iid, cmd.typing)))
         return C.Done()
 
     def _retry(self, cmd: C.RetrySend) -> C.Outcome:

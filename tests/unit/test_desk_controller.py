@@ -352,3 +352,21 @@ async def test_the_controller_works_a_chat_against_the_mock_server(tmp_path: Pat
         finally:
             await sim.aclose()
             await rig.stop()
+
+
+async def test_typing_goes_out_on_change_not_per_keystroke(tmp_path: Path) -> None:
+    rig = Rig(FakeBackend(Capabilities(backend="fake", typing_out=True)), tmp_path / "desk.db")
+    rig.backend.interactions = [chat("i1")]
+    await rig.start()
+    try:
+        rig.backend.connect()
+        await until(lambda: rig.desk.state.loaded, "snapshot")
+        for _ in range(5):  # five keystrokes
+            rig.desk.execute(C.SetTyping("i1", True))
+        rig.desk.execute(C.SendMessage("i1", "done"))  # sending ends the typing
+        rig.desk.execute(C.SetTyping("i1", False))  # already ended: nothing more
+        await until(lambda: len([c for c in rig.backend.calls if c[0] == "set_typing"]) == 2, "typing")
+        await until(lambda: "i1" not in rig.desk.state.outgoing, "sent")
+        assert [c[1] for c in rig.backend.calls if c[0] == "set_typing"] == [("i1", True), ("i1", False)]
+    finally:
+        await rig.stop()

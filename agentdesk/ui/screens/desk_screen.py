@@ -188,16 +188,27 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
             self.suggestions.load_reference_data()
         self._schedule_flush()
 
+    def _header(self) -> DeskHeader | None:
+        """The header, if it is there (not before compose, nor during shutdown)."""
+        if not self._ready:
+            return None
+        try:
+            return self.query_one(DeskHeader)
+        except NoMatches:
+            return None
+
     def link_changed(self, link: LinkStatus) -> None:
-        if self._ready:
-            self.query_one(DeskHeader).show_link(link.state, link.attempt)
+        header = self._header()
+        if header is not None:
+            header.show_link(link.state, link.attempt)
             self.refresh_bindings()  # the backend's capabilities are known once it is built
         if not self._flush_scheduled:
             self.banner.render()
 
     def notice(self, notice: Notice | None) -> None:
-        if notice is not None and notice.level == "error" and self._ready:
-            self.query_one(DeskHeader).show_link(LinkState.RECONNECTING, 0)
+        header = self._header()
+        if notice is not None and notice.level == "error" and header is not None:
+            header.show_link(LinkState.RECONNECTING, 0)
         self.banner.show_notice(notice)
 
     def sign_in_needed(self, message: str) -> None:
@@ -241,9 +252,10 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
             self._ready = False
 
     def _tick(self) -> None:
-        if not self._ready:
+        header = self._header()
+        if header is None:
             return
-        self.query_one(DeskHeader).tick(self.now())
+        header.tick(self.now())
         if self.state.interactions:
             self.tabs.tick()
             self.banner.render()
@@ -295,6 +307,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         event.stop()
         self.services.drafts.save(event.interaction_id, event.text, event.subject or "",
                                   ", ".join(event.cc))
+        self.controller.execute(C.SetTyping(event.interaction_id, bool(event.text.strip())))
 
     @on(Timeline.RetryRequested)
     def _retry(self, event: Timeline.RetryRequested) -> None:

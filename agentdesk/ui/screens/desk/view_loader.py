@@ -34,8 +34,8 @@ class ViewLoader:
         inter = screen.state.interactions.get(iid)
         if inter is None:
             return
-        controller.rebuild_outgoing(iid)
         self.loading[iid] = []
+        controller.rebuild_outgoing(iid)  # shown with the first page (`sync_outgoing`)
         try:
             page = await controller.timeline_page(inter.customer_id, limit=TIMELINE_PAGE)
         except AgentDeskError as exc:
@@ -60,8 +60,8 @@ class ViewLoader:
     def sync_outgoing(self, iid: str) -> None:
         """Show the agent's pending and refused messages as the state has them."""
         view = self.screen.tabs.views.get(iid)
-        if view is None or iid in self.loading:  # shown once the first page is in
-            return
+        if view is None or iid in self.loading or not view.is_mounted:
+            return  # shown once the first page is in
         inter = self.screen.state.interactions.get(iid)
         timeline = view.timeline
         for row in self.screen.state.outgoing.get(iid, ()):
