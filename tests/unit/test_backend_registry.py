@@ -62,3 +62,44 @@ async def test_the_launcher_builds_backends_through_the_registry(monkeypatch) ->
     assert await launch._who("http://srv", "tok", BackendChoice("probe", "3")) is None
     [(url, token, options)] = made
     assert (url, token, options.account, options.retry_attempts) == ("http://srv", "tok", "3", 1)
+
+
+def test_login_with_a_pasted_token_checks_it_and_keeps_it_under_the_backend(
+        tmp_path, monkeypatch, capsys) -> None:
+    """`agentdesk login --backend NAME --token` on a backend that takes access tokens:
+    the token is read from stdin (not a terminal), checked with `use_token`, stored."""
+    import io
+    import sys
+
+    from agentdesk import credentials, credentials_cli
+    from agentdesk.cli import build_parser
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parents[1]))
+    from fake_backend import FakeBackend
+
+    seen: list[str] = []
+
+    class TokenBackend(FakeBackend):
+        async def use_token(self, token):
+            seen.append(token)
+            return await super().use_token(token)
+
+    class TokenSpec(registry.BackendSpec):
+        name = "tokeny"
+        user_label = "Email"
+        token_login = True
+
+        def create(self, url, *, token=None, options=None):
+            return TokenBackend(token=token)
+
+    monkeypatch.setattr(registry, "load", lambda name: TokenSpec())
+    monkeypatch.setenv("AGENTDESK_TOKEN_FILE", "1")
+    monkeypatch.setattr(credentials, "_keyring", lambda: None)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("  pasted-token \n"))
+    args = build_parser().parse_args(["login", "--backend", "tokeny", "--server", "https://chat.example",
+                                      "--user", "ada@example.com", "--token"])
+    assert credentials_cli.run_login(args) == 0, capsys.readouterr().err
+    assert seen == ["pasted-token"]
+    assert credentials.load_token("https://chat.example", "ada@example.com", "tokeny") == "pasted-token"
+    assert credentials.load_token("https://chat.example", "ada@example.com") is None
+    assert "Logged in as ada@example.com" in capsys.readouterr().out
