@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from agentdesk.backends.base import (
     BackendCommandError,
     BackendConnectionError,
 )
+from agentdesk.domain.backoff import Backoff
 from agentdesk.domain.enums import CallAction, Presence, TransferMode
 from agentdesk.store.outbox import Outbox, OutboxItem, OutboxKind, OutboxState
 
@@ -231,8 +231,7 @@ class CommandSender:
     def _back_off(self, reason: str) -> None:
         self._failures += 1
         self.last_error = reason
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (self._failures - 1))
-        delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+        delay = Backoff(self.backoff_base, self.backoff_cap).delay_from_half(self._failures)
         self._not_before = asyncio.get_running_loop().time() + delay
         log.info("outbox: server unreachable (%s); next try in %.2fs", reason, delay)
 
