@@ -16,9 +16,15 @@ if TYPE_CHECKING:
 class GatedKeys:
     def __init__(self, screen: DeskScreen) -> None:
         self.screen = screen
+        self._by_key: dict[str, str] | None = None  # built on the first key (the keymap is fixed)
 
     def _keys(self) -> dict[str, str]:
         """key -> action of every capability-gated binding, as the user's keymap binds it."""
+        if self._by_key is None:
+            self._by_key = self._build()
+        return self._by_key
+
+    def _build(self) -> dict[str, str]:
         overrides = self.screen.services.keymap or {}
         out: dict[str, str] = {}
         for binding in DESK_BINDINGS:
