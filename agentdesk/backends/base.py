@@ -87,11 +87,6 @@ class BackendCommandError(AgentDeskError):
         self.status = status
         self.code = code
 
-    @property
-    def not_supported(self) -> bool:
-        """The backend does not have this at all (not: refused this time)."""
-        return self.code in ("not_found", "not_supported") and self.status in (404, 405, 501)
-
 
 class NotSupportedError(BackendCommandError):
     """The backend has no such feature (e.g. stats history); not a refusal."""
