@@ -70,11 +70,27 @@ def positive_number(text: str) -> float:
     return value
 
 
+def backend_name(text: str) -> str:
+    """A backend name as registered (`agentdesk`, `chatwoot`, ...): checked when the
+    command runs, so an unknown one is one line listing the known ones."""
+    name = text.strip()
+    if not name:
+        raise argparse.ArgumentTypeError("the backend name is empty")
+    return name
+
+
 def _add_connection_args(p: argparse.ArgumentParser,
                          user_help: str = "log in as NAME (asks for the password)") -> None:
+    p.add_argument("--backend", metavar="NAME", type=backend_name,
+                   help="kind of backend: agentdesk (default) or chatwoot")
     p.add_argument("--server", metavar="URL", help="backend URL, e.g. http://127.0.0.1:8640")
     p.add_argument("--user", metavar="NAME", help=user_help)
     p.add_argument("--profile", metavar="NAME", help="server profile from the config file")
+
+
+def _add_account_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--account", metavar="ID",
+                   help="account id on backends with several (Chatwoot; default: your first)")
 
 
 def _add_sim_args(p: argparse.ArgumentParser) -> None:
@@ -94,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     desk = sub.add_parser("desk", help="the agent desk against a real backend (default)")
     _add_connection_args(desk)
+    _add_account_arg(desk)
 
     demo = sub.add_parser("demo", help="start a simulated contact center and open the desk")
     demo.add_argument("--agent", default="agent1", help="demo agent to log in as")
@@ -104,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     monitor = sub.add_parser("monitor", help="supervisor monitor (read-only)")
     _add_connection_args(monitor)
+    _add_account_arg(monitor)
 
     ms = sub.add_parser("mock-server", help="run the simulated contact center")
     ms.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")
@@ -139,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     login = sub.add_parser("login", help="log in and keep the token (OS keyring, or the opt-in private file)")
     _add_connection_args(login)
+    login.add_argument("--token", action="store_true",
+                       help="paste a user access token instead of a password (backends that "
+                            "have them, e.g. chatwoot); read from stdin when it is not a terminal")
     logout = sub.add_parser("logout", help="forget the stored token")
     _add_connection_args(logout, user_help="forget the token of NAME")
 

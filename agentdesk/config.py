@@ -34,8 +34,14 @@ def setting(doc: str | None = None, **kwargs: Any) -> Any:
 
 @dataclass
 class ServerProfile:
-    url: str = setting("Base URL of the agentdesk/1 backend.")
-    user: str | None = setting("User name to log in as.", default=None)
+    url: str = setting("Base URL of the backend.")
+    user: str | None = setting("User name (Chatwoot: email) to log in as.", default=None)
+    backend: str = setting(
+        "Kind of backend, by registered name: `agentdesk` (agentdesk/1) or `chatwoot`; "
+        "`--backend` overrides it.", default="agentdesk")
+    account: str | None = setting(
+        "Account id on backends with several per user (Chatwoot: the user's first one "
+        "if not set); `--account` overrides it.", default=None)
 
 
 EVENT_DEFAULTS: dict[str, dict[str, bool]] = {
@@ -86,7 +92,8 @@ class Settings:
     default_profile: str | None = setting(
         "Server profile used when --profile and --server are not given.", default=None)
     profiles: dict[str, ServerProfile] = setting(
-        "Named backends: [profiles.NAME] url = ..., user = ...", default_factory=dict)
+        "Named backends: [profiles.NAME] url = ..., user = ..., backend = \"agentdesk\" (or "
+        "\"chatwoot\"), account = ... (Chatwoot)", default_factory=dict)
     keymap: dict[str, str] = setting(
         "Key overrides by binding id, e.g. offer-accept = \"f2,ctrl+a\" (ids: docs/keymap.md, "
         "docs/monitor.md). An unknown id or a bad key is reported at start and left out.",
@@ -393,6 +400,12 @@ default_profile = "prod"
 url = "https://cc.example.com"
 user = "alice"
 
+[profiles.support]
+backend = "chatwoot"
+url = "https://chat.example.com"
+user = "ada@example.com"
+account = "3"
+
 [keymap]
 offer-accept = "f2,ctrl+a"
 
@@ -409,11 +422,16 @@ This list is generated from the settings model (`python -m agentdesk.config`).
 CREDENTIALS_DOC = """
 ## Credentials
 
-`agentdesk login [--server URL] [--user NAME] [--profile NAME]` asks for the
-password without echo, obtains a token and stores it in the OS keyring
-(service `agentdesk`, account `<server URL>|<user>`); `agentdesk logout`
-removes it. The desk looks for a token in this order: `AGENTDESK_TOKEN`, the
-keyring, the opt-in file store.
+`agentdesk login [--backend NAME] [--server URL] [--user NAME] [--profile NAME]`
+asks for the password without echo (the prompt names what the backend calls a
+user: "User", or "Email" on Chatwoot), obtains a token and stores it in the OS
+keyring (service `agentdesk`, account `<backend>|<server URL>|<user>`; tokens
+stored by earlier versions under `<server URL>|<user>` are still read for the
+`agentdesk` backend); `agentdesk logout` removes it. On a backend that accepts
+user access tokens (Chatwoot), `agentdesk login --backend chatwoot --server URL
+--token` reads a pasted token instead of a password (hidden prompt, or stdin
+when it is not a terminal). The desk looks for a token in this order:
+`AGENTDESK_TOKEN` (for every backend), the keyring, the opt-in file store.
 
 On a machine without a usable keyring backend (a headless ssh host) nothing is
 stored silently; login explains the choices: pass `AGENTDESK_TOKEN` in the

@@ -1,6 +1,7 @@
 """Where tokens live: the OS keyring, never the config file or logs. Textual-free.
 
-Service name `agentdesk`, account `<server URL>|<user>`. On a machine without
+Service name `agentdesk`, account `<backend>|<server URL>|<user>` (agentdesk/1 tokens
+of older versions, under `<server URL>|<user>`, are still read). On a machine without
 a usable keyring backend (a headless ssh host) nothing is stored silently: the
 caller gets `NoKeyringError` explaining the choices, which are the
 `AGENTDESK_TOKEN` environment variable or an explicit opt-in 0600 file
@@ -47,8 +48,25 @@ class NoKeyringError(RuntimeError):
     pass
 
 
-def account(server: str, user: str) -> str:
+DEFAULT_BACKEND = "agentdesk"
+
+
+def account(server: str, user: str, backend: str = DEFAULT_BACKEND) -> str:
+    """The keyring account: backend, server and user (one token per backend kind)."""
+    return f"{backend}|{server.rstrip('/')}|{user}"
+
+
+def _legacy_account(server: str, user: str) -> str:
+    """The key before backends had names; still read (and removed) for agentdesk/1,
+    so users signed in with an older version stay signed in."""
     return f"{server.rstrip('/')}|{user}"
+
+
+def _accounts(server: str, user: str, backend: str) -> list[str]:
+    keys = [account(server, user, backend)]
+    if backend == DEFAULT_BACKEND:
+        keys.append(_legacy_account(server, user))
+    return keys
 
 
 def _qualname(backend: object) -> str:
@@ -128,10 +146,10 @@ def _write_file_store(data: dict[str, str]) -> None:
     os.replace(tmp, path)
 
 
-def store_token(server: str, user: str, token: str) -> str:
+def store_token(server: str, user: str, token: str, backend_name: str = DEFAULT_BACKEND) -> str:
     """Keep the token; returns where it went: "the OS keyring (<backend class>)"
     or the path of the opt-in file."""
-    key = account(server, user)
+    key = account(server, user, backend_name)
     backend = _keyring()
     if backend is not None:
         backend.set_password(SERVICE, key, token)  # type: ignore[attr-defined]
@@ -144,30 +162,38 @@ def store_token(server: str, user: str, token: str) -> str:
     raise NoKeyringError(_no_keyring_help())
 
 
-def load_token(server: str, user: str | None) -> str | None:
+def load_token(server: str, user: str | None, backend_name: str = DEFAULT_BACKEND) -> str | None:
     """The token for server/user from the environment, the keyring or the opt-in file."""
     env = os.environ.get("AGENTDESK_TOKEN")
     if env:
         return env
     if user is None:
         return None
-    key = account(server, user)
+    keys = _accounts(server, user, backend_name)
     backend = _keyring()
     if backend is not None:
-        try:
-            token = backend.get_password(SERVICE, key)  # type: ignore[attr-defined]
-        except keyring.errors.KeyringError:
-            token = None
-        if token:
-            return token
+        for key in keys:
+            try:
+                token = backend.get_password(SERVICE, key)  # type: ignore[attr-defined]
+            except keyring.errors.KeyringError:
+                token = None
+            if token:
+                return token
     if _file_store_enabled():
-        return _read_file_store().get(key)
+        stored = _read_file_store()
+        return next((stored[key] for key in keys if key in stored), None)
     return None
 
 
-def delete_token(server: str, user: str) -> bool:
-    """Forget the token; True if one was removed."""
-    key = account(server, user)
+def delete_token(server: str, user: str, backend_name: str = DEFAULT_BACKEND) -> bool:
+    """Forget the token (under every key it may be kept under); True if one was removed."""
+    removed = False
+    for key in _accounts(server, user, backend_name):
+        removed = _delete_key(key) or removed
+    return removed
+
+
+def _delete_key(key: str) -> bool:
     removed = False
     # The safe backend, and also a plain-text one that an older agentdesk may
     # have written to: logging out must not leave a readable token behind.

@@ -31,44 +31,61 @@ def resolve_server(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
 
 def run_login(args: argparse.Namespace) -> int:
+    from agentdesk.backend_choice import choose_backend, load_spec
     from agentdesk.backends.base import AgentDeskError
-    from agentdesk.backends.native import NativeBackend
 
+    choice = choose_backend(args)
+    spec = load_spec(choice, "login")
+    if spec is None:
+        return 2
     server, user = resolve_server(args)
     if not server:
         print("agentdesk login: name the server with --server URL or --profile NAME", file=sys.stderr)
         return 2
+    use_token = bool(getattr(args, "token", False))
+    if use_token and not spec.token_login:
+        print(f"agentdesk login: the {spec.name} backend takes no pasted token: sign in with "
+              "--user NAME and a password (AGENTDESK_TOKEN still works)", file=sys.stderr)
+        return 2
     # Ctrl-D or an exhausted pipe at a prompt is EOFError: a message, not a traceback.
-    if not user:
+    if not user and not use_token:
         try:
-            user = input("User: ").strip()
+            user = input(f"{spec.user_label}: ").strip()
         except (EOFError, KeyboardInterrupt):
             user = ""
             print(file=sys.stderr)
         if not user:
-            print("agentdesk login: no user name given: pass --user NAME (or a --profile with a user)",
-                  file=sys.stderr)
+            print(f"agentdesk login: no {spec.user_label.lower()} given: pass --user NAME "
+                  "(or a --profile with a user)", file=sys.stderr)
             return 2
     try:
-        password = getpass.getpass(f"Password for {user} at {server}: ")
+        secret = _read_token(server) if use_token else getpass.getpass(
+            f"Password for {user} at {server}: ")
     except (EOFError, KeyboardInterrupt):
-        print("\nagentdesk login: cancelled: no password given", file=sys.stderr)
+        what = "token" if use_token else "password"
+        print(f"\nagentdesk login: cancelled: no {what} given", file=sys.stderr)
+        return 1
+    if not secret:
+        print(f"agentdesk login: no {'token' if use_token else 'password'} given", file=sys.stderr)
         return 1
 
-    async def obtain() -> str:
-        backend = NativeBackend(server)
+    async def obtain() -> tuple[str, str]:
+        backend = spec.create(server, options=choice.options())
         try:
-            return await backend.login(user, password)
+            if use_token:
+                who = await backend.use_token(secret)
+                return secret, user or who.id
+            return await backend.login(user, secret), user
         finally:
             await backend.close()
 
     try:
-        token = asyncio.run(obtain())
+        token, user = asyncio.run(obtain())
     except AgentDeskError as exc:
         print(f"agentdesk login: {exc.message}", file=sys.stderr)
         return 1
     try:
-        where = store_token(server, user, token)
+        where = store_token(server, user, token, spec.name)
     except NoKeyringError as exc:
         print(f"agentdesk login: logged in, but {exc}", file=sys.stderr)
         return 1
@@ -78,13 +95,28 @@ def run_login(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_token(server: str) -> str:
+    """A pasted access token: a hidden prompt on a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Access token for {server}: ").strip()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.strip()
+
+
 def run_logout(args: argparse.Namespace) -> int:
+    from agentdesk.backend_choice import choose_backend, known_backend
+
+    backend = choose_backend(args).name
+    if not known_backend(backend, "logout"):
+        return 2
     server, user = resolve_server(args)
     if not server or not user:
         print("agentdesk logout: name the server and user (--server URL --user NAME, or --profile)",
               file=sys.stderr)
         return 2
-    if delete_token(server, user):
+    if delete_token(server, user, backend):
         print(f"Forgot the token of {user} at {server}.")
     else:
         print(f"No stored token for {user} at {server}.")

@@ -1,13 +1,19 @@
 """The Backend interface the desk talks to; Textual-free.
 
-A backend is one authenticated session with a contact-center server. The UI
+A backend is one authenticated session with a contact-center server. The desk
 reads snapshots with the `get_*` / `list_*` calls, follows the live stream
-with `events()`, and acts through the command methods. Every command takes a
-`client_id` idempotency key: retrying with the same key never applies twice.
+with `events()` (domain events: `agentdesk.domain.events`), and acts through
+the command methods. Every command takes a `client_id` idempotency key:
+retrying with the same key never applies twice. What the backend can do at
+all is declared in `capabilities` (`agentdesk.domain.capabilities`).
+
+This is the adapter boundary: nothing past it sees a wire frame, a sequence
+number or an HTTP status. Errors are the three `AgentDeskError`s below.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
@@ -15,7 +21,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeAlias
 
+from agentdesk.domain.capabilities import Capabilities
 from agentdesk.domain.enums import CallAction, Presence, TransferMode
+from agentdesk.domain.events import SnapshotNeeded
 
 # The models and events appear in annotations only: the desk imports this
 # module for its first frame, before pydantic is loaded (docs/benchmarks.md).
@@ -34,7 +42,7 @@ if TYPE_CHECKING:
         TimelinePage,
         User,
     )
-    from agentdesk.protocol.events import Event
+    from agentdesk.domain.events import DeskEvent
 
 
 def new_client_id() -> str:
@@ -67,7 +75,10 @@ class BackendAuthError(AgentDeskError):
 
 
 class BackendCommandError(AgentDeskError):
-    """The server refused a command (4xx other than 401)."""
+    """The server refused a command (4xx other than 401).
+
+    `status` is the adapter's business (logs, diagnostics); the desk decides
+    on `code` and the typed subclasses below, never on a status number."""
 
     title = "Not done"
 
@@ -75,6 +86,13 @@ class BackendCommandError(AgentDeskError):
         super().__init__(message)
         self.status = status
         self.code = code
+
+
+class NotSupportedError(BackendCommandError):
+    """The backend has no such feature (e.g. stats history); not a refusal."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=404, code="not_supported")
 
 
 # --- stream items -----------------------------------------------------------------
@@ -96,9 +114,9 @@ class LinkStatus:
     attempt: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Resync:
-    """The server could not replay from our last seq: reload every snapshot."""
+# Before domain events, the stream yielded `Resync()`; it is now the domain's
+# `SnapshotNeeded` (kept under the old name for code written against it).
+Resync = SnapshotNeeded
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,18 +126,7 @@ class ProtocolProblem:
     detail: str
 
 
-StreamItem: TypeAlias = "Event | LinkStatus | Resync | ProtocolProblem"
-
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    voice: bool = True
-    transfer: bool = True
-    supervisor: bool = True
-    kb: bool = True
-    canned: bool = True
-    presence_next: bool = True
-    simulation: bool = False  # /sim endpoints (mock server only)
+StreamItem: TypeAlias = "DeskEvent | LinkStatus | ProtocolProblem"
 
 
 @dataclass(slots=True)
@@ -138,13 +145,40 @@ class Diagnostics:
 
 
 class Backend(ABC):
-    """One session with a contact-center server."""
+    """One session with a contact-center server.
+
+    The non-abstract members have safe defaults, so an adapter implements
+    only what its backend has (and says so in `capabilities`)."""
 
     capabilities: Capabilities = Capabilities()
 
     def __init__(self) -> None:
         self.diagnostics = Diagnostics()
         self.user: User | None = None
+
+    # -- session state every adapter can answer
+    @property
+    def token(self) -> str | None:
+        """The current access token (None before sign-in); never logged."""
+        return None
+
+    @property
+    def link_auth_failed(self) -> bool:
+        """The live stream is refused for the current token: the user must sign in again."""
+        return False
+
+    def server_now(self) -> float:
+        """The backend's clock as best known (countdowns run on it)."""
+        return time.time()
+
+    async def reconnect(self) -> None:
+        """Drop the live connection now and resume (the "Reconnect" command)."""
+
+    async def logout(self) -> None:
+        """End the session on the server (revoke the token) where the backend can."""
+
+    async def set_typing(self, interaction_id: str, typing: bool) -> None:
+        """Tell the customer the agent is typing (`capabilities.typing_out`)."""
 
     # -- session
     @abstractmethod
@@ -187,14 +221,13 @@ class Backend(ABC):
     async def get_stats(self) -> Stats: ...
 
     async def get_stats_history(self, minutes: int = 30) -> StatsHistory:
-        """Trend series of the last `minutes` (`GET /v1/stats/history`). Not abstract:
-        a backend without history says so with a 404, and the monitor's trends
-        then start empty."""
-        raise BackendCommandError("this backend keeps no stats history", status=404,
-                                  code="not_found")
+        """Trend series of the last `minutes`. Not abstract: a backend without
+        history raises `NotSupportedError`, and the monitor's trends then start empty."""
+        raise NotSupportedError("this backend keeps no stats history")
 
     @abstractmethod
-    async def list_dispositions(self) -> list[Disposition]: ...
+    async def list_dispositions(self) -> list[Disposition]:
+        """The wrap-up choices: disposition codes, or (wrapup style LABELS) the labels."""
 
     @abstractmethod
     async def list_canned_responses(self) -> list[CannedResponse]: ...
@@ -205,7 +238,11 @@ class Backend(ABC):
     # -- live stream
     @abstractmethod
     def events(self) -> AsyncIterator[StreamItem]:
-        """Events for this user, forever: reconnects and resumes by itself."""
+        """Domain events for this user, forever, each exactly once and in order;
+        `LinkStatus` on every connection change; `SnapshotNeeded` when the adapter
+        could not catch up by itself; `ProtocolProblem` for a dropped frame.
+        Reconnects and resumes by itself; never raises for server behaviour;
+        one consumer at a time (a new call takes the stream over)."""
 
     # -- commands (all idempotent by client_id)
     @abstractmethod
@@ -246,7 +283,9 @@ class Backend(ABC):
         queue_id: str | None = None,
         agent_id: str | None = None,
         mode: TransferMode = TransferMode.BLIND,
-    ) -> Interaction: ...
+        team_id: str | None = None,
+    ) -> Interaction:
+        """To a queue, an agent or (`capabilities.transfer_to` has TEAM) a team."""
 
     @abstractmethod
     async def wrapup(

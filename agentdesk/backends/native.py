@@ -10,6 +10,7 @@ retried with their own `client_id`, so a retry never applies twice.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
@@ -21,12 +22,14 @@ from agentdesk.backends.base import (
     AgentDeskError,
     Backend,
     BackendCommandError,
-    Capabilities,
+    NotSupportedError,
     StreamItem,
     new_client_id,
 )
 from agentdesk.backends.http import JsonApi, RetryPolicy
+from agentdesk.backends.registry import BackendOptions, BackendSpec
 from agentdesk.backends.stream import EventStream, StreamPolicy
+from agentdesk.domain.capabilities import Capabilities, TransferTarget, WrapupStyle
 from agentdesk.domain.models import (
     AgentInfo,
     CallAction,
@@ -60,6 +63,28 @@ from agentdesk.protocol.requests import (
 )
 
 log = logging.getLogger("agentdesk.backend")
+
+# agentdesk/1 has everything; `simulation` is probed per server (see probe_capabilities).
+NATIVE_CAPABILITIES = Capabilities(
+    backend="agentdesk",
+    voice=True,
+    offers=True,
+    offer_timeout=True,
+    acw_timer=True,
+    presence_next=True,
+    transfer_to=frozenset({TransferTarget.AGENT, TransferTarget.QUEUE}),
+    warm_transfer=True,
+    wrapup=WrapupStyle.DISPOSITIONS,
+    kb_from_server=True,
+    canned=True,
+    notes=True,
+    email_cc=True,
+    typing_out=False,  # agentdesk/1 has no agent-typing request
+    read_marks=True,
+    monitor=True,
+    stats=True,
+    simulation=False,
+)
 
 
 # Envelopes of the list / single-object responses (docs/protocol.md).
@@ -111,10 +136,14 @@ class NativeBackend(Backend):
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
         stream_policy: StreamPolicy | None = None,
+        capabilities: Capabilities | None = None,
     ) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
-        self.capabilities = Capabilities()
+        # `capabilities` overrides what this server is declared to have (tests,
+        # and a deployment that switched a feature off); simulation is still probed.
+        self._declared = capabilities or NATIVE_CAPABILITIES
+        self.capabilities = self._declared
         self._api = JsonApi(self.base_url, timeout=timeout, retry=retry, transport=transport)
         self._api.token = token
         self._stream = EventStream(
@@ -180,7 +209,7 @@ class NativeBackend(Backend):
             simulation = True
         except AgentDeskError:  # 404 (no /sim), 401/403 (sim locked), unreachable: no sim
             simulation = False
-        self.capabilities = Capabilities(simulation=simulation)
+        self.capabilities = replace(self._declared, simulation=simulation)
         return self.capabilities
 
     async def close(self) -> None:
@@ -319,7 +348,10 @@ class NativeBackend(Backend):
         queue_id: str | None = None,
         agent_id: str | None = None,
         mode: TransferMode = TransferMode.BLIND,
+        team_id: str | None = None,
     ) -> Interaction:
+        if team_id is not None:
+            raise NotSupportedError("agentdesk/1 has no teams: transfer to a queue or an agent")
         request = _build(
             TransferRequest, client_id=client_id, queue_id=queue_id, agent_id=agent_id, mode=mode
         )
@@ -341,6 +373,24 @@ class NativeBackend(Backend):
             model=InteractionResponse,
         )
         return reply.interaction
+
+
+class AgentdeskSpec(BackendSpec):
+    """agentdesk/1: the mock server, or any server speaking the protocol."""
+
+    name = "agentdesk"
+    title = "agentdesk/1"
+    user_label = "User"
+    token_login = False  # tokens come from `login`; AGENTDESK_TOKEN still works
+
+    def create(self, url: str, *, token: str | None = None,
+               options: BackendOptions | None = None) -> NativeBackend:
+        options = options or BackendOptions()
+        retry = RetryPolicy(attempts=options.retry_attempts) if options.retry_attempts else None
+        return NativeBackend(url, token=token, timeout=options.timeout_s, retry=retry)
+
+
+SPEC = AgentdeskSpec()
 
 
 def _build(model: type[Any], **fields: Any) -> Any:

@@ -28,12 +28,18 @@ class UnknownBackend(ValueError):
     """A backend name nobody registered; the message is one line for the user."""
 
 
+class BackendUnavailable(UnknownBackend):
+    """A registered backend whose module cannot be imported (a broken or partial
+    install); the message is one line for the user."""
+
+
 @dataclass(frozen=True, slots=True)
 class BackendOptions:
     """Per-connection settings every adapter understands (each may ignore some)."""
 
     account: str | None = None  # Chatwoot: the account id (the user's first one if None)
     timeout_s: float = 10.0
+    retry_attempts: int | None = None  # None: the adapter's default; 1: no retries (quick checks)
 
 
 class BackendSpec(ABC):
@@ -65,7 +71,12 @@ def load(name: str) -> BackendSpec:
     if not found:
         known = ", ".join(names()) or "none (is agentdesk installed?)"
         raise UnknownBackend(f"unknown backend {name!r}; known backends: {known}")
-    spec = found[0].load()
+    try:
+        spec = found[0].load()
+    except (ImportError, AttributeError) as exc:
+        raise BackendUnavailable(
+            f"backend {name!r} is registered ({found[0].value}) but cannot be loaded: {exc}"
+        ) from None
     if not isinstance(spec, BackendSpec):
         raise UnknownBackend(f"backend {name!r} ({found[0].value}) is not a BackendSpec")
     return spec

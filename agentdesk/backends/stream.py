@@ -5,6 +5,10 @@ and checks every frame, keeps heartbeats going, notices a dead link, and
 reconnects with backoff, resuming from the last seq it handed out. Nothing
 the server sends can make it raise: bad frames become `ProtocolProblem`s,
 counted in `Diagnostics` and logged.
+
+This is where agentdesk/1 ends: `seq`, replay, duplicates and gaps are
+handled here, and each frame leaves as a domain event (`to_desk_event`);
+a `resync` frame or a gap becomes `SnapshotNeeded`, a heartbeat `ServerTime`.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -27,8 +30,21 @@ from agentdesk.backends.base import (
     LinkState,
     LinkStatus,
     ProtocolProblem,
-    Resync,
     StreamItem,
+)
+from agentdesk.domain.backoff import Backoff
+from agentdesk.domain.events import (
+    AgentChanged,
+    CallChanged,
+    CustomerTyping,
+    DeskEvent,
+    InteractionChange,
+    InteractionChanged,
+    ItemAdded,
+    KbChanged,
+    ServerTime,
+    SnapshotNeeded,
+    StatsChanged,
 )
 from agentdesk.protocol.events import (
     MAX_FRAME_BYTES,
@@ -61,8 +77,7 @@ class StreamPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter, so a restarted server is not stampeded."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempt - 1))
-        return random.uniform(0, ceiling)
+        return Backoff(self.backoff_base, self.backoff_cap).delay(attempt)
 
 
 class _LinkLost(Exception):
@@ -169,7 +184,7 @@ class EventStream:
             if self._skip_replay:
                 self._skip_replay = False
                 self.diagnostics.resyncs += 1
-                yield Resync()  # what we skipped is only in the snapshots now
+                yield SnapshotNeeded(self.server_now())  # what we skipped is only in the snapshots now
             connected_at = time.monotonic()
             try:
                 async for item in self._pump(ws):
@@ -314,6 +329,8 @@ class EventStream:
             at = frame.at if frame.at is not None else frame.data.get("at")
             if isinstance(at, (int, float)) and not isinstance(at, bool):
                 self._learn_time(float(at), authoritative=True)
+                if frame.type == "heartbeat":
+                    return [ServerTime(float(at))]
             return []
         return self._accept(frame)
 
@@ -329,7 +346,7 @@ class EventStream:
             self._advance(event.seq)
             self._gap_ok = True
             log.info("event stream: server asked for a resync at seq %d", event.seq)
-            return [Resync()]
+            return [SnapshotNeeded(event.at)]
         if event.seq != self.last_seq + 1 and not self._gap_ok:
             # Events went missing: our state may be stale, so reload it.
             diag.out_of_order += 1
@@ -337,10 +354,12 @@ class EventStream:
             detail = f"events {self.last_seq + 1}..{event.seq - 1} missing; reloading"
             diag.last_problem = detail
             log.warning("event stream: %s", detail)
-            items.append(Resync())
+            items.append(SnapshotNeeded(event.at))
         self._gap_ok = False
         self._advance(event.seq)
-        items.append(event)
+        desk_event = to_desk_event(event)
+        if desk_event is not None:
+            items.append(desk_event)
         return items
 
     def _advance(self, seq: int) -> None:
@@ -390,6 +409,32 @@ class EventStream:
             # Events are never from the future: a later `at` means our estimate is behind.
             # (Replayed events carry old `at`s, hence only ever moving forward here.)
             self.server_time_offset = offset
+
+
+_CHANGES = {f"interaction.{change.value}": change for change in InteractionChange}
+
+
+def to_desk_event(event: Event) -> DeskEvent | None:
+    """The domain event of one decoded agentdesk/1 event (None: nothing for the desk)."""
+    kind, data, at = event.type, event.data, event.at
+    change = _CHANGES.get(kind)
+    if change is not None:
+        return InteractionChanged(change, data.interaction, at, data.reason)
+    if kind in ("message.created", "transcript.segment"):
+        return ItemAdded(data.item, at)
+    if kind == "call.updated":
+        return CallChanged(data.interaction_id, data.call, at)
+    if kind == "customer.typing":
+        return CustomerTyping(data.interaction_id, data.typing, at)
+    if kind == "agent.updated":
+        return AgentChanged(data.agent, at)
+    if kind == "stats.updated":
+        return StatsChanged(data.stats, at)
+    if kind == "kb.updated":
+        return KbChanged(list(data.articles), list(data.removed), at)
+    if kind == "resync":
+        return SnapshotNeeded(at)
+    return None  # a type decode_frame knows but the desk has no use for
 
 
 async def _close_quietly(ws: ClientConnection) -> None:

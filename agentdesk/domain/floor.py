@@ -44,7 +44,15 @@ from agentdesk.domain.models import (
 )
 from agentdesk.domain.metrics import state_bucket
 from agentdesk.domain.trends import BUCKET_S, OVERALL, TrendPoint, TrendRecorder
-from agentdesk.protocol.events import Event
+from agentdesk.domain.events import (
+    AgentChanged,
+    CallChanged,
+    DeskEvent,
+    InteractionChange,
+    InteractionChanged,
+    ItemAdded,
+    StatsChanged,
+)
 
 __all__ = ["OVERALL", "TrendPoint"]  # re-exported: the UI imports them from here
 
@@ -172,44 +180,43 @@ class Floor:
 
     # -- events ----------------------------------------------------------------------
 
-    def apply(self, event: Event) -> None:
-        """Apply one event of the supervisor's stream (unknown types are ignored)."""
+    def apply(self, event: DeskEvent) -> None:
+        """Apply one domain event of the supervisor's stream (others are ignored)."""
         self.events_applied += 1
         self.now = max(self.now, event.at)
-        kind, data = event.type, event.data
-        if kind == "agent.updated":
-            agent = data.agent
+        if isinstance(event, AgentChanged):
+            agent = event.agent
             self.agents[agent.id] = agent
             self._dirty.agents.add(agent.id)
-        elif kind == "stats.updated":
-            self._apply_stats(data.stats, report=True)
-        elif kind.startswith("interaction."):
-            self._apply_interaction(kind, data.interaction, event.at)
-        elif kind == "call.updated":
-            ix = self.interactions.get(data.interaction_id)
+        elif isinstance(event, StatsChanged):
+            self._apply_stats(event.stats, report=True)
+        elif isinstance(event, InteractionChanged):
+            self._apply_interaction(event.change, event.interaction, event.at)
+        elif isinstance(event, CallChanged):
+            ix = self.interactions.get(event.interaction_id)
             if ix is not None:
-                self.interactions[ix.id] = ix.model_copy(update={"call": data.call})
+                self.interactions[ix.id] = ix.model_copy(update={"call": event.call})
                 self._dirty.interactions.add(ix.id)
-        elif kind in ("message.created", "transcript.segment"):
-            self._dirty.items.append(data.item)
+        elif isinstance(event, ItemAdded):
+            self._dirty.items.append(event.item)
 
-    def _apply_interaction(self, kind: str, ix: Interaction, at: float) -> None:
+    def _apply_interaction(self, kind: InteractionChange, ix: Interaction, at: float) -> None:
         before = self.interactions.get(ix.id)
         self._dirty.interactions.add(ix.id)
         if before is not None and before.agent_id and before.agent_id != ix.agent_id:
             self._dirty.agents.add(before.agent_id)
         if ix.agent_id:
             self._dirty.agents.add(ix.agent_id)
-        if kind == "interaction.missed":
+        if kind is InteractionChange.MISSED:
             agent_id = (before.agent_id if before is not None else None) or ix.agent_id or ""
             self._report(FeedKind.MISSED, at, ix, agent_id=agent_id)
-        elif kind == "interaction.rejected":
+        elif kind is InteractionChange.REJECTED:
             agent_id = (before.agent_id if before is not None else None) or ix.agent_id or ""
             self._report(FeedKind.REJECTED, at, ix, agent_id=agent_id)
-        elif kind == "interaction.abandoned":
+        elif kind is InteractionChange.ABANDONED:
             since = self.waiting_since.get(ix.id, ix.created_at)
             self._report(FeedKind.ABANDONED, at, ix, value=max(0.0, at - since))
-        elif kind == "interaction.transferred":
+        elif kind is InteractionChange.TRANSFERRED:
             agent_id = (before.agent_id if before is not None else None) or ""
             self._report(FeedKind.TRANSFERRED, at, ix, agent_id=agent_id)
         queue_changed = before is not None and before.queue_id != ix.queue_id
@@ -217,7 +224,7 @@ class Floor:
             if ix.state in WAITING_STATES:
                 if before is None:
                     self.waiting_since.setdefault(ix.id, min(ix.created_at, at))
-                elif (queue_changed or kind == "interaction.transferred"
+                elif (queue_changed or kind is InteractionChange.TRANSFERRED
                       or before.state not in WAITING_STATES or ix.id not in self.waiting_since):
                     # A new wait starts: requeued after a transfer or from active work.
                     self.waiting_since[ix.id] = at

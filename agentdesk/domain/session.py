@@ -1,14 +1,16 @@
 """The desk's session state and its pure reducer (no IO, no Textual).
 
-`apply(state, event)` folds one protocol event into a new `SessionState` and
-says in `Changes` exactly what changed, so the UI re-renders only that.
-`load_snapshot(...)` replaces the state after a (re)connect or a resync.
+`apply(state, event)` folds one domain event (`agentdesk.domain.events`)
+into a new `SessionState` and says in `Changes` exactly what changed, so the
+UI re-renders only that. `load_snapshot(...)` replaces the state after a
+(re)connect or when the adapter asks for it (`SnapshotNeeded`).
 
 The state is treated as immutable: every change makes shallow copies of the
 dicts it touches, so a caller can keep the previous state for comparison and
-tests can assert the input was not mutated. Duplicate and stale events are
-dropped: an event whose `seq` is not above the last applied one, and an
-interaction event older (by `at`) than the last one applied to that id.
+tests can assert the input was not mutated. Ordering and de-duplication of the
+stream are the adapter's business; the reducer still drops what a snapshot
+and the stream can both bring: an interaction event older (by `at`) than the
+last one applied to that id, and a timeline item already seen.
 """
 
 from __future__ import annotations
@@ -16,15 +18,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentdesk.domain.enums import Direction, InteractionState, TimelineKind
+from agentdesk.domain.events import (
+    LEAVING,
+    AgentChanged,
+    CallChanged,
+    CustomerTyping,
+    InteractionChange,
+    InteractionChanged,
+    ItemAdded,
+    KbChanged,
+    ServerTime,
+    SnapshotNeeded,
+    StatsChanged,
+)
+from agentdesk.domain.outgoing import Outgoing
 
 # Models and events are annotations here: the desk builds its empty state for
 # the first frame before pydantic is imported (docs/benchmarks.md, "Start-up").
 if TYPE_CHECKING:
+    from agentdesk.domain.events import DeskEvent
     from agentdesk.domain.models import AgentInfo, Interaction, KbArticle, Queue, Stats, TimelineItem, User
-    from agentdesk.protocol.events import Event
 
 # Interactions the desk shows as tabs.
 OPEN_STATES = frozenset({InteractionState.OFFERED, InteractionState.ACTIVE, InteractionState.WRAPUP})
@@ -34,15 +50,6 @@ TYPING_TTL_S = 8.0
 TURNS_KEPT = 6
 # How many timeline item ids are remembered per interaction to drop duplicates.
 SEEN_KEPT = 2_000
-
-# Events that leave the interaction with the agent (its tab closes).
-_REMOVING = frozenset({
-    "interaction.rejected",
-    "interaction.missed",
-    "interaction.transferred",
-    "interaction.closed",
-    "interaction.abandoned",
-})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +67,12 @@ class SessionState:
     touched_at: dict[str, float] = field(default_factory=dict)  # last interaction event `at`
     gone: frozenset[str] = frozenset()  # ids that left us; late updates must not resurrect them
     missed: tuple[str, ...] = ()  # offers missed since the agent last re-armed
-    last_seq: int = 0
+    applied: int = 0  # events folded in so far (a progress counter, not an order)
+    loaded: bool = False  # a snapshot has been loaded at least once
     clock_offset: float = 0.0  # server time minus local time, from the latest event
+    # Outgoing messages not yet confirmed by the server, per interaction, in the
+    # order written (rebuilt from the outbox; the timeline shows them as pending).
+    outgoing: dict[str, tuple[Outgoing, ...]] = field(default_factory=dict)
 
     def server_now(self, local_now: float) -> float:
         return local_now + self.clock_offset
@@ -77,6 +88,8 @@ class Changes:
     items: dict[str, list[TimelineItem]] = field(default_factory=dict)
     calls: set[str] = field(default_factory=set)
     typing: set[str] = field(default_factory=set)
+    outgoing: set[str] = field(default_factory=set)  # interactions whose pending messages changed
+    unread: set[str] = field(default_factory=set)  # unread counts changed (marked read)
     offered: list[str] = field(default_factory=list)  # new offers (notify)
     missed: list[str] = field(default_factory=list)  # offers that timed out (banner)
     removed_reasons: dict[str, str] = field(default_factory=dict)
@@ -90,7 +103,7 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(
             self.added or self.updated or self.removed or self.items or self.calls
-            or self.typing or self.offered or self.missed or self.kb_articles
+            or self.typing or self.outgoing or self.unread or self.offered or self.missed or self.kb_articles
             or self.kb_removed or self.stats or self.me or self.resync
         )
 
@@ -109,6 +122,8 @@ class Changes:
             self.items.setdefault(iid, []).extend(items)
         self.calls |= other.calls
         self.typing |= other.typing
+        self.outgoing |= other.outgoing
+        self.unread |= other.unread
         self.offered.extend(other.offered)
         self.missed.extend(other.missed)
         self.removed_reasons.update(other.removed_reasons)
@@ -124,24 +139,21 @@ class Changes:
 # --- reducer ----------------------------------------------------------------------
 
 
-def apply(state: SessionState, event: Event, *, local_now: float | None = None) -> tuple[SessionState, Changes]:
+def apply(state: SessionState, event: DeskEvent, *, local_now: float | None = None) -> tuple[SessionState, Changes]:
     """Fold one event into the state. `local_now` (the client's clock when the
     event arrived) lets the state track the server clock offset."""
     changes = Changes()
-    if event.seq <= state.last_seq:
-        changes.dropped = 1
-        return state, changes
-    state = replace(state, last_seq=event.seq)
+    state = replace(state, applied=state.applied + 1)
     if local_now is not None:
         state = replace(state, clock_offset=event.at - local_now)
-    handler = _HANDLERS.get(event.type)
+    handler = _HANDLERS.get(type(event))
     if handler is None:
         return state, changes
     return handler(state, event, changes)
 
 
 def apply_all(
-    state: SessionState, events: Iterable[Event], *, local_now: float | None = None
+    state: SessionState, events: Iterable[DeskEvent], *, local_now: float | None = None
 ) -> tuple[SessionState, Changes]:
     total = Changes()
     for event in events:
@@ -150,30 +162,30 @@ def apply_all(
     return state, total
 
 
-def _interaction_event(state: SessionState, event: Event, changes: Changes) -> tuple[SessionState, Changes]:
-    inter: Interaction = event.data.interaction
+def _interaction_event(state: SessionState, event: InteractionChanged, changes: Changes) -> tuple[SessionState, Changes]:
+    inter = event.interaction
     iid = inter.id
     if event.at < state.touched_at.get(iid, float("-inf")):
         changes.dropped = 1
         return state, changes
     touched = {**state.touched_at, iid: event.at}
-    kind = event.type
+    kind = event.change
     mine = state.me is None or inter.agent_id in (None, state.me.id)
 
-    if kind in _REMOVING or inter.state not in OPEN_STATES or not mine:
+    if kind in LEAVING or inter.state not in OPEN_STATES or not mine:
         if iid not in state.interactions:
             return replace(state, touched_at=touched, gone=state.gone | {iid}), changes
         state = _without(state, iid)
         state = replace(state, touched_at=touched, gone=state.gone | {iid})
         changes.removed.add(iid)
-        changes.removed_reasons[iid] = event.data.reason or kind.rsplit(".", 1)[-1]
-        if kind == "interaction.missed":
+        changes.removed_reasons[iid] = event.reason or kind.value
+        if kind is InteractionChange.MISSED:
             state = replace(state, missed=(*state.missed, iid))
             changes.missed.append(iid)
             changes.me = True
         return state, changes
 
-    reopening = kind in ("interaction.offered", "interaction.accepted")
+    reopening = kind in (InteractionChange.OFFERED, InteractionChange.ACCEPTED)
     if iid in state.gone and not reopening:
         changes.dropped = 1
         return replace(state, touched_at=touched), changes
@@ -185,7 +197,7 @@ def _interaction_event(state: SessionState, event: Event, changes: Changes) -> t
     else:
         changes.added.add(iid)
         state = replace(state, unread={**state.unread, iid: inter.unread})
-    if kind == "interaction.offered" and not known:
+    if kind is InteractionChange.OFFERED and not known:
         changes.offered.append(iid)
     if inter.call is not None:
         changes.calls.add(iid)
@@ -206,8 +218,8 @@ def _without(state: SessionState, iid: str) -> SessionState:
     )
 
 
-def _item_event(state: SessionState, event: Event, changes: Changes) -> tuple[SessionState, Changes]:
-    item: TimelineItem = event.data.item
+def _item_event(state: SessionState, event: ItemAdded, changes: Changes) -> tuple[SessionState, Changes]:
+    item = event.item
     iid = item.interaction_id
     inter = state.interactions.get(iid)
     if inter is None:
@@ -218,6 +230,9 @@ def _item_event(state: SessionState, event: Event, changes: Changes) -> tuple[Se
         return state, changes
     state = replace(state, seen_items={**state.seen_items, iid: (*seen, item.id)[-SEEN_KEPT:]})
     changes.items.setdefault(iid, []).append(item)
+    if item.client_id and any(o.client_id == item.client_id for o in state.outgoing.get(iid, ())):
+        state = _drop_outgoing(state, iid, item.client_id)  # the echo of a pending message
+        changes.outgoing.add(iid)
     from_customer = item.direction is Direction.INBOUND and (
         item.kind is TimelineKind.MESSAGE
         or (item.kind is TimelineKind.TRANSCRIPT and item.speaker in (None, "customer"))
@@ -238,32 +253,32 @@ def _item_event(state: SessionState, event: Event, changes: Changes) -> tuple[Se
     return state, changes
 
 
-def _call_event(state: SessionState, event: Event, changes: Changes) -> tuple[SessionState, Changes]:
-    iid = event.data.interaction_id
+def _call_event(state: SessionState, event: CallChanged, changes: Changes) -> tuple[SessionState, Changes]:
+    iid = event.interaction_id
     inter = state.interactions.get(iid)
     if inter is None:
         return state, changes
-    updated = inter.model_copy(update={"call": event.data.call})
+    updated = inter.model_copy(update={"call": event.call})
     state = replace(state, interactions={**state.interactions, iid: updated})
     changes.calls.add(iid)
     changes.updated.add(iid)
     return state, changes
 
 
-def _typing_event(state: SessionState, event: Event, changes: Changes) -> tuple[SessionState, Changes]:
-    iid = event.data.interaction_id
+def _typing_event(state: SessionState, event: CustomerTyping, changes: Changes) -> tuple[SessionState, Changes]:
+    iid = event.interaction_id
     if iid not in state.interactions:
         return state, changes
     typing = {k: v for k, v in state.typing.items() if k != iid}
-    if event.data.typing:
+    if event.typing:
         typing[iid] = event.at
     if typing != state.typing:
         changes.typing.add(iid)
     return replace(state, typing=typing), changes
 
 
-def _agent_event(state: SessionState, event: Event, changes: Changes) -> tuple[SessionState, Changes]:
-    agent: AgentInfo = event.data.agent
+def _agent_event(state: SessionState, event: AgentChanged, changes: Changes) -> tuple[SessionState, Changes]:
+    agent = event.agent
     if state.me is not None and agent.id == state.me.id:
         missed = state.missed
         if agent.routing_state.value != "not_responding" and missed:
@@ -273,36 +288,36 @@ def _agent_event(state: SessionState, event: Event, changes: Changes) -> tuple[S
     return replace(state, agents={**state.agents, agent.id: agent}), changes
 
 
-def _stats_event(state: SessionState, event: Event, changes: Changes) -> tuple[SessionState, Changes]:
+def _stats_event(state: SessionState, event: StatsChanged, changes: Changes) -> tuple[SessionState, Changes]:
     changes.stats = True
-    return replace(state, stats=event.data.stats), changes
+    return replace(state, stats=event.stats), changes
 
 
-def _kb_event(state: SessionState, event: Event, changes: Changes) -> tuple[SessionState, Changes]:
-    changes.kb_articles.extend(event.data.articles)
-    changes.kb_removed.extend(event.data.removed)
+def _kb_event(state: SessionState, event: KbChanged, changes: Changes) -> tuple[SessionState, Changes]:
+    changes.kb_articles.extend(event.articles)
+    changes.kb_removed.extend(event.removed)
     return state, changes
 
 
-def _resync_event(state: SessionState, event: Event, changes: Changes) -> tuple[SessionState, Changes]:
+def _snapshot_needed(state: SessionState, event: SnapshotNeeded, changes: Changes) -> tuple[SessionState, Changes]:
     changes.resync = True  # the caller reloads snapshots and calls load_snapshot
     return state, changes
 
 
-_HANDLERS = {
-    **{k: _interaction_event for k in (
-        "interaction.offered", "interaction.accepted", "interaction.rejected", "interaction.missed",
-        "interaction.updated", "interaction.transferred", "interaction.ended", "interaction.closed",
-        "interaction.abandoned",
-    )},
-    "message.created": _item_event,
-    "transcript.segment": _item_event,
-    "call.updated": _call_event,
-    "customer.typing": _typing_event,
-    "agent.updated": _agent_event,
-    "stats.updated": _stats_event,
-    "kb.updated": _kb_event,
-    "resync": _resync_event,
+def _server_time(state: SessionState, event: ServerTime, changes: Changes) -> tuple[SessionState, Changes]:
+    return state, changes  # `apply` already learnt the clock offset from `at`
+
+
+_HANDLERS: dict[type, Any] = {
+    InteractionChanged: _interaction_event,
+    ItemAdded: _item_event,
+    CallChanged: _call_event,
+    CustomerTyping: _typing_event,
+    AgentChanged: _agent_event,
+    StatsChanged: _stats_event,
+    KbChanged: _kb_event,
+    SnapshotNeeded: _snapshot_needed,
+    ServerTime: _server_time,
 }
 
 
@@ -352,6 +367,7 @@ def load_snapshot(
         turns=keep(state.turns),
         seen_items=keep(state.seen_items),
         gone=state.gone - set(fresh),
+        loaded=True,
     )
     if new.agent is not None and new.agent.routing_state.value != "not_responding":
         new = replace(new, missed=())
@@ -386,8 +402,65 @@ def mark_read(state: SessionState, interaction_id: str) -> SessionState:
     return replace(state, unread={**state.unread, interaction_id: 0})
 
 
+def marked_read(state: SessionState, interaction_id: str) -> tuple[SessionState, Changes]:
+    """`mark_read`, saying what changed."""
+    new = mark_read(state, interaction_id)
+    return new, Changes(unread={interaction_id}) if new is not state else Changes()
+
+
 def clear_missed(state: SessionState) -> SessionState:
     return replace(state, missed=()) if state.missed else state
+
+
+def rearmed(state: SessionState) -> tuple[SessionState, Changes]:
+    """The agent chose Available: the missed-offer banner goes at once."""
+    new = clear_missed(state)
+    return new, Changes(me=True) if new is not state else Changes()
+
+
+def set_stats(state: SessionState, stats: Stats) -> tuple[SessionState, Changes]:
+    """Stats reloaded over HTTP (the stream sends them at most once a second)."""
+    return replace(state, stats=stats), Changes(stats=True)
+
+
+# --- outgoing messages (pending and failed), rebuilt from the outbox ----------------------
+
+
+def set_outgoing(state: SessionState, interaction_id: str, outgoing: Iterable[Outgoing]) -> tuple[SessionState, Changes]:
+    """Replace the pending / failed messages of one interaction (from the outbox)."""
+    rows = tuple(outgoing)
+    if state.outgoing.get(interaction_id, ()) == rows:
+        return state, Changes()
+    table = {k: v for k, v in state.outgoing.items() if k != interaction_id}
+    if rows:
+        table[interaction_id] = rows
+    return replace(state, outgoing=table), Changes(outgoing={interaction_id})
+
+
+def put_outgoing(state: SessionState, row: Outgoing) -> tuple[SessionState, Changes]:
+    """Add or update one outgoing message, by client_id; a reissued one (`replaces`)
+    takes the place of the row it replaces."""
+    rows = list(state.outgoing.get(row.interaction_id, ()))
+    keys = {row.client_id, row.replaces} - {None}
+    at = next((n for n, old in enumerate(rows) if old.client_id in keys), len(rows))
+    kept = [old for old in rows if old.client_id not in keys]
+    kept.insert(min(at, len(kept)), row)
+    return set_outgoing(state, row.interaction_id, kept)
+
+
+def _drop_outgoing(state: SessionState, interaction_id: str, client_id: str) -> SessionState:
+    rows = tuple(o for o in state.outgoing.get(interaction_id, ()) if o.client_id != client_id)
+    table = {k: v for k, v in state.outgoing.items() if k != interaction_id}
+    if rows:
+        table[interaction_id] = rows
+    return replace(state, outgoing=table)
+
+
+def drop_outgoing(state: SessionState, interaction_id: str, client_id: str) -> tuple[SessionState, Changes]:
+    """A message left the pending list (delivered and shown, or discarded)."""
+    if not any(o.client_id == client_id for o in state.outgoing.get(interaction_id, ())):
+        return state, Changes()
+    return _drop_outgoing(state, interaction_id, client_id), Changes(outgoing={interaction_id})
 
 
 # --- derived views -------------------------------------------------------------------

@@ -32,8 +32,8 @@ from agentdesk.backends.base import (
     BackendCommandError,
     BackendConnectionError,
 )
-from agentdesk.domain.enums import CallAction, Presence, TransferMode
 from agentdesk.domain.backoff import Backoff
+from agentdesk.domain.enums import CallAction, Presence, TransferMode
 from agentdesk.store.outbox import Outbox, OutboxItem, OutboxKind, OutboxState
 
 if TYPE_CHECKING:  # the desk loads this module before pydantic (docs/benchmarks.md)
@@ -259,9 +259,10 @@ class CommandSender:
             case OutboxKind.WRAPUP:
                 answer = await b.wrapup(iid, p["disposition"], cid, p.get("notes"))
             case OutboxKind.TRANSFER:
+                team = {"team_id": p["team_id"]} if p.get("team_id") else {}
                 answer = await b.transfer(
                     iid, cid, queue_id=p.get("queue_id"), agent_id=p.get("agent_id"),
-                    mode=TransferMode(p.get("mode", TransferMode.BLIND)),
+                    mode=TransferMode(p.get("mode", TransferMode.BLIND)), **team,
                 )
             case OutboxKind.ACCEPT:
                 answer = await b.accept(iid, cid)

@@ -1,7 +1,8 @@
 """The Textual app of the agent desk: themes, global keys, the command
-palette and the desk screen. Kept thin: the work happens in
-`screens/desk_screen.py`; `make_app` is the one factory used by `agentdesk
-demo`, `agentdesk desk`, the tests and the screenshot script."""
+palette and the desk screen. Kept thin: the desk's logic is the controller
+(`agentdesk.desk`), its rendering `screens/desk_screen.py`; `make_app` is the
+one factory used by `agentdesk demo`, `agentdesk desk`, the tests and the
+screenshot script."""
 
 from __future__ import annotations
 
@@ -17,15 +18,15 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from agentdesk.backends.base import Backend
+from agentdesk.desk.controller import DeskController
 from agentdesk.ui.commands.providers import (
     CustomerCommands, InteractionCommands, KbCommands, PresenceCommands,
 )
 from agentdesk.store.drafts import Drafts
-from agentdesk.store.outbox import Outbox, OutboxItem
+from agentdesk.store.outbox import Outbox
 from agentdesk.store.paths import data_dir
 from agentdesk.store.sender import CommandSender
 from agentdesk.ui.keymap import APP_BINDINGS
-from agentdesk.ui.messages import OutboxChanged
 from agentdesk.ui.notify import Notifier
 from agentdesk.ui.terminal_keys import parse_alt_digits
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes, set_initial_theme
@@ -69,14 +70,6 @@ class AgentDeskApp(App[int]):
         # item heights, which depend on render timing).
         self.frozen = frozen
         self.tz = tz  # None: local time; tests and screenshots pass UTC
-        # A backend, or a factory for one: `agentdesk desk`/`demo` pass a
-        # factory so the client stack (httpx, websockets) is imported after
-        # the first frame, not before it (start-up budget, docs/benchmarks.md).
-        if isinstance(backend, Backend):
-            self._backend: Backend | None = backend
-            self._backend_factory: Callable[[], Backend] | None = None
-        else:
-            self._backend, self._backend_factory = None, backend
         # A clock other than time.time is taken to *be* the server clock
         # (tests and screenshots freeze it at the mock server's manual clock);
         # with time.time the desk estimates server time from the stream.
@@ -92,17 +85,22 @@ class AgentDeskApp(App[int]):
         path = store_path or data_dir() / "desk.db"
         self.outbox = Outbox(path)
         self.drafts = Drafts(path)
-        self.sender = CommandSender(self._backend, self.outbox, self._outbox_changed)  # type: ignore[arg-type]
+        # A backend, or a factory for one: `agentdesk desk`/`demo` pass a factory so
+        # the client stack (httpx, websockets) is imported after the first frame,
+        # not before it (start-up budget, docs/benchmarks.md). The controller
+        # builds it on first use and hands it to the sender.
+        built = backend if isinstance(backend, Backend) else None
+        self.sender = CommandSender(built, self.outbox)  # type: ignore[arg-type]
+        self.controller = DeskController(backend, self.sender, drafts=self.drafts,
+                                         server_clock=self.server_clock)
+        self.sender.on_change = self.controller.outbox_changed
         self._startup_problems: list[str] = list(startup_problems or ())
         set_initial_theme(self, register_themes(self, theme, self._startup_problems.append))
         self._on_theme_change = on_theme_change
 
     @property
     def backend(self) -> Backend:
-        if self._backend is None:
-            assert self._backend_factory is not None
-            self._backend = self.sender.backend = self._backend_factory()
-        return self._backend
+        return self.controller.backend
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
@@ -111,9 +109,14 @@ class AgentDeskApp(App[int]):
         # The desk is the base screen (Textual's hook for it) rather than pushed
         # over an empty default one: a screen less to style and lay out before
         # the first frame (start-up budget, docs/benchmarks.md).
+        from agentdesk.ui.screens.desk.services import DeskServices
         from agentdesk.ui.screens.desk_screen import DeskScreen
 
-        return DeskScreen()
+        return DeskScreen(DeskServices(
+            controller=self.controller, drafts=self.drafts, notifier=self.notifier, tz=self.tz,
+            username=self.username or "", sign_in=self.sign_in,
+            knowledge_base=self.knowledge_base, sort_by_urgency=self.sort_by_urgency_default,
+            keymap=self.keymap_overrides))
 
     def on_mount(self) -> None:
         if self.frozen:
@@ -136,7 +139,7 @@ class AgentDeskApp(App[int]):
             gc.freeze()
             gc.enable()
         # The outbox drains from now on (this builds the backend).
-        self.sender.backend = self.backend
+        self.controller.backend  # noqa: B018 - built here, on purpose, after the first frame
         self.sender.start()
 
     def _theme_changed(self, theme: Any) -> None:
@@ -148,11 +151,6 @@ class AgentDeskApp(App[int]):
         # every text cursor blinking when asked (deterministic screenshots).
         if self.frozen and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False  # type: ignore[attr-defined]
-
-    def _outbox_changed(self, item: OutboxItem) -> None:
-        desk = self.desk
-        if desk is not None:
-            desk.post_message(OutboxChanged(item))
 
     @property
     def desk(self) -> Any:
@@ -180,7 +178,9 @@ class AgentDeskApp(App[int]):
         from agentdesk.ui.modals.help_screen import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.keymap_overrides))
+            desk = self.desk
+            hidden = desk.gated.hidden_binding_ids() if desk is not None else set()
+            self.push_screen(HelpScreen(self.keymap_overrides, hidden=hidden))
 
     def action_diagnostics(self) -> None:
         from agentdesk.ui.modals.diagnostics_screen import DiagnosticsScreen

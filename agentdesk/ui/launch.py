@@ -9,6 +9,9 @@ profile, with a token from `AGENTDESK_TOKEN`, the OS keyring (`agentdesk
 login`), or a password prompt for `--user`; a user of the other role (an
 agent's token for the monitor, a supervisor's for the desk) is refused before
 the UI opens, with exit code 2.
+
+Backends are built only through the registry (`--backend NAME`, the profile's
+`backend`, default `agentdesk`): `registry.load(name).create(url, ...)`.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agentdesk.backend_choice import BackendChoice
 from agentdesk.store.paths import data_dir
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from agentdesk.backends.native import NativeBackend
+    from agentdesk.backends.base import Backend
+    from agentdesk.backends.registry import BackendSpec
     from agentdesk.config import LoadedSettings
     from agentdesk.domain.models import User
 
@@ -40,25 +45,35 @@ DEMO_SERVER_NICENESS = 5  # the demo's server yields to the desk when cores are 
 WHO_TIMEOUT_S = 3.0  # the role check before the UI: a server that does not answer is not waited for
 
 
-def store_path_for(url: str, user: str) -> Path:
-    """One outbox/drafts file per server and user: queued commands must never
-    be replayed against another account."""
+NATIVE = BackendChoice("agentdesk")  # the demo's backend
+
+
+def store_path_for(url: str, user: str, backend: str = "agentdesk") -> Path:
+    """One outbox/drafts file per backend, server and user: queued commands must
+    never be replayed against another account. (agentdesk/1 keeps its file name
+    of before backends had names, so nothing queued is orphaned by an upgrade.)"""
     import hashlib
 
-    key = hashlib.sha256(f"{url}|{user}".encode()).hexdigest()[:16]
+    name = f"{url}|{user}" if backend == "agentdesk" else f"{backend}|{url}|{user}"
+    key = hashlib.sha256(name.encode()).hexdigest()[:16]
     return data_dir() / f"desk-{key}.db"
 
 
-async def _login(url: str, user: str, password: str) -> str:
-    token, _user = await _sign_in(url, user, password)
+def _spec(choice: BackendChoice) -> BackendSpec:
+    from agentdesk.backends.registry import load
+
+    return load(choice.name)
+
+
+async def _login(url: str, user: str, password: str, choice: BackendChoice = NATIVE) -> str:
+    token, _user = await _sign_in(url, user, password, choice)
     return token
 
 
-async def _sign_in(url: str, user: str, password: str) -> tuple[str, User | None]:
+async def _sign_in(url: str, user: str, password: str,
+                   choice: BackendChoice = NATIVE) -> tuple[str, User | None]:
     """A token for user/password, and who it belongs to (with the role)."""
-    from agentdesk.backends.native import NativeBackend
-
-    backend = NativeBackend(url)
+    backend = _spec(choice).create(url, options=choice.options())
     try:
         token = await backend.login(user, password)
         return token, backend.user
@@ -66,15 +81,14 @@ async def _sign_in(url: str, user: str, password: str) -> tuple[str, User | None
         await backend.close()
 
 
-async def _who(url: str, token: str) -> User | None:
-    """Who a token belongs to (`GET /v1/me`), or None when that cannot be known
-    now (a refused token, a server that does not answer): the app then shows it
-    as it does for a token that stops working later."""
+async def _who(url: str, token: str, choice: BackendChoice = NATIVE) -> User | None:
+    """Who a token belongs to, or None when that cannot be known now (a refused
+    token, a server that does not answer): the app then shows it as it does for
+    a token that stops working later."""
     from agentdesk.backends.base import AgentDeskError
-    from agentdesk.backends.http import RetryPolicy
-    from agentdesk.backends.native import NativeBackend
 
-    backend = NativeBackend(url, token=token, timeout=WHO_TIMEOUT_S, retry=RetryPolicy(attempts=1))
+    backend = _spec(choice).create(url, token=token, options=choice.options(
+        timeout_s=WHO_TIMEOUT_S, retry_attempts=1))
     try:
         user, _agent = await backend.me()
         return user
@@ -121,7 +135,7 @@ def _persist_theme(loaded: LoadedSettings):
     return save
 
 
-def _close(backend: NativeBackend | None) -> None:
+def _close(backend: Backend | None) -> None:
     if backend is None:  # never built: the desk quit before it connected
         return
     try:
@@ -131,7 +145,8 @@ def _close(backend: NativeBackend | None) -> None:
 
 
 def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
-                  tz: tzinfo | None, sign_in: tuple[str, str] | None = None) -> int:
+                  tz: tzinfo | None, sign_in: tuple[str, str] | None = None,
+                  choice: BackendChoice = NATIVE) -> int:
     from agentdesk.ui.app import make_app
     from agentdesk.ui.keymap import check_desk_keymap
 
@@ -139,20 +154,19 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
     # Bad [keymap] entries are dropped (the default keys stay) and reported
     # with the config's other problems.
     keymap, keymap_problems = check_desk_keymap(settings.keymap)
-    built: list[NativeBackend] = []
+    built: list[Backend] = []
 
-    def backend() -> NativeBackend:
-        # Called by the app after its first frame (see AgentDeskApp.backend).
-        from agentdesk.backends.native import NativeBackend
-
-        built.append(NativeBackend(url, token=token))
+    def backend() -> Backend:
+        # Called by the app after its first frame (see AgentDeskApp.backend): the
+        # registry and the adapter's imports stay off the start-up path.
+        built.append(_spec(choice).create(url, token=token, options=choice.options()))
         return built[0]
 
     app = make_app(
         backend,
         sign_in=sign_in,
         username=user,
-        store_path=store_path_for(url, user),
+        store_path=store_path_for(url, user, choice.name),
         keymap=keymap,
         notifications=settings.notifications.as_options(),
         theme=settings.ui.theme,
@@ -167,11 +181,10 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
 
 
 def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | None,
-                     user: str = "supervisor") -> int:
-    from agentdesk.backends.native import NativeBackend
+                     user: str = "supervisor", choice: BackendChoice = NATIVE) -> int:
     from agentdesk.ui.monitor.launch_monitor import make_monitor_app
 
-    backend = NativeBackend(url, token=token)
+    backend = _spec(choice).create(url, token=token, options=choice.options())
     app = make_monitor_app(backend, theme=loaded.settings.ui.theme, tz=tz,
                            keymap=loaded.settings.keymap)
     # As the desk: config problems as toasts (stderr is covered by the full-screen
@@ -179,7 +192,8 @@ def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | 
     # that signs in again should the server refuse the token.
     app.startup_problems = list(loaded.problems)
     app.on_theme_change = _persist_theme(loaded)
-    app.login_command = f"agentdesk login --server {url} --user {user or 'NAME'}"
+    flag = "" if choice.name == NATIVE.name else f" --backend {choice.name}"
+    app.login_command = f"agentdesk login{flag} --server {url} --user {user or 'NAME'}"
     result = app.run()
     _close(backend)
     return int(result or 0)
@@ -287,7 +301,8 @@ def _run_demo_monitor(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return _run_monitor_app(server.url, token, loaded, tz)
 
 
-def _connect(args: argparse.Namespace, command: str, default_user: str | None) -> tuple[str, str, str] | int:
+def _connect(args: argparse.Namespace, command: str, default_user: str | None,
+             choice: BackendChoice = NATIVE) -> tuple[str, str, str] | int:
     """(url, user, token) for desk and monitor, or an exit code after a clear message.
 
     The token's user must have the command's role (desk: an agent, monitor: a
@@ -305,11 +320,12 @@ def _connect(args: argparse.Namespace, command: str, default_user: str | None) -
               "(or try `agentdesk demo`)", file=sys.stderr)
         return 2
     user = user or default_user
-    token = load_token(url, user)
+    token = load_token(url, user, choice.name)
     who: User | None = None
     if token is None:
         if not user:
-            print(f"agentdesk {command}: no token for {url}: run `agentdesk login --server {url}`, "
+            flag = "" if choice.name == NATIVE.name else f" --backend {choice.name}"
+            print(f"agentdesk {command}: no token for {url}: run `agentdesk login{flag} --server {url}`, "
                   "set AGENTDESK_TOKEN, or pass --user NAME to sign in now", file=sys.stderr)
             return 2
         try:
@@ -321,12 +337,12 @@ def _connect(args: argparse.Namespace, command: str, default_user: str | None) -
             print(file=sys.stderr)
             return 130
         try:
-            token, who = asyncio.run(_sign_in(url, user, password))
+            token, who = asyncio.run(_sign_in(url, user, password, choice))
         except AgentDeskError as exc:
             print(f"agentdesk {command}: sign-in failed: {exc.message}", file=sys.stderr)
             return 1
     else:
-        who = asyncio.run(_who(url, token))
+        who = asyncio.run(_who(url, token, choice))
     refusal = wrong_role(who, command) if who is not None else None
     if refusal:
         print(f"agentdesk {command}: {refusal}", file=sys.stderr)
@@ -334,27 +350,41 @@ def _connect(args: argparse.Namespace, command: str, default_user: str | None) -
     return url, user or "", token
 
 
+def _choose(args: argparse.Namespace, command: str) -> BackendChoice | None:
+    """The backend for this command; None after one line on stderr (exit 2)."""
+    from agentdesk.backend_choice import choose_backend, load_spec
+
+    choice = choose_backend(args)
+    return choice if load_spec(choice, command) is not None else None
+
+
 def run_desk(args: argparse.Namespace) -> int:
     from agentdesk.config import load_settings
 
+    choice = _choose(args, "desk")
+    if choice is None:
+        return 2
     loaded = load_settings()
     tz = _timezone(loaded)
     _report(loaded)
-    connected = _connect(args, "desk", None)
+    connected = _connect(args, "desk", None, choice)
     if isinstance(connected, int):
         return connected
     url, user, token = connected
-    return _run_desk_app(url, user, token, loaded, tz)
+    return _run_desk_app(url, user, token, loaded, tz, choice=choice)
 
 
 def run_monitor(args: argparse.Namespace) -> int:
     from agentdesk.config import load_settings
 
+    choice = _choose(args, "monitor")
+    if choice is None:
+        return 2
     loaded = load_settings()
     tz = _timezone(loaded)
     _report(loaded)  # also shown in the monitor (toasts): this copy outlives the UI
-    connected = _connect(args, "monitor", "supervisor")
+    connected = _connect(args, "monitor", "supervisor", choice)
     if isinstance(connected, int):
         return connected
     url, user, token = connected
-    return _run_monitor_app(url, token, loaded, tz, user)
+    return _run_monitor_app(url, token, loaded, tz, user, choice)

@@ -98,9 +98,9 @@ class Scene:
         for _ in range(25):
             await self.pilot.pause(0.2)
             await self.until(self._quiet)
-            if self.desk.state.last_seq == seen:
+            if self.desk.state.applied == seen:
                 break
-            seen = self.desk.state.last_seq
+            seen = self.desk.state.applied
         # Times in state and countdowns refresh on a one-second timer; draw them at
         # the frozen clock now, so a capture never depends on when that timer last ran.
         self.desk._tick()

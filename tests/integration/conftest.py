@@ -14,19 +14,51 @@ from typing import Any
 
 import pytest
 
-from agentdesk.backends.base import LinkState, LinkStatus, StreamItem
+from agentdesk.backends.base import LinkState, LinkStatus, ProtocolProblem, StreamItem
 from agentdesk.backends.http import RetryPolicy
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.backends.stream import StreamPolicy
 from agentdesk.domain.models import Presence
 from agentdesk.mockserver.testing import ServerHandle, running_server
-from agentdesk.protocol.events import Event
+from agentdesk.domain.enums import TimelineKind
+from agentdesk.domain.events import (
+    AgentChanged,
+    CallChanged,
+    CustomerTyping,
+    DeskEvent,
+    InteractionChanged,
+    ItemAdded,
+    KbChanged,
+    ServerTime,
+    SnapshotNeeded,
+    StatsChanged,
+)
 
 WAIT = 10.0  # upper bound for anything to arrive; a generous limit, never a speed claim
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.02, max_delay=0.1)
 FAST_STREAM = StreamPolicy(ping_interval=1.0, dead_after=10.0, backoff_base=0.05,
                            backoff_cap=0.3, open_timeout=5.0, close_timeout=1.0)
+
+
+Event = DeskEvent  # what the tests await: domain events, as the desk gets them
+
+
+def kind_of(e: Any) -> str:
+    """A short name for a domain event, for the tests' own matching (the names
+    mirror agentdesk/1's event types, which the tests were written in)."""
+    if isinstance(e, InteractionChanged):
+        return f"interaction.{e.change.value}"
+    if isinstance(e, ItemAdded):
+        return "transcript.segment" if e.item.kind is TimelineKind.TRANSCRIPT else "message.created"
+    names = {CallChanged: "call.updated", CustomerTyping: "customer.typing",
+             AgentChanged: "agent.updated", StatsChanged: "stats.updated", KbChanged: "kb.updated"}
+    return names.get(type(e), type(e).__name__)
+
+
+def is_news(item: Any) -> bool:
+    """A domain event with news in it (not a link change, reload request or clock reading)."""
+    return not isinstance(item, (LinkStatus, ProtocolProblem, SnapshotNeeded, ServerTime))
 
 
 class Client:
@@ -36,6 +68,10 @@ class Client:
         self.backend = backend
         self.items: asyncio.Queue[StreamItem] = asyncio.Queue()
         self.log: list[StreamItem] = []  # everything the stream yielded, in order
+        # The agentdesk/1 seq behind each event of `events()`: the adapter's public
+        # `last_seq` read as the event is taken (it advances before the event leaves),
+        # so the tests can prove each frame reached the desk exactly once and in order.
+        self.seqs: list[int] = []
         self.task: asyncio.Task[None] | None = None
 
     async def start(self, *, wait_connected: bool = True) -> None:
@@ -46,6 +82,8 @@ class Client:
     async def _read(self) -> None:
         async for item in self.backend.events():
             self.log.append(item)
+            if is_news(item):
+                self.seqs.append(self.backend.last_seq)
             await self.items.put(item)
 
     async def next(self, kind: type = object) -> Any:
@@ -57,8 +95,8 @@ class Client:
     async def event(self, type_: str, where: Callable[[Event], bool] = lambda e: True) -> Event:
         """The next event of `type_` matching `where` (other items are skipped)."""
         while True:
-            item = await self.next(Event)
-            if item.type == type_ and where(item):
+            item = await self.next()
+            if is_news(item) and kind_of(item) == type_ and where(item):
                 return item
 
     async def link(self, state: LinkState) -> LinkStatus:
@@ -68,7 +106,7 @@ class Client:
                 return item
 
     def events(self) -> list[Event]:
-        return [i for i in self.log if isinstance(i, Event)]
+        return [i for i in self.log if is_news(i)]
 
     async def close(self) -> None:
         await self.backend.close()
@@ -80,12 +118,11 @@ def for_ix(iid: str) -> Callable[[Event], bool]:
     """Match events about one interaction, whatever their data model."""
 
     def match(e: Event) -> bool:
-        data = e.data
-        if hasattr(data, "interaction"):
-            return data.interaction.id == iid
-        if hasattr(data, "item"):
-            return data.item.interaction_id == iid
-        return getattr(data, "interaction_id", None) == iid
+        if isinstance(e, InteractionChanged):
+            return e.interaction.id == iid
+        if isinstance(e, ItemAdded):
+            return e.item.interaction_id == iid
+        return getattr(e, "interaction_id", None) == iid
 
     return match
 

@@ -25,7 +25,7 @@ async def test_chat_offer_accept_exchange_and_wrapup(connect: Connect, sim: SimC
     iid = await sim.new_contact("chat", text="My router keeps rebooting")
 
     offered = await agent.event("interaction.offered", for_ix(iid))
-    ix = offered.data.interaction
+    ix = offered.interaction
     assert ix.state is InteractionState.OFFERED and ix.agent_id == "agent1"
     assert ix.offer_expires_at is not None and ix.offer_expires_at > offered.at
 
@@ -37,17 +37,17 @@ async def test_chat_offer_accept_exchange_and_wrapup(connect: Connect, sim: SimC
     # agent -> customer
     reply = await b.send_message(iid, "Sorry to hear that! Let me check.", new_client_id())
     assert reply.direction is Direction.OUTBOUND and reply.kind is TimelineKind.MESSAGE
-    echoed = await agent.event("message.created", lambda e: e.data.item.id == reply.id)
-    assert echoed.data.item.body == "Sorry to hear that! Let me check."
+    echoed = await agent.event("message.created", lambda e: e.item.id == reply.id)
+    assert echoed.item.body == "Sorry to hear that! Let me check."
 
     # customer -> agent, hostile text arrives sanitised
     await sim.customer_message(iid, HOSTILE)
     inbound = await agent.event(
         "message.created",
-        lambda e: e.data.item.interaction_id == iid and e.data.item.direction is Direction.INBOUND
-        and "there" in e.data.item.body,
+        lambda e: e.item.interaction_id == iid and e.item.direction is Direction.INBOUND
+        and "there" in e.item.body,
     )
-    body = inbound.data.item.body
+    body = inbound.item.body
     assert "\x1b" not in body and "\u202e" not in body and "\x00" not in body and "\x9b" not in body
     assert "[bold red]x[/]" in body  # markup stays literal text
 
@@ -66,7 +66,7 @@ async def test_chat_offer_accept_exchange_and_wrapup(connect: Connect, sim: SimC
     # the customer leaves; wrap-up with a disposition
     await sim.end(iid)
     ended = await agent.event("interaction.ended", for_ix(iid))
-    assert ended.data.interaction.state is InteractionState.WRAPUP
+    assert ended.interaction.state is InteractionState.WRAPUP
     disposition = (await b.list_dispositions())[0].code
     closed = await b.wrapup(iid, disposition, new_client_id(), notes="rebooted the router")
     assert closed.state is InteractionState.CLOSED and closed.disposition == disposition
@@ -87,7 +87,7 @@ async def test_email_with_subject_and_cc(connect: Connect, sim: SimControl) -> N
     b = agent.backend
     iid = await sim.new_contact("email", subject="Invoice INV-42 is wrong", text="Please fix it.")
     offered = await agent.event("interaction.offered", for_ix(iid))
-    assert offered.data.interaction.subject == "Invoice INV-42 is wrong"
+    assert offered.interaction.subject == "Invoice INV-42 is wrong"
     await b.accept(iid, new_client_id())
     sent = await b.send_message(
         iid, "Dear customer,\n\nfixed.\n\nRegards", new_client_id(),
@@ -96,8 +96,8 @@ async def test_email_with_subject_and_cc(connect: Connect, sim: SimControl) -> N
     assert sent.subject == "Re: Invoice INV-42 is wrong"
     assert sent.cc == ["billing@example.com"]
     assert sent.body.count("\n") == 4  # newlines survive the sanitiser
-    event = await agent.event("message.created", lambda e: e.data.item.id == sent.id)
-    assert event.data.item.subject == sent.subject
+    event = await agent.event("message.created", lambda e: e.item.id == sent.id)
+    assert event.item.subject == sent.subject
 
 
 async def test_reject_sends_the_offer_elsewhere(connect: Connect, sim: SimControl) -> None:
@@ -107,10 +107,10 @@ async def test_reject_sends_the_offer_elsewhere(connect: Connect, sim: SimContro
     await first.event("interaction.offered", for_ix(iid))
     await first.backend.reject(iid, new_client_id())
     rejected = await first.event("interaction.rejected", for_ix(iid))
-    assert rejected.data.interaction.agent_id != "agent1"
+    assert rejected.interaction.agent_id != "agent1"
     await second.backend.set_presence(Presence.AVAILABLE)
     again = await second.event("interaction.offered", for_ix(iid))
-    assert again.data.interaction.agent_id == "agent2"
+    assert again.interaction.agent_id == "agent2"
     # accepting what is no longer yours is refused with the server's reason
     with pytest.raises(BackendCommandError) as info:
         await first.backend.accept(iid, new_client_id())
@@ -124,6 +124,6 @@ async def test_customer_typing_reaches_the_agent(connect: Connect, sim: SimContr
     await agent.event("interaction.offered", for_ix(iid))
     await agent.backend.accept(iid, new_client_id())
     await sim.typing(iid)
-    assert (await agent.event("customer.typing", for_ix(iid))).data.typing is True
+    assert (await agent.event("customer.typing", for_ix(iid))).typing is True
     await sim.typing(iid, False)
-    assert (await agent.event("customer.typing", for_ix(iid))).data.typing is False
+    assert (await agent.event("customer.typing", for_ix(iid))).typing is False

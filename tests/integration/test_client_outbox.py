@@ -40,7 +40,7 @@ async def _active_chat(client: Client, sim: SimControl) -> tuple[str, str]:
     iid = await sim.new_contact("chat", text="hi")
     offered = await client.event("interaction.offered", for_ix(iid))
     await client.backend.accept(iid, new_client_id())
-    return iid, offered.data.interaction.customer_id
+    return iid, offered.interaction.customer_id
 
 
 async def test_crash_before_the_answer_then_reopen_sends_each_once_in_order(
@@ -57,7 +57,7 @@ async def test_crash_before_the_answer_then_reopen_sends_each_once_in_order(
     sender = CommandSender(doomed, outbox, backoff_base=0.05, backoff_cap=0.2)
     sender.start()
     items = [sender.submit("message", iid, {"body": f"part {n}"}) for n in (1, 2, 3)]
-    await watcher.event("message.created", lambda e: e.data.item.body == "part 1")
+    await watcher.event("message.created", lambda e: e.item.body == "part 1")
     assert outbox.get(items[0].client_id).state is OutboxState.SENDING  # type: ignore[union-attr]
     # A crash records nothing: no outcome reaches the DB.
     sender._settle = lambda *a, **k: None  # type: ignore[method-assign]  # noqa: SLF001
@@ -116,7 +116,7 @@ async def test_refused_command_fails_with_the_server_message_and_retry_works(
         again = sender.retry(early.client_id, reissue=True)
         await sender.wait_idle(WAIT)
         assert outbox.get(again.client_id).state is OutboxState.SENT  # type: ignore[union-attr]
-        await client.event("message.created", lambda e: e.data.item.body == "too early")
+        await client.event("message.created", lambda e: e.item.body == "too early")
         assert sender.pending(iid) == []
         ix = await client.backend.get_interaction(iid)
         page = await client.backend.get_timeline(ix.customer_id, limit=500)

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from agentdesk.backends.base import LinkState, Resync, new_client_id
+from agentdesk.backends.base import LinkState, new_client_id
+from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import InteractionState
 from agentdesk.mockserver.testing import SubprocessServer, spawn_server
@@ -49,7 +50,7 @@ async def test_server_killed_and_restarted_with_db(connect: Connect, db: Path, t
         await b.accept(iid, new_client_id())
         item = sender.submit("message", iid, {"body": "yes, one moment"})
         await sender.wait_idle(WAIT)
-        await client.event("message.created", lambda e: e.data.item.body == "yes, one moment")
+        await client.event("message.created", lambda e: e.item.body == "yes, one moment")
         seq_before = b.last_seq
 
         await asyncio.to_thread(first.kill)  # SIGKILL: no goodbye
@@ -76,13 +77,13 @@ async def test_server_killed_and_restarted_with_db(connect: Connect, db: Path, t
 
         # The stream catches up: new events flow, nothing is handed out twice.
         await sim.customer_message(iid, "thanks, I'm back")
-        await client.event("message.created", lambda e: e.data.item.body == "thanks, I'm back")
-        seqs = [e.seq for e in client.events()]
+        await client.event("message.created", lambda e: e.item.body == "thanks, I'm back")
+        seqs = client.seqs
         assert seqs == sorted(set(seqs)) and b.last_seq > seq_before
         assert b.diagnostics.reconnects >= 1
         # Either the server replayed from our seq, or it asked for a resync; both are fine,
         # silently losing events is not.
-        resynced = any(isinstance(i, Resync) for i in client.log)
+        resynced = any(isinstance(i, SnapshotNeeded) for i in client.log)
         assert resynced or b.diagnostics.out_of_order == 0
     finally:
         if sender is not None:

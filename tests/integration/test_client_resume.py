@@ -9,15 +9,15 @@ import httpx
 from agentdesk.backends.base import LinkState, new_client_id
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Direction
-from agentdesk.protocol.events import Event
 
-from .conftest import Client, Connect, for_ix
+from .conftest import Client, Connect, Event, for_ix, kind_of
 
 
 def assert_clean_sequence(client: Client) -> list[Event]:
     """Every event handed out exactly once, in strictly increasing seq order."""
     events = client.events()
-    seqs = [e.seq for e in events]
+    seqs = client.seqs
+    assert len(seqs) == len(events)
     assert seqs == sorted(set(seqs)), "duplicated or reordered events"
     return events
 
@@ -34,7 +34,7 @@ async def _inbound(client: Client, iid: str, texts: list[str]) -> None:
     for text in texts:
         await client.event(
             "message.created",
-            lambda e, t=text: e.data.item.interaction_id == iid and e.data.item.body == t,
+            lambda e, t=text: e.item.interaction_id == iid and e.item.body == t,
         )
 
 
@@ -73,8 +73,8 @@ async def test_socket_killed_mid_conversation_resumes_without_loss_or_duplicates
     await sim.customer_message(iid, "after")
     await _inbound(client, iid, ["after"])
     events = assert_clean_sequence(client)
-    bodies = [e.data.item.body for e in events if e.type == "message.created"
-              and e.data.item.direction is Direction.INBOUND]
+    bodies = [e.item.body for e in events if kind_of(e) == "message.created"
+              and e.item.direction is Direction.INBOUND]
     assert len(bodies) == len(set(bodies))  # no message twice
     diag = client.backend.diagnostics
     assert diag.reconnects == 3 and diag.out_of_order == 0 and diag.resyncs == 0
@@ -133,9 +133,9 @@ async def test_retried_command_is_applied_once(connect: Connect, sim: SimControl
     assert first.id == second.id
     page = await client.backend.get_timeline(ix.customer_id, limit=500)
     assert len([i for i in page.items if i.body == "twice?"]) == 1
-    await client.event("message.created", lambda e: e.data.item.id == first.id)
+    await client.event("message.created", lambda e: e.item.id == first.id)
     await sim.customer_message(iid, "marker")  # everything before it has been delivered
     await _inbound(client, iid, ["marker"])
     echoes = [e for e in client.events()
-              if e.type == "message.created" and e.data.item.body in ("twice?", "only once please")]
-    assert len(echoes) == 2 and len({e.data.item.id for e in echoes}) == 2
+              if kind_of(e) == "message.created" and e.item.body in ("twice?", "only once please")]
+    assert len(echoes) == 2 and len({e.item.id for e in echoes}) == 2

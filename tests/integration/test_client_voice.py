@@ -21,24 +21,24 @@ async def test_call_hold_mute_dtmf_transcript_hangup_wrapup(connect: Connect, si
     b = agent.backend
     iid = await sim.new_contact("voice", topic=None)
     offered = await agent.event("interaction.offered", for_ix(iid))
-    assert offered.data.interaction.channel is Channel.VOICE
-    assert offered.data.interaction.call is not None
-    assert offered.data.interaction.call.state is CallState.RINGING
+    assert offered.interaction.channel is Channel.VOICE
+    assert offered.interaction.call is not None
+    assert offered.interaction.call.state is CallState.RINGING
 
     ix = await b.accept(iid, new_client_id())
     assert ix.call is not None and ix.call.state is CallState.CONNECTED
-    await agent.event("call.updated", lambda e: e.data.interaction_id == iid
-                      and e.data.call.state is CallState.CONNECTED)
+    await agent.event("call.updated", lambda e: e.interaction_id == iid
+                      and e.call.state is CallState.CONNECTED)
 
     # live transcript: segments arrive as the (manual) clock moves
     await sim.advance(10)
     segment = await agent.event("transcript.segment", for_ix(iid))
-    assert segment.data.item.kind is TimelineKind.TRANSCRIPT
-    assert segment.data.item.speaker in ("customer", "agent") and segment.data.item.body
+    assert segment.item.kind is TimelineKind.TRANSCRIPT
+    assert segment.item.speaker in ("customer", "agent") and segment.item.body
 
     held = await b.call_action(iid, CallAction.HOLD, new_client_id())
     assert held.call is not None and held.call.state is CallState.HELD
-    await agent.event("call.updated", lambda e: e.data.call.state is CallState.HELD)
+    await agent.event("call.updated", lambda e: e.call.state is CallState.HELD)
     await sim.advance(5)
     resumed = await b.call_action(iid, CallAction.RESUME, new_client_id())
     assert resumed.call is not None and resumed.call.state is CallState.CONNECTED
@@ -46,7 +46,7 @@ async def test_call_hold_mute_dtmf_transcript_hangup_wrapup(connect: Connect, si
 
     muted = await b.call_action(iid, CallAction.MUTE, new_client_id())
     assert muted.call is not None and muted.call.muted
-    await agent.event("call.updated", lambda e: e.data.call.muted)
+    await agent.event("call.updated", lambda e: e.call.muted)
     unmuted = await b.call_action(iid, CallAction.UNMUTE, new_client_id())
     assert unmuted.call is not None and not unmuted.call.muted
 
@@ -80,12 +80,12 @@ async def test_blind_transfer_to_an_agent_and_to_a_queue(connect: Connect, sim: 
     assert moved.agent_id == "agent2" and moved.transferred_from == "agent1"
     await first.event("interaction.transferred", for_ix(iid))
     offered = await second.event("interaction.offered", for_ix(iid))
-    assert offered.data.interaction.transferred_from == "agent1"
+    assert offered.interaction.transferred_from == "agent1"
     await second.backend.accept(iid, new_client_id())
 
-    queue = offered.data.interaction.queue_id
+    queue = offered.interaction.queue_id
     await second.backend.transfer(iid, new_client_id(), queue_id=queue)
     await second.event("interaction.transferred", for_ix(iid))
     # back in the queue, it is offered to the only other available agent
     back = await first.event("interaction.offered", for_ix(iid))
-    assert back.data.interaction.agent_id == "agent1"
+    assert back.interaction.agent_id == "agent1"

@@ -23,7 +23,7 @@ from agentdesk.mockserver.testing import ServerHandle
 from agentdesk.store.outbox import Outbox, OutboxState
 from agentdesk.store.sender import CommandSender
 
-from .conftest import WAIT, Client, Connect, for_ix
+from .conftest import WAIT, Client, Connect, for_ix, kind_of
 
 DROPS = 5
 FLOW = 40  # customer messages while the socket keeps dropping
@@ -52,8 +52,8 @@ async def _timeline(client: Client, iid: str) -> list:  # type: ignore[type-arg]
 
 
 def _created(client: Client, iid: str) -> list:  # type: ignore[type-arg]
-    return [e.data.item for e in client.events()
-            if e.type == "message.created" and e.data.item.interaction_id == iid]
+    return [e.item for e in client.events()
+            if kind_of(e) == "message.created" and e.item.interaction_id == iid]
 
 
 async def test_socket_dropped_repeatedly_while_events_flow(
@@ -92,12 +92,12 @@ async def test_socket_dropped_repeatedly_while_events_flow(
         dropped, _ = await asyncio.gather(dropper(), flow())
         await sender.wait_idle(WAIT)
         await sim.customer_message(iid, "marker")
-        await client.event("message.created", lambda e: e.data.item.body == "marker")
+        await client.event("message.created", lambda e: e.item.body == "marker")
         await _until(lambda: {i.body for i in _created(client, iid)} >= set(replies),
                      "the echo of every reply")
 
         # Client: every event once, in seq order; the customer's words in order.
-        seqs = [e.seq for e in client.events()]
+        seqs = client.seqs
         assert seqs == sorted(set(seqs))
         created = _created(client, iid)
         assert max(Counter(i.id for i in created).values()) == 1
@@ -208,10 +208,10 @@ async def test_slow_answers_time_out_cleanly_and_commands_apply_once(
         assert [i.body for i in truth if i.body.startswith("slow ")] == ["slow 0", "slow 1"]
         # The event stream held on (late frames are not lost frames) and saw each once.
         await sim.customer_message(iid, "still there?")
-        await client.event("message.created", lambda e: e.data.item.body == "still there?")
+        await client.event("message.created", lambda e: e.item.body == "still there?")
         created = _created(client, iid)
         assert [i.body for i in created if i.body.startswith("slow ")] == ["slow 0", "slow 1"]
-        seqs = [e.seq for e in client.events()]
+        seqs = client.seqs
         assert seqs == sorted(set(seqs))
         assert client.backend.diagnostics.out_of_order == 0
         assert any(s.state is LinkState.CONNECTED for s in client.log

@@ -16,14 +16,15 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from agentdesk.backends.base import LinkState, Resync, new_client_id
+from agentdesk.backends.base import LinkState, new_client_id
+from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Direction
 from agentdesk.mockserver.testing import SubprocessServer, spawn_server
 from agentdesk.store.outbox import Outbox, OutboxState
 from agentdesk.store.sender import CommandSender
 
-from .conftest import WAIT, Connect, for_ix
+from .conftest import WAIT, Connect, for_ix, kind_of
 
 ARGS = ("--manual-clock", "--agents", "3", "--bots", "0", "--no-traffic")
 ROUNDS = 3
@@ -88,7 +89,7 @@ async def test_killed_three_times_mid_conversation_nothing_lost_nothing_doubled(
         await sender.wait_idle(WAIT)
         await sim.customer_message(iid, "last word")
         customer.append("last word")
-        await client.event("message.created", lambda e: e.data.item.body == "last word")
+        await client.event("message.created", lambda e: e.item.body == "last word")
         for text in agent:  # the echo of every reply reached the client too
             await _echo(client, text)
 
@@ -106,8 +107,8 @@ async def test_killed_three_times_mid_conversation_nothing_lost_nothing_doubled(
         assert [i.client_id for i in outbound] == [client_ids[t] for t in agent]
 
         # -- the client: every message.created once (by item id and by client_id) -----
-        created = [e.data.item for e in client.events() if e.type == "message.created"
-                   and e.data.item.interaction_id == iid]
+        created = [e.item for e in client.events() if kind_of(e) == "message.created"
+                   and e.item.interaction_id == iid]
         ids = Counter(item.id for item in created)
         assert ids and max(ids.values()) == 1, "an event was handed out twice"
         by_cid = Counter(item.client_id for item in created if item.client_id)
@@ -115,10 +116,10 @@ async def test_killed_three_times_mid_conversation_nothing_lost_nothing_doubled(
         assert set(by_cid) == set(client_ids.values())
         # (the opening line came with the offer, not as a message.created event)
         assert [i.body for i in created if i.direction is Direction.INBOUND] == customer[1:]
-        seqs = [e.seq for e in client.events()]
+        seqs = client.seqs
         assert seqs == sorted(set(seqs))
         # The replay buffer survives in --db: resuming never needed a full resync.
-        assert not any(isinstance(i, Resync) for i in client.log)
+        assert not any(isinstance(i, SnapshotNeeded) for i in client.log)
         assert b.diagnostics.reconnects >= ROUNDS and b.diagnostics.out_of_order == 0
     finally:
         if sender is not None:
@@ -130,9 +131,9 @@ async def test_killed_three_times_mid_conversation_nothing_lost_nothing_doubled(
 
 
 async def _echo(client, text: str) -> None:  # type: ignore[no-untyped-def]
-    if any(e.type == "message.created" and e.data.item.body == text for e in client.events()):
+    if any(kind_of(e) == "message.created" and e.item.body == text for e in client.events()):
         return
-    await client.event("message.created", lambda e: e.data.item.body == text)
+    await client.event("message.created", lambda e: e.item.body == text)
 
 
 async def test_link_states_around_a_kill(connect: Connect, tmp_path: Path) -> None:

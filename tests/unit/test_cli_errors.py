@@ -85,3 +85,33 @@ def test_mock_server_help_shows_the_defaults() -> None:
     assert "(default 12)" in text
     assert "(default 127.0.0.1)" in text
     assert "(default 7)" in text and "(default 1.0)" in text
+
+
+@pytest.mark.parametrize("command", ["desk", "monitor", "login", "logout"])
+def test_an_unknown_backend_is_one_line_listing_the_known_ones(command: str) -> None:
+    proc = run(command, "--backend", "flex", "--server", "http://127.0.0.1:9", "--user", "a")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (f"agentdesk {command}: unknown backend 'flex'; "
+                                   "known backends: agentdesk, chatwoot")
+
+
+def test_a_registered_backend_that_cannot_load_says_so_in_one_line() -> None:
+    from agentdesk.backends.registry import BackendUnavailable, load
+
+    try:
+        load("chatwoot")
+    except BackendUnavailable:
+        pass
+    else:
+        pytest.skip("the chatwoot adapter is installed on this branch")
+    proc = run("desk", "--backend", "chatwoot", "--server", "http://127.0.0.1:9")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "backend 'chatwoot' is registered" in line and "cannot be loaded" in line
+
+
+@pytest.mark.parametrize("command", ["desk", "monitor"])
+def test_backend_and_account_options_are_offered(command: str) -> None:
+    proc = run(command, "--help")
+    assert proc.returncode == 0
+    assert "--backend NAME" in proc.stdout and "--account ID" in proc.stdout

@@ -113,7 +113,7 @@ def test_token_round_trip_in_keyring(file_keyring):
     assert credentials.keyring_usable()
     where = credentials.store_token("http://cc.example/", "alice", "s3cret")
     assert where == f"the OS keyring ({__name__}.MemoryKeyring)"
-    assert keyring.get_password("agentdesk", "http://cc.example|alice") == "s3cret"
+    assert keyring.get_password("agentdesk", "agentdesk|http://cc.example|alice") == "s3cret"
     assert credentials.load_token("http://cc.example", "alice") == "s3cret"
     assert credentials.delete_token("http://cc.example", "alice") is True
     assert credentials.load_token("http://cc.example", "alice") is None
@@ -243,7 +243,7 @@ def test_chainer_skips_plain_text_backends(tmp_path, monkeypatch):
         assert credentials.keyring_usable()
         where = credentials.store_token("http://cc.example", "alice", "s3cret")
         assert "MemoryKeyring" in where
-        assert memory.secrets == {("agentdesk", "http://cc.example|alice"): "s3cret"}
+        assert memory.secrets == {("agentdesk", "agentdesk|http://cc.example|alice"): "s3cret"}
         assert not Path(plain.file_path).exists()
     finally:
         keyring.set_keyring(previous)
@@ -289,3 +289,66 @@ def test_login_with_a_plaintext_keyring_says_where_the_token_went(tmp_path):
         assert "OS keyring" not in stored.stdout
         assert "tokens.json" in stored.stdout and "0600" in stored.stdout
         assert not list(tmp_path.rglob("keyring_pass.cfg"))
+
+
+# -- tokens per backend -------------------------------------------------------------------
+
+
+def test_tokens_are_kept_per_backend_and_the_old_agentdesk_key_still_works(file_keyring):
+    credentials.store_token("http://cc.example", "ada", "cw-token", "chatwoot")
+    credentials.store_token("http://cc.example", "ada", "ad-token")
+    assert credentials.load_token("http://cc.example", "ada", "chatwoot") == "cw-token"
+    assert credentials.load_token("http://cc.example", "ada") == "ad-token"
+    assert ("agentdesk", "chatwoot|http://cc.example|ada") in file_keyring.secrets
+    # A token an earlier version stored (no backend in the key) keeps agentdesk/1
+    # users signed in, and only for agentdesk/1.
+    file_keyring.set_password("agentdesk", "http://old.example|bob", "legacy")
+    assert credentials.load_token("http://old.example", "bob") == "legacy"
+    assert credentials.load_token("http://old.example", "bob", "chatwoot") is None
+    assert credentials.delete_token("http://old.example", "bob") is True
+    assert credentials.load_token("http://old.example", "bob") is None
+    assert credentials.delete_token("http://cc.example", "ada", "chatwoot") is True
+    assert credentials.load_token("http://cc.example", "ada") == "ad-token"
+
+
+def test_environment_token_works_for_every_backend(file_keyring, monkeypatch):
+    monkeypatch.setenv("AGENTDESK_TOKEN", "from-env")
+    assert credentials.load_token("http://cc.example", None, "chatwoot") == "from-env"
+    assert credentials.load_token("http://cc.example", "ada", "agentdesk") == "from-env"
+
+
+def test_profile_backend_and_account_are_settings(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.cw]\nurl = "https://chat.example"\nbackend = "chatwoot"\n'
+                    'account = "3"\n[profiles.plain]\nurl = "http://x"\n', encoding="utf-8")
+    loaded = load_settings(path)
+    assert not loaded.problems
+    cw, plain = loaded.settings.profiles["cw"], loaded.settings.profiles["plain"]
+    assert (cw.backend, cw.account) == ("chatwoot", "3")
+    assert (plain.backend, plain.account) == ("agentdesk", None)
+
+
+def test_login_by_pasted_token_needs_a_backend_that_takes_them(tmp_path):
+    out = _login_cli(tmp_path, "--server", "http://127.0.0.1:9", "--token", stdin="abc\n")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "takes no pasted token" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_login_with_an_unknown_backend_lists_the_known_ones(tmp_path):
+    out = _login_cli(tmp_path, "--backend", "flex", "--server", "http://127.0.0.1:9", "--user", "a")
+    assert out.returncode == 2
+    assert out.stderr.strip() == ("agentdesk login: unknown backend 'flex'; known backends: "
+                                  "agentdesk, chatwoot")
+
+
+def test_login_stores_the_token_under_the_backend_name(tmp_path):
+    from agentdesk.mockserver.testing import running_server
+
+    with running_server(agents=2, bots=0, traffic=False, manual_clock=True) as server:
+        stored = _login_cli(tmp_path, "--backend", "agentdesk", "--server", server.url, "--user",
+                            "agent1", stdin="demo\n", env={"AGENTDESK_TOKEN_FILE": "1"})
+        assert stored.returncode == 0, stored.stderr
+    [tokens] = list(tmp_path.rglob("tokens.json"))
+    import json
+
+    assert list(json.loads(tokens.read_text())) == [f"agentdesk|{server.url}|agent1"]

@@ -25,12 +25,14 @@ from agentdesk.domain.models import (
     TimelineKind,
     Direction,
 )
-from agentdesk.protocol.events import (
-    AgentData,
-    InteractionData,
-    MessageData,
-    StatsData,
-    Event,
+from agentdesk.domain.events import (
+    AgentChanged,
+    CustomerTyping,
+    InteractionChange,
+    InteractionChanged,
+    ItemAdded,
+    KbChanged,
+    StatsChanged,
 )
 
 T0 = 1772442000.0
@@ -53,14 +55,6 @@ def ix(iid: str, state: InteractionState, *, agent_id: str | None = None, queue:
                        queue_id=queue, state=state, agent_id=agent_id, created_at=created)
 
 
-_seq = [0]
-
-
-def ev(kind: str, data, at: float) -> Event:
-    _seq[0] += 1
-    return Event(seq=_seq[0], type=kind, at=at, data=data)
-
-
 def fresh_floor() -> Floor:
     floor = Floor()
     floor.load(QUEUES, [agent("a1"), agent("a2", RoutingState.BUSY)], None, [], T0)
@@ -81,7 +75,7 @@ def test_load_marks_reloaded_and_keeps_only_open_interactions() -> None:
 
 def test_agent_update_marks_only_that_agent_dirty() -> None:
     floor = fresh_floor()
-    floor.apply(ev("agent.updated", AgentData(agent=agent("a1", RoutingState.BUSY)), T0 + 1))
+    floor.apply(AgentChanged(agent("a1", RoutingState.BUSY), T0 + 1))
     dirty = floor.take_dirty()
     assert dirty.agents == {"a1"}
     assert not dirty.queues
@@ -94,21 +88,21 @@ def test_stats_are_kept_verbatim_and_only_changed_rows_are_dirty() -> None:
                     sl_pct=60.0, asa_s=12.5, aht_s=300.0, abandon_pct=20.0)
     stats = Stats(at=T0 + 2, queues=[qs, QueueStats(queue_id="billing")],
                   agents=[AgentStats(agent_id="a1", handled=3)])
-    floor.apply(ev("stats.updated", StatsData(stats=stats), T0 + 2))
+    floor.apply(StatsChanged(stats, T0 + 2))
     dirty = floor.take_dirty()
     assert dirty.queues == {"support", "billing"}
     assert dirty.agents == {"a1"}
     assert floor.queue_stats["support"] == qs
-    floor.apply(ev("stats.updated", StatsData(stats=stats), T0 + 3))
+    floor.apply(StatsChanged(stats, T0 + 3))
     assert floor.take_dirty().queues == set()  # nothing changed
 
 
 def test_sl_below_target_is_reported_once_per_fall() -> None:
     floor = fresh_floor()
 
-    def stats(at: float, sl: float) -> Event:
+    def stats(at: float, sl: float) -> StatsChanged:
         q = QueueStats(queue_id="billing", sl_pct=sl, answered=10)
-        return ev("stats.updated", StatsData(stats=Stats(at=at, queues=[q])), at)
+        return StatsChanged(Stats(at=at, queues=[q]), at)
 
     floor.apply(stats(T0 + 1, 90))
     floor.apply(stats(T0 + 2, 70))
@@ -123,32 +117,32 @@ def test_sl_below_target_is_reported_once_per_fall() -> None:
 
 def test_missed_rejected_abandoned_transferred_go_to_the_feed() -> None:
     floor = fresh_floor()
-    floor.apply(ev("interaction.updated", InteractionData(interaction=ix(
-        "i1", InteractionState.QUEUED, created=T0 + 1)), T0 + 1))
-    floor.apply(ev("interaction.offered", InteractionData(interaction=ix(
-        "i1", InteractionState.OFFERED, agent_id="a1", created=T0 + 1)), T0 + 2))
-    floor.apply(ev("interaction.missed", InteractionData(interaction=ix(
-        "i1", InteractionState.QUEUED, created=T0 + 1), reason="timeout"), T0 + 22))
+    floor.apply(InteractionChanged(InteractionChange.UPDATED, ix(
+        "i1", InteractionState.QUEUED, created=T0 + 1), T0 + 1))
+    floor.apply(InteractionChanged(InteractionChange.OFFERED, ix(
+        "i1", InteractionState.OFFERED, agent_id="a1", created=T0 + 1), T0 + 2))
+    floor.apply(InteractionChanged(InteractionChange.MISSED, ix(
+        "i1", InteractionState.QUEUED, created=T0 + 1), T0 + 22, "timeout"))
     assert floor.feed[-1].kind is FeedKind.MISSED
     assert floor.feed[-1].agent_id == "a1" and floor.feed[-1].agent_name == "Name a1"
     assert floor.waiting_since["i1"] == T0 + 1  # a miss does not restart the wait
-    floor.apply(ev("interaction.abandoned", InteractionData(interaction=ix(
-        "i1", InteractionState.ABANDONED, created=T0 + 1)), T0 + 31))
+    floor.apply(InteractionChanged(InteractionChange.ABANDONED, ix(
+        "i1", InteractionState.ABANDONED, created=T0 + 1), T0 + 31))
     entry = floor.feed[-1]
     assert entry.kind is FeedKind.ABANDONED and entry.value == 30
     assert entry.customer_name == "Ann [b]x"
     assert "i1" not in floor.interactions and "i1" not in floor.waiting_since
 
-    floor.apply(ev("interaction.offered", InteractionData(interaction=ix(
-        "i2", InteractionState.OFFERED, agent_id="a2")), T0 + 40))
-    floor.apply(ev("interaction.rejected", InteractionData(interaction=ix(
-        "i2", InteractionState.QUEUED)), T0 + 41))
+    floor.apply(InteractionChanged(InteractionChange.OFFERED, ix(
+        "i2", InteractionState.OFFERED, agent_id="a2"), T0 + 40))
+    floor.apply(InteractionChanged(InteractionChange.REJECTED, ix(
+        "i2", InteractionState.QUEUED), T0 + 41))
     assert floor.feed[-1].kind is FeedKind.REJECTED and floor.feed[-1].agent_id == "a2"
 
-    floor.apply(ev("interaction.accepted", InteractionData(interaction=ix(
-        "i3", InteractionState.ACTIVE, agent_id="a2")), T0 + 50))
-    floor.apply(ev("interaction.transferred", InteractionData(interaction=ix(
-        "i3", InteractionState.QUEUED, queue="billing")), T0 + 60))
+    floor.apply(InteractionChanged(InteractionChange.ACCEPTED, ix(
+        "i3", InteractionState.ACTIVE, agent_id="a2"), T0 + 50))
+    floor.apply(InteractionChanged(InteractionChange.TRANSFERRED, ix(
+        "i3", InteractionState.QUEUED, queue="billing"), T0 + 60))
     assert floor.feed[-1].kind is FeedKind.TRANSFERRED and floor.feed[-1].agent_id == "a2"
     assert floor.waiting_since["i3"] == T0 + 60  # a new wait in the new queue
     dirty = floor.take_dirty()
@@ -158,8 +152,8 @@ def test_missed_rejected_abandoned_transferred_go_to_the_feed() -> None:
 
 def test_sla_breach_reported_once_when_wait_passes_threshold() -> None:
     floor = fresh_floor()
-    floor.apply(ev("interaction.updated", InteractionData(interaction=ix(
-        "i1", InteractionState.QUEUED, created=T0)), T0))
+    floor.apply(InteractionChanged(InteractionChange.UPDATED, ix(
+        "i1", InteractionState.QUEUED, created=T0), T0))
     floor.tick(T0 + 19)
     assert not floor.feed
     floor.tick(T0 + 21)
@@ -173,14 +167,14 @@ def test_sla_breach_reported_once_when_wait_passes_threshold() -> None:
 
 def test_accepted_contact_stops_waiting_and_lists_under_agent() -> None:
     floor = fresh_floor()
-    floor.apply(ev("interaction.updated", InteractionData(interaction=ix(
-        "i1", InteractionState.QUEUED)), T0))
-    floor.apply(ev("interaction.accepted", InteractionData(interaction=ix(
-        "i1", InteractionState.ACTIVE, agent_id="a1")), T0 + 5))
+    floor.apply(InteractionChanged(InteractionChange.UPDATED, ix(
+        "i1", InteractionState.QUEUED), T0))
+    floor.apply(InteractionChanged(InteractionChange.ACCEPTED, ix(
+        "i1", InteractionState.ACTIVE, agent_id="a1"), T0 + 5))
     assert "i1" not in floor.waiting_since
     assert [i.id for i in floor.agent_interactions("a1")] == ["i1"]
-    floor.apply(ev("interaction.closed", InteractionData(interaction=ix(
-        "i1", InteractionState.CLOSED, agent_id="a1")), T0 + 90))
+    floor.apply(InteractionChanged(InteractionChange.CLOSED, ix(
+        "i1", InteractionState.CLOSED, agent_id="a1"), T0 + 90))
     assert floor.agent_interactions("a1") == []
 
 
@@ -189,7 +183,7 @@ def test_messages_and_transcript_segments_are_forwarded_as_items() -> None:
     item = TimelineItem(id="it1", customer_id="c1", interaction_id="i1", channel=Channel.VOICE,
                         kind=TimelineKind.TRANSCRIPT, direction=Direction.INBOUND,
                         author="Ann", body="[@click=app.quit]hi", at=T0, speaker="customer")
-    floor.apply(ev("transcript.segment", MessageData(item=item), T0))
+    floor.apply(ItemAdded(item, T0))
     assert floor.take_dirty().items == [item]
 
 
@@ -220,7 +214,7 @@ def test_trend_buckets_window_and_fill() -> None:
     def stats(at: float, waiting: int, sl: float | None) -> None:
         q = QueueStats(queue_id="support", waiting=waiting, sl_pct=sl,
                        answered=1 if sl is not None else 0, answered_in_sl=1 if sl else 0)
-        floor.apply(ev("stats.updated", StatsData(stats=Stats(at=at, queues=[q])), at))
+        floor.apply(StatsChanged(Stats(at=at, queues=[q]), at))
 
     stats(base, 2, None)
     stats(base + 5, 5, 100.0)  # same bucket: worst waiting, latest SL
@@ -241,15 +235,15 @@ def test_feed_is_bounded() -> None:
     floor = Floor(feed_limit=10)
     floor.load(QUEUES, [], None, [], T0)
     for k in range(50):
-        floor.apply(ev("interaction.abandoned", InteractionData(interaction=ix(
-            f"i{k}", InteractionState.ABANDONED)), T0 + k))
+        floor.apply(InteractionChanged(InteractionChange.ABANDONED, ix(
+            f"i{k}", InteractionState.ABANDONED), T0 + k))
     assert len(floor.feed) == 10
     assert floor.feed[-1].interaction_id == "i49"
 
 
 def test_unknown_events_are_ignored() -> None:
     floor = fresh_floor()
-    floor.apply(ev("kb.updated", None, T0 + 1))
-    floor.apply(ev("customer.typing", None, T0 + 1))
+    floor.apply(KbChanged(at=T0 + 1))
+    floor.apply(CustomerTyping("i1", True, T0 + 1))
     assert not floor.take_dirty()
     assert floor.now == T0 + 1

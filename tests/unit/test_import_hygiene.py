@@ -10,6 +10,8 @@ HEADLESS = [
     "agentdesk.protocol",
     "agentdesk.backends",
     "agentdesk.store",
+    "agentdesk.desk",
+    "agentdesk.backend_choice",
     "agentdesk.kb",
     "agentdesk.mockserver",
     "agentdesk.cli",

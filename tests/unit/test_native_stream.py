@@ -1,5 +1,6 @@
 """The event stream against a tiny scripted WebSocket server: decoding,
-malformed frames, duplicates, gaps, resync, heartbeats, reconnects, close()."""
+malformed frames, duplicates, gaps, resync, heartbeats, reconnects, close(),
+and what leaves the adapter: domain events only (no seq, no wire types)."""
 
 from __future__ import annotations
 
@@ -24,12 +25,23 @@ from agentdesk.backends.base import (
     LinkState,
     LinkStatus,
     ProtocolProblem,
-    Resync,
     StreamItem,
 )
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.stream import StreamPolicy
-from agentdesk.protocol.events import MAX_FRAME_BYTES, Event
+from agentdesk.domain.events import (
+    AgentChanged,
+    CallChanged,
+    CustomerTyping,
+    InteractionChange,
+    InteractionChanged,
+    ItemAdded,
+    KbChanged,
+    ServerTime,
+    SnapshotNeeded,
+    StatsChanged,
+)
+from agentdesk.protocol.events import MAX_FRAME_BYTES
 
 FAST = StreamPolicy(ping_interval=0.2, dead_after=5.0, backoff_base=0.01, backoff_cap=0.05,
                     open_timeout=2.0, close_timeout=0.5)
@@ -103,6 +115,11 @@ def ev(seq: int, kind: str = "customer.typing", at: float = 100.0, **data: Any) 
             "data": data or {"interaction_id": f"i{seq}", "typing": True}}
 
 
+def seq_of(event: CustomerTyping) -> int:
+    """Which frame of `ev(seq)` a domain event came from (its interaction id says)."""
+    return int(event.interaction_id[1:])
+
+
 class Reader:
     """Consumes backend.events() in a task, so the test can await items."""
 
@@ -126,8 +143,8 @@ class Reader:
             if not kinds or isinstance(item, kinds):
                 return item
 
-    async def events(self, n: int) -> list[Event]:
-        return [await self.next(Event) for _ in range(n)]
+    async def events(self, n: int) -> list[Any]:
+        return [await self.next(CustomerTyping, ItemAdded) for _ in range(n)]
 
     async def link(self, state: LinkState) -> LinkStatus:
         while True:
@@ -160,8 +177,8 @@ async def test_events_in_order_with_token_and_link_states(server: ScriptedServer
     for seq in (1, 2, 3):
         await conn.send(ev(seq))
     got = await reader.events(3)
-    assert [e.seq for e in got] == [1, 2, 3]
-    assert got[0].data.interaction_id == "i1" and got[0].data.typing is True
+    assert [seq_of(e) for e in got] == [1, 2, 3]
+    assert got[0] == CustomerTyping("i1", True, 100.0)
     assert backend.last_seq == 3 and backend.diagnostics.last_seq == 3
 
 
@@ -170,7 +187,7 @@ async def test_joins_mid_stream_without_complaint(server: ScriptedServer, backen
     conn = await server.connection()
     await conn.send(ev(41))
     await conn.send(ev(42))
-    assert [e.seq for e in await reader.events(2)] == [41, 42]
+    assert [seq_of(e) for e in await reader.events(2)] == [41, 42]
     assert backend.diagnostics.out_of_order == 0 and backend.diagnostics.resyncs == 0
 
 
@@ -204,8 +221,8 @@ async def test_malformed_frames_are_survived_counted_and_logged(
     problems = [await reader.next(ProtocolProblem) for _ in bad_frames]
     assert all(isinstance(p.detail, str) and p.detail for p in problems)
     [good] = await reader.events(1)
-    assert good.seq == 7
-    for text in (good.data.item.body, good.data.item.author):
+    assert isinstance(good, ItemAdded) and good.item.id == "m1"
+    for text in (good.item.body, good.item.author):
         assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
         assert "\u202e" not in text and "\x9b" not in text
         assert text.startswith("hi") and text.endswith("[b]")
@@ -224,7 +241,7 @@ async def test_duplicates_dropped_and_counted(server: ScriptedServer, backend: N
     conn = await server.connection()
     for seq in (1, 2, 2, 1, 3):
         await conn.send(ev(seq))
-    assert [e.seq for e in await reader.events(3)] == [1, 2, 3]
+    assert [seq_of(e) for e in await reader.events(3)] == [1, 2, 3]
     assert backend.diagnostics.duplicates == 2
 
 
@@ -233,9 +250,9 @@ async def test_gap_without_resync_asks_for_a_reload(server: ScriptedServer, back
     conn = await server.connection()
     await conn.send(ev(1))
     await conn.send(ev(5))
-    assert (await reader.next(Event)).seq == 1
-    assert isinstance(await reader.next(Resync, Event), Resync)
-    assert (await reader.next(Event)).seq == 5
+    assert seq_of(await reader.next(CustomerTyping)) == 1
+    assert isinstance(await reader.next(SnapshotNeeded, CustomerTyping), SnapshotNeeded)
+    assert seq_of(await reader.next(CustomerTyping)) == 5
     assert backend.diagnostics.out_of_order == 1
     assert "missing" in backend.diagnostics.last_problem
 
@@ -246,9 +263,9 @@ async def test_server_resync_then_continues_from_its_seq(server: ScriptedServer,
     await conn.send(ev(1))
     await conn.send({"seq": 50, "type": "resync", "at": 1.0, "data": {}})
     await conn.send(ev(51))
-    assert (await reader.next(Event)).seq == 1
-    assert isinstance(await reader.next(Resync, Event), Resync)
-    assert (await reader.next(Event)).seq == 51
+    assert seq_of(await reader.next(CustomerTyping)) == 1
+    assert isinstance(await reader.next(SnapshotNeeded, CustomerTyping), SnapshotNeeded)
+    assert seq_of(await reader.next(CustomerTyping)) == 51
     assert backend.diagnostics.resyncs == 1 and backend.diagnostics.out_of_order == 0
 
 
@@ -257,7 +274,7 @@ async def test_resumes_after_slow_consumer_close(server: ScriptedServer, backend
     first = await server.connection()
     await first.send(ev(1))
     await first.send(ev(2))
-    assert [e.seq for e in await reader.events(2)] == [1, 2]
+    assert [seq_of(e) for e in await reader.events(2)] == [1, 2]
     await first.ws.close(4008, "slow consumer")
     await reader.link(LinkState.RECONNECTING)
     second = await server.connection()
@@ -265,7 +282,7 @@ async def test_resumes_after_slow_consumer_close(server: ScriptedServer, backend
     await reader.link(LinkState.CONNECTED)
     await second.send(ev(2))  # a replay overlapping what we had
     await second.send(ev(3))
-    assert (await reader.next(Event)).seq == 3
+    assert seq_of(await reader.next(CustomerTyping)) == 3
     assert backend.diagnostics.reconnects == 1 and backend.diagnostics.duplicates == 1
 
 
@@ -273,12 +290,12 @@ async def test_socket_dropped_mid_stream_resumes_from_last_seq(server: ScriptedS
     reader = Reader(backend)
     first = await server.connection()
     await first.send(ev(1))
-    assert (await reader.next(Event)).seq == 1
+    assert seq_of(await reader.next(CustomerTyping)) == 1
     first.ws.transport.abort()  # no close frame at all
     second = await server.connection()
     assert second.query["since"] == "1"
     await second.send(ev(2))
-    assert (await reader.next(Event)).seq == 2
+    assert seq_of(await reader.next(CustomerTyping)) == 2
 
 
 async def test_pings_and_dead_link_detection(server: ScriptedServer) -> None:
@@ -305,14 +322,14 @@ async def test_heartbeats_keep_link_alive_and_teach_server_time(server: Scripted
         sim_now = 1772442000.0
         await conn.send({"type": "hello", "data": {"at": sim_now, "last_seq": 0}})
         await conn.send(ev(1, at=sim_now - 500))  # an old, replayed event must not pull time back
-        await reader.next(Event)
+        await reader.next(CustomerTyping)
         assert abs(backend.server_time_offset - (sim_now - time.time())) < 60
         assert abs(backend.server_now() - sim_now) < 60
         for _ in range(8):  # keep feeding heartbeats for longer than dead_after
             await conn.send({"type": "heartbeat", "at": sim_now})
             await asyncio.sleep(0.1)
         await conn.send(ev(2))
-        assert (await reader.next(Event)).seq == 2
+        assert seq_of(await reader.next(CustomerTyping)) == 2
         assert len(server.all) == 1  # never reconnected
     finally:
         await backend.close()
@@ -358,13 +375,13 @@ async def test_a_second_consumer_takes_over_and_the_first_ends(server: ScriptedS
     old = Reader(backend)
     first = await server.connection()
     await first.send(ev(1))
-    assert (await old.next(Event)).seq == 1
+    assert seq_of(await old.next(CustomerTyping)) == 1
     new = Reader(backend)  # e.g. a restarted UI worker
     await asyncio.wait_for(old.done.wait(), WAIT)
     second = await server.connection()
     assert second.query["since"] == "1"
     await second.send(ev(2))
-    assert (await new.next(Event)).seq == 2
+    assert seq_of(await new.next(CustomerTyping)) == 2
     await asyncio.wait_for(first.closed.wait(), WAIT)
 
 
@@ -432,14 +449,86 @@ async def test_an_oversized_frame_rejoins_live_and_asks_for_a_reload(
     reader = Reader(backend)
     first = await server.connection()
     await first.send(ev(1))
-    assert (await reader.next(Event)).seq == 1
+    assert seq_of(await reader.next(CustomerTyping)) == 1
     huge = ev(2, "message.created")
     huge["data"] = {"blob": "x" * (MAX_FRAME_BYTES + 4096)}
     await first.send(huge)
     second = await server.connection()
     assert "since" not in second.query  # not replaying the frame we cannot take
-    assert isinstance(await reader.next(Resync), Resync)
+    assert isinstance(await reader.next(SnapshotNeeded), SnapshotNeeded)
     await second.send(ev(3))
-    assert (await reader.next(Event)).seq == 3
+    assert seq_of(await reader.next(CustomerTyping)) == 3
     diag = backend.diagnostics
     assert diag.malformed == 1 and diag.out_of_order == 0 and diag.resyncs == 1
+
+
+# -- what leaves the adapter: domain events ---------------------------------------------
+
+_IX = {"id": "x1", "channel": "chat", "customer_id": "c1", "customer_name": "Ann",
+       "queue_id": "q1", "state": "active", "agent_id": "agent1", "created_at": 1.0}
+_ITEM = {"id": "m1", "customer_id": "c1", "interaction_id": "x1", "channel": "chat",
+         "kind": "message", "direction": "inbound", "author": "Ann", "body": "hi", "at": 2.0}
+
+
+async def test_every_frame_type_becomes_its_domain_event(server: ScriptedServer, backend: NativeBackend) -> None:
+    reader = Reader(backend)
+    conn = await server.connection()
+    await reader.link(LinkState.CONNECTED)
+    frames = [
+        ("interaction.offered", {"interaction": {**_IX, "state": "offered"}}),
+        ("interaction.missed", {"interaction": {**_IX, "state": "queued"}, "reason": "timeout"}),
+        ("interaction.closed", {"interaction": {**_IX, "state": "closed"}}),
+        ("message.created", {"item": _ITEM}),
+        ("transcript.segment", {"item": {**_ITEM, "id": "t1", "kind": "transcript"}}),
+        ("call.updated", {"interaction_id": "x1", "call": {"state": "held"}}),
+        ("customer.typing", {"interaction_id": "x1", "typing": False}),
+        ("agent.updated", {"agent": {"id": "agent1", "name": "A"}}),
+        ("stats.updated", {"stats": {"at": 9.0}}),
+        ("kb.updated", {"articles": [], "removed": ["k1"]}),
+    ]
+    for n, (kind, data) in enumerate(frames, start=1):
+        await conn.send({"seq": n, "type": kind, "at": 10.0 + n, "data": data})
+    got = [await reader.next(object) for _ in frames]
+    offered, missed, closed, msg, seg, call, typing, agent, stats, kb = got
+    assert isinstance(offered, InteractionChanged) and offered.change is InteractionChange.OFFERED
+    assert offered.interaction.id == "x1" and offered.at == 11.0 and offered.reason is None
+    assert missed.change is InteractionChange.MISSED and missed.reason == "timeout"
+    assert closed.change is InteractionChange.CLOSED
+    assert isinstance(msg, ItemAdded) and msg.item.body == "hi"
+    assert isinstance(seg, ItemAdded) and seg.item.kind.value == "transcript"
+    assert isinstance(call, CallChanged) and call.call.state.value == "held"
+    assert typing == CustomerTyping("x1", False, 17.0)
+    assert isinstance(agent, AgentChanged) and agent.agent.id == "agent1"
+    assert isinstance(stats, StatsChanged) and stats.stats.at == 9.0
+    assert isinstance(kb, KbChanged) and kb.removed == ["k1"]
+    # No wire detail crosses the boundary.
+    for event in got:
+        assert not hasattr(event, "seq") and not hasattr(event, "type") and not hasattr(event, "data")
+
+
+async def test_heartbeat_becomes_server_time_and_hello_nothing(server: ScriptedServer, backend: NativeBackend) -> None:
+    reader = Reader(backend)
+    conn = await server.connection()
+    await reader.link(LinkState.CONNECTED)
+    await conn.send({"type": "hello", "data": {"at": 5.0, "last_seq": 0}})
+    await conn.send({"type": "heartbeat", "at": 6.0})
+    await conn.send(ev(1))
+    assert await reader.next() == ServerTime(6.0)  # the hello yielded nothing
+    assert seq_of(await reader.next()) == 1
+
+
+async def test_a_replay_overlap_yields_each_domain_event_once(server: ScriptedServer, backend: NativeBackend) -> None:
+    reader = Reader(backend)
+    first = await server.connection()
+    for seq in (1, 2):
+        await first.send(ev(seq))
+    assert [seq_of(e) for e in await reader.events(2)] == [1, 2]
+    await reader.backend.reconnect()
+    second = await server.connection()
+    assert second.query["since"] == "2"
+    for seq in (1, 2, 3):  # a server replaying too much
+        await second.send(ev(seq))
+    await second.send({"seq": 4, "type": "resync", "at": 1.0, "data": {}})
+    assert seq_of(await reader.next(CustomerTyping)) == 3
+    assert isinstance(await reader.next(SnapshotNeeded, CustomerTyping), SnapshotNeeded)
+    assert backend.diagnostics.duplicates == 2

@@ -20,7 +20,7 @@ from agentdesk.domain.models import (
     TrendSample,
 )
 from agentdesk.domain.trends import OVERALL, TrendRecorder, floor_sl, queue_sl
-from agentdesk.protocol.events import Event, StatsData
+from agentdesk.domain.events import StatsChanged
 
 B = 30.0
 T0 = 1772442000.0  # a bucket boundary (divisible by 30)
@@ -105,8 +105,7 @@ def test_backfill_fills_the_past_and_merges_with_live_points() -> None:
     # the later one's SL, the larger queue length.
     assert sl[-1] == 60.0 and waiting[-1] == 10.0
     # Live samples go on after the backfill, in the same series.
-    floor.apply(Event(seq=1, type="stats.updated", at=now + B, data=StatsData(
-        stats=Stats(at=now + B, queues=[qs("a", waiting=4, rolling=(2, 1, 0))]))))
+    floor.apply(StatsChanged(Stats(at=now + B, queues=[qs("a", waiting=4, rolling=(2, 1, 0))]), now + B))
     sl, waiting = floor.trend("a")
     assert (len(sl), sl[-1], waiting[-1]) == (12, 50.0, 4.0)
 
@@ -124,8 +123,7 @@ def test_backfill_drops_points_from_the_future_the_distant_past_and_other_bucket
     assert floor.trend("a")[1] == [0.0]  # the live series is untouched
     # Live samples still land after a point one bucket ahead (clock skew is tolerated).
     floor.backfill(_history([(now + B + 1, 90.0, 2)]))
-    floor.apply(Event(seq=1, type="stats.updated", at=now + 2, data=StatsData(
-        stats=Stats(at=now + 2, queues=[qs("a", waiting=5)]))))
+    floor.apply(StatsChanged(Stats(at=now + 2, queues=[qs("a", waiting=5)]), now + 2))
     assert floor.trend("a")[1] == [5.0, 2.0]
 
 

@@ -85,11 +85,14 @@ class CustomerCommands(_DeskProvider):
 class PresenceCommands(_DeskProvider):
     def commands(self, desk: DeskScreen) -> list[Command]:
         out: list[Command] = []
+        caps = desk.controller.capabilities  # only what this backend has
         for p in Presence:
+            if p not in caps.presence_states:
+                continue
             label = PRESENCE_LABEL[p]
             out.append((f"presence: {label}", Content(f"presence: {label}"),
                         partial(desk.set_presence, p, None), f"set presence to {label} now"))
-            if p is not Presence.AVAILABLE:
+            if p is not Presence.AVAILABLE and caps.presence_next:
                 out.append((f"presence: after current work {label}",
                             Content(f"presence: after current work: {label}"),
                             partial(desk.set_presence, None, p), "when open work is done"))

@@ -34,10 +34,9 @@ from agentdesk.backends.base import (
     LinkState,
     LinkStatus,
     ProtocolProblem,
-    Resync,
 )
+from agentdesk.domain.events import ServerTime, SnapshotNeeded
 from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
-from agentdesk.protocol.events import Event
 from agentdesk.ui.monitor.commands import MonitorCommands
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes
 
@@ -168,11 +167,9 @@ class MonitorApp(App[int]):
         stamps = self.pending_stamps
         stream = self.backend.events()
         async for item in stream:
-            if isinstance(item, Event):
-                floor.apply(item)
-                if self.stamp_events:
-                    stamps.append(time.perf_counter())
-            elif isinstance(item, LinkStatus):
+            if isinstance(item, ServerTime):
+                continue  # a heartbeat: the floor keeps its own clock
+            if isinstance(item, LinkStatus):
                 if (item.state is LinkState.RECONNECTING
                         and getattr(self.backend, "link_auth_failed", False) is True):
                     # Retrying cannot help (nobody signs in here): stop asking.
@@ -185,12 +182,16 @@ class MonitorApp(App[int]):
                 if item.state is LinkState.CONNECTED and was == LinkState.RECONNECTING.value:
                     await self.backfill_trends()  # the gap while away, if not replayed
                 self._show_link()
-            elif isinstance(item, Resync):
+            elif isinstance(item, SnapshotNeeded):
                 if not await self._load_or_report():
                     await _stop(stream)
                     return
             elif isinstance(item, ProtocolProblem):
                 self.problems += 1
+            else:  # a domain event
+                floor.apply(item)
+                if self.stamp_events:
+                    stamps.append(time.perf_counter())
 
     async def _load_or_report(self) -> bool:
         """Load the snapshots; False when the token was refused (signed out)."""

@@ -1,0 +1,1 @@
+"""The desk controller: the agent desk without Textual (see controller.py)."""

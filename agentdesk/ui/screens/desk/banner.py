@@ -1,0 +1,72 @@
+"""The banner line under the header: what the agent must know now, in order of
+importance: a missed offer (out of routing), a start-up or loading problem,
+the offer that F2/F3 act on (with its countdown), a lost connection."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.widgets import Static
+
+from agentdesk.backends.base import LinkState
+from agentdesk.desk.view import Notice
+from agentdesk.domain.enums import RoutingState
+from agentdesk.ui.screens.desk_support import bound_key, offer_line
+
+if TYPE_CHECKING:
+    from agentdesk.ui.screens.desk_screen import DeskScreen
+
+
+class DeskBanner:
+    def __init__(self, screen: DeskScreen) -> None:
+        self.screen = screen
+        self.notice: Notice | None = None
+
+    def _static(self) -> Static | None:
+        try:
+            return self.screen.query_one("#banner", Static)
+        except NoMatches:  # not composed yet, or shutting down
+            return None
+
+    def show_notice(self, notice: Notice | None) -> None:
+        self.notice = notice
+        self.render()
+
+    def render(self) -> None:
+        banner = self._static()
+        if banner is None:
+            return
+        screen = self.screen
+        state = screen.state
+        agent = state.agent
+        if state.missed or (agent is not None and agent.routing_state is RoutingState.NOT_RESPONDING):
+            self._set(banner, Content(
+                f"Missed offer - you are Not Responding. {bound_key('presence-menu')} to set Available"),
+                "error")
+            return
+        if self.notice is not None:
+            text = self.notice.text
+            if self.notice.level == "error" and not state.loaded:
+                text += f" {bound_key('quit')} quits."
+            self._set(banner, Content(text), self.notice.level)
+            return
+        # An offer rings whatever tab is active (agents typing elsewhere missed it):
+        # the banner names the one F2/F3 act on.
+        offer = screen.tabs.offer_target()
+        if offer is not None:
+            self._set(banner, offer_line(offer, screen.now()), "offer")
+            return
+        link = screen.link
+        if link.state in (LinkState.CONNECTED, LinkState.CONNECTING):
+            banner.display = False
+        else:
+            self._set(banner, Content(f"Connection lost ({link.detail or 'reconnecting'}). "
+                                      "Messages you send are queued."), "warning")
+
+    @staticmethod
+    def _set(banner: Static, content: Content, level: str) -> None:
+        banner.update(content)
+        banner.set_classes(f"-{level}")
+        banner.display = True

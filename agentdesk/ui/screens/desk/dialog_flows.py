@@ -1,0 +1,87 @@
+"""The dialogs that end in a command: transfer, presence, the DTMF keypad, and
+signing in again when the server refuses the session."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from agentdesk.backends.base import AgentDeskError
+from agentdesk.desk import commands as C
+from agentdesk.domain.enums import CallAction, RoutingState
+
+if TYPE_CHECKING:
+    from agentdesk.ui.screens.desk_screen import DeskScreen
+
+
+class DialogFlows:
+    def __init__(self, screen: DeskScreen) -> None:
+        self.screen = screen
+        self.relogin_open = False
+
+    def transfer(self, iid: str) -> None:
+        self.screen.run_worker(self._transfer(iid), group="dialogs", exclusive=True,
+                               exit_on_error=False)
+
+    async def _transfer(self, iid: str) -> None:
+        from agentdesk.ui.modals.transfer_dialog import TransferDialog
+
+        screen = self.screen
+        inter = screen.state.interactions[iid]
+        try:
+            queues, agents = await screen.controller.transfer_targets()
+        except AgentDeskError as exc:
+            screen.show_error(exc, "Transfer")
+            return
+        choice = await screen.app.push_screen_wait(TransferDialog(inter.customer_name, queues, agents))
+        if choice is None:
+            return
+        screen.run_command(C.Transfer(iid, queue_id=choice.queue_id, agent_id=choice.agent_id,
+                                      mode=choice.mode))
+
+    def presence(self) -> None:
+        from agentdesk.ui.modals.presence_menu import PresenceMenu
+
+        screen = self.screen
+        state = screen.state
+        agent = state.agent
+
+        def chosen(choice: Any) -> None:
+            if choice is not None:
+                screen.run_command(C.SetPresence(choice.presence, choice.next))
+
+        rearm = bool(state.missed) or (
+            agent is not None and agent.routing_state is RoutingState.NOT_RESPONDING)
+        screen.app.push_screen(PresenceMenu(
+            agent.presence if agent else None, agent.next_presence if agent else None,
+            work_open=bool(state.interactions), rearm=rearm), chosen)
+
+    def dtmf(self, iid: str) -> None:
+        from agentdesk.ui.widgets.call.dtmf_pad import DtmfPad
+
+        def send(digits: str | None) -> None:
+            if digits:
+                self.screen.run_command(C.CallControl(iid, CallAction.DTMF, digits))
+
+        self.screen.app.push_screen(DtmfPad(), send)
+
+    def ask_relogin(self, message: str) -> None:
+        from agentdesk.ui.modals.relogin_dialog import ReloginDialog
+
+        if self.relogin_open:
+            return
+        self.relogin_open = True
+        screen = self.screen
+
+        def done(creds: Any) -> None:
+            self.relogin_open = False
+            if creds is None:
+                screen.app.exit(1)
+            else:
+                screen.run_worker(self._relogin(creds.username, creds.password), group="login",
+                                  exclusive=True, exit_on_error=False)
+
+        screen.app.push_screen(ReloginDialog(message, screen.services.username), done)
+
+    async def _relogin(self, username: str, password: str) -> None:
+        if await self.screen.controller.relogin(username, password):
+            self.screen.start_following()

@@ -1,0 +1,209 @@
+"""The tabs and the views behind them: which interaction is active, the split
+pane, the one the agent works in (`current_id`), their order (arrival or
+urgency), opening and closing views as interactions come and go."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.css.query import NoMatches
+
+from agentdesk.desk import commands as C
+from agentdesk.domain import session as S
+from agentdesk.domain.enums import InteractionState
+from agentdesk.ui.screens.desk_support import tab_infos
+from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
+
+if TYPE_CHECKING:
+    from agentdesk.domain.models import Interaction
+    from agentdesk.ui.screens.desk_screen import DeskScreen
+    from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
+
+MOUNT_RETRY_S = 0.02  # poll period while waiting for a new view to mount
+
+
+class TabControl:
+    def __init__(self, screen: DeskScreen, *, sort_by_urgency: bool) -> None:
+        self.screen = screen
+        self.views: dict[str, InteractionView] = {}
+        self.active_id: str | None = None
+        self.split_id: str | None = None
+        # The interaction the agent works in: the active tab, or the split pane once
+        # focus moves into it. Actions, the side column and read-marking follow it.
+        self.current_id: str | None = None
+        self.sort_by_urgency = sort_by_urgency
+
+    # -- order -----------------------------------------------------------------------
+
+    def order(self) -> list[str]:
+        state = self.screen.state
+        return S.urgency_order(state) if self.sort_by_urgency else S.arrival_order(state)
+
+    def current(self) -> Interaction | None:
+        return self.screen.state.interactions.get(self.current_id or "")
+
+    def offer_target(self) -> Interaction | None:
+        """The offer F2/F3 act on: the current tab's, else the most urgent one."""
+        active = self.current()
+        if active is not None and active.state is InteractionState.OFFERED:
+            return active
+        state = self.screen.state
+        offers = [state.interactions[i] for i in S.urgency_order(state)
+                  if state.interactions[i].state is InteractionState.OFFERED]
+        return offers[0] if offers else None
+
+    # -- views -------------------------------------------------------------------------
+
+    def open_view(self, iid: str) -> None:
+        if iid in self.views:
+            return
+        from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
+
+        screen = self.screen
+        inter = screen.state.interactions[iid]
+        view = InteractionView(inter, now=screen.now, tz=screen.services.tz, id=f"view-{iid}")
+        view.display = False
+        self.views[iid] = view
+        screen.query_one("#centre").mount(view)
+        view.composer.set_canned(screen.suggestions.canned)
+        screen.show_empty()
+        screen.loader.load_interaction(iid)
+
+    def update_view(self, iid: str) -> None:
+        view = self.views.get(iid)
+        state = self.screen.state
+        if view is None or iid not in state.interactions:
+            return
+        if not view.is_mounted:  # created in this batch: update once it is mounted
+            self.retry_soon(self.update_view, iid)
+            return
+        inter = state.interactions[iid]
+        if view.interaction.state is not inter.state:
+            # the profile lists this contact with its state: keep it current
+            self.screen.loader.load_customer(inter.customer_id)
+        view.update_interaction(inter)
+
+    def close_view(self, iid: str, reason: str) -> None:
+        screen = self.screen
+        screen.wrapup.contact_closed(iid, reason)
+        view = self.views.pop(iid, None)
+        if view is not None:
+            view.remove()
+        if self.split_id == iid:
+            self.split_id = None
+        if self.active_id == iid:
+            self.active_id = None
+        if self.current_id == iid:
+            self.current_id = self.active_id
+            screen.loader.show_customer()
+        screen.show_empty()
+
+    def retry_soon(self, method: Callable[[str], None], iid: str) -> None:
+        """Try again once the view has mounted. A timer, not `call_after_refresh`: a
+        callback that re-queues itself after every refresh keeps the screen's message
+        queue from ever emptying, which starves the very mount it waits for."""
+        self.screen.set_timer(MOUNT_RETRY_S, lambda: method(iid))
+
+    def focus_composer(self, iid: str) -> None:
+        view = self.views.get(iid)
+        if view is None:
+            return
+        if view.is_mounted and view.composer.is_mounted:
+            view.composer.focus_body()
+        else:
+            self.retry_soon(self.focus_composer, iid)
+
+    # -- activation ----------------------------------------------------------------------
+
+    def activate(self, iid: str | None, *, quiet: bool = False) -> None:
+        if iid is not None and iid not in self.views:
+            return
+        screen = self.screen
+        self.active_id = iid
+        if self.split_id == iid:
+            self.split_id = None
+        for vid, view in self.views.items():
+            view.display = vid in (iid, self.split_id)
+            view.set_class(vid == self.split_id, "-split-right")
+        screen.query_one("#centre").set_class(self.split_id is not None, "-split")
+        screen.query_one(InteractionTabs).set_active(iid, self.split_id)
+        self.current_id = iid
+        screen.loader.show_customer()
+        if iid is not None:
+            self.mark_read(iid)
+            if not quiet:
+                self.focus_composer(iid)
+        screen.show_empty()
+        screen.banner.render()
+        screen.refresh_bindings_if_changed()
+        screen.suggestions.schedule()
+
+    def set_current(self, iid: str | None) -> None:
+        """Make `iid` (the active tab or the split pane) the one actions, the side
+        column and read-marking follow."""
+        if iid not in (self.active_id, self.split_id) or iid not in self.views:
+            iid = self.active_id
+        changed = iid != self.current_id
+        self.current_id = iid
+        if not changed:
+            return
+        self.screen.loader.show_customer()
+        if iid is not None:
+            self.mark_read(iid)
+        self.screen.refresh_bindings_if_changed()
+        self.screen.suggestions.schedule()
+
+    def mark_read(self, iid: str) -> None:
+        if S.unread_count(self.screen.state, iid):
+            self.screen.controller.execute(C.MarkRead(iid))
+
+    def step(self, step: int) -> None:
+        order = self.order()
+        if not order:
+            return
+        index = order.index(self.active_id) if self.active_id in order else -1
+        self.activate(order[(index + step) % len(order)])
+
+    def goto(self, number: int) -> None:
+        order = self.order()
+        if 1 <= number <= len(order):
+            self.activate(order[number - 1])
+
+    def toggle_split(self) -> bool:
+        """Split the view with the next tab (or unsplit); False if there is no second tab."""
+        if self.split_id is not None:
+            self.split_id = None
+        else:
+            others = [i for i in self.order() if i != self.active_id]
+            if not others or self.active_id is None:
+                return False
+            self.split_id = others[0]
+        self.activate(self.active_id, quiet=True)
+        return True
+
+    def swap_split(self) -> None:
+        if self.split_id is None or self.active_id is None:
+            return
+        self.active_id, self.split_id = self.split_id, self.active_id
+        self.activate(self.active_id)
+
+    def render(self) -> None:
+        """Tab labels, unread counts and countdowns (no-op before the tabs exist)."""
+        screen = self.screen
+        try:
+            tabs = screen.query_one(InteractionTabs)
+        except NoMatches:
+            return
+        now = screen.now()
+        tabs.set_tabs(self.order(), tab_infos(screen.state, now), now)
+        tabs.set_active(self.active_id, self.split_id)
+
+    def tick(self) -> None:
+        if not self.screen.state.interactions:
+            return
+        self.render()
+        for iid in (self.active_id, self.split_id):
+            view = self.views.get(iid or "")
+            if view is not None:
+                view.tick()
