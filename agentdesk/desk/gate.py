@@ -71,7 +71,8 @@ def command_refusal(caps: Capabilities, command: DeskCommand) -> str | None:
         target = (TransferTarget.AGENT if command.agent_id else
                   TransferTarget.TEAM if command.team_id else TransferTarget.QUEUE)
         if target not in caps.transfer_to:
-            return f"Transfer to a {target.value}: not available on the {caps.backend} backend"
+            return caps.reasons.get(f"transfer_{target.value}") or (
+                f"Transfer to a {target.value}: not available on the {caps.backend} backend")
         if command.mode is TransferMode.WARM and not caps.warm_transfer:
             return reason(caps, "warm_transfer")
     if isinstance(command, SendMessage):
@@ -81,7 +82,8 @@ def command_refusal(caps: Capabilities, command: DeskCommand) -> str | None:
             return reason(caps, "email_cc")
     if isinstance(command, SetPresence):
         if command.presence is not None and command.presence not in caps.presence_states:
-            return f"Presence {command.presence.value}: not available on the {caps.backend} backend"
+            return caps.reasons.get(f"presence_{command.presence.value}") or (
+                f"Presence {command.presence.value}: not available on the {caps.backend} backend")
         if command.next is not None and not caps.presence_next:
             return reason(caps, "presence_next")
     return None
