@@ -231,19 +231,21 @@ class NativeBackend(Backend):
         return reply.interaction
 
     async def get_customer(self, customer_id: str) -> CustomerDetail:
-        return await self._api.call(
+        detail: CustomerDetail = await self._api.call(
             "GET", f"/v1/customers/{_seg(customer_id)}", model=CustomerDetail
         )
+        return detail
 
     async def get_timeline(
         self, customer_id: str, *, before: str | None = None, limit: int = 100
     ) -> TimelinePage:
-        return await self._api.call(
+        page: TimelinePage = await self._api.call(
             "GET",
             f"/v1/customers/{_seg(customer_id)}/timeline",
             params={"before": before, "limit": limit},
             model=TimelinePage,
         )
+        return page
 
     async def list_queues(self) -> list[Queue]:
         reply: _Queues = await self._api.call("GET", "/v1/queues", model=_Queues)

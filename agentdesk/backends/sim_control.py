@@ -47,7 +47,7 @@ class SimControl:
         extra = {k: v for k, v in fields.items() if v is not None}
         body = {"channel": str(Channel(channel)), **extra}
         reply = await self._api.call("POST", "/sim/contacts", body=body)
-        return _field(reply, "interaction_id", str)
+        return str(_field(reply, "interaction_id", str))
 
     async def customer_message(self, interaction_id: str, text: str) -> None:
         await self._api.call("POST", _ix_path(interaction_id, "customer-message"),

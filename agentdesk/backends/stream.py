@@ -167,11 +167,11 @@ class EventStream:
         while not stopped():
             try:
                 ws = await self._connect(stopped)
-            except _LinkLost as lost:
+            except _LinkLost as failed:
                 attempt += 1
                 delay = self.policy.backoff(attempt)
-                log.info("event stream: connect failed (%s); attempt %d", lost.detail, attempt)
-                yield LinkStatus(LinkState.RECONNECTING, lost.detail, attempt)
+                log.info("event stream: connect failed (%s); attempt %d", failed.detail, attempt)
+                yield LinkStatus(LinkState.RECONNECTING, failed.detail, attempt)
                 await self._pause(delay, stopped)
                 continue
             if ws is None:  # closed while connecting

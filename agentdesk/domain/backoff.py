@@ -22,7 +22,7 @@ class Backoff:
 
     def ceiling(self, attempt: int) -> float:
         """The longest delay before retry number `attempt` (1-based)."""
-        return min(self.cap, self.base * 2 ** max(0, attempt - 1))
+        return min(self.cap, self.base * 2.0 ** max(0, attempt - 1))
 
     def delay(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
         top = self.ceiling(attempt)

@@ -17,6 +17,8 @@ A metric with an empty denominator is None ("no data"), never 0.
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -101,7 +103,7 @@ def _avg(total: float, count: int) -> float | None:
 
 
 def _figures(totals: Totals, waiting_since: Iterable[float], now: float, offered: int,
-             agents: Mapping[str, int] | None) -> dict[str, object]:
+             agents: Mapping[str, int] | None) -> dict[str, Any]:
     """The fields a queue and one of its channels share, from the same formulas."""
     waits = [now - t for t in waiting_since]
     return {

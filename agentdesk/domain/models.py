@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agentdesk.domain.enums import (  # re-exported: the models' field types
-    Channel,
-    Presence,
-    RoutingState,
-    Role,
-    InteractionState,
-    CallState,
-    TimelineKind,
-    Direction,
-    TransferMode,
-    CallAction,
+# The enums are re-exported (`X as X`): the models' field types, importable from here.
+from agentdesk.domain.enums import (
+    CallAction as CallAction,
+    CallState as CallState,
+    Channel as Channel,
+    Direction as Direction,
+    InteractionState as InteractionState,
+    Presence as Presence,
+    Role as Role,
+    RoutingState as RoutingState,
+    TimelineKind as TimelineKind,
+    TransferMode as TransferMode,
 )
 
 

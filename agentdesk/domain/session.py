@@ -15,10 +15,10 @@ last one applied to that id, and a timeline item already seen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from agentdesk.domain.enums import Direction, InteractionState, TimelineKind
 from agentdesk.domain.events import (
@@ -51,6 +51,8 @@ TURNS_KEPT = 6
 # How many timeline item ids are remembered per interaction to drop duplicates.
 SEEN_KEPT = 2_000
 
+
+_V = TypeVar("_V")
 
 @dataclass(frozen=True, slots=True)
 class SessionState:
@@ -205,7 +207,7 @@ def _interaction_event(state: SessionState, event: InteractionChanged, changes: 
 
 
 def _without(state: SessionState, iid: str) -> SessionState:
-    def drop(d: dict) -> dict:
+    def drop(d: dict[str, _V]) -> dict[str, _V]:
         return {k: v for k, v in d.items() if k != iid}
 
     return replace(
@@ -308,7 +310,8 @@ def _server_time(state: SessionState, event: ServerTime, changes: Changes) -> tu
     return state, changes  # `apply` already learnt the clock offset from `at`
 
 
-_HANDLERS: dict[type, Any] = {
+_Handler = Callable[[SessionState, Any, Changes], tuple[SessionState, Changes]]
+_HANDLERS: dict[type, _Handler] = {
     InteractionChanged: _interaction_event,
     ItemAdded: _item_event,
     CallChanged: _call_event,
@@ -348,7 +351,7 @@ def load_snapshot(
     changes.updated = set(fresh) & set(state.interactions)
     changes.offered = [i for i in changes.added if fresh[i].state is InteractionState.OFFERED]
 
-    def keep(d: dict) -> dict:
+    def keep(d: dict[str, _V]) -> dict[str, _V]:
         return {k: v for k, v in d.items() if k in fresh}
 
     unread = keep(state.unread)

@@ -18,7 +18,7 @@ from agentdesk.kb.knowledge_base import KnowledgeBase
 from agentdesk.kb.suggestion import Suggestion
 
 
-def _as_json(results: list[Suggestion]) -> list[dict]:
+def _as_json(results: list[Suggestion]) -> list[dict[str, object]]:
     return [{"id": s.article_id, "title": s.title, "score": s.score, "snippet": s.snippet,
              "matched": s.matched_terms} for s in results]
 

@@ -11,10 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from agentdesk.domain.models import KbArticle
 
-Ranking = Callable[[dict], list[str]]  # eval case -> ranked article ids
+Ranking = Callable[[dict[str, Any]], list[str]]  # eval case -> ranked article ids
 
 _PLAIN_TOKEN = re.compile(r"\w+")
 
@@ -24,11 +25,11 @@ def plain_tokens(text: str) -> list[str]:
     return _PLAIN_TOKEN.findall(text.lower())
 
 
-def case_text(case: dict) -> str:
+def case_text(case: dict[str, Any]) -> str:
     """The whole query text of a case (conversation turns joined)."""
     if "turns" in case:
         return "\n".join(case["turns"])
-    return case["query"]
+    return str(case["query"])
 
 
 class PlainBM25:
@@ -86,7 +87,7 @@ class Quality:
         return f"MRR@5 {self.mrr_at_5:.3f}  recall@3 {self.recall_at_3:.3f}  (n={self.n})"
 
 
-def evaluate(cases: Sequence[dict], ranking: Ranking) -> Quality:
+def evaluate(cases: Sequence[dict[str, Any]], ranking: Ranking) -> Quality:
     """MRR@5 (first relevant hit) and recall@3 (share of relevant ids in the
     top 3, capped by min(3, |relevant|) so a case can always reach 1.0)."""
     if not cases:

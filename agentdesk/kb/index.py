@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -350,7 +351,7 @@ class KbIndex:
 
     def count(self) -> int:
         with self._lock:
-            return self._conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def ids(self) -> list[str]:
         with self._lock:
@@ -363,7 +364,7 @@ class KbIndex:
                     self._conn.execute("SELECT id, hash, updated_at FROM articles")}
 
     @staticmethod
-    def _article(row: tuple) -> KbArticle:
+    def _article(row: tuple[Any, ...]) -> KbArticle:
         return KbArticle(id=row[0], title=row[1], body=row[2], tags=json.loads(row[3]),
                          updated_at=row[4])
 

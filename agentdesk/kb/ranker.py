@@ -125,8 +125,11 @@ class Ranker:
         if not unknown:
             return query
         speller = self._spell(index, stats)
-        fixes = {t: speller.correct(t) for t in unknown}
-        fixes = {t: f for t, f in fixes.items() if f}
+        fixes: dict[str, str] = {}
+        for t in unknown:
+            fix = speller.correct(t)
+            if fix:
+                fixes[t] = fix
         if not fixes:
             return query
         weights: dict[str, float] = {}

@@ -84,7 +84,7 @@ class ChatwootBackend(Backend):
                  ) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
-        self.capabilities = CAPABILITIES  # type: ignore[assignment]
+        self.capabilities = CAPABILITIES
         self.rest = ChatwootRest(self.base_url, timeout=timeout, retry=retry,
                                  transport=transport)
         self.rest.token = token

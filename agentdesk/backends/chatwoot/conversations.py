@@ -153,8 +153,10 @@ def payload_list(answer: Any) -> list[Any]:
         value = obj.get(key)
         if isinstance(value, list):
             return value
-        if isinstance(value, dict) and isinstance(value.get("payload"), list):
-            return value["payload"]
+        if isinstance(value, dict):
+            inner = value.get("payload")
+            if isinstance(inner, list):
+                return inner
     return []
 
 

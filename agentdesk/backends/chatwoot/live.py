@@ -386,11 +386,11 @@ class LiveStream:
                 self._emit_all(tracker.apply(view, now, force=True))
             for conv_id in tracker.open_ids():
                 after = tracker.last_message.get(conv_id)
-                view = tracker.views.get(conv_id)
-                if after is None or view is None:
+                known = tracker.views.get(conv_id)
+                if after is None or known is None:
                     continue  # the desk has not loaded it: its timeline load is fresh
                 for raw in await self.host.reads.messages_after(conv_id, after):
-                    self._deliver(view, as_dict(raw))
+                    self._deliver(known, as_dict(raw))
         except AgentDeskError as exc:
             log.info("chatwoot catch-up failed (%s); asking for a reload", exc.message)
             self.emit(SnapshotNeeded(now))

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from agentdesk.domain.events import InteractionChange, InteractionChanged
 
@@ -43,12 +43,16 @@ class Relation(StrEnum):
     GONE = "gone"  # resolved, snoozed, pending, or an offer I rejected
 
 
-class _Bounded(OrderedDict):
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Bounded(OrderedDict[_K, _V]):
     def __init__(self, keep: int) -> None:
         super().__init__()
         self.keep = keep
 
-    def put(self, key: object, value: object) -> None:
+    def put(self, key: _K, value: _V) -> None:
         self[key] = value
         self.move_to_end(key)
         while len(self) > self.keep:
@@ -61,10 +65,10 @@ class Tracker:
         self.views: dict[str, ConversationView] = {}
         self.relations: dict[str, Relation] = {}
         self.rejected: set[str] = set()
-        self.delivered: _Bounded = _Bounded(KEEP_IDS)  # message id -> None
+        self.delivered: _Bounded[str, None] = _Bounded(KEEP_IDS)  # message id -> None
         self.last_message: dict[str, int] = {}  # conversation -> newest delivered message id
-        self.echoes: _Bounded = _Bounded(KEEP_ECHOES)  # client_id -> TimelineItem
-        self.client_of: _Bounded = _Bounded(KEEP_ECHOES)  # message id -> client_id
+        self.echoes: _Bounded[str, TimelineItem] = _Bounded(KEEP_ECHOES)  # client_id -> TimelineItem
+        self.client_of: _Bounded[str, str] = _Bounded(KEEP_ECHOES)  # message id -> client_id
 
     # -- conversations ------------------------------------------------------------------
 
