@@ -18,7 +18,6 @@ from pathlib import Path
 from platformdirs import user_config_dir
 
 
-
 def _builtin_dir() -> Path:
     # Installed (wheel or editable): the package agentdesk.builtin_themes, mapped
     # from themes/ in pyproject. A plain source tree on sys.path: themes/ itself.
@@ -178,4 +177,4 @@ def _linear_to_lab(rgb: tuple[float, float, float]) -> tuple[float, float, float
 def color_distance(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
     """CIE76 delta E between two linear-RGB colours."""
     la, lb = _linear_to_lab(a), _linear_to_lab(b)
-    return sum((x - y) ** 2 for x, y in zip(la, lb)) ** 0.5
+    return sum((x - y) ** 2 for x, y in zip(la, lb, strict=True)) ** 0.5

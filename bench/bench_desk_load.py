@@ -29,15 +29,28 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from textual import events  # noqa: E402
+from textual import events
 
-from agentdesk.backends.base import Backend, LinkState, LinkStatus, StreamItem  # noqa: E402
-from agentdesk.domain.models import (  # noqa: E402
-    AgentInfo, Channel, CustomerDetail, Customer, Direction, Interaction, InteractionState,
-    Presence, Role, RoutingState, Stats, TimelineItem, TimelineKind, TimelinePage, User,
+from agentdesk.backends.base import Backend, LinkState, LinkStatus, StreamItem
+from agentdesk.domain.models import (
+    AgentInfo,
+    Channel,
+    Customer,
+    CustomerDetail,
+    Direction,
+    Interaction,
+    InteractionState,
+    Presence,
+    Role,
+    RoutingState,
+    Stats,
+    TimelineItem,
+    TimelineKind,
+    TimelinePage,
+    User,
 )
-from agentdesk.protocol.events import Event, MessageData  # noqa: E402
-from agentdesk.ui.app import make_app  # noqa: E402
+from agentdesk.protocol.events import Event, MessageData
+from agentdesk.ui.app import make_app
 
 T0 = 1772442000.0
 ME = User(id="agent1", name="Agent 1", role=Role.AGENT)
@@ -186,7 +199,7 @@ async def run(seconds: float, rate: float, interactions: int, typing: bool = Tru
                     while len(composer.text) == before:
                         await asyncio.sleep(0.001)
                     done = asyncio.get_running_loop().create_future()
-                    desk.call_after_refresh(lambda: done.done() or done.set_result(time.perf_counter()))
+                    desk.call_after_refresh(lambda done=done: done.done() or done.set_result(time.perf_counter()))
                     key_ms.append((await done - start) * 1000)
                     await asyncio.sleep(0.1)
 

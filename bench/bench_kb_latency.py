@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_kb_common import EVAL_DEMO, demo_articles, load_eval  # noqa: E402
+from bench_kb_common import EVAL_DEMO, demo_articles, load_eval
 
-from agentdesk.domain.models import KbArticle  # noqa: E402
-from agentdesk.kb import KnowledgeBase  # noqa: E402
-from agentdesk.kb.index import KbIndex  # noqa: E402
+from agentdesk.domain.models import KbArticle
+from agentdesk.kb import KnowledgeBase
+from agentdesk.kb.index import KbIndex
 
 
 def synthesise(n: int, seed: int = 7) -> list[KbArticle]:

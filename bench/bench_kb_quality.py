@@ -1,4 +1,5 @@
-"""KB ranking quality: agentdesk vs plain Okapi BM25 (kb/evaluation.py, rank_bm25's formula and defaults), same articles.
+"""KB ranking quality: agentdesk vs plain Okapi BM25 (kb/evaluation.py: rank_bm25's formula and
+defaults), same articles.
 
     python bench/bench_kb_quality.py [--split dev|test|all] [--show-misses]
 
@@ -18,12 +19,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_kb_common import (  # noqa: E402
-    TOPICS, EVAL_DEBIAN, EVAL_DEMO, debian_articles, debian_faq_dir, demo_articles, load_eval,
+from bench_kb_common import (
+    EVAL_DEBIAN,
+    EVAL_DEMO,
+    TOPICS,
+    debian_articles,
+    debian_faq_dir,
+    demo_articles,
+    load_eval,
 )
 
-from agentdesk.kb import KnowledgeBase  # noqa: E402
-from agentdesk.kb.evaluation import PlainBM25, case_text, evaluate  # noqa: E402
+from agentdesk.kb import KnowledgeBase
+from agentdesk.kb.evaluation import PlainBM25, case_text, evaluate
 
 
 def agentdesk_ranking(kb: KnowledgeBase):

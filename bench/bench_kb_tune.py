@@ -19,13 +19,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_kb_common import (  # noqa: E402
-    EVAL_DEBIAN, EVAL_DEMO, debian_articles, debian_faq_dir, demo_articles, load_eval,
+from bench_kb_common import (
+    EVAL_DEBIAN,
+    EVAL_DEMO,
+    debian_articles,
+    debian_faq_dir,
+    demo_articles,
+    load_eval,
 )
 
-from agentdesk.kb import KnowledgeBase, text  # noqa: E402
-from agentdesk.kb.evaluation import evaluate  # noqa: E402
-from agentdesk.kb.ranker import RankParams  # noqa: E402
+from agentdesk.kb import KnowledgeBase, text
+from agentdesk.kb.evaluation import evaluate
+from agentdesk.kb.ranker import RankParams
 
 
 @contextmanager
@@ -71,7 +76,7 @@ def score(params: RankParams, data) -> dict[str, tuple[float, float]]:
     for name, articles, cases in data:
         kb = KnowledgeBase.from_articles(articles, params)
 
-        def rank(case: dict) -> list[str]:
+        def rank(case: dict, kb=kb) -> list[str]:
             if "turns" in case:
                 return [s.article_id for s in kb.suggest(case["turns"], n=5)]
             return [s.article_id for s in kb.search(case["query"], n=5)]
@@ -107,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             res = score(p, data)
             dev = sum(m for k, (m, _r) in res.items() if k.endswith("/dev"))
             results.append((dev, f"k1={k1} title={tw} body_b={bb} bigram={bt}", res))
-        for dev, label, res in sorted(results, reverse=True)[:8]:
+        for _dev, label, res in sorted(results, reverse=True)[:8]:
             print(line(label, res))
     return 0
 

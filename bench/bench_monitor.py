@@ -49,11 +49,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agentdesk.backends.native import NativeBackend  # noqa: E402
-from agentdesk.mockserver.testing import spawn_server  # noqa: E402
-from agentdesk.ui.monitor.agent_board import AgentBoard  # noqa: E402
-from agentdesk.ui.monitor.monitor_app import MonitorApp  # noqa: E402
-from agentdesk.ui.monitor.queue_board import QueueBoard  # noqa: E402
+from agentdesk.backends.native import NativeBackend
+from agentdesk.mockserver.testing import spawn_server
+from agentdesk.ui.monitor.agent_board import AgentBoard
+from agentdesk.ui.monitor.monitor_app import MonitorApp
+from agentdesk.ui.monitor.queue_board import QueueBoard
 
 SKILLS = ("tech", "billing", "sales", "account")
 CHANNELS = ("chat", "email", "sms", "social", "voice")

@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-import websockets  # noqa: E402
+import httpx
+import websockets
+from bench_proc_common import cpu_seconds as _cpu_seconds
+from bench_proc_common import pct_ms as _pct
 
-from agentdesk.mockserver.testing import spawn_server  # noqa: E402
-from bench_proc_common import cpu_seconds as _cpu_seconds  # noqa: E402
-from bench_proc_common import pct_ms as _pct  # noqa: E402
+from agentdesk.mockserver.testing import spawn_server
 
 
 @dataclass

@@ -34,13 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-import websockets  # noqa: E402
+import httpx
+import websockets
+from bench_proc_common import cpu_seconds as _cpu_seconds
+from bench_proc_common import pct_ms as _pct
+from bench_proc_common import rss_mb as _rss_mb
 
-from agentdesk.mockserver.testing import spawn_server  # noqa: E402
-from bench_proc_common import cpu_seconds as _cpu_seconds  # noqa: E402
-from bench_proc_common import pct_ms as _pct  # noqa: E402
-from bench_proc_common import rss_mb as _rss_mb  # noqa: E402
+from agentdesk.mockserver.testing import spawn_server
 
 SAMPLE_S = 10.0
 
@@ -91,7 +91,7 @@ class Soak:
                         self.minute().reconnects += 1
                     connected_before = True
                     await self._read(name, ws)
-            except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+            except (TimeoutError, OSError, websockets.WebSocketException):
                 pass
             if not self.stop.is_set():
                 self.minute().drops += 1
@@ -130,7 +130,7 @@ class Soak:
                 try:
                     await asyncio.wait_for(self.stop.wait(), args.pulse_every)
                     return
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 self.pulse = {"t0": time.perf_counter(), "rate": args.pulse_rate}
                 r = await http.post("/sim/burst", json={"count": args.pulse_events,
@@ -145,7 +145,7 @@ class Soak:
             m.rss.append(_rss_mb(self.pid))
             try:
                 await asyncio.wait_for(self.stop.wait(), SAMPLE_S)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
 

@@ -21,15 +21,15 @@ import statistics
 import sys
 import time
 import tracemalloc
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from textual.app import App, ComposeResult  # noqa: E402
+from textual.app import App, ComposeResult
 
-from agentdesk.domain.models import Channel, Direction, TimelineItem, TimelineKind  # noqa: E402
-from agentdesk.ui.widgets.timeline import Timeline  # noqa: E402
+from agentdesk.domain.models import Channel, Direction, TimelineItem, TimelineKind
+from agentdesk.ui.widgets.timeline import Timeline
 
 T0 = 1772445600.0
 THEME = {
@@ -71,7 +71,7 @@ class BenchApp(App[None]):
         return {**super().get_theme_variable_defaults(), **THEME}
 
     def compose(self) -> ComposeResult:
-        yield Timeline(tz=timezone.utc)
+        yield Timeline(tz=UTC)
 
 
 async def open_once(items: list[TimelineItem]) -> tuple[float, float, int]:
@@ -164,7 +164,9 @@ async def main() -> None:
     index_bytes, _ = await memory(items)
     model_bytes = items_size(args.items)
     print(f"items: {args.items:,}  runs: {args.runs}  terminal: 120x40  python {sys.version.split()[0]}")
-    ms = lambda values: f"median {statistics.median(values) * 1000:.0f} ms (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"  # noqa: E731
+    def ms(values: list[float]) -> str:
+        low, mid, high = (v * 1000 for v in (min(values), statistics.median(values), max(values)))
+        return f"median {mid:.0f} ms (min {low:.0f}, max {high:.0f})"
     print(f"open {args.items:,} items, set_items to first frame: {ms(big_frame)}")
     print(f"open {args.items:,} items, set_items to idle (index built too): {ms(big_idle)}")
     print(f"open 50 items, set_items to first frame (floor): {ms(small_frame)}")

@@ -27,8 +27,8 @@ from agentdesk.domain.events import InteractionChange, InteractionChanged, ItemA
 from agentdesk.domain.models import (
     AgentInfo,
     CannedResponse,
-    CustomerDetail,
     Customer,
+    CustomerDetail,
     Disposition,
     Interaction,
     InteractionState,

@@ -28,6 +28,7 @@ from agentdesk.domain.events import SnapshotNeeded
 # The models and events appear in annotations only: the desk imports this
 # module for its first frame, before pydantic is loaded (docs/benchmarks.md).
 if TYPE_CHECKING:
+    from agentdesk.domain.events import DeskEvent
     from agentdesk.domain.models import (
         AgentInfo,
         CannedResponse,
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
         TimelinePage,
         User,
     )
-    from agentdesk.domain.events import DeskEvent
 
 
 def new_client_id() -> str:
@@ -172,13 +172,19 @@ class Backend(ABC):
         return time.time()
 
     async def reconnect(self) -> None:
-        """Drop the live connection now and resume (the "Reconnect" command)."""
+        """Drop the live connection now and resume (the "Reconnect" command).
+        Default: nothing to drop (a backend without a live connection)."""
+        return None
 
     async def logout(self) -> None:
-        """End the session on the server (revoke the token) where the backend can."""
+        """End the session on the server (revoke the token) where the backend can.
+        Default: the server keeps no session to end; forgetting the token is enough."""
+        return None
 
     async def set_typing(self, interaction_id: str, typing: bool) -> None:
-        """Tell the customer the agent is typing (`capabilities.typing_out`)."""
+        """Tell the customer the agent is typing (`capabilities.typing_out`).
+        Default: the backend cannot show it, so there is nothing to send."""
+        return None
 
     # -- session
     @abstractmethod

@@ -252,7 +252,7 @@ class EventStream:
             connecting.cancel()
             try:
                 await connecting
-            except BaseException:  # noqa: BLE001 - we are closing; any outcome is fine
+            except BaseException:
                 pass
             return None
         try:
@@ -263,9 +263,9 @@ class EventStream:
                 self.auth_failed = True
                 raise _LinkLost(f"not authorised ({status}): sign in again") from None
             raise _LinkLost(f"refused with HTTP {status}") from None
-        except (OSError, InvalidHandshake, TimeoutError, asyncio.TimeoutError) as exc:
+        except (OSError, InvalidHandshake, TimeoutError) as exc:
             raise _LinkLost(f"cannot connect ({type(exc).__name__})") from None
-        except Exception as exc:  # noqa: BLE001 - e.g. a bad URL: report, retry, never raise
+        except Exception as exc:
             log.warning("event stream: unexpected connect failure: %r", exc)
             raise _LinkLost(f"cannot connect ({type(exc).__name__})") from None
         if stopped():
@@ -280,7 +280,7 @@ class EventStream:
             return
         try:
             await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         if not self._closing.is_set():
             self._wakeup.clear()
@@ -302,7 +302,7 @@ class EventStream:
             wait = max(0.0, min(next_ping, last_rx + policy.dead_after) - now)
             try:
                 raw = await asyncio.wait_for(ws.recv(), timeout=wait)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             except ConnectionClosed as exc:
                 raise self._closed_link(exc) from None
@@ -440,7 +440,7 @@ def to_desk_event(event: Event) -> DeskEvent | None:
 async def _close_quietly(ws: ClientConnection) -> None:
     try:
         await ws.close()
-    except Exception:  # noqa: BLE001 - closing a broken socket may fail in many ways
+    except Exception:
         pass
 
 

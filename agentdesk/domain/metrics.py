@@ -17,11 +17,10 @@ A metric with an empty denominator is None ("no data"), never 0.
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from agentdesk.domain.models import (
     AgentStats,

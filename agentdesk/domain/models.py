@@ -12,14 +12,32 @@ from pydantic import BaseModel, ConfigDict, Field
 # The enums are re-exported (`X as X`): the models' field types, importable from here.
 from agentdesk.domain.enums import (
     CallAction as CallAction,
+)
+from agentdesk.domain.enums import (
     CallState as CallState,
+)
+from agentdesk.domain.enums import (
     Channel as Channel,
+)
+from agentdesk.domain.enums import (
     Direction as Direction,
+)
+from agentdesk.domain.enums import (
     InteractionState as InteractionState,
+)
+from agentdesk.domain.enums import (
     Presence as Presence,
+)
+from agentdesk.domain.enums import (
     Role as Role,
+)
+from agentdesk.domain.enums import (
     RoutingState as RoutingState,
+)
+from agentdesk.domain.enums import (
     TimelineKind as TimelineKind,
+)
+from agentdesk.domain.enums import (
     TransferMode as TransferMode,
 )
 

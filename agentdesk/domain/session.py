@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agentdesk.domain.enums import Direction, InteractionState, TimelineKind
@@ -164,7 +163,9 @@ def apply_all(
     return state, total
 
 
-def _interaction_event(state: SessionState, event: InteractionChanged, changes: Changes) -> tuple[SessionState, Changes]:
+def _interaction_event(
+    state: SessionState, event: InteractionChanged, changes: Changes
+) -> tuple[SessionState, Changes]:
     inter = event.interaction
     iid = inter.id
     if event.at < state.touched_at.get(iid, float("-inf")):
@@ -267,7 +268,9 @@ def _call_event(state: SessionState, event: CallChanged, changes: Changes) -> tu
     return state, changes
 
 
-def _typing_event(state: SessionState, event: CustomerTyping, changes: Changes) -> tuple[SessionState, Changes]:
+def _typing_event(
+    state: SessionState, event: CustomerTyping, changes: Changes
+) -> tuple[SessionState, Changes]:
     iid = event.interaction_id
     if iid not in state.interactions:
         return state, changes
@@ -301,7 +304,9 @@ def _kb_event(state: SessionState, event: KbChanged, changes: Changes) -> tuple[
     return state, changes
 
 
-def _snapshot_needed(state: SessionState, event: SnapshotNeeded, changes: Changes) -> tuple[SessionState, Changes]:
+def _snapshot_needed(
+    state: SessionState, event: SnapshotNeeded, changes: Changes
+) -> tuple[SessionState, Changes]:
     changes.resync = True  # the caller reloads snapshots and calls load_snapshot
     return state, changes
 
@@ -343,7 +348,8 @@ def load_snapshot(
     changes = Changes(resync=True, me=True, stats=True)
     me = me or state.me
     fresh = {
-        i.id: i for i in interactions
+        i.id: i
+        for i in interactions
         if i.state in OPEN_STATES and (me is None or i.agent_id in (None, me.id))
     }
     changes.added = set(fresh) - set(state.interactions)
@@ -386,12 +392,18 @@ def note_items(state: SessionState, interaction_id: str, items: Iterable[Timelin
     items = list(items)
     seen = (*state.seen_items.get(interaction_id, ()), *(i.id for i in items))[-SEEN_KEPT:]
     turns = tuple(
-        i.body for i in items
-        if i.interaction_id == interaction_id and i.direction is Direction.INBOUND
+        i.body
+        for i in items
+        if i.interaction_id == interaction_id
+        and i.direction is Direction.INBOUND
         and i.kind in (TimelineKind.MESSAGE, TimelineKind.TRANSCRIPT)
         and i.speaker in (None, "customer")
     )
-    merged = (*turns, *state.turns.get(interaction_id, ()))[-TURNS_KEPT:] if turns else state.turns.get(interaction_id, ())
+    merged = (
+        (*turns, *state.turns.get(interaction_id, ()))[-TURNS_KEPT:]
+        if turns
+        else state.turns.get(interaction_id, ())
+    )
     return replace(
         state,
         seen_items={**state.seen_items, interaction_id: seen},
@@ -429,7 +441,9 @@ def set_stats(state: SessionState, stats: Stats) -> tuple[SessionState, Changes]
 # --- outgoing messages (pending and failed), rebuilt from the outbox ----------------------
 
 
-def set_outgoing(state: SessionState, interaction_id: str, outgoing: Iterable[Outgoing]) -> tuple[SessionState, Changes]:
+def set_outgoing(
+    state: SessionState, interaction_id: str, outgoing: Iterable[Outgoing]
+) -> tuple[SessionState, Changes]:
     """Replace the pending / failed messages of one interaction (from the outbox)."""
     rows = tuple(outgoing)
     if state.outgoing.get(interaction_id, ()) == rows:
@@ -487,9 +501,7 @@ def urgency_order(state: SessionState) -> list[str]:
 def arrival_order(state: SessionState) -> list[str]:
     """Stable tab order: by when the interaction reached the agent."""
     return [
-        i.id for i in sorted(
-            state.interactions.values(), key=lambda i: (i.offered_at or i.created_at, i.id)
-        )
+        i.id for i in sorted(state.interactions.values(), key=lambda i: (i.offered_at or i.created_at, i.id))
     ]
 
 

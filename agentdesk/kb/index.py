@@ -83,9 +83,9 @@ class ImpactModel:
     def impacts(self, fields: tuple[list[str], list[str], list[str]],
                 avg: tuple[float, float, float]) -> dict[str, float]:
         norms = [w / (1.0 - b + b * (len(f) / a if a else 1.0))
-                 for f, w, b, a in zip(fields, self.weights, self.b, avg)]
+                 for f, w, b, a in zip(fields, self.weights, self.b, avg, strict=True)]
         tfn: dict[str, float] = {}
-        for f, nrm in zip(fields, norms):
+        for f, nrm in zip(fields, norms, strict=True):
             for term in f:
                 tfn[term] = tfn.get(term, 0.0) + nrm
         return {t: v / (self.k1 + v) for t, v in tfn.items()}

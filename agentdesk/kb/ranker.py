@@ -73,7 +73,7 @@ def build_query(turns: list[str], params: RankParams = RankParams()) -> Query:
             latest = terms
         for t in set(terms):
             per_term.setdefault(t, []).append(w)
-        for pair in zip(terms, terms[1:]):
+        for pair in zip(terms, terms[1:], strict=False):  # neighbours: one pair fewer
             if pair[0] != pair[1]:
                 bigrams[pair] = max(bigrams.get(pair, 0.0), w)
     weights = {t: max(ws) + params.repeat_share * (sum(ws) - max(ws))
@@ -188,7 +188,7 @@ class Ranker:
             if idf is None:
                 idf = idf_cache[term] = stats.idf(term)
             ideal += wq * idf
-            tfn = sum(f[0].count(term) * nrm for f, nrm in zip(fields, norms))
+            tfn = sum(f[0].count(term) * nrm for f, nrm in zip(fields, norms, strict=True))
             if tfn > 0:
                 matched.add(term)
                 raw += wq * idf * tfn / (p.k1 + tfn)

@@ -6,7 +6,11 @@ import re
 from functools import lru_cache
 
 from agentdesk.kb.text import (
-    JOIN_FIRST_WORDS, STOP_WORDS, canonical_term, join_first_words_for, joined_pair,
+    JOIN_FIRST_WORDS,
+    STOP_WORDS,
+    canonical_term,
+    join_first_words_for,
+    joined_pair,
     synonym_members,
 )
 

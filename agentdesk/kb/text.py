@@ -56,27 +56,34 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NUM_UNIT_RE = re.compile(r"^(\d+)([a-z]+)$")
 
 # Standard English function words.
-BASE_STOP_WORDS: frozenset[str] = frozenset("""
-a about above after again against all am an and any are aren't as at be because been
-before being below between both but by can can't cannot could couldn't did didn't do does
-doesn't doing don't down during each few for from further had hadn't has hasn't have
-haven't having he he'd he'll he's her here here's hers herself him himself his how how's
-i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my
-myself no nor not of off on once only or other ought our ours ourselves out over own same
-shan't she she'd she'll she's should shouldn't so some such than that that's the their
-theirs them themselves then there there's these they they'd they'll they're they've this
-those through to too under until up very was wasn't we we'd we'll we're we've were weren't
-what what's when when's where where's which while who who's whom why why's with won't would
-wouldn't you you'd you'll you're you've your yours yourself yourselves
-""".split())
+BASE_STOP_WORDS: frozenset[str] = frozenset([
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does",
+    "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had",
+    "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her",
+    "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd",
+    "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself",
+    "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on",
+    "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own",
+    "same", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some",
+    "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then",
+    "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those",
+    "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll",
+    "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's",
+    "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't",
+    "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves",
+])
 # Chat filler customers type that says nothing about the topic.
-CHATTER_WORDS: frozenset[str] = frozenset("""
-im ive dont cant wont didnt doesnt isnt wasnt havent u ur pls plz please hi hello hey
-thanks thank thx cheers ok okay yes yeah yep just also get got getting really still
-know want wanted need needs needed like would could one two tried trying try help anyone
-someone something thing things way bit lot lots since ago today now already even well
-brightline go going
-""".split())
+CHATTER_WORDS: frozenset[str] = frozenset([
+    "im", "ive", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt", "havent", "u", "ur",
+    "pls", "plz", "please", "hi", "hello", "hey", "thanks", "thank", "thx", "cheers", "ok", "okay",
+    "yes", "yeah", "yep", "just", "also", "get", "got", "getting", "really", "still", "know",
+    "want", "wanted", "need", "needs", "needed", "like", "would", "could", "one", "two", "tried",
+    "trying", "try", "help", "anyone", "someone", "something", "thing", "things", "way", "bit",
+    "lot", "lots", "since", "ago", "today", "now", "already", "even", "well", "brightline", "go",
+    "going",
+])
 STOP_WORDS: frozenset[str] = BASE_STOP_WORDS | CHATTER_WORDS
 
 # Canonical classes: every member (after stemming) maps to the first word's

@@ -131,12 +131,15 @@ class SubprocessServer:
 
 def spawn_server(*args: str) -> SubprocessServer:
     """`python -m agentdesk mock-server --port 0 *args`; waits for its URL line."""
-    log = tempfile.NamedTemporaryFile(prefix="agentdesk-mock-", suffix=".log", delete=False)
+    # The child writes its log straight into the file; ours is closed once it started.
+    log_fd, log_path = tempfile.mkstemp(prefix="agentdesk-mock-", suffix=".log")
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "agentdesk", "mock-server", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True, env=env)
-    log.close()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "agentdesk", "mock-server", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=log_fd, stdin=subprocess.DEVNULL, text=True, env=env)
+    finally:
+        os.close(log_fd)
     result: list[str] = []
     reader = threading.Thread(target=lambda: result.append(process.stdout.readline()),
                               daemon=True)
@@ -146,9 +149,9 @@ def spawn_server(*args: str) -> SubprocessServer:
     if not line.startswith("http://"):
         process.kill()
         process.wait()
-        with open(log.name, encoding="utf-8", errors="replace") as fh:
+        with open(log_path, encoding="utf-8", errors="replace") as fh:
             raise RuntimeError(f"mock server did not start: {line!r}\n{fh.read()[-3000:]}")
-    return SubprocessServer(line, process, log.name)
+    return SubprocessServer(line, process, log_path)
 
 
 class DemoClient:

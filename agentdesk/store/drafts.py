@@ -14,7 +14,6 @@ from agentdesk.store.db import Database
 from agentdesk.store.desk_schema import STEPS
 
 
-
 @dataclass(frozen=True, slots=True)
 class Draft:
     interaction_id: str

@@ -163,13 +163,13 @@ class CommandSender:
                     self._start_due()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def _start_due(self) -> None:
         try:
             heads = self.outbox.lane_heads()
-        except Exception:  # noqa: BLE001 - a broken DB must not kill the loop silently
+        except Exception:
             log.exception("outbox: cannot read the queue")
             return
         for head in heads:
@@ -197,7 +197,7 @@ class CommandSender:
         except BackendConnectionError as exc:
             self._back_off(exc.message)
             self._settle(cid, OutboxState.QUEUED, exc.message)
-        except Exception as exc:  # noqa: BLE001 - a bad item must not stop the others
+        except Exception as exc:
             log.exception("outbox: %s %s could not be sent", item.kind, cid)
             self._settle(cid, OutboxState.FAILED, f"could not send: {exc}")
         else:
@@ -218,7 +218,7 @@ class CommandSender:
                 item = self.outbox.mark_failed(cid, error)
             else:
                 item = self.outbox.requeue(cid, error)
-        except Exception:  # noqa: BLE001 - e.g. the item was discarded meanwhile
+        except Exception:
             log.exception("outbox: cannot record the outcome of %s", cid)
             self._changed.set()
             return
@@ -241,7 +241,7 @@ class CommandSender:
             return
         try:
             self.on_change(item)
-        except Exception:  # noqa: BLE001 - a UI callback bug must not stop the sender
+        except Exception:
             log.exception("outbox: on_change callback failed")
 
     async def _dispatch(self, item: OutboxItem) -> dict[str, Any] | None:

@@ -61,7 +61,9 @@ def summarize(offers: list[str], messages: dict[str, int]) -> list[str]:
 @dataclass
 class Notifier:
     app: App
-    options: dict[str, dict[str, bool]] = field(default_factory=lambda: {k: dict(v) for k, v in DEFAULT_OPTIONS.items()})
+    options: dict[str, dict[str, bool]] = field(
+        default_factory=lambda: {k: dict(v) for k, v in DEFAULT_OPTIONS.items()}
+    )
     _offers: list[str] = field(default_factory=list)
     _messages: dict[str, int] = field(default_factory=dict)
     _rang: bool = False

@@ -14,12 +14,12 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -63,7 +63,9 @@ class Scene:
         deadline = loop.time() + timeout
         while not predicate():
             if loop.time() > deadline:
-                raise TimeoutError(f"scene did not reach its state: link={self.desk.link} agent={self.desk.state.agent}")
+                raise TimeoutError(
+                    f"scene did not reach its state: link={self.desk.link} agent={self.desk.state.agent}"
+                )
             await self.pilot.pause(0.05)
 
     async def ready(self) -> None:
@@ -108,13 +110,22 @@ class Scene:
 
     def _quiet(self) -> bool:
         desk = self.desk
-        busy = [w for w in self.app.workers
-                if w.group in ("open", "suggest", "reference", "commands", "stats", "customer") and w.is_running]
-        return (not self.app.sender.pending() and not desk._loading and desk._suggest_timer is None
-                and not desk._flush_scheduled and not busy)
+        busy = [
+            w
+            for w in self.app.workers
+            if w.group in ("open", "suggest", "reference", "commands", "stats", "customer") and w.is_running
+        ]
+        return (
+            not self.app.sender.pending()
+            and not desk._loading
+            and desk._suggest_timer is None
+            and not desk._flush_scheduled
+            and not busy
+        )
 
 
 # --- scenes -----------------------------------------------------------------------------
+
 
 async def desk_empty(s: Scene) -> None:
     await s.settle()
@@ -231,13 +242,22 @@ SCENES: dict[str, Callable[[Scene], Awaitable[None]]] = {
 }
 
 # The scenes the README shows.
-README_SCENES = ("desk-tabs", "call-transcript", "offer", "wrapup", "help", "split",
-                 "kb-search", "missed-offer")
+README_SCENES = (
+    "desk-tabs",
+    "call-transcript",
+    "offer",
+    "wrapup",
+    "help",
+    "split",
+    "kb-search",
+    "missed-offer",
+)
 # The main scenes are also rendered in every built-in theme (<scene>--<theme>.svg).
 THEMED_SCENES = ("desk-tabs", "call-transcript")
 
 
 # --- running a scene -------------------------------------------------------------------
+
 
 @contextmanager
 def scene_app(store_dir: Path, theme: str | None = None) -> Iterator[tuple[AgentDeskApp, Scene]]:
@@ -247,9 +267,16 @@ def scene_app(store_dir: Path, theme: str | None = None) -> Iterator[tuple[Agent
     with running_server(agents=3, bots=0, traffic=False, manual_clock=True, seed=SEED) as server:
         token, now = asyncio.run(_prepare(server.url))
         clock = _Clock(now)
-        app = make_app(NativeBackend(server.url, token=token), clock=clock, username="agent1",
-                       notifications=QUIET, store_path=store_dir / "desk.db", tz=timezone.utc,
-                       frozen=True, theme=theme)
+        app = make_app(
+            NativeBackend(server.url, token=token),
+            clock=clock,
+            username="agent1",
+            notifications=QUIET,
+            store_path=store_dir / "desk.db",
+            tz=UTC,
+            frozen=True,
+            theme=theme,
+        )
         yield app, Scene(server.url, clock)
 
 
@@ -265,7 +292,9 @@ async def _prepare(url: str) -> tuple[str, float]:
         await backend.close()
 
 
-def run_before(scene: Scene, play: Callable[[Scene], Awaitable[None]]) -> Callable[[Pilot[Any]], Awaitable[None]]:
+def run_before(
+    scene: Scene, play: Callable[[Scene], Awaitable[None]]
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def before(pilot: Pilot[Any]) -> None:
         scene.pilot = pilot
         scene.sim = SimControl(scene.url)
@@ -278,13 +307,22 @@ def run_before(scene: Scene, play: Callable[[Scene], Awaitable[None]]) -> Callab
     return before
 
 
-def write_scene(name: str, out_dir: Path, size: tuple[int, int] = (120, 40),
-                theme: str | None = None, filename: str | None = None) -> Path:
+def write_scene(
+    name: str,
+    out_dir: Path,
+    size: tuple[int, int] = (120, 40),
+    theme: str | None = None,
+    filename: str | None = None,
+) -> Path:
     from agentdesk.ui.textual_compat import take_svg_screenshot
 
     with tempfile.TemporaryDirectory() as tmp, scene_app(Path(tmp), theme) as (app, scene):
-        svg = take_svg_screenshot(app=app, terminal_size=size, run_before=run_before(scene, SCENES[name]),
-                                  title=f"agentdesk — {name}")
+        svg = take_svg_screenshot(
+            app=app,
+            terminal_size=size,
+            run_before=run_before(scene, SCENES[name]),
+            title=f"agentdesk — {name}",
+        )
     path = out_dir / (filename or f"{name}.svg")
     path.write_text(svg, encoding="utf-8")
     return path
@@ -321,8 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     if args[1:]:
         for text in args[1:]:
             name, size, theme = _spec(text)
-            print(write_scene(name, out_dir, size=size, theme=theme,
-                              filename=_filename(name, size, theme)))
+            print(write_scene(name, out_dir, size=size, theme=theme, filename=_filename(name, size, theme)))
         return 0
     # Everything: one process per scene, so one scene's server and loop can never
     # leak into (or hang) the next, and a stuck scene is reported, not waited on.
@@ -331,12 +368,17 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     for spec in all_specs():
         try:
-            subprocess.run([sys.executable, "-m", "agentdesk.ui.screenshots", str(out_dir), spec],
-                           check=True, timeout=180)
+            subprocess.run(
+                [sys.executable, "-m", "agentdesk.ui.screenshots", str(out_dir), spec],
+                check=True,
+                timeout=180,
+            )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             failed.append(f"{spec}: {exc}")
-    code = "from agentdesk.ui.monitor.screenshots import save_monitor_screenshots as s; import sys; " \
-           "[print(p) for p in s(sys.argv[1])]"
+    code = (
+        "from agentdesk.ui.monitor.screenshots import save_monitor_screenshots as s; import sys; "
+        "[print(p) for p in s(sys.argv[1])]"
+    )
     try:
         subprocess.run([sys.executable, "-c", code, str(out_dir)], check=True, timeout=300)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:

@@ -69,16 +69,19 @@ def prism() -> Iterator[Prism]:
         _absent("Prism is not installed (make prism, or npm i -g @stoplight/prism-cli)")
         return
     port = _free_port()
-    log = tempfile.NamedTemporaryFile(prefix="prism-", suffix=".log", delete=False)
-    proc = subprocess.Popen([binary, "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    log_fd, log_path = tempfile.mkstemp(prefix="prism-", suffix=".log")
+    try:
+        proc = subprocess.Popen([binary, "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
+                                stdout=log_fd, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    finally:
+        os.close(log_fd)  # the child has its own copy
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"prism exited ({proc.returncode}): "
-                                   f"{Path(log.name).read_text(errors='replace')[-2000:]}")
+                                   f"{Path(log_path).read_text(errors='replace')[-2000:]}")
             try:
                 httpx.get(f"{url}/api/v1/profile", timeout=2.0)
                 break  # any HTTP answer (401 here) means it is serving
@@ -87,7 +90,7 @@ def prism() -> Iterator[Prism]:
                     raise RuntimeError("prism did not answer within "
                                        f"{START_TIMEOUT_S:g}s") from None
                 time.sleep(0.2)
-        yield Prism(url, log.name)
+        yield Prism(url, log_path)
     finally:
         proc.terminate()
         try:
@@ -95,8 +98,7 @@ def prism() -> Iterator[Prism]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
-        os.unlink(log.name)
+        os.unlink(log_path)
 
 
 @dataclass

@@ -19,8 +19,6 @@ from agentdesk.backends.http import RetryPolicy
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.backends.stream import StreamPolicy
-from agentdesk.domain.models import Presence
-from agentdesk.mockserver.testing import ServerHandle, running_server
 from agentdesk.domain.enums import TimelineKind
 from agentdesk.domain.events import (
     AgentChanged,
@@ -34,6 +32,8 @@ from agentdesk.domain.events import (
     SnapshotNeeded,
     StatsChanged,
 )
+from agentdesk.domain.models import Presence
+from agentdesk.mockserver.testing import ServerHandle, running_server
 
 WAIT = 10.0  # upper bound for anything to arrive; a generous limit, never a speed claim
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.02, max_delay=0.1)

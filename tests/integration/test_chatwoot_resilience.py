@@ -21,7 +21,7 @@ from agentdesk.testing.chatwoot import running_chatwoot
 from .chatwoot_support import ADA, FAST_CABLE, Desk, chatwoot_desk, new_backend
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "data"))
-from hostile import HOSTILE_SHORT  # noqa: E402
+from hostile import HOSTILE_SHORT
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 

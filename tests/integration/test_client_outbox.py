@@ -60,7 +60,7 @@ async def test_crash_before_the_answer_then_reopen_sends_each_once_in_order(
     await watcher.event("message.created", lambda e: e.item.body == "part 1")
     assert outbox.get(items[0].client_id).state is OutboxState.SENDING  # type: ignore[union-attr]
     # A crash records nothing: no outcome reaches the DB.
-    sender._settle = lambda *a, **k: None  # type: ignore[method-assign]  # noqa: SLF001
+    sender._settle = lambda *a, **k: None  # type: ignore[method-assign]
     await sender.stop()
     outbox.close()
     await doomed.close()

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from agentdesk.backends.base import LinkState, new_client_id
-from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.backends.sim_control import SimControl
+from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.domain.models import InteractionState
 from agentdesk.mockserver.testing import SubprocessServer, spawn_server
 from agentdesk.store.outbox import Outbox, OutboxState

@@ -47,19 +47,19 @@ async def test_socket_killed_mid_conversation_resumes_without_loss_or_duplicates
     await _inbound(client, iid, ["before the drop"])
 
     # Hold reconnections at a gate so the customer provably writes while the link is down.
-    stream = client.backend._stream  # noqa: SLF001 - a fault test reaches in on purpose
+    stream = client.backend._stream
     gate = asyncio.Event()
-    real_connect = stream._connect  # noqa: SLF001
+    real_connect = stream._connect
 
     async def gated_connect(*args, **kwargs):  # type: ignore[no-untyped-def]
         await gate.wait()
         return await real_connect(*args, **kwargs)
 
-    stream._connect = gated_connect  # type: ignore[method-assign]  # noqa: SLF001
+    stream._connect = gated_connect  # type: ignore[method-assign]
     for round_ in range(3):
         gate.clear()
         # Kill the TCP connection under the client: no close frame, nothing.
-        ws = stream._ws  # noqa: SLF001
+        ws = stream._ws
         assert ws is not None
         ws.transport.abort()
         await client.link(LinkState.RECONNECTING)

@@ -60,7 +60,7 @@ async def test_socket_dropped_repeatedly_while_events_flow(
         connect: Connect, sim: SimControl, tmp_path: Path) -> None:
     client = await connect("agent1")
     iid = await _open_chat(client, sim)
-    stream = client.backend._stream  # noqa: SLF001 - a fault test reaches in on purpose
+    stream = client.backend._stream
     outbox = Outbox(tmp_path / "agentdesk.db")
     sender = CommandSender(client.backend, outbox, backoff_base=0.05, backoff_cap=0.3)
     sender.start()
@@ -79,10 +79,10 @@ async def test_socket_dropped_repeatedly_while_events_flow(
         dropped = 0
         last = None
         for _ in range(DROPS):
-            await _until(lambda: stream._ws is not None and stream._ws is not last,  # noqa: SLF001
+            await _until(lambda last=last: stream._ws is not None and stream._ws is not last,
                          "the socket to come back")
             await asyncio.sleep(0.05)  # let some events through on this socket
-            last = stream._ws  # noqa: SLF001
+            last = stream._ws
             if last is not None:
                 last.transport.abort()  # no close frame: the TCP connection just dies
                 dropped += 1

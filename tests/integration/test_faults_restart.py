@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from agentdesk.backends.base import LinkState, new_client_id
-from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.backends.sim_control import SimControl
+from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.domain.models import Direction
 from agentdesk.mockserver.testing import SubprocessServer, spawn_server
 from agentdesk.store.outbox import Outbox, OutboxState

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import string
 import sys
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from agentdesk.mockserver.testing import running_server
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "data"))
-from hostile import HOSTILE  # noqa: E402
+from hostile import HOSTILE
 
 SHORT_HOSTILE = [h for h in HOSTILE if len(h) < 2000]
 # /sim/burst is a load generator and /v1/events a WebSocket: both are exercised elsewhere.
@@ -32,8 +32,8 @@ SKIP = {"/sim/burst", "/v1/events", "/openapi.json"}
 
 @pytest.fixture(scope="module")
 def api():
-    with running_server(agents=3, bots=0, traffic=False, manual_clock=True, seed=11) as handle:
-        with httpx.Client(base_url=handle.url, timeout=10) as client:
+    with (running_server(agents=3, bots=0, traffic=False, manual_clock=True, seed=11) as handle,
+          httpx.Client(base_url=handle.url, timeout=10) as client):
             doc = client.get("/openapi.json").json()
             tokens = {
                 name: client.post("/v1/login", json={"username": name, "password": "demo"}).json()["token"]
@@ -107,19 +107,26 @@ def requests(draw, doc, tokens, ids):
     if auth in tokens:
         headers["Authorization"] = f"Bearer {tokens[auth]}"
     elif auth == "garbage":
-        headers["Authorization"] = draw(st.sampled_from(["Bearer", "Bearer x y", "Basic abc", "Bearer %00%ff", "bearer " + "A" * 300]))
-    params = draw(st.dictionaries(st.sampled_from(["since", "before", "limit", "agent", "minutes",
-                                                  "x"]),
-                                  st.text(max_size=12), max_size=2))
+        headers["Authorization"] = draw(
+            st.sampled_from(["Bearer", "Bearer x y", "Basic abc", "Bearer %00%ff", "bearer " + "A" * 300])
+        )
+    params = draw(
+        st.dictionaries(
+            st.sampled_from(["since", "before", "limit", "agent", "minutes", "x"]),
+            st.text(max_size=12),
+            max_size=2,
+        )
+    )
     content = None
     if method in ("POST", "PUT"):
-        schema = (spec.get("requestBody", {}).get("content", {})
-                  .get("application/json", {}).get("schema", {}))
-        body = draw(st.one_of(
-            _values(schema, doc),
-            st.binary(max_size=64).map(lambda b: b),  # not JSON at all
-            st.just(b"{"),
-        ))
+        schema = spec.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+        body = draw(
+            st.one_of(
+                _values(schema, doc),
+                st.binary(max_size=64).map(lambda b: b),  # not JSON at all
+                st.just(b"{"),
+            )
+        )
         content = body if isinstance(body, bytes) else json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
     return method, path, params, headers, content
@@ -129,8 +136,7 @@ def test_fuzz_no_server_errors(api):
     client, doc, tokens, ids = api
     seen: dict[int, int] = {}
 
-    @settings(max_examples=400, deadline=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(requests(doc, tokens, ids))
     def check(request):
         method, path, params, headers, content = request
@@ -145,7 +151,7 @@ def test_fuzz_no_server_errors(api):
             assert isinstance(error["code"], str) and isinstance(error["message"], str)
 
     check()
-    print('status codes reached:', dict(sorted(seen.items())))
+    print("status codes reached:", dict(sorted(seen.items())))
     # The fuzz must reach both accepted and refused requests, or it tested nothing.
     assert any(code < 300 for code in seen) and any(400 <= code < 500 for code in seen), seen
     assert client.get("/openapi.json").status_code == 200  # still alive

@@ -78,7 +78,7 @@ def test_bucket_table_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(1000):
         limiter.take(f"addr:10.0.{n // 250}.{n % 250}")
         clock.now += 0.01
-    assert len(limiter._buckets) <= 100  # noqa: SLF001
+    assert len(limiter._buckets) <= 100
 
 
 # -- the live server ------------------------------------------------------------------
@@ -142,7 +142,7 @@ def test_refused_command_changes_nothing_and_its_retry_applies_once(tight: Serve
         refused = agent.post(f"/v1/interactions/{iid}/messages", body)
         assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
         ix = agent.interaction(iid)  # the supervisor's token: its own bucket
-        sup = agent._supervisor()  # noqa: SLF001
+        sup = agent._supervisor()
         timeline = sup.get(f"/v1/customers/{ix['customer_id']}/timeline",
                            params={"limit": 500}).json()["items"]
         assert not any(i["body"] == "exactly once please" for i in timeline)
@@ -191,7 +191,7 @@ async def test_websocket_connects_count_and_the_client_rides_out_429(
             try:
                 await backend.login("agent1", "demo")  # 429 here is retried by http.py
                 break
-            except Exception:  # noqa: BLE001 - the address bucket may still be empty
+            except Exception:
                 await asyncio.sleep(0.5)
         token = backend.token
         assert token

@@ -23,5 +23,5 @@ def test_full_jitter_stays_under_a_doubling_capped_ceiling() -> None:
     rule = Backoff(base=0.5, cap=10.0)
     assert [rule.ceiling(a) for a in (1, 2, 3, 4, 5, 6, 9)] == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
     delays = [rule.delay(a) for a in range(1, 40)]
-    assert all(0 <= d <= rule.ceiling(a) for a, d in zip(range(1, 40), delays))
+    assert all(0 <= d <= rule.ceiling(a) for a, d in zip(range(1, 40), delays, strict=True))
     assert len(set(delays)) > 1  # jittered

@@ -28,7 +28,7 @@ from agentdesk.store.sender import CommandSender
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from fake_backend import T0, FakeBackend, chat  # noqa: E402
+from fake_backend import T0, FakeBackend, chat
 
 WAIT = 10.0
 QUICK = Backoff(base=0.001, cap=0.01)
@@ -65,7 +65,7 @@ async def until(condition: Callable[[], Any], what: str = "condition") -> None:
 
     try:
         await asyncio.wait_for(poll(), WAIT)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise AssertionError(f"timed out waiting for {what}") from None
 
 

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from agentdesk.domain.events import (
+    AgentChanged,
+    CustomerTyping,
+    InteractionChange,
+    InteractionChanged,
+    ItemAdded,
+    KbChanged,
+    StatsChanged,
+)
 from agentdesk.domain.floor import (
     TREND_BUCKET_S,
     TREND_POINTS,
@@ -14,6 +23,7 @@ from agentdesk.domain.models import (
     AgentInfo,
     AgentStats,
     Channel,
+    Direction,
     Interaction,
     InteractionState,
     Presence,
@@ -23,16 +33,6 @@ from agentdesk.domain.models import (
     Stats,
     TimelineItem,
     TimelineKind,
-    Direction,
-)
-from agentdesk.domain.events import (
-    AgentChanged,
-    CustomerTyping,
-    InteractionChange,
-    InteractionChanged,
-    ItemAdded,
-    KbChanged,
-    StatsChanged,
 )
 
 T0 = 1772442000.0

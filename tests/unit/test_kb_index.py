@@ -160,14 +160,14 @@ def test_concurrent_searches_and_writes_from_threads():
             for _ in range(100):
                 kb.search("router bill roaming")
                 kb.suggest(["hello", "my router is off"])
-        except BaseException as exc:  # noqa: BLE001 - surface any thread failure
+        except BaseException as exc:
             errors.append(exc)
 
     def writer():
         try:
             for i in range(50):
                 kb.upsert([art(f"extra-{i}", "Extra", f"router number {i}")])
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=reader) for _ in range(3)] + [threading.Thread(target=writer)]

@@ -7,8 +7,6 @@ queries, so this is a ratio, not an absolute figure or a timing.
 import json
 from pathlib import Path
 
-import pytest
-
 from agentdesk.kb import KnowledgeBase
 from agentdesk.kb.evaluation import PlainBM25, case_text, evaluate
 from agentdesk.kb.importer import import_folder

@@ -6,14 +6,36 @@ from __future__ import annotations
 
 import copy
 
-from agentdesk.domain.models import (
-    AgentInfo, CallInfo, CallState, Channel, Direction, Interaction, InteractionState, KbArticle,
-    Presence, Queue, RoutingState, Role, Stats, TimelineItem, TimelineKind, User,
-)
 from agentdesk.domain import session as S
 from agentdesk.domain.events import (
-    AgentChanged, CallChanged, CustomerTyping, InteractionChange, InteractionChanged, ItemAdded,
-    KbChanged, ServerTime, SnapshotNeeded, StatsChanged,
+    AgentChanged,
+    CallChanged,
+    CustomerTyping,
+    InteractionChange,
+    InteractionChanged,
+    ItemAdded,
+    KbChanged,
+    ServerTime,
+    SnapshotNeeded,
+    StatsChanged,
+)
+from agentdesk.domain.models import (
+    AgentInfo,
+    CallInfo,
+    CallState,
+    Channel,
+    Direction,
+    Interaction,
+    InteractionState,
+    KbArticle,
+    Presence,
+    Queue,
+    Role,
+    RoutingState,
+    Stats,
+    TimelineItem,
+    TimelineKind,
+    User,
 )
 from agentdesk.domain.outgoing import Delivery, Outgoing
 
@@ -102,14 +124,30 @@ def test_items_for_unknown_interaction_are_ignored():
 
 
 def test_transcript_customer_segments_feed_turns_not_unread():
-    st, _ = S.apply(start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE, channel=Channel.VOICE, call=CallInfo()), T0))
-    st, ch = S.apply(st, ItemAdded(item(kind=TimelineKind.TRANSCRIPT, speaker="customer", body="my bill is wrong"), T0))
+    st, _ = S.apply(
+        start(),
+        InteractionChanged(
+            InteractionChange.ACCEPTED,
+            inter(state=InteractionState.ACTIVE, channel=Channel.VOICE, call=CallInfo()),
+            T0,
+        ),
+    )
+    st, ch = S.apply(
+        st, ItemAdded(item(kind=TimelineKind.TRANSCRIPT, speaker="customer", body="my bill is wrong"), T0)
+    )
     assert ch.items["i1"] and S.customer_turns(st, "i1") == ["my bill is wrong"]
     assert S.unread_count(st, "i1") == 0
 
 
 def test_call_updated():
-    st, _ = S.apply(start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE, channel=Channel.VOICE, call=CallInfo()), T0))
+    st, _ = S.apply(
+        start(),
+        InteractionChanged(
+            InteractionChange.ACCEPTED,
+            inter(state=InteractionState.ACTIVE, channel=Channel.VOICE, call=CallInfo()),
+            T0,
+        ),
+    )
     st, ch = S.apply(st, CallChanged("i1", CallInfo(state=CallState.HELD, held_since=T0), T0))
     assert ch.calls == {"i1"} and st.interactions["i1"].call.state is CallState.HELD
     st2, ch = S.apply(st, CallChanged("nope", CallInfo(), T0))
@@ -117,7 +155,9 @@ def test_call_updated():
 
 
 def test_typing_on_off_and_cleared_by_message():
-    st, _ = S.apply(start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE), T0))
+    st, _ = S.apply(
+        start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE), T0)
+    )
     st, ch = S.apply(st, CustomerTyping("i1", True, T0 + 1))
     assert ch.typing == {"i1"} and S.is_typing(st, "i1", T0 + 2)
     assert not S.is_typing(st, "i1", T0 + 1 + S.TYPING_TTL_S + 1)
@@ -128,8 +168,12 @@ def test_typing_on_off_and_cleared_by_message():
 
 
 def test_removing_events_close_the_tab():
-    for kind in (InteractionChange.REJECTED, InteractionChange.TRANSFERRED, InteractionChange.CLOSED,
-                 InteractionChange.ABANDONED):
+    for kind in (
+        InteractionChange.REJECTED,
+        InteractionChange.TRANSFERRED,
+        InteractionChange.CLOSED,
+        InteractionChange.ABANDONED,
+    ):
         st, _ = S.apply(start(), InteractionChanged(InteractionChange.OFFERED, inter(), T0))
         st, ch = S.apply(st, InteractionChanged(kind, inter(state=InteractionState.CLOSED), T0))
         assert ch.removed == {"i1"} and "i1" not in st.interactions, kind
@@ -138,7 +182,12 @@ def test_removing_events_close_the_tab():
 
 def test_missed_offer_sets_banner_until_rearmed():
     st, _ = S.apply(start(), InteractionChanged(InteractionChange.OFFERED, inter(), T0))
-    st, ch = S.apply(st, InteractionChanged(InteractionChange.MISSED, inter(state=InteractionState.QUEUED, agent=None), T0, "timeout"))
+    st, ch = S.apply(
+        st,
+        InteractionChanged(
+            InteractionChange.MISSED, inter(state=InteractionState.QUEUED, agent=None), T0, "timeout"
+        ),
+    )
     assert ch.missed == ["i1"] and st.missed == ("i1",) and ch.removed_reasons["i1"] == "timeout"
     nr = AgentInfo(id="a1", name="A", routing_state=RoutingState.NOT_RESPONDING)
     st, ch = S.apply(st, AgentChanged(nr, T0))
@@ -149,15 +198,26 @@ def test_missed_offer_sets_banner_until_rearmed():
 
 
 def test_transfer_away_via_update_removes():
-    st, _ = S.apply(start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE), T0))
-    st, ch = S.apply(st, InteractionChanged(InteractionChange.UPDATED, inter(state=InteractionState.ACTIVE, agent="a2"), T0))
+    st, _ = S.apply(
+        start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE), T0)
+    )
+    st, ch = S.apply(
+        st,
+        InteractionChanged(InteractionChange.UPDATED, inter(state=InteractionState.ACTIVE, agent="a2"), T0),
+    )
     assert ch.removed == {"i1"}
 
 
 def test_late_update_does_not_resurrect_closed():
-    st, _ = S.apply(start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE), T0))
-    st, _ = S.apply(st, InteractionChanged(InteractionChange.CLOSED, inter(state=InteractionState.CLOSED), T0 + 5))
-    st, ch = S.apply(st, InteractionChanged(InteractionChange.UPDATED, inter(state=InteractionState.WRAPUP), T0 + 6))
+    st, _ = S.apply(
+        start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE), T0)
+    )
+    st, _ = S.apply(
+        st, InteractionChanged(InteractionChange.CLOSED, inter(state=InteractionState.CLOSED), T0 + 5)
+    )
+    st, ch = S.apply(
+        st, InteractionChanged(InteractionChange.UPDATED, inter(state=InteractionState.WRAPUP), T0 + 6)
+    )
     assert "i1" not in st.interactions and not ch.added
     # but a new offer of the same id (transferred back) reopens it
     st, ch = S.apply(st, InteractionChanged(InteractionChange.OFFERED, inter(), T0 + 7))
@@ -165,8 +225,15 @@ def test_late_update_does_not_resurrect_closed():
 
 
 def test_out_of_order_older_interaction_event_is_dropped():
-    st, _ = S.apply(start(), InteractionChanged(InteractionChange.ENDED, inter(state=InteractionState.WRAPUP, acw_deadline=T0 + 60), T0 + 10))
-    st, ch = S.apply(st, InteractionChanged(InteractionChange.UPDATED, inter(state=InteractionState.ACTIVE), T0 + 5))
+    st, _ = S.apply(
+        start(),
+        InteractionChanged(
+            InteractionChange.ENDED, inter(state=InteractionState.WRAPUP, acw_deadline=T0 + 60), T0 + 10
+        ),
+    )
+    st, ch = S.apply(
+        st, InteractionChanged(InteractionChange.UPDATED, inter(state=InteractionState.ACTIVE), T0 + 5)
+    )
     assert ch.dropped == 1 and st.interactions["i1"].state is InteractionState.WRAPUP
 
 
@@ -207,13 +274,22 @@ def test_urgency_order():
 
 
 def test_load_snapshot_diff_and_filters():
-    st, _ = S.apply(start(), InteractionChanged(InteractionChange.ACCEPTED, inter("old", state=InteractionState.ACTIVE), T0))
-    st, _ = S.apply(st, InteractionChanged(InteractionChange.ACCEPTED, inter("keep", state=InteractionState.ACTIVE), T0))
+    st, _ = S.apply(
+        start(),
+        InteractionChanged(InteractionChange.ACCEPTED, inter("old", state=InteractionState.ACTIVE), T0),
+    )
+    st, _ = S.apply(
+        st, InteractionChanged(InteractionChange.ACCEPTED, inter("keep", state=InteractionState.ACTIVE), T0)
+    )
     st, _ = S.apply(st, ItemAdded(item("keep"), T0))
     st, ch = S.load_snapshot(
         st,
-        interactions=[inter("keep", state=InteractionState.ACTIVE), inter("new"),
-                      inter("closed", state=InteractionState.CLOSED), inter("other", agent="a9")],
+        interactions=[
+            inter("keep", state=InteractionState.ACTIVE),
+            inter("new"),
+            inter("closed", state=InteractionState.CLOSED),
+            inter("other", agent="a9"),
+        ],
         queues=[Queue(id="q1", name="Q", channels=[Channel.CHAT])],
     )
     assert ch.resync and ch.removed == {"old"} and ch.added == {"new"} and ch.updated == {"keep"}
@@ -223,8 +299,12 @@ def test_load_snapshot_diff_and_filters():
 
 
 def test_note_items_marks_seen_and_seeds_turns():
-    st, _ = S.apply(start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE), T0))
-    st = S.note_items(st, "i1", [item(n=1, body="printer jam"), item(n=2, direction=Direction.OUTBOUND, body="ok")])
+    st, _ = S.apply(
+        start(), InteractionChanged(InteractionChange.ACCEPTED, inter(state=InteractionState.ACTIVE), T0)
+    )
+    st = S.note_items(
+        st, "i1", [item(n=1, body="printer jam"), item(n=2, direction=Direction.OUTBOUND, body="ok")]
+    )
     assert S.customer_turns(st, "i1") == ["printer jam"]
     st, ch = S.apply(st, ItemAdded(item(n=1, body="printer jam"), T0))
     assert ch.dropped == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from agentdesk.domain.models import CallState, Channel, InteractionState, Presence, TimelineKind
 from agentdesk.mockserver.sim.clock import SimClock
 from agentdesk.mockserver.sim.content import load_dispositions
-from agentdesk.mockserver.sim.engine import Simulation, SimOptions
+from agentdesk.mockserver.sim.engine import SimOptions, Simulation
 from agentdesk.mockserver.sim.scenario import Scenario
 
 DISPOSITIONS = tuple(d.code for d in load_dispositions())

@@ -14,7 +14,7 @@ import pytest
 from agentdesk.domain.models import Channel, InteractionState, Presence
 from agentdesk.mockserver.sim.clock import SimClock
 from agentdesk.mockserver.sim.content import load_dispositions, load_topics
-from agentdesk.mockserver.sim.engine import Simulation, SimOptions
+from agentdesk.mockserver.sim.engine import SimOptions, Simulation
 from agentdesk.mockserver.sim.errors import Conflict, Invalid, NotFound
 from agentdesk.mockserver.sim.scenario import Scenario, load_scenario
 

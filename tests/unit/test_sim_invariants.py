@@ -12,7 +12,7 @@ from agentdesk.domain.models import Channel, InteractionState, Presence
 from agentdesk.mockserver.sim import routing
 from agentdesk.mockserver.sim.clock import SimClock
 from agentdesk.mockserver.sim.content import load_dispositions
-from agentdesk.mockserver.sim.engine import OPEN_STATES, Simulation, SimOptions
+from agentdesk.mockserver.sim.engine import OPEN_STATES, SimOptions, Simulation
 from agentdesk.mockserver.sim.errors import SimError
 from agentdesk.mockserver.sim.scenario import Scenario
 

@@ -207,8 +207,8 @@ async def test_crash_mid_send_then_reopen_resends_once(tmp_path: Path) -> None:
     while box.get(item.client_id).state is not OutboxState.SENDING:  # type: ignore[union-attr]
         await asyncio.sleep(0.01)
     # Simulate the crash: the DB is left with the item in `sending`.
-    sender._task.cancel()  # type: ignore[union-attr]  # noqa: SLF001
-    for task in list(sender._in_flight.values()):  # noqa: SLF001
+    sender._task.cancel()  # type: ignore[union-attr]
+    for task in list(sender._in_flight.values()):
         task.cancel()
     await asyncio.sleep(0)
     box.close()

@@ -8,6 +8,7 @@ import math
 import pytest
 from pydantic import ValidationError
 
+from agentdesk.domain.events import StatsChanged
 from agentdesk.domain.floor import TREND_POINTS, Floor
 from agentdesk.domain.models import (
     Channel,
@@ -20,7 +21,6 @@ from agentdesk.domain.models import (
     TrendSample,
 )
 from agentdesk.domain.trends import OVERALL, TrendRecorder, floor_sl, queue_sl
-from agentdesk.domain.events import StatsChanged
 
 B = 30.0
 T0 = 1772442000.0  # a bucket boundary (divisible by 30)

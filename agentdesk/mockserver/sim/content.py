@@ -162,8 +162,11 @@ def call_script(topic: Topic | None, agent_name: str | None) -> tuple[tuple[str,
 _YES_NO_START = re.compile(r"^(can|could|do|does|did|is|are|was|will|would|should|have|has|am|so i)\b", re.I)
 _YES_NO_ANSWER = re.compile(r"^(yes|yeah|no|not|of course|sure|yep|nope)\b", re.I)
 _WORD = re.compile(r"[a-z0-9£]+")
-_FILLER = frozenset("the and you your for that this with have what will can are its it's from there "
-                    "just about into then them they would could should does need want".split())
+_FILLER = frozenset([
+    "the", "and", "you", "your", "for", "that", "this", "with", "have", "what", "will", "can",
+    "are", "its", "it's", "from", "there", "just", "about", "into", "then", "them", "they", "would",
+    "could", "should", "does", "need", "want",
+])
 
 
 def _asks(line: str) -> bool:
@@ -177,7 +180,7 @@ def _words(line: str) -> set[str]:
 def _coherence(lines: list[tuple[str, str]]) -> float:
     """How well each question in `lines` is followed by its answer."""
     score = 0.0
-    for (said, who), (reply, by) in zip(lines, lines[1:]):
+    for (said, who), (reply, by) in zip(lines, lines[1:], strict=False):  # neighbours
         if not _asks(said):
             continue
         if by == who:

@@ -23,16 +23,25 @@ from agentdesk.domain.models import (
 )
 from agentdesk.mockserver.sim.content import Topic, call_script, written_replies
 
-FIRST = ("Amelia Oliver Isla George Ava Noah Mia Arthur Ivy Leo Grace Oscar Freya Harry "
-         "Lily Jack Sophie Charlie Ella Muhammad Evie Jacob Poppy Thomas Rosie Alfie Chloe "
-         "Henry Zara Theo Maya Finley Aisha Ethan Nadia Rohan Priya Tomasz Zofia Lucas Ines "
-         "Mateo Lena Hamza Eilidh Callum Niamh Owen Siobhan Dylan").split()
-LAST = ("Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Robinson Wood "
-        "Thompson Evans Walker White Roberts Green Hall Thomas Clarke Jackson Wright Hughes "
-        "Edwards Khan Lewis Harris Martin Cooper King Lee Kowalski Novak Garcia Murphy "
-        "O'Neill Campbell Stewart MacDonald Ahmed Singh Ali Rossi Fischer Dubois").split()
-CITIES = ("London Manchester Leeds Bristol Glasgow Edinburgh Cardiff Belfast Liverpool "
-          "Sheffield Nottingham Brighton Leicester Newcastle Aberdeen Norwich York Bath").split()
+FIRST = [
+    "Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Arthur", "Ivy", "Leo", "Grace",
+    "Oscar", "Freya", "Harry", "Lily", "Jack", "Sophie", "Charlie", "Ella", "Muhammad", "Evie",
+    "Jacob", "Poppy", "Thomas", "Rosie", "Alfie", "Chloe", "Henry", "Zara", "Theo", "Maya",
+    "Finley", "Aisha", "Ethan", "Nadia", "Rohan", "Priya", "Tomasz", "Zofia", "Lucas", "Ines",
+    "Mateo", "Lena", "Hamza", "Eilidh", "Callum", "Niamh", "Owen", "Siobhan", "Dylan",
+]
+LAST = [
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
+    "Wright", "Robinson", "Wood", "Thompson", "Evans", "Walker", "White", "Roberts", "Green",
+    "Hall", "Thomas", "Clarke", "Jackson", "Wright", "Hughes", "Edwards", "Khan", "Lewis", "Harris",
+    "Martin", "Cooper", "King", "Lee", "Kowalski", "Novak", "Garcia", "Murphy", "O'Neill",
+    "Campbell", "Stewart", "MacDonald", "Ahmed", "Singh", "Ali", "Rossi", "Fischer", "Dubois",
+]
+CITIES = [
+    "London", "Manchester", "Leeds", "Bristol", "Glasgow", "Edinburgh", "Cardiff", "Belfast",
+    "Liverpool", "Sheffield", "Nottingham", "Brighton", "Leicester", "Newcastle", "Aberdeen",
+    "Norwich", "York", "Bath",
+]
 TIERS = ("standard", "standard", "standard", "plus", "plus", "premium", "business")
 LANGS = ("en",) * 12 + ("es", "pl", "fr", "de", "cy")
 PLANS = ("Fibre 100", "Fibre 500", "Fibre 900", "Mobile 10GB", "Mobile Unlimited",

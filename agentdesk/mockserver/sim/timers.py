@@ -43,7 +43,7 @@ class Timers:
         return {"n": self._n, "entries": [list(e) for e in live]}
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "Timers":
+    def from_json(cls, d: dict[str, Any]) -> Timers:
         t = cls()
         t._n = int(d.get("n", 0))
         for due, n, kind, key in d.get("entries", []):

@@ -50,17 +50,17 @@ class LiveTable(DataTable[Text]):
             rows.add(row_key)
         try:
             cell_cache = self._cell_render_cache
-            for key in [k for k in cell_cache.keys() if (k[0], k[1]) in cells]:
+            for key in [k for k in cell_cache if (k[0], k[1]) in cells]:
                 cell_cache.discard(key)
             row_cache = self._row_render_cache
-            for key in [k for k in row_cache.keys() if k[0] in rows]:
+            for key in [k for k in row_cache if k[0] in rows]:
                 row_cache.discard(key)
             indexes = {self._row_locations.get(r) for r in rows}
             renderables = self._row_renderable_cache
-            for key in [k for k in renderables.keys() if k[1] in indexes]:
+            for key in [k for k in renderables if k[1] in indexes]:
                 renderables.discard(key)
             self._line_cache.clear()
-        except Exception:  # noqa: BLE001 - internals changed: invalidate everything
+        except Exception:
             self._update_count += 1
         self.refresh()
         return len(updates)
@@ -72,5 +72,5 @@ class LiveTable(DataTable[Text]):
             return None
         try:
             return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
-        except Exception:  # noqa: BLE001 - no cursor yet
+        except Exception:
             return None

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import tempfile
 from collections.abc import Iterator
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ def scene_server(**overrides: Any) -> Iterator[Any]:
 def make_scene_app(url: str, token: str) -> MonitorApp:
     backend = NativeBackend(url, token=token)
     # No user name given: the app asks the server who the token belongs to.
-    return MonitorApp(backend, clock=FrozenClock(SCENE_START), tz=timezone.utc, flush_s=0.05)
+    return MonitorApp(backend, clock=FrozenClock(SCENE_START), tz=UTC, flush_s=0.05)
 
 
 async def _wait(pilot: Any, predicate: Any, tries: int = 400) -> None:
