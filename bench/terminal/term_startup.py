@@ -43,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.terminal.common import (  # noqa: E402
-    BARE_APP, PALEO, PY, ROOT, ScratchHome, Server, compile_agentdesk, med, probe_text,
+    BARE_APP, PALEO, PY, ROOT, ScratchHome, Server, compile_agentdesk, med,
 )
 from bench.terminal.pty_term import Screen, Terminal  # noqa: E402
 
