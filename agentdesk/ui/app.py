@@ -5,6 +5,7 @@ demo`, `agentdesk desk`, the tests and the screenshot script."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from datetime import tzinfo
@@ -77,6 +78,7 @@ class AgentDeskApp(App[int]):
             self._backend_factory: Callable[[], Backend] | None = None
         else:
             self._backend, self._backend_factory = None, backend
+        self._backend_build: asyncio.Future[Backend] | None = None
         # A clock other than time.time is taken to *be* the server clock
         # (tests and screenshots freeze it at the mock server's manual clock);
         # with time.time the desk estimates server time from the stream.
@@ -135,9 +137,27 @@ class AgentDeskApp(App[int]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
-        # The outbox drains from now on (this builds the backend).
+        # The outbox drains once the backend exists (built off the loop).
+        self.run_worker(self._start_sender(), group="backend", exit_on_error=False)
+
+    async def _start_sender(self) -> None:
+        await self.prepare_backend()
         self.sender.backend = self.backend
         self.sender.start()
+
+    async def prepare_backend(self) -> None:
+        """Build the backend in a thread (issue 13, PERF): the factory imports the
+        client stack (httpx, the pydantic models: 250-350 ms), which on the UI loop
+        held the first keys after the first frame. Callers that need the backend
+        before this has finished still get it from `backend`, built on the loop
+        as before."""
+        if self._backend is not None or self._backend_factory is None:
+            return
+        if self._backend_build is None:
+            self._backend_build = asyncio.ensure_future(asyncio.to_thread(self._backend_factory))
+        built = await asyncio.shield(self._backend_build)
+        if self._backend is None:
+            self._backend = self.sender.backend = built
 
     def _theme_changed(self, theme: Any) -> None:
         if self._on_theme_change is not None:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.bench_proc_common import cpu_seconds  # noqa: E402
 from bench.terminal.common import (  # noqa: E402
     BARE_INPUT_APP, PY, ROOT, ScratchHome, compile_agentdesk, med, pct, probe_text,
 )
@@ -158,6 +159,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--chats", type=int, default=20)
     parser.add_argument("--key-interval", type=float, default=0.1)
+    parser.add_argument("--profile", help="py-spy the desk into this speedscope file")
     args = parser.parse_args()
     compile_agentdesk()
     server, token, interactions = floor_with_chats(args.chats)
@@ -186,6 +188,15 @@ def main() -> int:
         load.start()
         time.sleep(2.0)  # the load reaches its pace
         started = time.monotonic()
+        cpu0 = {name: cpu_seconds(pid) for name, pid in
+                (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))}
+        own0 = time.process_time()
+        if args.profile:
+            import subprocess
+            spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "-o", args.profile, "-f", "speedscope",
+                                    "-d", str(int(args.rounds * args.seconds * 2)), "-p",
+                                    str(desk.proc.pid)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
         desk_typist = Typist(desk, composer_text, seed=1)
         bare_typist = Typist(bare, input_text, seed=2)
         for r in range(args.rounds):
@@ -193,6 +204,11 @@ def main() -> int:
             bare_typist.window(args.seconds, args.key_interval)
             print(f"round {r + 1}/{args.rounds}: {load.sent} messages sent", file=sys.stderr)
         elapsed = time.monotonic() - started
+        cpu = {name: (cpu_seconds(pid) - cpu0[name]) / elapsed for name, pid in
+               (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))}
+        cpu["harness"] = (time.process_time() - own0) / elapsed
+        if args.profile:
+            spy.wait()
         sent_rate = load.sent / (time.monotonic() - load.t0)
         events, missing = watch.latencies(started)
         d, b = desk_typist.latencies, bare_typist.latencies
@@ -202,6 +218,8 @@ def main() -> int:
         ms = 1000
         print(f"\nload: {args.chats} chats, {sent_rate:.0f} customer messages/s achieved "
               f"(target {args.rate:.0f}), {elapsed:.0f} s measured, late posts {load.late}")
+        print("CPU over the measured time (1.0 = one core): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
         print("| figure | p50 ms | p95 ms | max ms | n |")
         print("|---|---|---|---|---|")
         print(f"| keystroke to screen, desk composer | {pct(d, .5) * ms:.1f} | {pct(d, .95) * ms:.1f} "

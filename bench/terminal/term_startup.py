@@ -85,11 +85,17 @@ class Program:
     env: dict[str, str]
     full: Callable[[Screen], bool]
     hover: tuple[str, str] | None = None  # two footer keys for the stall probe
+    cwd: str = str(ROOT)  # `python -m agentdesk` runs the tree it is started in
 
 
-def programs(names: list[str], server: Server | None, token: str | None) -> list[Program]:
+def programs(names: list[str], server: Server | None, token: str | None,
+             before: str | None = None) -> list[Program]:
     out = []
     for name in names:
+        if name.endswith("@before"):  # the same program from another tree (A/B in one run)
+            base = programs([name.removesuffix("@before")], server, token)[0]
+            out.append(Program(name, base.argv, base.env, base.full, base.hover, cwd=before or ""))
+            continue
         home = ScratchHome()
         if name == "bare":
             out.append(Program(name, [PY, "-c", BARE_APP], home.env(), bare_full, ("Quit", "palette")))
@@ -108,7 +114,7 @@ def programs(names: list[str], server: Server | None, token: str | None) -> list
 
 def run_startup(program: Program) -> tuple[float, float]:
     """(full screen, palette echoed) in seconds from spawn."""
-    with Terminal(program.argv, env=program.env, cwd=str(ROOT)) as term:
+    with Terminal(program.argv, env=program.env, cwd=program.cwd) as term:
         full = term.wait(program.full, TIMEOUT)
         term.send(CTRL_P)
         echoed = term.wait(palette_open, TIMEOUT)
@@ -149,7 +155,7 @@ def run_stall(program: Program, seed: int) -> dict[str, float]:
                     echoed[j] = at
                 break
 
-    with Terminal(program.argv, env=program.env, cwd=str(ROOT)) as term:
+    with Terminal(program.argv, env=program.env, cwd=program.cwd) as term:
         term.wait(lambda s: footer_cols(s) is not None, TIMEOUT)
         first = time.monotonic()
         with term._lock:
@@ -196,6 +202,8 @@ def main() -> int:
     parser.add_argument("--mode", choices=("startup", "stall", "both"), default="both")
     parser.add_argument("--programs", default="bare,demo,desk,paleo")
     parser.add_argument("--json", help="write the raw figures here")
+    parser.add_argument("--before", help="a tree (e.g. `git archive` of an older commit) whose "
+                        "demo/desk run as demo@before/desk@before")
     args = parser.parse_args()
     names = args.programs.split(",")
     if "paleo" in names and not PALEO.exists():
@@ -203,14 +211,17 @@ def main() -> int:
               "Python 3.12 virtualenv there, or set PALEO_VENV)", file=sys.stderr)
         names.remove("paleo")
     compile_agentdesk()
+    if args.before:
+        import subprocess
+        subprocess.run([PY, "-m", "compileall", "-q", f"{args.before}/agentdesk"], check=True)
     server = token = None
-    if "desk" in names:
+    if any(n.startswith("desk") for n in names):
         server = Server("--seed", "7")
         import httpx
         token = httpx.post(f"{server.url}/v1/login",
                            json={"username": "agent1", "password": "demo"}).json()["token"]
     try:
-        progs = programs(names, server, token)
+        progs = programs(names, server, token, args.before)
         for p in progs:  # warm-up: files created, caches filled, as on any later start
             run_startup(p)
         results: dict[str, dict[str, list]] = {p.name: {"full": [], "echo": [], "stall": []}

@@ -190,6 +190,9 @@ class DeskScreen(Screen[None]):
         ever waiting, so the worker yields every `WORKER_SLICE_S`: keystrokes and
         screen updates are never starved behind the stream."""
         loop = asyncio.get_running_loop()
+        prepare = getattr(self.app, "prepare_backend", None)
+        if prepare is not None:
+            await prepare()  # the client stack is imported off the loop (issue 13, PERF)
         sign_in = getattr(self.app, "sign_in", None)
         if sign_in is not None and not self.backend.token:  # type: ignore[attr-defined]
             if not await self._first_sign_in(*sign_in):
@@ -276,7 +279,10 @@ class DeskScreen(Screen[None]):
         self.query_one(DeskHeader).show_agent(agent, user.name)
         self._pending |= changes
         self._schedule_flush()
-        self._load_reference_data()
+        # After the snapshot's frame (issue 13, PERF): the KB index build (a worker
+        # thread) and the canned list would otherwise compete with that frame
+        # for the GIL and the loop.
+        self.call_after_refresh(self._load_reference_data)
 
     @work(group="reference", exit_on_error=False)
     async def _load_reference_data(self) -> None:
