@@ -17,17 +17,27 @@ class Api:
     costs the machine little)."""
 
     def __init__(self, url: str, token: str | None = None) -> None:
-        parsed = urlparse(url)
-        self.conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+        self._where = urlparse(url)
+        self.conn = self._connect()
         self.token = token
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self._where.hostname, self._where.port, timeout=10)
 
     def call(self, method: str, path: str, body: object | None = None) -> dict:
         headers = {"Content-Type": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = json.dumps(body).encode() if body is not None else None
-        self.conn.request(method, path, body=data, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=data, headers=headers)
+            response = self.conn.getresponse()
+        except (ConnectionError, http.client.HTTPException):
+            # the server closed an idle keep-alive connection: once more, afresh
+            self.conn.close()
+            self.conn = self._connect()
+            self.conn.request(method, path, body=data, headers=headers)
+            response = self.conn.getresponse()
         payload = response.read()
         if response.status >= 400:
             raise RuntimeError(f"{method} {path}: {response.status} {payload[:300]!r}")
