@@ -8,7 +8,8 @@ split the way Toolong splits a log view:
 - `line_index.LineIndex` (pure): item heights in a Fenwick tree, so the item at
   a scroll offset, an item's first line and the scroll anchor are O(log n);
 - `renderer.TimelineRenderer`: an item drawn as `Strip`s, LRU-cached;
-- this widget: Textual glue, scrolling, and keeping what the agent reads still.
+- `timeline.Timeline`: the thin widget (Textual glue), with `scrolling.py` (keeping
+  what the agent reads still), `styles.py` (its CSS) and `messages.py`.
 
 Heights start as cheap *estimates* and become exact when an item is rendered
 (only items in or near the viewport are), so opening 50,000 items costs no

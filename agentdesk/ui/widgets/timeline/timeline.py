@@ -16,13 +16,13 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from agentdesk.domain.enums import Channel
 from agentdesk.ui.widgets.timeline.line_index import Anchor, LineIndex
 from agentdesk.ui.widgets.timeline.links import Link, recent_links
+from agentdesk.ui.widgets.timeline.messages import LinkActivated, LoadOlder, RetryRequested
 from agentdesk.ui.widgets.timeline.model import (
     CLIENT_SEARCH, PENDING_PREFIX, DeliveryState, Entry, TimelineModel,
 )
@@ -52,42 +52,11 @@ class Timeline(TimelineScrolling, ScrollView, can_focus=True):
         Binding("r", "retry", "Retry failed", id="timeline-retry"),
     ]
 
-    class LoadOlder(Message):
-        """The agent scrolled near the top and older items exist."""
-
-        def __init__(self, timeline: Timeline, before_id: str) -> None:
-            super().__init__()
-            self.timeline = timeline
-            self.before_id = before_id
-
-        @property
-        def control(self) -> Timeline:
-            return self.timeline
-
-    class LinkActivated(Message):
-        """The agent clicked a link in a message: confirm (show the URL) before opening."""
-
-        def __init__(self, timeline: Timeline, url: str, item: Entry) -> None:
-            super().__init__()
-            self.timeline = timeline
-            self.url = url
-            self.item = item
-
-        @property
-        def control(self) -> Timeline:
-            return self.timeline
-
-    class RetryRequested(Message):
-        """The agent asked to resend a message whose delivery failed."""
-
-        def __init__(self, timeline: Timeline, client_id: str) -> None:
-            super().__init__()
-            self.timeline = timeline
-            self.client_id = client_id
-
-        @property
-        def control(self) -> Timeline:
-            return self.timeline
+    # The messages live in `messages.py` (namespace "timeline": handlers keep their
+    # names, e.g. `on_timeline_load_older`).
+    LoadOlder = LoadOlder
+    LinkActivated = LinkActivated
+    RetryRequested = RetryRequested
 
     def __init__(
         self,
@@ -391,7 +360,12 @@ class Timeline(TimelineScrolling, ScrollView, can_focus=True):
     def _replace_pending(self, item: object) -> None:
         client_id = item.client_id  # type: ignore[attr-defined]
         index = self._model.index_of(self._model.pending.pop(client_id))
-        assert index is not None
+        if index is None:  # its placeholder is gone (a reload dropped it): show the echo
+            self._model.append(item)
+            self._lines.append(ESTIMATED_HEIGHT)
+            self._update_virtual_size()
+            self._settle()
+            return
         state, _ = self._model.delivery.get(client_id, ("queued", None))
         if state == "queued":  # the server has it: the echo is the proof
             self._model.delivery[client_id] = ("sent", None)
