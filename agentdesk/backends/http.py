@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import random
+import ssl
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -75,6 +76,7 @@ class JsonApi:
         self.retry = retry or RetryPolicy()
         self.token: str | None = None
         self._client = httpx.AsyncClient(
+            verify=_tls_context(self.base_url),
             base_url=self.base_url,
             # Every phase bounded: a server that accepts and then stalls must
             # not hang the desk.
@@ -177,6 +179,18 @@ class JsonApi:
         if status >= 300:
             raise BackendConnectionError(f"{what}: unexpected redirect ({status})")
         return decode_body(raw, model, what)
+
+
+def _tls_context(base_url: str) -> ssl.SSLContext | bool:
+    """No CA bundle for a plain `http://` server (issue 13, PERF): httpx loads one
+    per client by default (`ssl.create_default_context`, 80-100 ms on the UI
+    loop at start-up, twice: the role check and the desk's backend), yet no TLS
+    is ever negotiated: requests go to `base_url` only and redirects are off.
+    The context given instead trusts no certificate at all, so were TLS ever
+    attempted it would fail closed. `https://` keeps httpx's default (True)."""
+    if base_url.lower().startswith("http://"):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verify on, no CAs: trusts nothing
+    return True
 
 
 async def _read_capped(response: httpx.Response, what: str) -> bytes:

@@ -108,6 +108,7 @@ class DeskController:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reissuing: str | None = None  # the refused message a retry replaces
         self._typing_sent: dict[str, float] = {}  # interaction -> when "typing" last went out
+        self._build: asyncio.Future[Backend] | None = None  # prepare_backend() in progress
 
     # -- the backend and its clock ------------------------------------------------------------
 
@@ -118,6 +119,23 @@ class DeskController:
             assert self._factory is not None
             self._backend = self._factory()
             self.sender.backend = self._backend
+        return self._backend
+
+    async def prepare_backend(self) -> Backend:
+        """Build the backend in a worker thread. The factory imports the client
+        stack (httpx, websockets, the pydantic models: 250-350 ms), which on the
+        event loop held the first keys after the first frame (docs/benchmarks.md,
+        "Start-up"). Whoever needs the backend before this finishes still gets
+        it from `backend`, built on the loop."""
+        if self._backend is not None:
+            return self._backend
+        if self._build is None:
+            assert self._factory is not None
+            self._build = asyncio.ensure_future(asyncio.to_thread(self._factory))
+        built = await asyncio.shield(self._build)
+        if self._backend is None:  # nobody built one on the loop meanwhile
+            self._backend = built
+            self.sender.backend = built
         return self._backend
 
     @property
@@ -165,7 +183,7 @@ class DeskController:
         absorbed by the reducer. A backlog is read without the loop ever
         waiting, so it yields every `WORKER_SLICE_S`: keys and paints are never
         starved behind the stream."""
-        backend = self.backend
+        backend = await self.prepare_backend()
         if sign_in is not None and not backend.token and not await self._first_sign_in(*sign_in):
             return
         loop = asyncio.get_running_loop()

@@ -138,8 +138,11 @@ class AgentDeskApp(App[int]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
-        # The outbox drains from now on (this builds the backend).
-        self.controller.backend  # noqa: B018 - built here, on purpose, after the first frame
+        # The outbox drains once the backend exists; it is built off the loop.
+        self.run_worker(self._start_sender(), group="backend", exit_on_error=False)
+
+    async def _start_sender(self) -> None:
+        await self.controller.prepare_backend()
         self.sender.start()
 
     def _theme_changed(self, theme: Any) -> None:

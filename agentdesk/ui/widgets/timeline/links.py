@@ -92,3 +92,24 @@ def _trim(url: str) -> str:
         else:
             break
     return url
+
+
+def recent_links(items, count: int, on_screen: range, interaction_id: str | None, limit: int,
+                 links_of, scan: int = 2_000) -> list[tuple[object, Link]]:
+    """Links of one interaction's newest `scan` items and of every item on screen
+    (`items[i]` for i < count), newest first, each URL once (its newest mention)."""
+    indexes = set(range(count - 1, max(-1, count - 1 - scan), -1))
+    indexes.update(on_screen)
+    seen: set[str] = set()
+    found: list[tuple[object, Link]] = []
+    for index in sorted(indexes, reverse=True):
+        item = items[index]
+        if item.interaction_id != interaction_id and index not in on_screen:
+            continue
+        for link in reversed(links_of(item)):
+            if link.url not in seen:
+                seen.add(link.url)
+                found.append((item, link))
+                if len(found) >= limit:
+                    return found
+    return found
