@@ -31,7 +31,8 @@ class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-ClientId = Field(min_length=1, max_length=MAX_CLIENT_ID, pattern=r"^[A-Za-z0-9_.:-]+$")
+CLIENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+ClientId = Field(min_length=1, max_length=MAX_CLIENT_ID, pattern=CLIENT_ID_PATTERN)
 
 
 class LoginRequest(Request):
@@ -52,7 +53,8 @@ class PresenceRequest(Request):
 class CommandRequest(Request):
     """Accept / reject / read: only the idempotency key."""
 
-    client_id: str | None = ClientId
+    client_id: str | None = Field(default=None, min_length=1, max_length=MAX_CLIENT_ID,
+                                  pattern=CLIENT_ID_PATTERN)
 
 
 class MessageRequest(Request):
