@@ -52,6 +52,8 @@ class ServerOptions:
     heartbeat_s: float = HEARTBEAT_S
     socket_queue_limit: int = 20000  # frames waiting for one slow socket before 4008
     kb_rescan_s: float = 5.0
+    sim_contacts_per_s: float = 100.0  # POST /sim/contacts budget (429 beyond) ...
+    sim_contacts_burst: int = 1_000  # ... and how many at once
 
 
 class MockServer:
@@ -81,6 +83,9 @@ class MockServer:
         self.audit: deque[dict[str, Any]] = deque(maxlen=AUDIT_LIMIT)
         self.new_audit: list[dict[str, Any]] = []
         self.background: set[Any] = set()  # asyncio tasks started by requests (/sim/burst)
+        from agentdesk.mockserver.ratelimit import RateLimit, RateLimiter
+        self.sim_contact_budget = RateLimiter(RateLimit(
+            options.sim_contacts_per_s, options.sim_contacts_burst, address_factor=1))
         if self.store is not None:
             if saved:
                 self.store.restore(self)
