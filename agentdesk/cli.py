@@ -121,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="requests/s per token, burst 4x; 0: off (default %(default)s)")
     ms.add_argument("--manual-clock", action="store_true",
                     help="time only moves through POST /sim/clock (tests)")
+    ms.add_argument("--token-ttl", type=positive_number, default=12 * 3600.0, metavar="SECONDS",
+                    help="lifetime of a login token, wall time (default 43200: 12 hours)")
     ms.add_argument("--exit-with-parent", type=int, metavar="PID",
                     help="stop when process PID (the one that started the server) is gone")
     _add_sim_args(ms)
@@ -139,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     login = sub.add_parser("login", help="log in and keep the token (OS keyring, or the opt-in private file)")
     _add_connection_args(login)
+    login.add_argument("--token-file", action="store_true",
+                       help="without a usable keyring: keep the token in a private 0600 file")
+    login.add_argument("--print-token", action="store_true",
+                       help="print the token once on stdout (to pass as AGENTDESK_TOKEN)")
     logout = sub.add_parser("logout", help="forget the stored token")
     _add_connection_args(logout, user_help="forget the token of NAME")
 

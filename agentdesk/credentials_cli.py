@@ -30,14 +30,52 @@ def resolve_server(args: argparse.Namespace) -> tuple[str | None, str | None]:
     return server, user
 
 
+def probe_server(server: str, timeout: float = 5.0) -> str | None:
+    """Why `server` is not an agentdesk/1 server we can reach (None: it is).
+    Asked before the password prompt, so a typo in the URL costs no password."""
+    import httpx
+
+    if not server.startswith(("http://", "https://")):
+        return f"{server!r} is not a server URL (it must start with http:// or https://)"
+    url = server.rstrip("/") + "/v1/me"
+    try:
+        reply = httpx.get(url, timeout=timeout)  # no token: an agentdesk/1 server says 401
+    except httpx.HTTPError as exc:
+        return f"cannot reach {server}: {_reason(exc)}"
+    try:
+        error = reply.json().get("error")
+    except (ValueError, AttributeError):
+        error = None
+    if reply.status_code != 401 or not isinstance(error, dict):
+        return (f"{server} does not look like an agentdesk/1 server "
+                f"(GET /v1/me without a token answered {reply.status_code}, not a 401 error)")
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
 def run_login(args: argparse.Namespace) -> int:
     from agentdesk.backends.base import AgentDeskError
     from agentdesk.backends.native import NativeBackend
+    from agentdesk.credentials import file_store_wanted, keyring_usable, no_keyring_help
 
     server, user = resolve_server(args)
     if not server:
         print("agentdesk login: name the server with --server URL or --profile NAME", file=sys.stderr)
         return 2
+    to_file = bool(getattr(args, "token_file", False))
+    print_token = bool(getattr(args, "print_token", False))
+    # Everything that can be checked is checked before the password is asked for.
+    if not (keyring_usable() or to_file or file_store_wanted() or print_token):
+        print(f"agentdesk login: not logged in: {no_keyring_help()}", file=sys.stderr)
+        return 1
+    problem = probe_server(server)
+    if problem:
+        print(f"agentdesk login: {problem}", file=sys.stderr)
+        return 1
     # Ctrl-D or an exhausted pipe at a prompt is EOFError: a message, not a traceback.
     if not user:
         try:
@@ -67,25 +105,67 @@ def run_login(args: argparse.Namespace) -> int:
     except AgentDeskError as exc:
         print(f"agentdesk login: {exc.message}", file=sys.stderr)
         return 1
+    where = None
     try:
-        where = store_token(server, user, token)
-    except NoKeyringError as exc:
-        print(f"agentdesk login: logged in, but {exc}", file=sys.stderr)
-        return 1
-    if not where.startswith("the OS keyring"):
-        where = f"the private file {where} (mode 0600, AGENTDESK_TOKEN_FILE=1)"
-    print(f"Logged in as {user} at {server}; the token is kept in {where}.")
+        if keyring_usable() or to_file or file_store_wanted():
+            where = store_token(server, user, token, to_file=to_file)
+    except (NoKeyringError, OSError) as exc:
+        print(f"agentdesk login: logged in, but the token could not be kept: {exc}",
+              file=sys.stderr)
+        if not print_token:
+            _revoke(server, token)  # a token nobody holds must not stay valid
+            return 1
+    if where is not None:
+        if not where.startswith("the OS keyring"):
+            where = f"the private file {where} (mode 0600)"
+        print(f"Logged in as {user} at {server}; the token is kept in {where}.",
+              file=sys.stderr if print_token else sys.stdout)
+    if print_token:
+        print("agentdesk login: the next line is your token, shown once: it is as good as your "
+              "password until it expires or you log out. Keep it out of logs, tickets and "
+              "shell history; pass it as AGENTDESK_TOKEN.", file=sys.stderr)
+        print(token, flush=True)
     return 0
 
 
+def _revoke(server: str, token: str) -> str | None:
+    """Tell the server to revoke `token`; None if it did, else why not (one line)."""
+    from agentdesk.backends.base import AgentDeskError, BackendConnectionError
+    from agentdesk.backends.native import NativeBackend
+
+    async def revoke() -> None:
+        backend = NativeBackend(server, token=token, timeout=5.0)
+        try:
+            await backend.logout()
+        finally:
+            await backend.close()
+
+    try:
+        asyncio.run(revoke())
+    except BackendConnectionError as exc:
+        return f"the server could not be told ({exc.message})"
+    except AgentDeskError as exc:
+        return f"the server did not revoke it ({exc.message})"
+    return None
+
+
 def run_logout(args: argparse.Namespace) -> int:
+    from agentdesk.credentials import stored_token
+
     server, user = resolve_server(args)
     if not server or not user:
         print("agentdesk logout: name the server and user (--server URL --user NAME, or --profile)",
               file=sys.stderr)
         return 2
+    token = stored_token(server, user, any_file=True)
+    problem = _revoke(server, token) if token else None
     if delete_token(server, user):
-        print(f"Forgot the token of {user} at {server}.")
+        if problem:
+            print(f"Forgot the token of {user} at {server} on this machine, but {problem}: "
+                  "it stays valid on the server until it expires.")
+        else:
+            print(f"Logged out {user} at {server}: the server revoked the token and it is "
+                  "forgotten here.")
     else:
         print(f"No stored token for {user} at {server}.")
     return 0

@@ -342,6 +342,20 @@ class NativeBackend(Backend):
         )
         return reply.interaction
 
+    async def logout(self) -> None:
+        """Revoke this session's token on the server (`POST /v1/logout`) and drop it.
+        A token the server no longer knows (401) counts as revoked; a server that
+        cannot be reached raises BackendConnectionError, and the token is kept."""
+        from agentdesk.backends.base import BackendAuthError
+
+        if self._api.token is None:
+            return
+        try:
+            await self._api.call("POST", "/v1/logout", retry=False)
+        except BackendAuthError:
+            pass
+        self._api.token = None
+
 
 def _build(model: type[Any], **fields: Any) -> Any:
     """Validate a request locally; an invalid one is refused like the server would (422)."""

@@ -31,7 +31,8 @@ def options_from_args(args: argparse.Namespace) -> ServerOptions:
     return ServerOptions(
         seed=args.seed, speed=args.speed, agents=max(1, args.agents), bots=args.bots,
         traffic=not args.no_traffic, sim=not args.no_sim, manual_clock=args.manual_clock,
-        db=args.db, scenario=args.scenario, host=args.host)
+        db=args.db, scenario=args.scenario, host=args.host,
+        token_ttl_s=getattr(args, "token_ttl", None) or 12 * 3600.0)
 
 
 def url_for(host: str, port: int) -> str:

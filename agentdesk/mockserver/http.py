@@ -61,7 +61,8 @@ def bearer(request: Request) -> str | None:
 def current_user(request: Request) -> User:
     user = server_of(request).auth.user_for(bearer(request))
     if user is None:
-        raise HttpError(401, "unauthorized", "missing or invalid bearer token")
+        raise HttpError(401, "unauthorized",
+                        "missing, unknown, expired or revoked bearer token: log in again")
     return user
 
 

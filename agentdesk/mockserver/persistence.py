@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS history (bucket INTEGER PRIMARY KEY, data TEXT NOT NU
 """
 # Columns added after the first release; databases made before get them on open.
 ADDED_COLUMNS = {"outcomes": (("channel", "TEXT"), ("at", "REAL")),
-                 "handled": (("channel", "TEXT"), ("at", "REAL"))}
+                 "handled": (("channel", "TEXT"), ("at", "REAL")),
+                 "tokens": (("expires_at", "REAL"),)}
 PRUNE_EVERY = 500  # flushes
 
 
@@ -94,10 +95,11 @@ class Store:
         entries, hub.new_entries = hub.new_entries, []
         dirty_recipients, hub.dirty_recipients = hub.dirty_recipients, set()
         tokens, auth.new_tokens = auth.new_tokens, []
+        revoked, auth.revoked = auth.revoked, []
         keys, idem.new = idem.new, []
         audit, server.new_audit = server.new_audit, []
         core_dirty = bool(entries or changes.interactions or changes.items or dirty_recipients)
-        if not (core_dirty or tokens or keys or audit or changes.outcomes or changes.handled
+        if not (core_dirty or tokens or revoked or keys or audit or changes.outcomes or changes.handled
                 or changes.history):
             return
         c = self.conn
@@ -126,7 +128,9 @@ class Store:
             self._write_entries(entries)
             c.executemany("INSERT OR REPLACE INTO recipients VALUES (?, ?)",
                           [(u, hub.recipients[u].last_seq) for u in dirty_recipients])
-            c.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)", tokens)
+            c.executemany("INSERT OR REPLACE INTO tokens (token, user_id, expires_at) "
+                          "VALUES (?, ?, ?)", tokens)
+            c.executemany("DELETE FROM tokens WHERE token = ?", [(t,) for t in revoked])
             c.executemany("INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?)", keys)
             c.executemany("INSERT INTO audit (data) VALUES (?)",
                           [(json.dumps(a),) for a in audit])
@@ -200,7 +204,12 @@ class Store:
                                 ORDER BY d.seq DESC LIMIT ?""", (user_id, hub.replay_limit))
             for seq, kind, at, data in reversed(rows.fetchall()):
                 rec.buffer.append(Entry(seq, kind, at, data))
-        server.auth.tokens.update(dict(c.execute("SELECT token, user_id FROM tokens")))
+        auth = server.auth
+        for token, user_id, expires_at in c.execute(
+                "SELECT token, user_id, expires_at FROM tokens ORDER BY rowid"):
+            # a token saved before expiry existed lives one lifetime from this start
+            auth.add(token, user_id, expires_at if expires_at is not None
+                     else auth.clock() + auth.token_ttl_s)
         for user_id, client_id, status, body in c.execute("SELECT * FROM idempotency"):
             server.idempotency.put(user_id, client_id, status, bytes(body), persist=False)
         for (data,) in c.execute("SELECT data FROM audit ORDER BY n DESC LIMIT 10000"):

@@ -16,6 +16,7 @@ from agentdesk.domain.models import (
 )
 from agentdesk.mockserver.http import (
     HttpError,
+    bearer,
     current_user,
     json_response,
     parse,
@@ -59,6 +60,16 @@ async def login(request: Request) -> Response:
     token, user = result
     server_of(request).commit()  # persists the token
     return json_response(LoginResponse(token=token, user=user))
+
+
+async def logout(request: Request) -> Response:
+    """Revoke the bearer token of this request (any role: it ends a session, it
+    changes nothing in the contact center)."""
+    current_user(request)
+    server = server_of(request)
+    server.auth.revoke(bearer(request) or "")
+    server.commit()  # persists the revocation
+    return json_response({"logged_out": True})
 
 
 async def me(request: Request) -> Response:
@@ -282,6 +293,7 @@ def _sim_error_guard(handler):
 
 ROUTES = [
     Route("/v1/login", login, methods=["POST"]),
+    Route("/v1/logout", logout, methods=["POST"]),
     Route("/v1/me", me, methods=["GET"]),
     Route("/v1/me/presence", set_presence, methods=["PUT"]),
     Route("/v1/interactions", list_interactions, methods=["GET"]),

@@ -52,6 +52,7 @@ class ServerOptions:
     heartbeat_s: float = HEARTBEAT_S
     socket_queue_limit: int = 20000  # frames waiting for one slow socket before 4008
     kb_rescan_s: float = 5.0
+    token_ttl_s: float = 12 * 3600.0  # a token's lifetime from its login (wall time)
     sim_contacts_per_s: float = 100.0  # POST /sim/contacts budget (429 beyond) ...
     sim_contacts_burst: int = 1_000  # ... and how many at once
 
@@ -74,7 +75,7 @@ class MockServer:
                 self._adopt_saved_options(saved)
         self.sim = Simulation(self._sim_options(), self.scenario, self.clock)
         self.sim.drain()
-        self.auth = Auth(self.options.agents)
+        self.auth = Auth(self.options.agents, token_ttl_s=options.token_ttl_s)
         self.hub = EventHub(options.replay_limit, track_new=self.store is not None,
                             socket_queue_limit=options.socket_queue_limit)
         for user in self.auth.users.values():
