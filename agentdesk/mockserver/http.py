@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -104,20 +105,45 @@ async def parse(request: Request, model: type[M], *, empty_ok: bool = False) -> 
     if not isinstance(data, dict):
         raise HttpError(422, "invalid", "the body must be a JSON object")
     try:
-        return model.model_validate(sanitize_tree(data))
+        # Strict, as JSON: "5" is not a number, 0 is not a boolean (the OpenAPI
+        # document says what the types are; lax coercion would accept what it refuses).
+        # What was sent is checked first (a text over its limit is refused, not cut
+        # by the sanitiser), then what is kept (a text of control characters only is
+        # empty once sanitised).
+        model.model_validate_json(json.dumps(_no_lone_surrogates(data)), strict=True)
+        return model.model_validate_json(json.dumps(sanitize_tree(data)), strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "body"
         raise HttpError(422, "invalid", f"{where}: {first.get('msg')}") from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(value: Any) -> Any:
+    """The tree with lone surrogates (which JSON parsers refuse and the sanitiser
+    drops) as U+FFFD, so lengths are checked as sent."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_no_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _no_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def run_command(request: Request, user: User, client_id: str | None,
                 action: Callable[[], Any], status: int = 200) -> Response:
     """Run an engine command once per (user, client_id); repeats get the stored answer."""
     server = server_of(request)
+    what = f"{request.method} {request.url.path}"
     if client_id:
         stored = server.idempotency.get(user.id, client_id)
         if stored is not None:
+            if stored[2] and stored[2] != what:
+                return error_response(409, "conflict", f"client_id {client_id!r} was already "
+                                      "used for another request; use a fresh one")
             return Response(stored[1], status_code=stored[0], media_type="application/json",
                             headers={"Idempotent-Replay": "true"})
     server.sync_clock()
@@ -126,6 +152,7 @@ def run_command(request: Request, user: User, client_id: str | None,
     except SimError as exc:
         response = error_response(exc.status, exc.code, exc.message)
     if client_id:
-        server.idempotency.put(user.id, client_id, response.status_code, bytes(response.body))
+        server.idempotency.put(user.id, client_id, response.status_code, bytes(response.body),
+                               what)
     server.commit()
     return response

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS history (bucket INTEGER PRIMARY KEY, data TEXT NOT NU
 # Columns added after the first release; databases made before get them on open.
 ADDED_COLUMNS = {"outcomes": (("channel", "TEXT"), ("at", "REAL")),
                  "handled": (("channel", "TEXT"), ("at", "REAL")),
-                 "tokens": (("expires_at", "REAL"),)}
+                 "tokens": (("expires_at", "REAL"),),
+                 "idempotency": (("request", "TEXT"),)}
 PRUNE_EVERY = 500  # flushes
 
 
@@ -131,7 +132,8 @@ class Store:
             c.executemany("INSERT OR REPLACE INTO tokens (token, user_id, expires_at) "
                           "VALUES (?, ?, ?)", tokens)
             c.executemany("DELETE FROM tokens WHERE token = ?", [(t,) for t in revoked])
-            c.executemany("INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?)", keys)
+            c.executemany("INSERT OR REPLACE INTO idempotency (user_id, client_id, status, body, "
+                          "request) VALUES (?, ?, ?, ?, ?)", keys)
             c.executemany("INSERT INTO audit (data) VALUES (?)",
                           [(json.dumps(a),) for a in audit])
             if core_dirty:
@@ -210,8 +212,10 @@ class Store:
             # a token saved before expiry existed lives one lifetime from this start
             auth.add(token, user_id, expires_at if expires_at is not None
                      else auth.clock() + auth.token_ttl_s)
-        for user_id, client_id, status, body in c.execute("SELECT * FROM idempotency"):
-            server.idempotency.put(user_id, client_id, status, bytes(body), persist=False)
+        for user_id, client_id, status, body, request in c.execute(
+                "SELECT user_id, client_id, status, body, request FROM idempotency ORDER BY rowid"):
+            server.idempotency.put(user_id, client_id, status, bytes(body), request or "",
+                                   persist=False)
         for (data,) in c.execute("SELECT data FROM audit ORDER BY n DESC LIMIT 10000"):
             server.audit.appendleft(json.loads(data))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import math
+from typing import Annotated
 
 from pydantic import Field
 from starlette.requests import Request
@@ -58,7 +59,8 @@ class SimBurstRequest(RequestModel):
 
     count: int = Field(ge=1, le=MAX_BURST_COUNT)
     rate: float = Field(gt=0, le=MAX_BURST_RATE)
-    agents: list[str] | None = Field(default=None, min_length=1, max_length=1_000)
+    agents: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        default=None, min_length=1, max_length=1_000)
 
 
 def is_loopback(host: str) -> bool:
