@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="number of agents agent1..agentN, at least 1 (default %(default)s)")
     ms.add_argument("--db", metavar="PATH", help="SQLite file: keep state across restarts")
     ms.add_argument("--scenario", metavar="TOML", help="scenario config file")
+    ms.add_argument("--capacity", metavar="SPEC",
+                    help="per-agent capacity over the scenario's, e.g. chat=20@5,total=100 "
+                         "(CHANNEL=LIMIT[@COST units])")
     ms.add_argument("--bots", type=not_negative, default=None, metavar="N",
                     help="how many agents the simulation works itself (default: all but agent1)")
     ms.add_argument("--no-traffic", action="store_true", help="no automatic arrivals")
@@ -158,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     config = sub.add_parser("config", help="show the configuration")
     config_sub = config.add_subparsers(dest="config_command", metavar="CONFIG_COMMAND")
-    config_sub.required = True
+    config.set_defaults(config_help=config.format_help)  # bare `agentdesk config` shows it
     config_sub.add_parser("path", help="print the config file path")
     config_sub.add_parser("show", help="print the effective settings (no secrets are stored there)")
     return parser
@@ -207,3 +210,10 @@ def _main(argv: list[str] | None) -> int:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - every CLI error is one line, never a traceback
+        if args.debug:
+            raise
+        text = str(exc).strip().splitlines()
+        print(f"agentdesk {command}: {type(exc).__name__}: {text[0] if text else 'failed'} "
+              "(--debug shows where)", file=sys.stderr)
+        return 1

@@ -24,6 +24,7 @@ def resolve_server(args: argparse.Namespace) -> tuple[str | None, str | None]:
             known = ", ".join(sorted(settings.profiles)) or "none"
             print(f"agentdesk: no profile {profile_name!r} in {loaded.path} (known: {known})",
                   file=sys.stderr)
+            args.profile_error = True  # said once: callers add no second line
             return None, None
         server = server or profile.url
         user = user or profile.user
@@ -63,6 +64,8 @@ def run_login(args: argparse.Namespace) -> int:
     from agentdesk.credentials import file_store_wanted, keyring_usable, no_keyring_help
 
     server, user = resolve_server(args)
+    if getattr(args, "profile_error", False):
+        return 2
     if not server:
         print("agentdesk login: name the server with --server URL or --profile NAME", file=sys.stderr)
         return 2
@@ -153,6 +156,8 @@ def run_logout(args: argparse.Namespace) -> int:
     from agentdesk.credentials import stored_token
 
     server, user = resolve_server(args)
+    if getattr(args, "profile_error", False):
+        return 2
     if not server or not user:
         print("agentdesk logout: name the server and user (--server URL --user NAME, or --profile)",
               file=sys.stderr)
@@ -172,6 +177,10 @@ def run_logout(args: argparse.Namespace) -> int:
 
 
 def run_config(args: argparse.Namespace) -> int:
+    if getattr(args, "config_command", None) is None:
+        print(args.config_help() if hasattr(args, "config_help") else
+              "usage: agentdesk config {path,show}", end="")
+        return 0
     loaded = load_settings()
     if args.config_command == "path":
         print(loaded.path)

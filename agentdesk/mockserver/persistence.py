@@ -246,6 +246,7 @@ def restore_core(server: MockServer, core: dict[str, Any]) -> None:
     sim.offered_by_channel.update(core.get("offered_by_channel", {}))  # absent in older files
     for data in core["agents"]:
         agent = AgentState.from_json(data)
+        agent.capacity = sim.scenario.capacity  # the rule of this start, not a saved one
         sim.agents[agent.id] = agent
     sim.timers = Timers.from_json(core["timers"])
     version, state, gauss = core["rng"]

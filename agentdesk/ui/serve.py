@@ -43,7 +43,39 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.host not in LOOPBACK:
         print(WARNING.format(host=args.host, port=args.port), file=sys.stderr)
+    problem = _port_problem(args.host, args.port)
+    if problem:
+        print(f"agentdesk serve: {problem}", file=sys.stderr)
+        return 2
     command = app_command(args)
     print(f"Serving `{command}` at http://{args.host}:{args.port}", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="agentdesk").serve()
+    try:
+        Server(command, host=args.host, port=args.port, title="agentdesk").serve()
+    except OSError as exc:  # lost a race for the port, or the address went away
+        print(f"agentdesk serve: cannot listen on {args.host}:{args.port}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why `host`:`port` cannot be listened on (checked before textual-serve starts,
+    so the answer is one line, not an asyncio traceback)."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"cannot listen on {host!r}: unknown address ({exc})"
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return (f"port {port} is in use on {host} (another server is listening; "
+                            "stop it or pick another port with --port)")
+                return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
