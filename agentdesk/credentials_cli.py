@@ -185,11 +185,33 @@ def run_config(args: argparse.Namespace) -> int:
     if args.config_command == "path":
         print(loaded.path)
         return 0
-    for problem in loaded.problems:
+    for problem in [*loaded.problems, *_late_problems(loaded)]:
         print(f"warning: {problem}", file=sys.stderr)
     print(f"# {loaded.path}{'' if loaded.path.exists() else ' (does not exist; defaults)'}")
     print(_to_toml(loaded.settings.as_dict()))
     return 0
+
+
+def _late_problems(loaded) -> list[str]:
+    """What the desk and the monitor check only when they start (keymap entries,
+    the time zone), checked here too so `config show` finds every problem."""
+    from agentdesk.ui.keymap import check_keymap, desk_binding_ids, monitor_binding_ids
+
+    problems: list[str] = []
+    keymap = loaded.settings.keymap
+    if keymap:
+        _, bad = check_keymap(keymap, [*desk_binding_ids(), *monitor_binding_ids()])
+        problems += [f"{loaded.path}: {problem}" for problem in bad]
+    name = loaded.settings.ui.timezone
+    if name:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"{loaded.path}: ui.timezone: unknown timezone {name!r} "
+                            "(using local time; names are like Europe/London)")
+    return problems
 
 
 def _to_toml(data: dict, prefix: str = "") -> str:
