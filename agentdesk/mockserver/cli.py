@@ -62,9 +62,11 @@ class _Server(uvicorn.Server):
 
 def make_uvicorn(app, host: str, port: int) -> uvicorn.Server:
     ws = os.environ.get("AGENTDESK_MOCK_WS", "websockets-sansio")  # the fastest here (bench)
+    from agentdesk.mockserver.slow_clients import HeaderDeadlineProtocol
+
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             lifespan="on", timeout_graceful_shutdown=3, ws_max_size=1 << 20,
-                            ws=ws)
+                            ws=ws, http=HeaderDeadlineProtocol)
     return _Server(config)
 
 

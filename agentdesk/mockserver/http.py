@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from agentdesk.protocol.requests import MAX_REQUEST_BYTES
 from agentdesk.protocol.sanitize import sanitize_tree
 
 M = TypeVar("M", bound=BaseModel)
+BODY_TIMEOUT_S = 30.0
 
 
 class HttpError(Exception):
@@ -81,12 +83,17 @@ async def read_body(request: Request) -> bytes:
         raise HttpError(413, "payload_too_large", f"request body over {MAX_REQUEST_BYTES} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_REQUEST_BYTES:
-            raise HttpError(413, "payload_too_large",
-                            f"request body over {MAX_REQUEST_BYTES} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_S):  # a body trickled byte by byte
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_REQUEST_BYTES:
+                    raise HttpError(413, "payload_too_large",
+                                    f"request body over {MAX_REQUEST_BYTES} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise HttpError(408, "timeout", f"the request body took over {BODY_TIMEOUT_S:g} s "
+                        "to arrive") from None
     return b"".join(chunks)
 
 
