@@ -75,7 +75,8 @@ def test_the_document_states_the_limits_the_server_enforces(server):
 
 def test_wrong_methods_answer_405_with_allow(server):
     r = httpx.request("DELETE", f"{server.url}/v1/me")
-    assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD"
+    assert r.status_code == 405
+    assert {m.strip() for m in r.headers["Allow"].split(",")} == {"GET", "HEAD"}
     r = httpx.get(f"{server.url}/v1/logout")
     assert r.status_code == 405 and "POST" in r.headers["Allow"]
 
