@@ -4,4 +4,5 @@ import sys
 
 from agentdesk.ui.web.session import main
 
-sys.exit(main())
+if __name__ == "__main__":  # module walkers (tests) import it without running it
+    sys.exit(main())
