@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="without a usable keyring: keep the token in a private 0600 file")
     login.add_argument("--print-token", action="store_true",
                        help="print the token once on stdout (to pass as AGENTDESK_TOKEN)")
-    logout = sub.add_parser("logout", help="forget the stored token")
+    logout = sub.add_parser("logout", help="revoke the token on the server and forget it")
     _add_connection_args(logout, user_help="forget the token of NAME")
 
     serve = sub.add_parser("serve", help="run the desk in a web browser (textual-serve)")
