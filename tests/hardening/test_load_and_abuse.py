@@ -263,5 +263,7 @@ async def test_the_real_api_survives_floods_bursts_big_and_slow_requests():
     assert tally.statuses[("burst", 202)] >= 1 and tally.statuses[("burst", 422)] == 1
     assert tally.statuses[("flood-login", 401)] > 0  # wrong passwords were told so
     assert all(closed), f"{closed.count(False)} slow sockets still open"
+    print(f"server RSS {rss_before:.0f} MB -> {rss_after:.0f} MB; {tally.probes} probes; "
+          f"{sum(tally.statuses.values())} requests: {dict(tally.statuses)}")
     assert rss_after - rss_before < RSS_GROWTH_LIMIT_MB, (rss_before, rss_after)
     assert server.process.returncode == 0
