@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="number of agents agent1..agentN, at least 1 (default %(default)s)")
     ms.add_argument("--db", metavar="PATH", help="SQLite file: keep state across restarts")
     ms.add_argument("--scenario", metavar="TOML", help="scenario config file")
+    ms.add_argument("--capacity", metavar="SPEC",
+                    help="per-agent capacity over the scenario's, e.g. chat=20@5,total=100 "
+                         "(CHANNEL=LIMIT[@COST units])")
     ms.add_argument("--bots", type=not_negative, default=None, metavar="N",
                     help="how many agents the simulation works itself (default: all but agent1)")
     ms.add_argument("--no-traffic", action="store_true", help="no automatic arrivals")
@@ -139,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="requests/s per token, burst 4x; 0: off (default %(default)s)")
     ms.add_argument("--manual-clock", action="store_true",
                     help="time only moves through POST /sim/clock (tests)")
+    ms.add_argument("--token-ttl", type=positive_number, default=12 * 3600.0, metavar="SECONDS",
+                    help="lifetime of a login token, wall time (default 43200: 12 hours)")
     ms.add_argument("--exit-with-parent", type=int, metavar="PID",
                     help="stop when process PID (the one that started the server) is gone")
     _add_sim_args(ms)
@@ -160,7 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_argument("--token", action="store_true",
                        help="paste a user access token instead of a password (backends that "
                             "have them, e.g. chatwoot); read from stdin when it is not a terminal")
-    logout = sub.add_parser("logout", help="forget the stored token")
+    login.add_argument("--token-file", action="store_true",
+                       help="without a usable keyring: keep the token in a private 0600 file")
+    login.add_argument("--print-token", action="store_true",
+                       help="print the token once on stdout (to pass as AGENTDESK_TOKEN)")
+    logout = sub.add_parser("logout", help="revoke the token on the server and forget it")
     _add_connection_args(logout, user_help="forget the token of NAME")
 
     serve = sub.add_parser("serve", help="run the desk in a web browser (textual-serve)")
@@ -173,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     config = sub.add_parser("config", help="show the configuration")
     config_sub = config.add_subparsers(dest="config_command", metavar="CONFIG_COMMAND")
-    config_sub.required = True
+    config.set_defaults(config_help=config.format_help)  # bare `agentdesk config` shows it
     config_sub.add_parser("path", help="print the config file path")
     config_sub.add_parser("show", help="print the effective settings (no secrets are stored there)")
     return parser
@@ -228,3 +237,10 @@ def _main(argv: list[str] | None) -> int:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - every CLI error is one line, never a traceback
+        if args.debug:
+            raise
+        text = str(exc).strip().splitlines()
+        print(f"agentdesk {command}: {type(exc).__name__}: {text[0] if text else 'failed'} "
+              "(--debug shows where)", file=sys.stderr)
+        return 1

@@ -423,23 +423,40 @@ CREDENTIALS_DOC = """
 ## Credentials
 
 `agentdesk login [--backend NAME] [--server URL] [--user NAME] [--profile NAME]`
-asks for the password without echo (the prompt names what the backend calls a
-user: "User", or "Email" on Chatwoot), obtains a token and stores it in the OS
-keyring (service `agentdesk`, account `<backend>|<server URL>|<user>`; tokens
-stored by earlier versions under `<server URL>|<user>` are still read for the
-`agentdesk` backend); `agentdesk logout` removes it. On a backend that accepts
-user access tokens (Chatwoot), `agentdesk login --backend chatwoot --server URL
---token` reads a pasted token instead of a password (hidden prompt, or stdin
-when it is not a terminal). The desk looks for a token in this order:
-`AGENTDESK_TOKEN` (for every backend), the keyring, the opt-in file store.
+checks that the server answers as a server of that backend, then asks for the
+password without echo (the prompt names what the backend calls a user: "User",
+or "Email" on Chatwoot), obtains a token and stores it in the OS keyring
+(service `agentdesk`, account `<backend>|<server URL>|<user>`; tokens stored by
+earlier versions under `<server URL>|<user>` are still read for the `agentdesk`
+backend). On a backend that accepts user access tokens (Chatwoot),
+`agentdesk login --backend chatwoot --server URL --token` reads a pasted token
+instead of a password (hidden prompt, or stdin when it is not a terminal).
+`agentdesk logout` revokes the token on the server where the backend can
+(agentdesk/1: `POST /v1/logout`) and then forgets it; if the server cannot be
+told (down, unreachable) the token is forgotten here anyway and logout says it
+stays valid on the server until it expires (12 hours on the mock server). The
+desk looks for a token in this order: `AGENTDESK_TOKEN` (for every backend),
+the keyring, the opt-in token file.
 
 On a machine without a usable keyring backend (a headless ssh host) nothing is
-stored silently; login explains the choices: pass `AGENTDESK_TOKEN` in the
-environment, or opt in with `AGENTDESK_TOKEN_FILE=1` to a private file
-(mode 0600) `tokens.json` in the state directory, or install a keyring backend.
+stored silently: before asking for the password, login explains the choices:
+
+- `agentdesk login --token-file` (or `AGENTDESK_TOKEN_FILE=1`): keep the token
+  in a private file (mode 0600) `tokens.json` in the state directory. The
+  choice is made once: the desk reads the file on every later run without
+  being told again, as long as it stays private (a regular file of this user
+  with no group or other permissions; otherwise it is ignored with a warning,
+  as ssh ignores a readable private key). `agentdesk logout` removes the entry.
+- `agentdesk login --print-token`: print the token once on stdout (nothing
+  else goes there; the warning goes to stderr), to pass as `AGENTDESK_TOKEN`.
+  It is as good as the password until it expires: keep it out of logs,
+  tickets and shell history.
+- install a keyring backend that encrypts.
+
 A backend that keeps secrets in plain text (keyrings.alt's `PlaintextKeyring`)
 or none at all (keyring's `fail` and `null` backends) does not count as usable.
-Login says where the token went.
+Login says where the token went, never what it is (unless `--print-token`).
+See docs/security.md.
 """
 
 

@@ -5,7 +5,11 @@ of older versions, under `<server URL>|<user>`, are still read). On a machine wi
 a usable keyring backend (a headless ssh host) nothing is stored silently: the
 caller gets `NoKeyringError` explaining the choices, which are the
 `AGENTDESK_TOKEN` environment variable or an explicit opt-in 0600 file
-(`AGENTDESK_TOKEN_FILE=1`, stored in the state dir).
+(`agentdesk login --token-file`, or `AGENTDESK_TOKEN_FILE=1`; stored in the
+state dir). The opt-in is made once, when the file is written: later runs read
+the file without being told again, but only while it is private (a regular file
+of this user, no group or other permissions); otherwise it is ignored with a
+warning, as ssh does with a readable private key.
 
 A backend that keeps secrets in plain text does not count as usable: keyring's
 `fail` and `null` backends, and keyrings.alt's `PlaintextKeyring` (or any
@@ -17,7 +21,9 @@ lands in a plain-text backend of the chain either.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import stat
 from pathlib import Path
 
 import keyring
@@ -25,12 +31,15 @@ import keyring.errors
 from platformdirs import user_state_dir
 
 SERVICE = "agentdesk"
+log = logging.getLogger("agentdesk.credentials")
 
 NO_KEYRING_HELP = (
-    "No usable OS keyring was found on this machine, so the token cannot be stored safely.\n"
-    "Choose one:\n"
-    "  - pass the token in the environment: AGENTDESK_TOKEN=<token> agentdesk desk --server URL\n"
-    "  - opt in to a private file (mode 0600) in the state directory: set AGENTDESK_TOKEN_FILE=1\n"
+    "no usable OS keyring was found on this machine, so the token cannot be stored safely.\n"
+    "Choose one, then log in again:\n"
+    "  - opt in to a private file (mode 0600) in the state directory:\n"
+    "    agentdesk login --token-file ...  (or set AGENTDESK_TOKEN_FILE=1)\n"
+    "  - show the token once and pass it in the environment yourself:\n"
+    "    agentdesk login --print-token ...  then AGENTDESK_TOKEN=<token> agentdesk desk ...\n"
     "  - install a keyring backend that encrypts (for example the Secret Service, or\n"
     "    keyrings.alt's EncryptedKeyring)"
 )
@@ -111,11 +120,20 @@ def keyring_usable() -> bool:
     return _keyring() is not None
 
 
+def file_store_wanted() -> bool:
+    """AGENTDESK_TOKEN_FILE=1: the user opted in to the private file for this run."""
+    return _file_store_enabled()
+
+
+def no_keyring_help() -> str:
+    return _no_keyring_help()
+
+
 def _no_keyring_help() -> str:
     backend = keyring.get_keyring()
     if type(backend).__module__.startswith("keyrings.alt") and getattr(backend, "priority", 0) > 0:
-        return (f"The keyring backend found ({_qualname(backend)}) keeps secrets in plain "
-                f"text, so agentdesk does not use it.\n{NO_KEYRING_HELP}")
+        return (f"the keyring backend found ({_qualname(backend)}) keeps secrets in plain "
+                f"text, so agentdesk does not use it;\n{NO_KEYRING_HELP}")
     return NO_KEYRING_HELP
 
 
@@ -127,11 +145,36 @@ def _file_store_enabled() -> bool:
     return os.environ.get("AGENTDESK_TOKEN_FILE", "") in ("1", "true", "yes")
 
 
-def _read_file_store() -> dict[str, str]:
+def file_store_problem(path: Path | None = None) -> str | None:
+    """Why the opt-in file must not be trusted (None: it is private, or absent)."""
+    path = path or _file_store_path()
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path} is not a regular file; ignored"
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return f"{path} belongs to another user; ignored"
+    if st.st_mode & 0o077:
+        return (f"{path} is readable by others (mode {stat.S_IMODE(st.st_mode):04o}); ignored: "
+                f"chmod 600 it, or delete it and log in again")
+    return None
+
+
+def _read_file_store(*, trusted: bool = True) -> dict[str, str]:
+    """The opt-in file's tokens; `trusted`: only from a private file (logout
+    removes its entry from any file)."""
     path = _file_store_path()
+    problem = file_store_problem(path)
+    if problem and trusted:
+        log.warning("token file: %s", problem)
+        return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
         return {}
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 
@@ -146,15 +189,16 @@ def _write_file_store(data: dict[str, str]) -> None:
     os.replace(tmp, path)
 
 
-def store_token(server: str, user: str, token: str, backend_name: str = DEFAULT_BACKEND) -> str:
+def store_token(server: str, user: str, token: str, backend_name: str = DEFAULT_BACKEND,
+                *, to_file: bool = False) -> str:
     """Keep the token; returns where it went: "the OS keyring (<backend class>)"
-    or the path of the opt-in file."""
+    or the path of the opt-in file (`to_file`, or AGENTDESK_TOKEN_FILE=1)."""
     key = account(server, user, backend_name)
     backend = _keyring()
     if backend is not None:
         backend.set_password(SERVICE, key, token)  # type: ignore[attr-defined]
         return f"the OS keyring ({_qualname(backend)})"
-    if _file_store_enabled():
+    if to_file or _file_store_enabled():
         data = _read_file_store()
         data[key] = token
         _write_file_store(data)
@@ -169,6 +213,15 @@ def load_token(server: str, user: str | None, backend_name: str = DEFAULT_BACKEN
         return env
     if user is None:
         return None
+    return stored_token(server, user, backend_name)
+
+
+def stored_token(server: str, user: str, backend_name: str = DEFAULT_BACKEND, *,
+                 any_file: bool = False) -> str | None:
+    """The token kept for server/user in the keyring or the opt-in file (not the
+    environment): what `agentdesk logout` revokes and forgets (`any_file`: also
+    from a token file that is not private any more, to revoke what may have leaked).
+    Every key it may be kept under is tried (older versions had no backend in it)."""
     keys = _accounts(server, user, backend_name)
     backend = _keyring()
     if backend is not None:
@@ -179,10 +232,10 @@ def load_token(server: str, user: str | None, backend_name: str = DEFAULT_BACKEN
                 token = None
             if token:
                 return token
-    if _file_store_enabled():
-        stored = _read_file_store()
-        return next((stored[key] for key in keys if key in stored), None)
-    return None
+    # The file was written only because the user opted in: it is read whenever it
+    # exists (and is private), without the opt-in having to be repeated each run.
+    stored = _read_file_store(trusted=not any_file)
+    return next((stored[key] for key in keys if key in stored), None)
 
 
 def delete_token(server: str, user: str, backend_name: str = DEFAULT_BACKEND) -> bool:
@@ -211,7 +264,7 @@ def _delete_key(key: str) -> bool:
             pass
         except Exception:  # noqa: BLE001 - a broken backend must not stop a logout
             pass
-    data = _read_file_store()
+    data = _read_file_store(trusted=False)
     if key in data:
         del data[key]
         _write_file_store(data)

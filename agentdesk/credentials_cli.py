@@ -8,8 +8,14 @@ import getpass
 import sys
 import tomllib
 
+from typing import TYPE_CHECKING
+
 from agentdesk.config import load_settings
 from agentdesk.credentials import NoKeyringError, delete_token, store_token
+
+if TYPE_CHECKING:
+    from agentdesk.backend_choice import BackendChoice
+    from agentdesk.backends.registry import BackendSpec
 
 
 def resolve_server(args: argparse.Namespace) -> tuple[str | None, str | None]:
@@ -24,6 +30,7 @@ def resolve_server(args: argparse.Namespace) -> tuple[str | None, str | None]:
             known = ", ".join(sorted(settings.profiles)) or "none"
             print(f"agentdesk: no profile {profile_name!r} in {loaded.path} (known: {known})",
                   file=sys.stderr)
+            args.profile_error = True  # said once: callers add no second line
             return None, None
         server = server or profile.url
         user = user or profile.user
@@ -33,12 +40,15 @@ def resolve_server(args: argparse.Namespace) -> tuple[str | None, str | None]:
 def run_login(args: argparse.Namespace) -> int:
     from agentdesk.backend_choice import choose_backend, load_spec
     from agentdesk.backends.base import AgentDeskError
+    from agentdesk.credentials import file_store_wanted, keyring_usable, no_keyring_help
 
     choice = choose_backend(args)
     spec = load_spec(choice, "login")
     if spec is None:
         return 2
     server, user = resolve_server(args)
+    if getattr(args, "profile_error", False):
+        return 2
     if not server:
         print("agentdesk login: name the server with --server URL or --profile NAME", file=sys.stderr)
         return 2
@@ -47,6 +57,16 @@ def run_login(args: argparse.Namespace) -> int:
         print(f"agentdesk login: the {spec.name} backend takes no pasted token: sign in with "
               "--user NAME and a password (AGENTDESK_TOKEN still works)", file=sys.stderr)
         return 2
+    to_file = bool(getattr(args, "token_file", False))
+    print_token = bool(getattr(args, "print_token", False))
+    # Everything that can be checked is checked before the password is asked for.
+    if not (keyring_usable() or to_file or file_store_wanted() or print_token):
+        print(f"agentdesk login: not logged in: {no_keyring_help()}", file=sys.stderr)
+        return 1
+    problem = spec.probe(server)
+    if problem:
+        print(f"agentdesk login: {problem}", file=sys.stderr)
+        return 1
     # Ctrl-D or an exhausted pipe at a prompt is EOFError: a message, not a traceback.
     if not user and not use_token:
         try:
@@ -84,14 +104,27 @@ def run_login(args: argparse.Namespace) -> int:
     except AgentDeskError as exc:
         print(f"agentdesk login: {exc.message}", file=sys.stderr)
         return 1
+    where = None
     try:
-        where = store_token(server, user, token, spec.name)
-    except NoKeyringError as exc:
-        print(f"agentdesk login: logged in, but {exc}", file=sys.stderr)
-        return 1
-    if not where.startswith("the OS keyring"):
-        where = f"the private file {where} (mode 0600, AGENTDESK_TOKEN_FILE=1)"
-    print(f"Logged in as {user} at {server}; the token is kept in {where}.")
+        if keyring_usable() or to_file or file_store_wanted():
+            where = store_token(server, user, token, spec.name, to_file=to_file)
+    except (NoKeyringError, OSError) as exc:
+        print(f"agentdesk login: logged in, but the token could not be kept: {exc}",
+              file=sys.stderr)
+        if not print_token:
+            if not use_token:  # a token nobody holds must not stay valid (a pasted one is theirs)
+                _revoke(spec, choice, server, token)
+            return 1
+    if where is not None:
+        if not where.startswith("the OS keyring"):
+            where = f"the private file {where} (mode 0600)"
+        print(f"Logged in as {user} at {server}; the token is kept in {where}.",
+              file=sys.stderr if print_token else sys.stdout)
+    if print_token:
+        print("agentdesk login: the next line is your token, shown once: it is as good as your "
+              "password until it expires or you log out. Keep it out of logs, tickets and "
+              "shell history; pass it as AGENTDESK_TOKEN.", file=sys.stderr)
+        print(token, flush=True)
     return 0
 
 
@@ -105,34 +138,93 @@ def _read_token(server: str) -> str:
     return line.strip()
 
 
-def run_logout(args: argparse.Namespace) -> int:
-    from agentdesk.backend_choice import choose_backend, known_backend
+def _revoke(spec: BackendSpec, choice: BackendChoice, server: str, token: str) -> str | None:
+    """Tell the server to revoke `token`; None if it did, else why not (one line)."""
+    from agentdesk.backends.base import AgentDeskError, BackendConnectionError
 
-    backend = choose_backend(args).name
-    if not known_backend(backend, "logout"):
+    async def revoke() -> str | None:
+        backend = spec.create(server, token=token, options=choice.options())
+        try:
+            if not backend.capabilities.logout_revokes:
+                return backend.capabilities.missing_reason("logout_revokes")
+            await backend.logout()
+            return None
+        finally:
+            await backend.close()
+
+    try:
+        return asyncio.run(revoke())
+    except BackendConnectionError as exc:
+        return f"the server could not be told ({exc.message})"
+    except AgentDeskError as exc:
+        return f"the server did not revoke it ({exc.message})"
+
+
+def run_logout(args: argparse.Namespace) -> int:
+    from agentdesk.backend_choice import choose_backend, load_spec
+    from agentdesk.credentials import stored_token
+
+    choice = choose_backend(args)
+    spec = load_spec(choice, "logout")
+    if spec is None:
         return 2
     server, user = resolve_server(args)
+    if getattr(args, "profile_error", False):
+        return 2
     if not server or not user:
         print("agentdesk logout: name the server and user (--server URL --user NAME, or --profile)",
               file=sys.stderr)
         return 2
-    if delete_token(server, user, backend):
-        print(f"Forgot the token of {user} at {server}.")
+    token = stored_token(server, user, spec.name, any_file=True)
+    problem = _revoke(spec, choice, server, token) if token else None
+    if delete_token(server, user, spec.name):
+        if problem:
+            print(f"Forgot the token of {user} at {server} on this machine, but {problem}: "
+                  "it stays valid on the server until it expires or is reset.")
+        else:
+            print(f"Logged out {user} at {server}: the server revoked the token and it is "
+                  "forgotten here.")
     else:
         print(f"No stored token for {user} at {server}.")
     return 0
 
 
 def run_config(args: argparse.Namespace) -> int:
+    if getattr(args, "config_command", None) is None:
+        print(args.config_help() if hasattr(args, "config_help") else
+              "usage: agentdesk config {path,show}", end="")
+        return 0
     loaded = load_settings()
     if args.config_command == "path":
         print(loaded.path)
         return 0
-    for problem in loaded.problems:
+    for problem in [*loaded.problems, *_late_problems(loaded)]:
         print(f"warning: {problem}", file=sys.stderr)
     print(f"# {loaded.path}{'' if loaded.path.exists() else ' (does not exist; defaults)'}")
     print(_to_toml(loaded.settings.as_dict()))
     return 0
+
+
+def _late_problems(loaded) -> list[str]:
+    """What the desk and the monitor check only when they start (keymap entries,
+    the time zone), checked here too so `config show` finds every problem."""
+    from agentdesk.ui.keymap import check_keymap, desk_binding_ids, monitor_binding_ids
+
+    problems: list[str] = []
+    keymap = loaded.settings.keymap
+    if keymap:
+        _, bad = check_keymap(keymap, [*desk_binding_ids(), *monitor_binding_ids()])
+        problems += [f"{loaded.path}: {problem}" for problem in bad]
+    name = loaded.settings.ui.timezone
+    if name:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"{loaded.path}: ui.timezone: unknown timezone {name!r} "
+                            "(using local time; names are like Europe/London)")
+    return problems
 
 
 def _to_toml(data: dict, prefix: str = "") -> str:

@@ -376,6 +376,20 @@ class NativeBackend(Backend):
         )
         return reply.interaction
 
+    async def logout(self) -> None:
+        """Revoke this session's token on the server (`POST /v1/logout`) and drop it.
+        A token the server no longer knows (401) counts as revoked; a server that
+        cannot be reached raises BackendConnectionError, and the token is kept."""
+        from agentdesk.backends.base import BackendAuthError
+
+        if self._api.token is None:
+            return
+        try:
+            await self._api.call("POST", "/v1/logout", retry=False)
+        except BackendAuthError:
+            pass
+        self._api.token = None
+
 
 class AgentdeskSpec(BackendSpec):
     """agentdesk/1: the mock server, or any server speaking the protocol."""
@@ -384,6 +398,26 @@ class AgentdeskSpec(BackendSpec):
     title = "agentdesk/1"
     user_label = "User"
     token_login = False  # tokens come from `login`; AGENTDESK_TOKEN still works
+
+    def probe(self, url: str, timeout_s: float = 5.0) -> str | None:
+        """An agentdesk/1 server answers `GET /v1/me` without a token with 401 and
+        an error body; anything else (nothing listening, a web page) is not one."""
+        problem = super().probe(url, timeout_s)
+        if problem:
+            return problem
+        try:
+            reply = httpx.get(url.rstrip("/") + "/v1/me", timeout=timeout_s)
+        except httpx.HTTPError as exc:
+            reason = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            return f"cannot reach {url}: {reason}"
+        try:
+            body = reply.json()
+        except ValueError:
+            body = None
+        if reply.status_code != 401 or not isinstance(body, dict) or not isinstance(body.get("error"), dict):
+            return (f"{url} does not look like an agentdesk/1 server "
+                    f"(GET /v1/me without a token answered {reply.status_code}, not a 401 error)")
+        return None
 
     def create(self, url: str, *, token: str | None = None,
                options: BackendOptions | None = None) -> NativeBackend:

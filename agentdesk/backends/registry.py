@@ -50,6 +50,14 @@ class BackendSpec(ABC):
     user_label: str = "User"  # the login prompt: "User", "Email"
     token_login: bool = False  # a pasted user access token can replace the password
 
+    def probe(self, url: str, timeout_s: float = 5.0) -> str | None:
+        """Why `url` is not a server of this backend (None: it may be), asked
+        before a password prompt so a typo in the URL costs no password. The
+        default checks the URL's form only; adapters may ask the server."""
+        if not url.startswith(("http://", "https://")):
+            return f"{url!r} is not a server URL (it must start with http:// or https://)"
+        return None
+
     @abstractmethod
     def create(self, url: str, *, token: str | None = None,
                options: BackendOptions | None = None) -> Backend:

@@ -48,6 +48,7 @@ class Capabilities:
     monitor: bool = True  # a supervisor may watch the floor read-only
     stats: bool = True  # queue statistics for the header
     simulation: bool = False  # /sim endpoints (mock server only)
+    logout_revokes: bool = True  # `agentdesk logout` can end the token on the server
     # Why a missing feature is missing, shown in one line when its key is pressed.
     reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 

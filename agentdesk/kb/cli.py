@@ -69,7 +69,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     _report_errors(kb)
     print(f"imported {args.dir}: {report.added} added, {report.updated} updated, "
-          f"{report.unchanged} unchanged, {len(kb.import_errors)} skipped; "
+          f"{report.unchanged} unchanged, {kb.removed_on_import} removed (deleted from the "
+          f"folder), {len(kb.import_errors)} skipped; "
           f"{len(kb)} articles in {kb.index.path}")
     return 1 if kb.import_errors and not (report.added or report.updated or report.unchanged) else 0
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import platformdirs
 
 from agentdesk.domain.models import KbArticle
-from agentdesk.kb.importer import ImportProblem, import_folder
+from agentdesk.kb.importer import ImportProblem, ImportResult, article_id_for, import_folder
 from agentdesk.kb.index import MEMORY, KbIndex, UpsertReport, default_index_path
 from agentdesk.kb.ranker import Query, Ranker, RankParams, build_query
 from agentdesk.kb.snippets import matched_spans, plain_text, snippet, surface_words
@@ -40,6 +40,7 @@ class KnowledgeBase:
         self.index = index
         self.ranker = Ranker(params or RankParams())
         self.import_errors: list[ImportProblem] = []
+        self.removed_on_import = 0  # articles the last import_dir removed (files deleted)
 
     # -- construction ----------------------------------------------------------
 
@@ -135,9 +136,32 @@ class KnowledgeBase:
         result = import_folder(folder)
         self.import_errors = list(result.errors)
         report = self.index.upsert(result.articles)
+        self.removed_on_import = 0
         if remember and self.index.path != MEMORY:
-            _remember_source(Path(self.index.path), Path(folder).resolve())
+            root = Path(folder).resolve()
+            _remember_source(Path(self.index.path), root)
+            self.removed_on_import = self._drop_deleted(root, result)
         return report
+
+    def _drop_deleted(self, root: Path, result: ImportResult) -> int:
+        """Remove the articles whose files were deleted from `root` since its last
+        import (its manifest says which ids it gave), unless another source (the
+        demo KB, another imported folder) still has them. A file that failed to
+        import this time keeps its old article: it is broken, not gone."""
+        index_path = Path(self.index.path)
+        manifests = _manifests(index_path)
+        now = {a.id for a in result.articles} | _ids_of(p.path for p in result.errors)
+        gone = set(manifests.get(str(root), ())) - now
+        if gone:
+            elsewhere = set(_ids_of(DEMO_KB_DIR.glob("*")) if DEMO_KB_DIR.is_dir() else ())
+            for other, ids in manifests.items():
+                if other != str(root):
+                    elsewhere |= set(ids)
+            gone -= elsewhere
+        removed = self.index.remove(sorted(gone)) if gone else 0
+        manifests[str(root)] = sorted(now)
+        _write_json(_manifest_file(index_path), manifests)
+        return removed
 
     def sync_folder(self, folder: Path | str) -> UpsertReport:
         """Make the index mirror `folder`: upsert its articles, drop the rest."""
@@ -246,6 +270,38 @@ def _remembered_sources(index_path: Path) -> list[Path]:
         return [Path(p) for p in data if isinstance(p, str)]
     except (OSError, ValueError):
         return []
+
+
+def _manifest_file(index_path: Path) -> Path:
+    return index_path.with_name(index_path.name + ".manifest.json")
+
+
+def _manifests(index_path: Path) -> dict[str, list[str]]:
+    """Per imported folder, the article ids its last import gave."""
+    try:
+        data = json.loads(_manifest_file(index_path).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: [i for i in v if isinstance(i, str)] for k, v in data.items()
+            if isinstance(k, str) and isinstance(v, list)}
+
+
+def _ids_of(paths: Iterable[Path]) -> set[str]:
+    ids: set[str] = set()
+    for path in paths:
+        try:
+            ids.add(article_id_for(path))
+        except ValueError:
+            pass
+    return ids
+
+
+def _write_json(target: Path, data: object) -> None:
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, target)
 
 
 def _remember_source(index_path: Path, folder: Path) -> None:

@@ -51,7 +51,8 @@ async def _kb_watch(server: MockServer) -> None:
 
 
 async def openapi(request: Request) -> Response:
-    return json_response(openapi_document())
+    server: MockServer = request.app.state.server
+    return json_response(openapi_document(tuple(sorted(server.sim.dispositions))))
 
 
 async def health(request: Request) -> Response:
@@ -73,7 +74,11 @@ def _sim_error(request: Request, exc: Exception) -> Response:
 def _starlette_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     codes = {404: "not_found", 405: "method_not_allowed"}
-    return error_response(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
+    response = error_response(exc.status_code, codes.get(exc.status_code, "error"),
+                              str(exc.detail))
+    for name, value in (exc.headers or {}).items():  # 405: Allow (RFC 9110)
+        response.headers[name] = value
+    return response
 
 
 def _internal_error(request: Request, exc: Exception) -> Response:

@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -31,7 +32,9 @@ def options_from_args(args: argparse.Namespace) -> ServerOptions:
     return ServerOptions(
         seed=args.seed, speed=args.speed, agents=max(1, args.agents), bots=args.bots,
         traffic=not args.no_traffic, sim=not args.no_sim, manual_clock=args.manual_clock,
-        db=args.db, scenario=args.scenario, host=args.host)
+        db=args.db, scenario=args.scenario, host=args.host,
+        token_ttl_s=getattr(args, "token_ttl", None) or 12 * 3600.0,
+        capacity=getattr(args, "capacity", None))
 
 
 def url_for(host: str, port: int) -> str:
@@ -59,9 +62,11 @@ class _Server(uvicorn.Server):
 
 def make_uvicorn(app, host: str, port: int) -> uvicorn.Server:
     ws = os.environ.get("AGENTDESK_MOCK_WS", "websockets-sansio")  # the fastest here (bench)
+    from agentdesk.mockserver.slow_clients import HeaderDeadlineProtocol
+
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             lifespan="on", timeout_graceful_shutdown=3, ws_max_size=1 << 20,
-                            ws=ws)
+                            ws=ws, http=HeaderDeadlineProtocol)
     return _Server(config)
 
 
@@ -189,8 +194,13 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(_serve(options, rate_limit, getattr(args, "exit_with_parent", None),
                                   sockets))
     except (ValueError, ListenError) as exc:
-        print(f"agentdesk mock-server: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # a scenario file: one line per problem
+            print(f"agentdesk mock-server: {line}", file=sys.stderr)
         return 2
+    except (sqlite3.Error, OSError) as exc:  # --db: a folder that does not exist, no rights
+        print(f"agentdesk mock-server: cannot use the database {args.db}: {exc}"
+              if args.db else f"agentdesk mock-server: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     finally:

@@ -1,7 +1,12 @@
 """The OpenAPI 3.1 document of agentdesk/1 as the mock server implements it.
 
-Paths are listed by hand (they are the protocol); the schemas come from the
-pydantic models, so they cannot drift from what the server validates.
+Paths are listed by hand (they are the protocol; tests/hardening/test_openapi_routes.py
+fails when they and the app's routes differ); the schemas come from the pydantic
+models, so they cannot drift from what the server validates. The rules the
+models check in code (dtmf needs digits, a transfer names exactly one target)
+are added to their schemas here as `oneOf`, and the disposition codes the server
+knows become an `enum`; schemathesis (tests/hardening/test_schemathesis.py)
+proves server and document agree.
 """
 
 from __future__ import annotations
@@ -69,6 +74,10 @@ class SimContactResponse(BaseModel):
     interaction: Interaction
 
 
+class LogoutResponse(BaseModel):
+    logged_out: bool
+
+
 class SimClockResponse(BaseModel):
     now: float
     manual: bool
@@ -105,8 +114,8 @@ def _json(model: type[BaseModel]) -> dict[str, Any]:
 
 ERRORS = {
     "400": "invalid JSON", "401": "missing or invalid token", "403": "role not allowed",
-    "404": "unknown id", "409": "illegal in the current state", "413": "body over 256 KiB",
-    "422": "schema violation",
+    "404": "unknown id", "409": "illegal in the current state", "413": "body over 1 MiB",
+    "422": "schema violation", "426": "a WebSocket endpoint asked without Upgrade",
     "429": "rate limited (see Retry-After)",
 }
 
@@ -132,8 +141,8 @@ def _path_param(name: str = "id") -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
-def _query(name: str, kind: str, description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": kind},
+def _query(name: str, kind: str, description: str, **limits: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind, **limits},
             "description": description}
 
 
@@ -147,6 +156,7 @@ def _paths() -> dict[str, Any]:
         "/v1/login": {"post": _op("Log in (demo users: agent1..N, supervisor; password demo)",
                                   LoginResponse, body=LoginRequest, errors="400 401 413 422",
                                   auth=False)},
+        "/v1/logout": {"post": _op("Revoke this token (any role)", LogoutResponse)},
         "/v1/me": {"get": _op("Who am I", MeResponse)},
         "/v1/me/presence": {"put": _op("Set presence (and next presence)", AgentResponse,
                                        body=PresenceRequest, errors="400 401 403 413 422")},
@@ -155,7 +165,7 @@ def _paths() -> dict[str, Any]:
             InteractionList, errors="401 403 404",
             params=[_query("agent", "string", "supervisors: only this agent's")])},
         "/v1/interactions/{id}": {"get": _op("One interaction", InteractionResponse,
-                                             errors="401 404", params=ix)},
+                                             errors="401 403 404", params=ix)},
         "/v1/interactions/{id}/accept": {"post": _op(
             "Accept an offer (or a consult)", InteractionResponse, body=CommandRequest,
             body_optional=True, errors=MUTATING, params=ix)},
@@ -182,27 +192,34 @@ def _paths() -> dict[str, Any]:
         "/v1/customers/{id}/timeline": {"get": _op(
             "Unified timeline page, oldest first", TimelinePage, errors="401 404 422",
             params=ix + [_query("before", "string", "item id: items older than it"),
-                         _query("limit", "integer", "page size 1..500, default 50")])},
+                         _query("limit", "integer", "page size 1..500, default 50",
+                                minimum=1, maximum=500, default=50)])},
         "/v1/queues": {"get": _op("Queues", QueueList)},
         "/v1/agents": {"get": _op("Agents and their states", AgentList)},
         "/v1/stats": {"get": _op("Queue and agent metrics", StatsResponse)},
         "/v1/stats/history": {"get": _op(
             "Trend series (rolling SL, peak waiting) per queue and for the floor, "
             "in 30 s buckets", HistoryResponse, errors="401 422",
-            params=[_query("minutes", "integer", "the last N minutes, 1..60, default 30")])},
+            params=[_query("minutes", "integer", "the last N minutes, 1..60, default 30",
+                           minimum=1, maximum=60, default=30)])},
         "/v1/dispositions": {"get": _op("Disposition codes", DispositionList)},
         "/v1/canned-responses": {"get": _op("Canned responses", CannedList)},
         "/v1/kb/articles": {"get": _op(
             "KB articles", ArticleList, errors="401 422",
-            params=[_query("since", "number", "only articles updated after this time")])},
+            params=[_query("since", "number", "only articles updated after this time (a finite "
+                           "number of Unix seconds)")])},
         "/v1/audit": {"get": _op("What supervisors read (supervisors only)", AuditList,
                                  errors="401 403 422",
-                                 params=[_query("limit", "integer", "latest N entries")])},
+                                 params=[_query("limit", "integer", "latest N entries",
+                                                minimum=1, maximum=10_000, default=500)])},
         "/v1/events": {"get": {
             "summary": "WebSocket event stream (upgrade); token as ?token= or bearer header",
-            "parameters": [_query("since", "integer", "replay events after this seq"),
+            "parameters": [_query("since", "integer", "replay events after this seq",
+                                  minimum=0, maximum=2**53 - 1),
                            _query("token", "string", "bearer token")],
-            "responses": {"101": {"description": "switching protocols"}}}},
+            "responses": {"101": {"description": "switching protocols"},
+                          **{code: {"description": ERRORS[code], "content": _json(ErrorResponse)}
+                             for code in ("401", "422", "426", "429")}}}},
         "/sim/contacts": {"post": _op("New inbound contact", SimContactResponse,
                                       body=SimContactRequest, status="201",
                                       errors="400 404 413 422", auth=False)},
@@ -220,7 +237,7 @@ def _paths() -> dict[str, Any]:
             "post": _op("Advance a manual clock", SimClockResponse, body=SimClockRequest,
                         errors="400 409 413 422", auth=False)},
         "/sim/burst": {"post": _op("Synthetic event burst (benchmarks)", None, body=burst,
-                                   status="202", errors="400 404 413 422", auth=False)},
+                                   status="202", errors="400 404 409 413 422", auth=False)},
         "/healthz": {"get": {"summary": "Liveness: {ok, now, sockets}", "security": [],
                              "responses": {"200": {"description": "alive"}}}},
         "/openapi.json": {"get": {"summary": "This document", "security": [],
@@ -228,9 +245,39 @@ def _paths() -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1)
-def openapi_document() -> dict[str, Any]:
-    models = [ErrorResponse, LoginRequest, LoginResponse, MeResponse, PresenceRequest,
+# Rules the request models check in code (model validators), stated in their schemas.
+_NULL = {"type": "null"}
+RULES: dict[str, dict[str, Any]] = {
+    "CallRequest": {"oneOf": [
+        {"properties": {"action": {"const": "dtmf"}}, "required": ["digits"],
+         "not": {"properties": {"digits": _NULL}, "required": ["digits"]}},
+        {"properties": {"action": {"not": {"const": "dtmf"}}, "digits": _NULL}},
+    ], "description": "`digits` is required for `dtmf`, and only for it"},
+    "TransferRequest": {"oneOf": [
+        {"required": ["queue_id"], "properties": {"queue_id": {"type": "string"},
+                                                   "agent_id": _NULL}},
+        {"required": ["agent_id"], "properties": {"agent_id": {"type": "string"},
+                                                   "queue_id": _NULL}},
+    ], "description": "exactly one of `queue_id` and `agent_id`"},
+}
+
+
+def _with_rules(defs: dict[str, Any], dispositions: tuple[str, ...]) -> dict[str, Any]:
+    for name, rule in RULES.items():
+        defs[name] = {**defs[name], **rule}
+    if dispositions:
+        wrapup = defs["WrapupRequest"]
+        field = dict(wrapup["properties"]["disposition"])
+        field["enum"] = list(dispositions)
+        defs["WrapupRequest"] = {**wrapup, "properties": {**wrapup["properties"],
+                                                           "disposition": field}}
+    return defs
+
+
+@lru_cache(maxsize=4)
+def openapi_document(dispositions: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The document; `dispositions`: the codes the server accepts (`enum`)."""
+    models = [ErrorResponse, LoginRequest, LoginResponse, LogoutResponse, MeResponse, PresenceRequest,
               AgentResponse, CommandRequest, InteractionResponse, MessageRequest,
               MessageResponse, CallRequest, TransferRequest, WrapupRequest, CustomerDetail,
               TimelinePage, InteractionList, QueueList, AgentList, StatsResponse,
@@ -247,7 +294,7 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "paths": _paths(),
         "components": {
-            "schemas": defs.get("$defs", {}),
+            "schemas": _with_rules(defs.get("$defs", {}), dispositions),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],

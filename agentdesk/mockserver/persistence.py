@@ -57,9 +57,12 @@ CREATE TABLE IF NOT EXISTS idempotency (user_id TEXT NOT NULL, client_id TEXT NO
 CREATE TABLE IF NOT EXISTS audit (n INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS history (bucket INTEGER PRIMARY KEY, data TEXT NOT NULL)
 """,
-    # 2: per-channel metrics (files from before versions were kept may have these already)
+    # 2-3: per-channel metrics (files from before versions were kept may have these already)
     add_missing_columns("outcomes", (("channel", "TEXT"), ("at", "REAL"))),
     add_missing_columns("handled", (("channel", "TEXT"), ("at", "REAL"))),
+    # 4-5: token expiry and revocation; the request a client_id was first used for
+    add_missing_columns("tokens", (("expires_at", "REAL"),)),
+    add_missing_columns("idempotency", (("request", "TEXT"),)),
 )
 PRUNE_EVERY = 500  # flushes
 
@@ -92,10 +95,11 @@ class Store:
         entries, hub.new_entries = hub.new_entries, []
         dirty_recipients, hub.dirty_recipients = hub.dirty_recipients, set()
         tokens, auth.new_tokens = auth.new_tokens, []
+        revoked, auth.revoked = auth.revoked, []
         keys, idem.new = idem.new, []
         audit, server.new_audit = server.new_audit, []
         core_dirty = bool(entries or changes.interactions or changes.items or dirty_recipients)
-        if not (core_dirty or tokens or keys or audit or changes.outcomes or changes.handled
+        if not (core_dirty or tokens or revoked or keys or audit or changes.outcomes or changes.handled
                 or changes.history):
             return
         c = self.conn
@@ -124,8 +128,11 @@ class Store:
             self._write_entries(entries)
             c.executemany("INSERT OR REPLACE INTO recipients VALUES (?, ?)",
                           [(u, hub.recipients[u].last_seq) for u in dirty_recipients])
-            c.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)", tokens)
-            c.executemany("INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?)", keys)
+            c.executemany("INSERT OR REPLACE INTO tokens (token, user_id, expires_at) "
+                          "VALUES (?, ?, ?)", tokens)
+            c.executemany("DELETE FROM tokens WHERE token = ?", [(t,) for t in revoked])
+            c.executemany("INSERT OR REPLACE INTO idempotency (user_id, client_id, status, body, "
+                          "request) VALUES (?, ?, ?, ?, ?)", keys)
             c.executemany("INSERT INTO audit (data) VALUES (?)",
                           [(json.dumps(a),) for a in audit])
             if core_dirty:
@@ -198,9 +205,16 @@ class Store:
                                 ORDER BY d.seq DESC LIMIT ?""", (user_id, hub.replay_limit))
             for seq, kind, at, data in reversed(rows.fetchall()):
                 rec.buffer.append(Entry(seq, kind, at, data))
-        server.auth.tokens.update(dict(c.execute("SELECT token, user_id FROM tokens")))
-        for user_id, client_id, status, body in c.execute("SELECT * FROM idempotency"):
-            server.idempotency.put(user_id, client_id, status, bytes(body), persist=False)
+        auth = server.auth
+        for token, user_id, expires_at in c.execute(
+                "SELECT token, user_id, expires_at FROM tokens ORDER BY rowid"):
+            # a token saved before expiry existed lives one lifetime from this start
+            auth.add(token, user_id, expires_at if expires_at is not None
+                     else auth.clock() + auth.token_ttl_s)
+        for user_id, client_id, status, body, request in c.execute(
+                "SELECT user_id, client_id, status, body, request FROM idempotency ORDER BY rowid"):
+            server.idempotency.put(user_id, client_id, status, bytes(body), request or "",
+                                   persist=False)
         for (data,) in c.execute("SELECT data FROM audit ORDER BY n DESC LIMIT 10000"):
             server.audit.appendleft(json.loads(data))
 
@@ -231,6 +245,7 @@ def restore_core(server: MockServer, core: dict[str, Any]) -> None:
     sim.offered_by_channel.update(core.get("offered_by_channel", {}))  # absent in older files
     for data in core["agents"]:
         agent = AgentState.from_json(data)
+        agent.capacity = sim.scenario.capacity  # the rule of this start, not a saved one
         sim.agents[agent.id] = agent
     sim.timers = Timers.from_json(core["timers"])
     version, state, gauss = core["rng"]

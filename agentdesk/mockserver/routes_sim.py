@@ -2,19 +2,33 @@
 
 No token is needed while the server is bound to loopback; on any other address
 a valid token is required. `--no-sim` answers 404 for all of them.
+
+Anyone on the host may call them, so every input is bounded (422 beyond: burst
+size and rate, text length, clock step; 429 beyond the contacts-per-second
+budget; 409 beyond the number of bursts running at once) and their work is cut
+into slices that yield to the event loop, so the real API keeps answering.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import math
+from typing import Annotated
 
 from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from agentdesk.mockserver.http import HttpError, current_user, json_response, parse, server_of
+from agentdesk.mockserver.http import (
+    HttpError,
+    current_user,
+    error_response,
+    json_response,
+    parse,
+    server_of,
+)
 from agentdesk.mockserver.sim.errors import SimError
 from agentdesk.protocol.events import TypingData
 from agentdesk.protocol.requests import (
@@ -31,13 +45,22 @@ class SimTypingRequest(RequestModel):
     typing: bool = True
 
 
+MAX_BURST_COUNT = 200_000  # events in one burst
+MAX_BURST_RATE = 20_000.0  # events per second of one burst
+MAX_BURSTS_RUNNING = 1
+BURST_SLICE_S = 0.01  # a burst emits, commits and sleeps this long, in turn
+CATCH_UP = 2  # a late burst emits at most twice a slice's share: it falls behind instead
+CLOCK_STEP_S = 60.0  # /sim/clock advances in steps of this much sim time, yielding between
+
+
 class SimBurstRequest(RequestModel):
     """Emit `count` synthetic `customer.typing` events at `rate` per second, spread
     round-robin over `agents` (default: every agent). For benchmarks."""
 
-    count: int = Field(ge=1, le=10_000_000)
-    rate: float = Field(gt=0, le=1_000_000)
-    agents: list[str] | None = Field(default=None, max_length=10_000)
+    count: int = Field(ge=1, le=MAX_BURST_COUNT)
+    rate: float = Field(gt=0, le=MAX_BURST_RATE)
+    agents: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        default=None, min_length=1, max_length=1_000)
 
 
 def is_loopback(host: str) -> bool:
@@ -74,6 +97,15 @@ def _sim_route(handler):
 async def new_contact(request: Request) -> Response:
     body = await parse(request, SimContactRequest)
     server = server_of(request)
+    wait = server.sim_contact_budget.take("contacts")
+    if wait:
+        retry = max(1, math.ceil(wait))
+        o = server.options
+        response = error_response(429, "rate_limited",
+                                  f"more than {o.sim_contacts_per_s:g} new contacts per second "
+                                  f"(burst {o.sim_contacts_burst}); retry in {retry}s")
+        response.headers["Retry-After"] = str(retry)
+        return response
     server.sync_clock()
     ix = server.sim.new_contact(body.channel, customer_id=body.customer_id, topic=body.topic,
                                 text=body.text, subject=body.subject, queue_id=body.queue_id)
@@ -110,7 +142,16 @@ async def clock(request: Request) -> Response:
         body = await parse(request, SimClockRequest)
         if not server.clock.manual:
             raise HttpError(409, "conflict", "the clock is real time; start with --manual-clock")
-        server.sim.advance_to(server.clock.advance(body.advance_s))
+        # In steps, yielding to the loop between them: a day of traffic must not
+        # freeze the real API while it is simulated.
+        left = body.advance_s
+        while left > 0:
+            step = min(left, CLOCK_STEP_S)
+            left -= step
+            server.sim.advance_to(server.clock.advance(step))
+            if left > 0:
+                server.commit()
+                await asyncio.sleep(0)
     return json_response({"now": server.clock.now(), "manual": server.clock.manual,
                           "speed": server.clock.speed})
 
@@ -122,8 +163,13 @@ async def burst(request: Request) -> Response:
     unknown = [a for a in agents if a not in server.sim.agents]
     if unknown:
         raise HttpError(404, "not_found", f"no agent {unknown[0]!r}")
+    running = sum(1 for t in server.background if getattr(t, "burst", False) and not t.done())
+    if running >= MAX_BURSTS_RUNNING:
+        raise HttpError(409, "conflict", f"{running} bursts are already running "
+                        f"(at most {MAX_BURSTS_RUNNING}); wait for one to end")
     task = asyncio.get_running_loop().create_task(_run_burst(server, agents, body.count,
                                                              body.rate))
+    task.burst = True  # type: ignore[attr-defined]
     server.background.add(task)
     task.add_done_callback(server.background.discard)
     return json_response({"started": True, "count": body.count, "rate": body.rate,
@@ -131,12 +177,15 @@ async def burst(request: Request) -> Response:
 
 
 async def _run_burst(server, agents: list[str], count: int, rate: float) -> None:
-    """Paced by the loop clock in 10 ms slices, so the rate holds under load."""
+    """Paced by the loop clock in 10 ms slices. A server too busy to keep the rate
+    lets the burst fall behind (at most CATCH_UP slices' worth of events at a
+    time, then a sleep) rather than starve the real API to catch up."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     sent = 0
+    per_slice = max(1, math.ceil(rate * BURST_SLICE_S) * CATCH_UP)
     while sent < count:
-        due = min(count, int((loop.time() - start) * rate) + 1)
+        due = min(count, int((loop.time() - start) * rate) + 1, sent + per_slice)
         for n in range(sent, due):
             agent = agents[n % len(agents)]
             server.sim.emit("customer.typing",
@@ -144,7 +193,7 @@ async def _run_burst(server, agents: list[str], count: int, rate: float) -> None
                             (agent,))
         sent = due
         server.commit()
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(BURST_SLICE_S)
 
 
 ROUTES = [

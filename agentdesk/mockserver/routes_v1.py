@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -16,6 +18,7 @@ from agentdesk.domain.models import (
 )
 from agentdesk.mockserver.http import (
     HttpError,
+    bearer,
     current_user,
     json_response,
     parse,
@@ -40,6 +43,7 @@ from agentdesk.protocol.requests import (
 )
 
 MAX_TIMELINE_PAGE = 500
+MAX_AUDIT_PAGE = 10_000
 
 
 def _reader(request: Request) -> User:
@@ -59,6 +63,16 @@ async def login(request: Request) -> Response:
     token, user = result
     server_of(request).commit()  # persists the token
     return json_response(LoginResponse(token=token, user=user))
+
+
+async def logout(request: Request) -> Response:
+    """Revoke the bearer token of this request (any role: it ends a session, it
+    changes nothing in the contact center)."""
+    current_user(request)
+    server = server_of(request)
+    server.auth.revoke(bearer(request) or "")
+    server.commit()  # persists the revocation
+    return json_response({"logged_out": True})
 
 
 async def me(request: Request) -> Response:
@@ -253,9 +267,11 @@ async def list_kb(request: Request) -> Response:
     _reader(request)
     raw = request.query_params.get("since")
     try:
-        since = float(raw) if raw not in (None, "") else None
+        since = float(raw) if raw is not None else None
+        if since is not None and not math.isfinite(since):
+            raise ValueError
     except ValueError:
-        raise HttpError(422, "invalid", "since must be a number") from None
+        raise HttpError(422, "invalid", "since must be a finite number") from None
     return json_response({"articles": server_of(request).kb.since(since)})
 
 
@@ -264,9 +280,11 @@ async def get_audit(request: Request) -> Response:
     if user.role is not Role.SUPERVISOR:
         raise HttpError(403, "forbidden", "the audit log is for supervisors")
     try:
-        limit = max(1, min(int(request.query_params.get("limit", "500")), 10_000))
+        limit = int(request.query_params.get("limit", "500"))
     except ValueError:
         raise HttpError(422, "invalid", "limit must be an integer") from None
+    if not 1 <= limit <= MAX_AUDIT_PAGE:
+        raise HttpError(422, "invalid", f"limit must be between 1 and {MAX_AUDIT_PAGE}")
     entries = list(server_of(request).audit)[-limit:]
     return json_response({"entries": entries})
 
@@ -282,6 +300,7 @@ def _sim_error_guard(handler):
 
 ROUTES = [
     Route("/v1/login", login, methods=["POST"]),
+    Route("/v1/logout", logout, methods=["POST"]),
     Route("/v1/me", me, methods=["GET"]),
     Route("/v1/me/presence", set_presence, methods=["PUT"]),
     Route("/v1/interactions", list_interactions, methods=["GET"]),

@@ -13,7 +13,9 @@ import asyncio
 import json
 import logging
 
-from starlette.routing import WebSocketRoute
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from agentdesk.domain.models import Role
@@ -33,6 +35,18 @@ def _token(ws: WebSocket) -> str | None:
     return header[7:].strip() if header[:7].lower() == "bearer " else None
 
 
+def _since(raw: str | None) -> int | None | bool:
+    """The `since` query value: None if absent, False if it is not a JSON-safe
+    non-negative integer (an empty value is not one)."""
+    if raw is None:
+        return None
+    try:
+        since = int(raw)
+    except ValueError:
+        return False
+    return since if 0 <= since < 2**53 else False
+
+
 async def events(ws: WebSocket) -> None:
     server: MockServer = ws.app.state.server
     user = server.auth.user_for(_token(ws))
@@ -40,12 +54,8 @@ async def events(ws: WebSocket) -> None:
     if user is None:
         await ws.close(code=CLOSE_UNAUTHORIZED, reason="missing or invalid token")
         return
-    raw_since = ws.query_params.get("since")
-    try:
-        since = int(raw_since) if raw_since not in (None, "") else None
-        if since is not None and not 0 <= since < 2**53:  # JSON-safe integers only
-            raise ValueError
-    except ValueError:
+    since = _since(ws.query_params.get("since"))
+    if since is False:
         await ws.close(code=1008, reason="since must be a non-negative integer")
         return
     if user.role is Role.SUPERVISOR:
@@ -101,4 +111,22 @@ async def _receive_loop(ws: WebSocket, sub) -> None:
         return
 
 
-ROUTES = [WebSocketRoute("/v1/events", events)]
+async def upgrade_required(request: Request) -> Response:
+    """A plain HTTP GET of the event stream: say how to connect instead of a 404."""
+    from agentdesk.mockserver.http import bearer, error_response
+
+    server: MockServer = request.app.state.server
+    token = request.query_params.get("token") or bearer(request)
+    if server.auth.user_for(token) is None:  # checks in the protocol's order: token first
+        return error_response(401, "unauthorized", "missing, unknown, expired or revoked token")
+    if _since(request.query_params.get("since")) is False:
+        return error_response(422, "invalid", "since must be a non-negative integer")
+    response = error_response(426, "upgrade_required",
+                              "the event stream is a WebSocket: connect with ws:// (Upgrade)")
+    response.headers["Upgrade"] = "websocket"
+    response.headers["Connection"] = "Upgrade"
+    return response
+
+
+ROUTES = [WebSocketRoute("/v1/events", events),
+          Route("/v1/events", upgrade_required, methods=["GET"])]

@@ -45,6 +45,7 @@ class ServerOptions:
     manual_clock: bool = False
     db: str | None = None
     scenario: str | None = None
+    capacity: str | None = None  # per-agent capacity spec, e.g. "chat=20@5" (over the scenario)
     host: str = "127.0.0.1"
     port_hint: int = 0  # the port asked for (0: any free one); used by the CLI
     kb_dir: str | None = None
@@ -52,12 +53,15 @@ class ServerOptions:
     heartbeat_s: float = HEARTBEAT_S
     socket_queue_limit: int = 20000  # frames waiting for one slow socket before 4008
     kb_rescan_s: float = 5.0
+    token_ttl_s: float = 12 * 3600.0  # a token's lifetime from its login (wall time)
+    sim_contacts_per_s: float = 100.0  # POST /sim/contacts budget (429 beyond) ...
+    sim_contacts_burst: int = 1_000  # ... and how many at once
 
 
 class MockServer:
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
-        self.scenario = load_scenario(options.scenario)
+        self.scenario = load_scenario(options.scenario, options.capacity)
         self.dispositions = load_dispositions()
         self.canned = load_canned()
         self.kb = KbLibrary(Path(options.kb_dir) if options.kb_dir else None)
@@ -72,7 +76,7 @@ class MockServer:
                 self._adopt_saved_options(saved)
         self.sim = Simulation(self._sim_options(), self.scenario, self.clock)
         self.sim.drain()
-        self.auth = Auth(self.options.agents)
+        self.auth = Auth(self.options.agents, token_ttl_s=options.token_ttl_s)
         self.hub = EventHub(options.replay_limit, track_new=self.store is not None,
                             socket_queue_limit=options.socket_queue_limit)
         for user in self.auth.users.values():
@@ -81,6 +85,9 @@ class MockServer:
         self.audit: deque[dict[str, Any]] = deque(maxlen=AUDIT_LIMIT)
         self.new_audit: list[dict[str, Any]] = []
         self.background: set[Any] = set()  # asyncio tasks started by requests (/sim/burst)
+        from agentdesk.mockserver.ratelimit import RateLimit, RateLimiter
+        self.sim_contact_budget = RateLimiter(RateLimit(
+            options.sim_contacts_per_s, options.sim_contacts_burst, address_factor=1))
         if self.store is not None:
             if saved:
                 self.store.restore(self)

@@ -6,7 +6,7 @@ client builds them. Length limits here are the protocol's limits.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,14 +24,18 @@ from agentdesk.domain.models import (
 MAX_BODY = 50_000  # characters of a message body
 MAX_SUBJECT = 300
 MAX_CLIENT_ID = 64
-MAX_REQUEST_BYTES = 256 * 1024  # larger HTTP bodies get 413
+# Larger HTTP bodies get 413. Big enough for the largest valid body however it is
+# escaped (50,000 characters written as \uXXXX surrogate pairs take 600,000 bytes).
+MAX_REQUEST_BYTES = 1024 * 1024
+MAX_ADDRESS = 254  # an e-mail address (RFC 5321)
 
 
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-ClientId = Field(min_length=1, max_length=MAX_CLIENT_ID, pattern=r"^[A-Za-z0-9_.:-]+$")
+CLIENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+ClientId = Field(min_length=1, max_length=MAX_CLIENT_ID, pattern=CLIENT_ID_PATTERN)
 
 
 class LoginRequest(Request):
@@ -52,7 +56,8 @@ class PresenceRequest(Request):
 class CommandRequest(Request):
     """Accept / reject / read: only the idempotency key."""
 
-    client_id: str | None = ClientId
+    client_id: str | None = Field(default=None, min_length=1, max_length=MAX_CLIENT_ID,
+                                  pattern=CLIENT_ID_PATTERN)
 
 
 class MessageRequest(Request):
@@ -60,7 +65,8 @@ class MessageRequest(Request):
     kind: Literal["reply", "note"] = "reply"
     body: str = Field(min_length=1, max_length=MAX_BODY)
     subject: str | None = Field(default=None, max_length=MAX_SUBJECT)
-    cc: list[str] = Field(default_factory=list, max_length=20)
+    cc: list[Annotated[str, Field(max_length=MAX_ADDRESS)]] = Field(default_factory=list,
+                                                                   max_length=20)
 
 
 class CallRequest(Request):

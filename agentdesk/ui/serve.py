@@ -1,8 +1,10 @@
 """`agentdesk serve`: the desk (or the demo) in a web browser via textual-serve.
 
-textual-serve has no authentication of its own, and every browser that can
-reach the port gets a desk logged in with the configured credentials, so it
-binds to localhost by default and warns loudly when told otherwise.
+textual-serve has no authentication of its own: against a server, every
+browser session gets a sign-in screen and works as whoever signs in there
+(agentdesk/ui/web), never with the serving account's token; `--demo` gives
+every browser a demo desk. It binds to localhost by default and warns loudly
+when told otherwise.
 """
 
 from __future__ import annotations
@@ -16,23 +18,20 @@ LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 WARNING = """\
 !!! agentdesk serve is bound to {host}, not to localhost.
 !!! textual-serve has no login of its own: anyone who can reach http://{host}:{port}
-!!! gets a working agent desk with your credentials. Use an ssh tunnel instead
-!!! (ssh -L {port}:localhost:{port} ...) unless this network is yours alone.
+!!! gets a sign-in screen (or, with --demo, a demo desk), and what they type travels
+!!! unencrypted. Use an ssh tunnel instead (ssh -L {port}:localhost:{port} ...)
+!!! unless this network is yours alone.
 """
 
 
-def app_command(args: argparse.Namespace) -> str:
-    """The command each browser session runs (one app process per connection)."""
-    parts = [sys.executable, "-m", "agentdesk"]
+def app_command(args: argparse.Namespace, server: str | None = None) -> str:
+    """The command each browser session runs (one app process per connection).
+    Against a server, each session signs in as the person at that browser
+    (agentdesk/ui/web), never with the serving account's token."""
     if args.demo:
-        parts += ["demo", "--agent", args.agent]
-    else:
-        parts += ["desk"]
-        if args.server:
-            parts += ["--server", args.server]
-        if args.profile:
-            parts += ["--profile", args.profile]
-    return shlex.join(parts)
+        return shlex.join([sys.executable, "-m", "agentdesk", "demo", "--agent", args.agent])
+    return shlex.join([sys.executable, "-m", "agentdesk.ui.web",
+                       "--server", server or args.server or ""])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +42,49 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.host not in LOOPBACK:
         print(WARNING.format(host=args.host, port=args.port), file=sys.stderr)
-    command = app_command(args)
+    problem = _port_problem(args.host, args.port)
+    if problem:
+        print(f"agentdesk serve: {problem}", file=sys.stderr)
+        return 2
+    server = None
+    if not args.demo:
+        from agentdesk.credentials_cli import resolve_server
+
+        server, _user = resolve_server(args)
+        if not server:
+            if not getattr(args, "profile_error", False):
+                print("agentdesk serve: name the server with --server URL or --profile NAME "
+                      "(or serve the demo with --demo)", file=sys.stderr)
+            return 2
+    command = app_command(args, server)
     print(f"Serving `{command}` at http://{args.host}:{args.port}", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="agentdesk").serve()
+    try:
+        Server(command, host=args.host, port=args.port, title="agentdesk").serve()
+    except OSError as exc:  # lost a race for the port, or the address went away
+        print(f"agentdesk serve: cannot listen on {args.host}:{args.port}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why `host`:`port` cannot be listened on (checked before textual-serve starts,
+    so the answer is one line, not an asyncio traceback)."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"cannot listen on {host!r}: unknown address ({exc})"
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return (f"port {port} is in use on {host} (another server is listening; "
+                            "stop it or pick another port with --port)")
+                return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None

@@ -169,7 +169,7 @@ def test_error_shapes(server, agent):
     r = http.post("/v1/interactions/nope/messages",
                   json={"client_id": "k3", "body": "x", "bogus": 1})
     assert r.status_code == 422
-    r = http.post("/v1/interactions/nope/messages", content=b"x" * (256 * 1024 + 1))
+    r = http.post("/v1/interactions/nope/messages", content=b"x" * (1024 * 1024 + 1))
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
     r = http.post("/v1/interactions/nope/call", json={"client_id": "k4", "action": "dtmf"})
     assert r.status_code == 422

@@ -260,16 +260,20 @@ def _login_cli(tmp_path: Path, *args: str, stdin: str | None = "", env: dict | N
 
 
 def test_login_at_end_of_input_is_a_message_not_a_traceback(tmp_path):
-    # Ctrl-D at the password prompt (stdin at its end); the server is never asked.
-    out = _login_cli(tmp_path, "--server", "http://127.0.0.1:9", "--user", "agent1", stdin="")
-    assert out.returncode == 1
-    assert "Traceback" not in out.stderr and "EOFError" not in out.stderr
-    assert "cancelled: no password given" in out.stderr
-    # No --user and nothing to read from a pipe.
-    out = _login_cli(tmp_path, "--server", "http://127.0.0.1:9", stdin="")
-    assert out.returncode == 2
-    assert "Traceback" not in out.stderr
-    assert "--user NAME" in out.stderr
+    from agentdesk.mockserver.testing import running_server
+
+    with running_server(agents=1, bots=0, traffic=False, manual_clock=True) as server:
+        # Ctrl-D at the password prompt (stdin at its end); no login is attempted.
+        out = _login_cli(tmp_path, "--server", server.url, "--user", "agent1", "--token-file",
+                         stdin="")
+        assert out.returncode == 1
+        assert "Traceback" not in out.stderr and "EOFError" not in out.stderr
+        assert "cancelled: no password given" in out.stderr
+        # No --user and nothing to read from a pipe.
+        out = _login_cli(tmp_path, "--server", server.url, "--token-file", stdin="")
+        assert out.returncode == 2
+        assert "Traceback" not in out.stderr
+        assert "--user NAME" in out.stderr
 
 
 def test_login_with_a_plaintext_keyring_says_where_the_token_went(tmp_path):

@@ -23,7 +23,7 @@ def test_demo_command():
 
 def test_desk_command_passes_server():
     parts = shlex.split(serve_cli.app_command(_args("--server", "https://cc.example")))
-    assert parts[-3:] == ["desk", "--server", "https://cc.example"]
+    assert parts[1:] == ["-m", "agentdesk.ui.web", "--server", "https://cc.example"]
 
 
 def test_non_loopback_warns(monkeypatch, capsys):
@@ -39,8 +39,8 @@ def test_non_loopback_warns(monkeypatch, capsys):
     import textual_serve.server
 
     monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
-    assert serve_cli.run(_args("--host", "0.0.0.0")) == 0
+    assert serve_cli.run(_args("--host", "0.0.0.0", "--port", "0", "--demo")) == 0
     assert "not to localhost" in capsys.readouterr().err
     assert served[0][1] == "0.0.0.0"
-    serve_cli.run(_args())
+    serve_cli.run(_args("--port", "0", "--demo"))
     assert "not to localhost" not in capsys.readouterr().err

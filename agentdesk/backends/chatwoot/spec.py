@@ -30,12 +30,14 @@ CAPABILITIES = Capabilities(
     notes=True,
     email_cc=True,
     typing_out=True,
+    logout_revokes=False,  # user access tokens live until reset in Profile settings
     read_marks=True,
     monitor=False,
     stats=False,
     simulation=False,
     reasons={
         "voice": "Chatwoot has no voice calls an agent can control from a terminal",
+        "logout_revokes": "Chatwoot cannot revoke an access token from here (reset it in Profile settings)",
         "offer_timeout": "Chatwoot offers do not expire: unassigned conversations wait",
         "acw_timer": "Chatwoot has no after-contact work timer",
         "presence_next": "Chatwoot cannot schedule a presence change for later",

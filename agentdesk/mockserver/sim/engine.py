@@ -155,7 +155,7 @@ class Simulation:
                           if k == 0 or q == "email" or (i + k) % 2 == 0]
             agent = AgentState(id=f"agent{i}", name=f"Agent {i}", index=i, queues=queues,
                                bot=is_bot, presence_since=self.now, routing_since=self.now,
-                               last_free_at=self.now)
+                               last_free_at=self.now, capacity=self.scenario.capacity)
             agent.acct_since = self.now
             if is_bot:
                 agent.presence = Presence.AVAILABLE

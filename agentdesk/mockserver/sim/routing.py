@@ -28,6 +28,7 @@ from agentdesk.domain.models import (
     Presence,
     RoutingState,
 )
+from agentdesk.mockserver.sim.capacity_rule import DEFAULT_RULE, CapacityRule
 from agentdesk.mockserver.sim.state import AgentState, InteractionMeta
 
 HUMAN_EASY_LOAD = 2  # contacts in hand below which a person is offered work before idle bots
@@ -50,8 +51,10 @@ def active_by_channel(agent_id: str, interactions: Iterable[Interaction],
 
 
 def capacity_of(agent: AgentState, active: Mapping[Channel, int]) -> Capacity:
+    rule = agent.capacity
     return compute_capacity(active, agent.presence, not_responding=agent.not_responding,
-                            next_presence=agent.next_presence)
+                            next_presence=agent.next_presence, costs=rule.cost_map,
+                            limits=rule.limit_map, total=rule.total)
 
 
 def derive_routing_state(agent: AgentState, interactions: Iterable[Interaction],
@@ -82,14 +85,16 @@ def accepting(agent: AgentState, active: Mapping[Channel, int], channel: Channel
     Memoised: routing asks it for every agent and every waiting contact on each
     settle, and most agents share a few situations (idle, one chat, on a call)."""
     return _accepting(agent.presence, agent.not_responding, agent.next_presence,
-                      tuple(sorted(active.items())), channel)
+                      tuple(sorted(active.items())), channel, agent.capacity)
 
 
 @lru_cache(maxsize=4096)
 def _accepting(presence: Presence, not_responding: bool, next_presence: Presence | None,
-               active: tuple[tuple[Channel, int], ...], channel: Channel) -> bool:
+               active: tuple[tuple[Channel, int], ...], channel: Channel,
+               rule: CapacityRule = DEFAULT_RULE) -> bool:
     return compute_capacity(dict(active), presence, not_responding=not_responding,
-                            next_presence=next_presence).channels[channel].accepting
+                            next_presence=next_presence, costs=rule.cost_map,
+                            limits=rule.limit_map, total=rule.total).channels[channel].accepting
 
 
 def pick_agent(ix: Interaction, meta: InteractionMeta, agents: Iterable[AgentState],

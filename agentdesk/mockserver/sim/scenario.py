@@ -1,7 +1,8 @@
 """Scenario configuration: arrival rates, queues, timers, bot behaviour.
 
-Defaults live here; a TOML file (`--scenario`) overrides any subset of them.
-The shipped `data/scenario.example.toml` documents every key.
+Defaults live here; a TOML file (`--scenario`) overrides any subset of them,
+after `scenario_check` found nothing wrong with it. The shipped
+`data/scenario.example.toml` documents every key.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from agentdesk.domain.models import Channel, Queue
+from agentdesk.mockserver.sim import scenario_check
+from agentdesk.mockserver.sim.capacity_rule import DEFAULT_RULE, CapacityRule, parse_capacity
 
 
 @dataclass(slots=True)
@@ -61,6 +64,7 @@ class Scenario:
     segment_every_s: float = 4.0
     stats_every_s: float = 1.5
     queues: list[QueueSpec] = field(default_factory=_default_queues)
+    capacity: CapacityRule = DEFAULT_RULE  # per agent: units, channel limits and costs
     # The default rates suit the default floor of 12 agents and grow with the floor;
     # rates given in a scenario file are taken as they are.
     arrivals_scale_with_agents: bool = True
@@ -77,39 +81,56 @@ class Scenario:
         return self.queues[0].queue.id
 
 
-def _range(value: Any, default: Range) -> Range:
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        lo, hi = float(value[0]), float(value[1])
-        return (min(lo, hi), max(lo, hi))
-    return default
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used: one line per problem (file:line: key: reason)."""
 
 
-def load_scenario(path: str | Path | None) -> Scenario:
-    """Defaults, overridden by the TOML file at `path` (if any). Raises ValueError."""
+def load_scenario(path: str | Path | None, capacity: str | None = None) -> Scenario:
+    """Defaults, overridden by the TOML file at `path` (if any) and then by a
+    `--capacity` spec. Raises ScenarioError naming every problem."""
     sc = Scenario()
-    if path is None:
-        return sc
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"scenario {path}: {exc}") from None
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            raw = tomllib.loads(text)
+        except OSError as exc:
+            raise ScenarioError(f"scenario {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise ScenarioError(f"scenario {path}: not a UTF-8 text file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+        problems = scenario_check.check(raw, text, path)
+        if not problems:
+            _apply(sc, raw)
+            problems = [f"{path}: capacity: {p}" for p in sc.capacity.problems()]
+        if problems:
+            raise ScenarioError("\n".join(problems))
+    if capacity:
+        try:
+            sc.capacity = parse_capacity(capacity, sc.capacity)
+        except ValueError as exc:
+            raise ScenarioError(f"--capacity {capacity}: {exc}") from None
+    return sc
+
+
+def _apply(sc: Scenario, raw: dict[str, Any]) -> None:
+    """Take the values of a file that passed scenario_check."""
     for ch, rate in raw.get("arrivals", {}).items():
-        sc.arrivals_per_h[Channel(ch)] = max(0.0, float(rate))
+        sc.arrivals_per_h[Channel(ch)] = float(rate)
         sc.arrivals_scale_with_agents = False
     routing = raw.get("routing", {})
     sc.offer_timeout_s = float(routing.get("offer_timeout_s", sc.offer_timeout_s))
     sc.acw_limit_s = float(routing.get("acw_limit_s", sc.acw_limit_s))
     sc.consult_timeout_s = float(routing.get("consult_timeout_s", sc.consult_timeout_s))
-    for ch, rng in raw.get("patience", {}).items():
-        sc.patience_s[Channel(ch)] = _range(rng, sc.patience_s.get(Channel(ch), (60.0, 240.0)))
+    for ch, (lo, hi) in raw.get("patience", {}).items():
+        sc.patience_s[Channel(ch)] = (float(lo), float(hi))
     for ch, secs in raw.get("reply_sla_s", {}).items():
         sc.reply_sla_s[Channel(ch)] = float(secs)
     bots = raw.get("bots", {})
-    sc.bot_accept_delay_s = _range(bots.get("accept_delay_s"), sc.bot_accept_delay_s)
-    sc.bot_reply_delay_s = _range(bots.get("reply_delay_s"), sc.bot_reply_delay_s)
-    sc.bot_wrapup_delay_s = _range(bots.get("wrapup_delay_s"), sc.bot_wrapup_delay_s)
-    sc.bot_break_every_s = _range(bots.get("break_every_s"), sc.bot_break_every_s)
-    sc.bot_break_length_s = _range(bots.get("break_length_s"), sc.bot_break_length_s)
+    for key in scenario_check.BOT_RANGES:
+        if key in bots:
+            lo, hi = bots[key]
+            setattr(sc, f"bot_{key}", (float(lo), float(hi)))
     sc.segment_every_s = float(raw.get("call", {}).get("segment_every_s", sc.segment_every_s))
     sc.stats_every_s = float(raw.get("stats", {}).get("every_s", sc.stats_every_s))
     if raw.get("queues"):
@@ -123,4 +144,7 @@ def load_scenario(path: str | Path | None) -> Scenario:
             )
             for q in raw["queues"]
         ]
-    return sc
+    cap = raw.get("capacity", {})
+    if cap:
+        sc.capacity = sc.capacity.updated(total=cap.get("total"), limits=cap.get("limits"),
+                                          costs=cap.get("costs"))

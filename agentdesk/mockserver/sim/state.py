@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from agentdesk.domain.models import Presence, RoutingState
+from agentdesk.mockserver.sim.capacity_rule import DEFAULT_RULE, CapacityRule
 
 
 @dataclass(slots=True)
@@ -28,10 +29,12 @@ class AgentState:
     idle_s: float = 0.0  # time available with nothing to do (idle or offered)
     acct_kind: str = ""  # what the time since acct_since counts as: handling, idle or ""
     acct_since: float = 0.0
+    capacity: CapacityRule = DEFAULT_RULE  # from the scenario (not persisted: set on start)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("connections")
+        d.pop("capacity")
         return d
 
     @classmethod
@@ -40,6 +43,7 @@ class AgentState:
         d["presence"] = Presence(d["presence"])
         d["next_presence"] = Presence(d["next_presence"]) if d.get("next_presence") else None
         d["routing_state"] = RoutingState(d["routing_state"])
+        d.pop("capacity", None)
         return cls(**d)
 
 

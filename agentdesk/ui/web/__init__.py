@@ -1,0 +1,3 @@
+"""The desk for one browser session of `agentdesk serve`: it signs in as the
+person at that browser (a sign-in screen), never with the serving account's
+stored token."""
