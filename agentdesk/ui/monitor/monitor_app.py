@@ -8,13 +8,19 @@ The app never calls a backend command: its only backend calls are
 `list_interactions`, `get_timeline` and `events()`.
 
 A refused token (a 401 on a snapshot, or the stream refused with
-`link_auth_failed`) ends the following: the header says "signed out", a
-banner and a toast say how to sign in again, and the server is not asked
-again. The app keeps running until the supervisor quits.
+`link_auth_failed`, e.g. after a server restart without `--db`) first makes
+the monitor sign in again by itself when it may (`sign_in_again`: the stored
+token read again, else the password typed at start, with a backoff while the
+server does not answer); the header says "signing in again" meanwhile.
+Only when those credentials are refused (or there are none) does the
+following end: the header says "signed out", a banner and a toast say how to
+sign in again, and the server is not asked again. The app keeps running until
+the supervisor quits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -39,6 +45,7 @@ from agentdesk.backends.base import (
 from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
 from agentdesk.protocol.events import Event
 from agentdesk.ui.monitor.commands import MonitorCommands
+from agentdesk.ui.monitor.sign_in_again import Outcome, SignInAgain
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes
 
 log = logging.getLogger("agentdesk.monitor")
@@ -46,6 +53,7 @@ log = logging.getLogger("agentdesk.monitor")
 FLUSH_S = 0.25
 TICK_S = 1.0  # live durations (time in state, longest wait) move once a second
 SIGNED_OUT = "signed out"  # link_state once the server refused the token
+SIGNING_IN = "signing in again"  # link_state while the monitor signs in by itself
 
 
 class MonitorApp(App[int]):
@@ -69,6 +77,7 @@ class MonitorApp(App[int]):
         startup_problems: Sequence[str] = (),
         on_theme_change: Callable[[str], None] | None = None,
         login_command: str | None = None,
+        sign_in_again: SignInAgain | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
@@ -99,6 +108,11 @@ class MonitorApp(App[int]):
         self.startup_problems: list[str] = list(startup_problems)
         self.on_theme_change = on_theme_change
         self.login_command = login_command
+        # How to sign in again unattended (None: a refused token signs out at once).
+        self.sign_in_again = sign_in_again
+        self.signed_in_again = 0  # how many times it did
+        self.signed_in_again_at: float | None = None
+        self.refusal = ""  # why signing in again failed, for the banner
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
@@ -175,7 +189,10 @@ class MonitorApp(App[int]):
             elif isinstance(item, LinkStatus):
                 if (item.state is LinkState.RECONNECTING
                         and getattr(self.backend, "link_auth_failed", False) is True):
-                    # Retrying cannot help (nobody signs in here): stop asking.
+                    # Retrying with this token cannot help: sign in again (the
+                    # stream retries at once with the new token), else stop asking.
+                    if await self.sign_in_by_itself():
+                        continue
                     self.signed_out()
                     await _stop(stream)
                     return
@@ -194,14 +211,49 @@ class MonitorApp(App[int]):
 
     async def _load_or_report(self) -> bool:
         """Load the snapshots; False when the token was refused (signed out)."""
-        try:
-            await self.load_snapshots()
-        except BackendAuthError:
-            self.signed_out()
+        while True:
+            try:
+                await self.load_snapshots()
+            except BackendAuthError:
+                if await self.sign_in_by_itself():
+                    continue
+                self.signed_out()
+                return False
+            except AgentDeskError as exc:
+                self.notify(exc.message, title=exc.title, severity="error", markup=False)
+            return True
+
+    async def sign_in_by_itself(self) -> bool:
+        """The server refused the token: sign in again with the stored credentials,
+        retrying with a backoff while the server cannot be reached. False when there
+        is nothing to sign in with or the credentials were refused (a person must)."""
+        helper = self.sign_in_again
+        if helper is None:
             return False
-        except AgentDeskError as exc:
-            self.notify(exc.message, title=exc.title, severity="error", markup=False)
-        return True
+        attempt = 0
+        while True:
+            attempt += 1
+            self.link_state, self.link_detail = SIGNING_IN, f"attempt {attempt}"
+            self._show_link()
+            result = await helper.attempt(self.backend, getattr(self.backend, "token", None))
+            if result.outcome is Outcome.SIGNED_IN:
+                self.signed_in_again += 1
+                self.signed_in_again_at = self.clock()
+                log.warning("monitor: the server refused the token; signed in again (%s)",
+                            result.detail)
+                self.link_state, self.link_detail = "connecting", ""
+                self._show_link()
+                self.notify(f"The server had dropped the session: signed in again as "
+                            f"{helper.user} ({result.detail}).", title="Signed in again",
+                            timeout=10, markup=False)
+                return True
+            if result.outcome is Outcome.REFUSED:
+                self.refusal = result.detail
+                return False
+            delay = helper.delay(attempt)
+            self.link_detail = f"attempt {attempt} failed: {result.detail}; next in {delay:.0f}s"
+            self._show_link()
+            await asyncio.sleep(delay)
 
     def signed_out(self) -> None:
         """The server refused the token: say so where it is seen, once, and stop
@@ -213,11 +265,23 @@ class MonitorApp(App[int]):
         self.link_state = SIGNED_OUT
         self.link_detail = ""
         how = self.login_command or "agentdesk login --server URL --user NAME"
-        self.auth_message = (f"Not authorised: the token was refused. Sign in again: {how}, "
-                             "then restart the monitor.")
+        why = f" ({self.refusal})" if self.refusal else ""
+        self.auth_message = (f"Not authorised: the token was refused{why}. Sign in again: "
+                             f"{how}, then restart the monitor.")
         self.notify(self.auth_message, title="Signed out", severity="error", timeout=30,
                     markup=False)
         self._show_link()
+
+    @property
+    def link_note(self) -> str:
+        """What the header adds to the link state: when the monitor last signed in
+        again by itself (so a supervisor sees the wall screen recovered)."""
+        if self.signed_in_again_at is None:
+            return ""
+        from datetime import datetime
+
+        at = datetime.fromtimestamp(self.signed_in_again_at, self.tz).strftime("%H:%M")
+        return f"· signed in again {at}"
 
     def _show_link(self) -> None:
         """The link state on every screen of the stack that shows it."""

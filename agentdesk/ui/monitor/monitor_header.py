@@ -10,7 +10,8 @@ from agentdesk.domain.floor import Totals
 from agentdesk.ui.monitor.cells import fmt_duration, fmt_pct, line
 
 LINK_VAR = {"connected": "sla-ok", "connecting": "sla-warning", "reconnecting": "sla-warning",
-            "closed": "sla-breach", "offline": "sla-breach", "signed out": "sla-breach"}
+            "closed": "sla-breach", "offline": "sla-breach", "signed out": "sla-breach",
+            "signing in again": "sla-warning"}
 
 
 class MonitorHeader(Static):
@@ -24,14 +25,17 @@ class MonitorHeader(Static):
         super().__init__("", id=id, markup=False)
         self.user = ""
         self.link = "connecting"
+        self.note = ""  # e.g. "signed in again 14:02": shown after the link state
         self.totals = Totals()
 
     def show(self, *, user: str | None = None, link: str | None = None,
-             totals: Totals | None = None) -> None:
+             totals: Totals | None = None, note: str | None = None) -> None:
         if user is not None:
             self.user = user
         if link is not None:
             self.link = link
+        if note is not None:
+            self.note = note
         if totals is not None:
             self.totals = totals
         self.update(self.header_text())
@@ -45,6 +49,7 @@ class MonitorHeader(Static):
             v, ("MONITOR ", "accent", True), (self.user or "?", None, True),
             (" read-only ", "muted-foreground"),
             ("● ", LINK_VAR.get(self.link, "sla-warning")), self.link,
+            (f" {self.note}" if self.note else "", "muted-foreground"),
             ("│", "muted-foreground"),
             "queue ", (str(t.waiting), "sla-warning" if t.waiting else None, True),
             f" max {fmt_duration(t.longest_wait_s)} SL ", (fmt_pct(t.sl_pct), None, True),
@@ -79,6 +84,9 @@ class LinkBanner(Static):
             return
         if link == "signed out":
             text = auth_message or "Not authorised: the token was refused. Sign in again."
+        elif link == "signing in again":
+            text = (f"● The server dropped the session (restarted?): signing in again by "
+                    f"itself ({detail or 'attempt 1'}). What is shown is not live.")
         elif link == "reconnecting":
             text = (f"● Connection lost ({detail or 'reconnecting'}): reconnecting… "
                     "What is shown is not live.")

@@ -126,14 +126,14 @@ class MonitorScreen(Screen[None]):
 
     def show_link(self, state: str) -> None:
         app = self.monitor_app
-        self.query_one(MonitorHeader).show(link=state)
+        self.query_one(MonitorHeader).show(link=state, note=app.link_note)
         self.query_one(LinkBanner).show(state, detail=app.link_detail,
                                         auth_message=app.auth_message)
 
     def _update_header(self) -> None:
         app = self.monitor_app
         self.query_one(MonitorHeader).show(user=app.user_name, link=app.link_state,
-                                           totals=app.floor.totals())
+                                           totals=app.floor.totals(), note=app.link_note)
 
     def _update_agents_title(self) -> None:
         board = self.query_one(AgentBoard)
