@@ -16,25 +16,33 @@ from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import AgentInfo, Channel, RoutingState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
 from agentdesk.ui.monitor.live_table import LiveTable
-from agentdesk.ui.monitor.cells import cell, fmt_duration, fmt_pct, num, theme_style
+from agentdesk.ui.monitor.cells import cell, fit_cells, fmt_hms, fmt_pct, hms_width, num, theme_style
 
 VIEW_MARGIN = 2  # rows above/below the viewport kept up to date
 CHANNELS = (Channel.CHAT, Channel.EMAIL, Channel.SMS, Channel.SOCIAL, Channel.VOICE)
 
 # (key, label, width)
-# The table has no cell padding: widths include one cell of gap.
+# The table has no cell padding: widths include one cell of gap. Durations are
+# a fixed h:mm:ss (cells.fmt_hms): time in state up to 99:59:59, AHT 9:59:59.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("name", "Agent", 13),
+    ("name", "Agent", 11),
     ("presence", "Presence", 10),
     ("state", "State", 10),
-    ("since", "In state", 9),
+    ("since", "In state", hms_width(99) + 1),
     *((f"ch-{c.value}", CHANNEL_GLYPH[c], 2) for c in CHANNELS),
-    ("capacity", " Capacity", 10),
+    ("capacity", " Capacity", 11),
     ("handled", "Done", 5),
-    ("aht", "  AHT", 6),
+    ("aht", "AHT", hms_width() + 1),
     ("occupancy", " Occ", 5),
     ("missed", "Miss", 5),
 )
+# Below 100 columns the agents pane is ~50 wide: who, what state (an away
+# agent's state is the presence: Break, Lunch ...), for how long, what is in
+# hand, and how much was done; the rest gives way rather than scroll sideways.
+NARROW_KEYS = ("name", "state", "since", *(f"ch-{c.value}" for c in CHANNELS), "handled")
+NARROW: tuple[tuple[str, str, int], ...] = tuple(
+    (key, label, 13 if key == "name" else width)
+    for key, label, width in COLUMNS if key in NARROW_KEYS)
 STATE_SHORT: dict[RoutingState, str] = {
     RoutingState.IDLE: "idle",
     RoutingState.OFFERED: "offered",
@@ -172,9 +180,13 @@ class AgentBoard(LiveTable):
         self._shown: dict[tuple[str, str], str] = {}
         self._stale: set[str] = set()  # rows off screen whose cells are out of date
         self.cell_updates = 0
+        self.columns_spec = COLUMNS
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for key, label, width in self.columns_spec:
             self.add_column(header(key, label), key=key, width=width)
 
     # -- cells ------------------------------------------------------------------------------
@@ -189,10 +201,8 @@ class AgentBoard(LiveTable):
         cells: dict[str, Text] = {
             "name": name,
             "presence": cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence)),
-            "state": cell(STATE_SHORT[agent.routing_state], v,
-                          STATE_VAR[agent.routing_state],
-                          bold=agent.routing_state is RoutingState.NOT_RESPONDING),
-            "since": num(fmt_duration(floor.time_in_state(agent.id))),
+            "state": self._state_cell(agent),
+            "since": num(fmt_hms(floor.time_in_state(agent.id), 99)),
         }
         for channel in CHANNELS:
             load = agent.capacity.channels.get(channel)
@@ -209,11 +219,30 @@ class AgentBoard(LiveTable):
         capacity.append(f"{pct:4.0f}%")
         cells["capacity"] = capacity
         cells["handled"] = num(stats.handled if stats else 0)
-        cells["aht"] = num(fmt_duration(stats.aht_s if stats else None))
+        cells["aht"] = num(fmt_hms(stats.aht_s if stats else None))
         cells["occupancy"] = num(fmt_pct(stats.occupancy_pct if stats else None))
         missed = stats.missed if stats else 0
         cells["missed"] = num(missed, v, "sla-breach" if missed else None)
-        return cells
+        return fit_cells(cells, self.columns_spec)
+
+    def _state_cell(self, agent: AgentInfo) -> Text:
+        v = self.app.theme_variables
+        if self.columns_spec is NARROW and agent.routing_state is RoutingState.OFF_QUEUE:
+            # No presence column here: an away agent's state says which away.
+            return cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence))
+        return cell(STATE_SHORT[agent.routing_state], v, STATE_VAR[agent.routing_state],
+                    bold=agent.routing_state is RoutingState.NOT_RESPONDING)
+
+    def set_narrow(self, narrow: bool) -> None:
+        """The column set for the screen's width (NARROW below 100 columns)."""
+        spec = NARROW if narrow else COLUMNS
+        if spec is not self.columns_spec:
+            self.columns_spec = spec
+            if self.is_mounted:
+                selected = self.selected_key  # clear() forgets the cursor
+                self.clear(columns=True)
+                self._add_columns()
+                self.rebuild(selected)
 
     # -- rows -------------------------------------------------------------------------------
 
@@ -222,9 +251,9 @@ class AgentBoard(LiveTable):
         ids = [a.id for a in f.agents.values() if self.filter.matches(f, a)]
         return sorted_ids(f, ids, self.sort_index, self.sort_reverse)
 
-    def rebuild(self) -> None:
+    def rebuild(self, selected: str | None = None) -> None:
         """All rows from scratch: start-up, resync, filter or theme change."""
-        current = self.selected_agent
+        current = self.selected_agent if selected is None else selected
         self.clear()
         self._shown.clear()
         self._stale.clear()
@@ -238,7 +267,7 @@ class AgentBoard(LiveTable):
 
     def _add(self, agent_id: str) -> None:
         cells = self.row_cells(self.floor.agents[agent_id])
-        self.add_row(*(cells[key] for key, _, _ in COLUMNS), key=agent_id)
+        self.add_row(*(cells[key] for key, _, _ in self.columns_spec), key=agent_id)
         for key, value in cells.items():
             self._shown[(agent_id, key)] = _signature(value)
 
@@ -259,14 +288,14 @@ class AgentBoard(LiveTable):
                 if present:
                     self.remove_row(agent_id)
                     self._stale.discard(agent_id)
-                    for key, _, _ in COLUMNS:
+                    for key, _, _ in self.columns_spec:
                         self._shown.pop((agent_id, key), None)
                     structural = True
                 continue
             if not present:
                 self._add(agent_id)
                 structural = True
-                changed += len(COLUMNS)
+                changed += len(self.columns_spec)
                 continue
             index = self.get_row_index(agent_id)
             if not first <= index <= last:
@@ -282,7 +311,10 @@ class AgentBoard(LiveTable):
     def _row_updates(self, agent_id: str, agent: AgentInfo,
                      updates: list[tuple[str, str, Text]]) -> None:
         self._stale.discard(agent_id)
+        shown = {key for key, _, _ in self.columns_spec}
         for key, value in self.row_cells(agent).items():
+            if key not in shown:
+                continue
             sig = _signature(value)
             if self._shown.get((agent_id, key)) != sig:
                 self._shown[(agent_id, key)] = sig

@@ -50,16 +50,11 @@ def apply_keymap(app: MonitorApp, keymap: Mapping[str, str]) -> list[str]:
     # be set before the app runs (refreshing the footer is a no-op until then).
     app.set_keymap(valid)
     if problems:
-        # Queued before the app runs, this is handled right after its mount,
-        # so the notifications land on the running monitor.
-        app.call_later(_report, app, problems)
+        if app.is_running:
+            app.report_problems(problems)
+        else:  # joins the other configuration problems in the toast at mount
+            app.keymap_problems.extend(problems)
     return problems
-
-
-def _report(app: MonitorApp, problems: list[str]) -> None:
-    for problem in problems:
-        app.notify(problem, title="Configuration", severity="warning", timeout=12,
-                   markup=False)
 
 
 def run_monitor_with(backend: Backend, *, keymap: Mapping[str, str] | None = None) -> int:

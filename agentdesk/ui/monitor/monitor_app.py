@@ -53,6 +53,7 @@ log = logging.getLogger("agentdesk.monitor")
 FLUSH_S = 0.25
 TICK_S = 1.0  # live durations (time in state, longest wait) move once a second
 SIGNED_OUT = "signed out"  # link_state once the server refused the token
+MAX_PROBLEM_LINES = 6  # of the configuration toast
 SIGNING_IN = "signing in again"  # link_state while the monitor signs in by itself
 
 
@@ -106,6 +107,7 @@ class MonitorApp(App[int]):
         # toasts, where a theme picked in the palette is saved, and the command
         # that signs in again (named when the token is refused).
         self.startup_problems: list[str] = list(startup_problems)
+        self.keymap_problems: list[str] = []  # bad [keymap] entries (launch_monitor)
         self.on_theme_change = on_theme_change
         self.login_command = login_command
         # How to sign in again unattended (None: a refused token signs out at once).
@@ -123,14 +125,28 @@ class MonitorApp(App[int]):
         from agentdesk.ui.monitor.monitor_screen import MonitorScreen
 
         self.push_screen(MonitorScreen())
-        for problem in self.startup_problems:  # the config file: reported once
-            self.notify(problem, title="Configuration", severity="warning", timeout=12,
-                        markup=False)
-        for problem in self._theme_problems:
-            self.notify(problem, title="Themes", severity="warning", timeout=12, markup=False)
+        # The config file, the keymap and user themes: reported once, in one toast
+        # (seven toasts would cover half the wallboard).
+        self.report_problems([*self.startup_problems, *self.keymap_problems,
+                              *self._theme_problems])
         self.follow()
         self.set_interval(self.flush_s, self.flush)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def report_problems(self, problems: Sequence[str]) -> None:
+        """Configuration problems as one warning toast (the first few lines, then
+        how many more); every one is also logged."""
+        if not problems:
+            return
+        for problem in problems:
+            log.warning("configuration: %s", problem)
+        shown = list(problems[:MAX_PROBLEM_LINES])
+        if len(problems) > MAX_PROBLEM_LINES:
+            shown.append(f"… and {len(problems) - MAX_PROBLEM_LINES} more (in the log)")
+        title = "Configuration" if len(problems) == 1 else \
+            f"Configuration: {len(problems)} problems"
+        self.notify("\n".join(shown), title=title, severity="warning", timeout=15,
+                    markup=False)
 
     def _theme_changed(self, theme: Any) -> None:
         self.floor.mark_all_dirty()

@@ -27,6 +27,7 @@ class MonitorHeader(Static):
         self.link = "connecting"
         self.note = ""  # e.g. "signed in again 14:02": shown after the link state
         self.totals = Totals()
+        self.compact = False  # below 100 columns: the figures first, the user last
 
     def show(self, *, user: str | None = None, link: str | None = None,
              totals: Totals | None = None, note: str | None = None) -> None:
@@ -45,6 +46,21 @@ class MonitorHeader(Static):
         b = t.by_bucket
         v = self.app.theme_variables
         nr = b.get("not_responding", 0)
+        if self.compact:
+            # 80 columns: the agent breakdown and the queue first (what a
+            # supervisor acts on); the link and the user last, cut if need be.
+            return line(
+                v, (f"{b.get('available', 0)} avail", "presence-available"),
+                f" {b.get('busy', 0)} busy {b.get('acw', 0)} ACW ",
+                (f"{b.get('away', 0)} away", "presence-away"), " ",
+                (f"{nr} NR", "sla-breach" if nr else None, bool(nr)),
+                (" │ ", "muted-foreground"),
+                "Q ", (str(t.waiting), "sla-warning" if t.waiting else None, True),
+                f" max {fmt_duration(t.longest_wait_s)} SL ", (fmt_pct(t.sl_pct), None, True),
+                (" │ ", "muted-foreground"),
+                ("● ", LINK_VAR.get(self.link, "sla-warning")), self.link, " ",
+                (self.user or "?", None, True),
+            )
         return line(
             v, ("MONITOR ", "accent", True), (self.user or "?", None, True),
             (" read-only ", "muted-foreground"),

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from agentdesk.ui.monitor.monitor_app import MonitorApp
 
 
+NARROW_BELOW = 100  # columns: the 80x24 layout below this
+
+
 class MonitorScreen(Screen[None]):
     """Read-only wallboard. Keys navigate, sort and filter; nothing mutates."""
 
@@ -75,15 +78,25 @@ class MonitorScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(AgentBoard).focus()
         self._update_agents_title()
+        self._fit_width()
         self.ready = True
         self.query_one(QueueBoard).fit_height(self.size.height)
         self.rebuild()
         self.show_link(self.monitor_app.link_state)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
+        self._fit_width()
         if self.ready:
             self.query_one(QueueBoard).fit_height(self.size.height)
+
+    def _fit_width(self) -> None:
+        """Below 100 columns (80x24) the header and both boards show what matters
+        in the width there is, instead of scrolling sideways."""
+        narrow = self.size.width < NARROW_BELOW
+        self.set_class(narrow, "-narrow")
+        self.query_one(MonitorHeader).compact = narrow
+        self.query_one(QueueBoard).set_narrow(narrow)
+        self.query_one(AgentBoard).set_narrow(narrow)
 
     # -- flushing -------------------------------------------------------------------------
 

@@ -14,28 +14,37 @@ from agentdesk.domain.models import Channel, ChannelStats
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
 from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import (
-    abandon_level, cell, fmt_duration, fmt_pct, num, sl_level, theme_style, wait_level,
+    abandon_level, cell, fit_cells, fmt_hms, fmt_pct, hms_width, num, sl_level, theme_style, wait_level,
 )
 
+LONG_H = 99  # the longest wait column holds up to 99:59:59 (email can wait for hours)
+
 # (key, label, width)
-# The table has no cell padding: widths include one cell of gap.
+# The table has no cell padding: widths include one cell of gap. Duration
+# columns hold their fixed h:mm:ss (cells.fmt_hms): ASA and AHT up to 9:59:59,
+# the longest wait up to 99:59:59.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("queue", "Queue", 19),
+    ("queue", "Queue", 17),
     ("waiting", "Wait", 5),
-    ("longest", "Longest", 8),
+    ("longest", "Longest", hms_width(LONG_H) + 1),
     ("sl", "SL%", 5),
     ("target", "Goal", 8),
-    ("asa", "ASA", 6),
-    ("aht", "AHT", 6),
+    ("asa", "ASA", hms_width() + 1),
+    ("aht", "AHT", hms_width() + 1),
     ("abandon", "Aband", 6),
     ("available", "Avail", 6),
     ("busy", "Busy", 5),
     ("acw", "ACW", 5),
     ("away", "Away", 5),
     ("not_responding", "NR", 4),
-    ("mix", " Waiting by channel", 20),
+    ("mix", " By channel", 15),
     ("channels", "Channels", 9),
 )
+# Below 100 columns (80x24): what a supervisor acts on, without sideways
+# scrolling; the goal, the channel mix and the channel list give way.
+NARROW: tuple[tuple[str, str, int], ...] = tuple(
+    (key, label, {"queue": 14, "acw": 4, "not_responding": 3}.get(key, width))
+    for key, label, width in COLUMNS if key not in ("target", "mix", "channels"))
 LEFT = {"queue", "channels", "mix"}
 
 
@@ -74,11 +83,26 @@ class QueueBoard(LiveTable):
         self._open_queue: str | None = None  # compact mode: the one expanded queue
         self.cell_updates = 0
         self.rebuilds = 0
+        self.columns_spec = COLUMNS
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for key, label, width in self.columns_spec:
             self.add_column(Text(label, justify="left" if key in LEFT else "right"),
                             key=key, width=width)
+
+    def set_narrow(self, narrow: bool) -> None:
+        """The column set for the screen's width (NARROW below 100 columns)."""
+        spec = NARROW if narrow else COLUMNS
+        if spec is not self.columns_spec:
+            self.columns_spec = spec
+            if self.is_mounted:
+                selected = self.selected_key  # clear() forgets the cursor
+                self.clear(columns=True)
+                self._add_columns()
+                self.rebuild(selected)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -151,13 +175,13 @@ class QueueBoard(LiveTable):
                              no_wrap=True, overflow="ellipsis"),
             "waiting": num(waiting, v, "sla-warning" if waiting else None, bold=bool(waiting)),
             "mix": mix_text,
-            "longest": num(fmt_duration(longest) if longest > 0 else "–", v,
+            "longest": num(fmt_hms(longest, LONG_H) if longest > 0 else "–", v,
                            wait_level(queue, longest)),
             "sl": num(fmt_pct(stats.sl_pct if stats else None), v, sl_level(queue, stats),
                       bold=True),
             "target": num(goal),
-            "asa": num(fmt_duration(stats.asa_s if stats else None)),
-            "aht": num(fmt_duration(stats.aht_s if stats else None)),
+            "asa": num(fmt_hms(stats.asa_s if stats else None)),
+            "aht": num(fmt_hms(stats.aht_s if stats else None)),
             "abandon": num(fmt_pct(stats.abandon_pct if stats else None), v,
                            abandon_level(stats.abandon_pct if stats else None)),
             "available": num(agents.get("available", 0), v, "presence-available"),
@@ -182,12 +206,12 @@ class QueueBoard(LiveTable):
             "channels": blank,
             "waiting": num(cs.waiting, v, "sla-warning" if cs.waiting else None),
             "mix": blank,
-            "longest": num(fmt_duration(longest) if longest > 0 else "–", v,
+            "longest": num(fmt_hms(longest, LONG_H) if longest > 0 else "–", v,
                            wait_level(queue, longest)),
             "sl": num(fmt_pct(cs.sl_pct), v, sl_level(queue, cs)),
             "target": blank,
-            "asa": num(fmt_duration(cs.asa_s)),
-            "aht": num(fmt_duration(cs.aht_s)),
+            "asa": num(fmt_hms(cs.asa_s)),
+            "aht": num(fmt_hms(cs.aht_s)),
             "abandon": num(fmt_pct(cs.abandon_pct), v, abandon_level(cs.abandon_pct)),
             "available": num(cs.agents.get("available", 0), v, "presence-available"),
             "busy": num(cs.agents.get("busy", 0)),
@@ -199,22 +223,24 @@ class QueueBoard(LiveTable):
     def _cells_of(self, row_key: str) -> dict[str, Text] | None:
         queue_id, _, channel = row_key.partition(SUB)
         if not channel:
-            return self.row_cells(queue_id)
+            return fit_cells(self.row_cells(queue_id), self.columns_spec)
         cs = next((c for c in self.channels_of(queue_id) if c.channel.value == channel), None)
-        return self.sub_row_cells(queue_id, cs) if cs is not None else None
+        return fit_cells(self.sub_row_cells(queue_id, cs), self.columns_spec) \
+            if cs is not None else None
 
-    def rebuild(self) -> None:
+    def rebuild(self, selected: str | None = None) -> None:
         """All rows from scratch (start-up, resync, theme change, and when the rows
         themselves change: a queue gains its channel breakdown, the screen is resized,
         or the cursor moves to another queue on a small screen)."""
-        keep = self.selected_key
+        keep = self.selected_key if selected is None else selected
         self.clear()
         self._shown.clear()
         self._layout = self.layout()
         self.rebuilds += 1
         for row_key in self._layout:
             cells = self._cells_of(row_key) or {}
-            self.add_row(*(cells.get(key, Text("")) for key, _, _ in COLUMNS), key=row_key)
+            self.add_row(*(cells.get(key, Text("")) for key, _, _ in self.columns_spec),
+                         key=row_key)
             for key, value in cells.items():
                 self._shown[(row_key, key)] = _signature(value)
         if self.row_count:
@@ -227,13 +253,16 @@ class QueueBoard(LiveTable):
         how many cells changed. Only a change of the rows themselves rebuilds."""
         if self.layout() != self._layout:
             self.rebuild()
-            return self.row_count * len(COLUMNS)
+            return self.row_count * len(self.columns_spec)
         wanted = set(queue_ids)
+        shown = {key for key, _, _ in self.columns_spec}
         updates: list[tuple[str, str, Text]] = []
         for row_key in self._layout:
             if self.queue_of(row_key) not in wanted:
                 continue
             for key, value in (self._cells_of(row_key) or {}).items():
+                if key not in shown:
+                    continue
                 sig = _signature(value)
                 if self._shown.get((row_key, key)) != sig:
                     self._shown[(row_key, key)] = sig

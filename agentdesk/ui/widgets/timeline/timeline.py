@@ -925,7 +925,8 @@ class Timeline(ScrollView, can_focus=True):
             text.append(f"{time_text} ", self._style("time"))
             text.append(f"{speaker}: ", Style(bold=True))
             text.append(_clip(item.body))
-            strips.extend(self._wrap(text, width, base))
+            # Continuation lines hang under the words, not under the time.
+            strips.extend(self._wrap(text, width, base, len(time_text) + 1, hanging=True))
             return strips
         strips.append(self._to_strip(self._header(item, time_text, glyph_style, new_contact), width, base))
         if item.kind is TimelineKind.NOTE:
@@ -970,7 +971,9 @@ class Timeline(ScrollView, can_focus=True):
             header.append("  · " + _one_line_str(item.interaction_id), meta)
         return header
 
-    def _wrap(self, text: Text, width: int, fill: Style, indent: int = 0) -> list[Strip]:
+    def _wrap(self, text: Text, width: int, fill: Style, indent: int = 0,
+              hanging: bool = False) -> list[Strip]:
+        """`hanging`: the first line starts at the margin, the others are indented."""
         console = self.app.console
         _apply_base_style(text)
         inner = max(1, width - indent)
@@ -978,9 +981,10 @@ class Timeline(ScrollView, can_focus=True):
         strips = []
         pad = [Segment(" " * indent, fill)] if indent else []
         base = self._base
-        for line in lines:
+        for number, line in enumerate(lines):
             line.rstrip_end(inner)
-            segments = pad + list(line.render(console, end=""))
+            lead = [] if hanging and number == 0 else pad
+            segments = lead + list(line.render(console, end=""))
             strips.append(Strip(segments).adjust_cell_length(width, base if not indent else fill))
         return strips or [Strip.blank(width, base)]
 
