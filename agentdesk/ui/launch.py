@@ -170,7 +170,7 @@ def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | 
                      user: str = "supervisor", password: str | None = None) -> int:
     from agentdesk.backends.native import NativeBackend
     from agentdesk.credentials import load_token
-    from agentdesk.ui.monitor.launch_monitor import make_monitor_app
+    from agentdesk.ui.monitor.launch_monitor import apply_alert_settings, make_monitor_app
     from agentdesk.ui.monitor.sign_in_again import SignInAgain
 
     backend = NativeBackend(url, token=token)
@@ -180,6 +180,7 @@ def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | 
     # UI), a theme picked in the palette saved to the config, and the command
     # that signs in again should the server refuse the token.
     app.startup_problems = list(loaded.problems)
+    apply_alert_settings(app, loaded.settings.monitor.alerts)
     app.on_theme_change = _persist_theme(loaded)
     app.login_command = f"agentdesk login --server {url} --user {user or 'NAME'}"
     # An unattended wall screen signs in again by itself when the server drops

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from agentdesk.domain.alerts import AlertBook
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import AgentInfo, Channel, RoutingState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
@@ -171,9 +172,11 @@ class AgentBoard(LiveTable):
             super().__init__()
             self.agent_id = agent_id
 
-    def __init__(self, floor: Floor, *, id: str | None = None) -> None:
+    def __init__(self, floor: Floor, *, alerts: AlertBook | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
+        self.alerts = alerts
         self.sort_index = 0
         self.sort_reverse = False
         self.filter = AgentFilter()
@@ -223,6 +226,11 @@ class AgentBoard(LiveTable):
         cells["occupancy"] = num(fmt_pct(stats.occupancy_pct if stats else None))
         missed = stats.missed if stats else 0
         cells["missed"] = num(missed, v, "sla-breach" if missed else None)
+        alerts = self.alerts.agent_alerts(agent.id) if self.alerts is not None else []
+        if alerts:  # a breached threshold: its cell and the name $sla-breach, bold
+            breach = theme_style(v, "sla-breach", bold=True)
+            for key in {"name", *(a.column for a in alerts)}:
+                cells[key].style = breach
         return fit_cells(cells, self.columns_spec)
 
     def _state_cell(self, agent: AgentInfo) -> Text:

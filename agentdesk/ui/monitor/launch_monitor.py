@@ -11,14 +11,19 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
 
 from agentdesk.backends.base import Backend
 from agentdesk.ui.monitor.monitor_app import MonitorApp
 
+if TYPE_CHECKING:
+    from agentdesk.domain.alerts import AlertRules
+
 
 def make_monitor_app(backend: Backend, *, clock: Callable[[], float] = time.time,
                      tz: tzinfo | None = None, theme: str | None = None,
-                     keymap: Mapping[str, str] | None = None) -> MonitorApp:
+                     keymap: Mapping[str, str] | None = None,
+                     alert_rules: AlertRules | None = None) -> MonitorApp:
     """The monitor for a backend already signed in as a supervisor.
 
     `clock` is the floor clock (Unix seconds); time in state and waits are
@@ -34,10 +39,20 @@ def make_monitor_app(backend: Backend, *, clock: Callable[[], float] = time.time
     shared) are skipped."""
     if clock is time.time and callable(getattr(backend, "server_now", None)):
         clock = backend.server_now  # type: ignore[attr-defined]
-    app = MonitorApp(backend, clock=clock, tz=tz, theme=theme)
+    app = MonitorApp(backend, clock=clock, tz=tz, theme=theme, alert_rules=alert_rules)
     if keymap:
         apply_keymap(app, keymap)
     return app
+
+
+def apply_alert_settings(app: MonitorApp, alerts: Any) -> None:
+    """The config's `[monitor.alerts]` (config.MonitorAlertSettings) on the app:
+    the thresholds, and whether a raised alert rings and notifies."""
+    from agentdesk.domain.alerts import AlertBook, AlertRules
+    from agentdesk.ui.monitor.alert_signals import AlertSignals
+
+    app.alerts = AlertBook(AlertRules.from_settings(alerts))
+    app.alert_signals = AlertSignals(app, bell=alerts.bell, desktop=alerts.desktop)
 
 
 def apply_keymap(app: MonitorApp, keymap: Mapping[str, str]) -> list[str]:

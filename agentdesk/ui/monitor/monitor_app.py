@@ -20,9 +20,9 @@ the supervisor quits.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
@@ -42,22 +42,26 @@ from agentdesk.backends.base import (
     ProtocolProblem,
     Resync,
 )
+from agentdesk.domain.alerts import AlertBook, AlertChange, AlertRules
 from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
 from agentdesk.protocol.events import Event
+from agentdesk.ui.monitor.alert_signals import AlertSignals
 from agentdesk.ui.monitor.commands import MonitorCommands
-from agentdesk.ui.monitor.sign_in_again import Outcome, SignInAgain
+from agentdesk.ui.monitor.monitor_link import SIGNED_OUT, SIGNING_IN, LinkMixin
+
+__all__ = ["SIGNED_OUT", "SIGNING_IN", "MonitorApp"]  # the link states, re-exported
+from agentdesk.ui.monitor.sign_in_again import SignInAgain
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes
 
 log = logging.getLogger("agentdesk.monitor")
 
 FLUSH_S = 0.25
 TICK_S = 1.0  # live durations (time in state, longest wait) move once a second
-SIGNED_OUT = "signed out"  # link_state once the server refused the token
+FEED_ALERTS = 300  # alert lines kept for the feed (replayed on a theme change)
 MAX_PROBLEM_LINES = 6  # of the configuration toast
-SIGNING_IN = "signing in again"  # link_state while the monitor signs in by itself
 
 
-class MonitorApp(App[int]):
+class MonitorApp(LinkMixin, App[int]):
     """Wallboard + drill-down for supervisors."""
 
     TITLE = "agentdesk monitor"
@@ -79,6 +83,9 @@ class MonitorApp(App[int]):
         on_theme_change: Callable[[str], None] | None = None,
         login_command: str | None = None,
         sign_in_again: SignInAgain | None = None,
+        alert_rules: AlertRules | None = None,
+        alert_bell: bool = True,
+        alert_desktop: bool = True,
     ) -> None:
         super().__init__()
         self.backend = backend
@@ -86,6 +93,11 @@ class MonitorApp(App[int]):
         self.tz = tz
         self.flush_s = flush_s
         self.floor = Floor()
+        # Thresholds watched on every flush (domain/alerts.py); raised ones ring
+        # once and notify, both raised and cleared go to the live feed.
+        self.alerts = AlertBook(alert_rules)
+        self.alert_signals = AlertSignals(self, bell=alert_bell, desktop=alert_desktop)
+        self.alert_feed: deque[AlertChange] = deque(maxlen=FEED_ALERTS)
         self._named = bool(user_name) or backend.user is not None
         self.user_name = user_name or (backend.user.name if backend.user else "supervisor")
         self.link_state = "connecting"
@@ -239,76 +251,6 @@ class MonitorApp(App[int]):
                 self.notify(exc.message, title=exc.title, severity="error", markup=False)
             return True
 
-    async def sign_in_by_itself(self) -> bool:
-        """The server refused the token: sign in again with the stored credentials,
-        retrying with a backoff while the server cannot be reached. False when there
-        is nothing to sign in with or the credentials were refused (a person must)."""
-        helper = self.sign_in_again
-        if helper is None:
-            return False
-        attempt = 0
-        while True:
-            attempt += 1
-            self.link_state, self.link_detail = SIGNING_IN, f"attempt {attempt}"
-            self._show_link()
-            result = await helper.attempt(self.backend, getattr(self.backend, "token", None))
-            if result.outcome is Outcome.SIGNED_IN:
-                self.signed_in_again += 1
-                self.signed_in_again_at = self.clock()
-                log.warning("monitor: the server refused the token; signed in again (%s)",
-                            result.detail)
-                self.link_state, self.link_detail = "connecting", ""
-                self._show_link()
-                self.notify(f"The server had dropped the session: signed in again as "
-                            f"{helper.user} ({result.detail}).", title="Signed in again",
-                            timeout=10, markup=False)
-                return True
-            if result.outcome is Outcome.REFUSED:
-                self.refusal = result.detail
-                return False
-            delay = helper.delay(attempt)
-            self.link_detail = f"attempt {attempt} failed: {result.detail}; next in {delay:.0f}s"
-            self._show_link()
-            await asyncio.sleep(delay)
-
-    def signed_out(self) -> None:
-        """The server refused the token: say so where it is seen, once, and stop
-        following (the monitor cannot sign in by itself; asking again only
-        hammers the server)."""
-        if self.link_state == SIGNED_OUT:
-            return
-        log.warning("monitor: the server refused the token; signed out")
-        self.link_state = SIGNED_OUT
-        self.link_detail = ""
-        how = self.login_command or "agentdesk login --server URL --user NAME"
-        why = f" ({self.refusal})" if self.refusal else ""
-        self.auth_message = (f"Not authorised: the token was refused{why}. Sign in again: "
-                             f"{how}, then restart the monitor.")
-        self.notify(self.auth_message, title="Signed out", severity="error", timeout=30,
-                    markup=False)
-        self._show_link()
-
-    @property
-    def link_note(self) -> str:
-        """What the header adds to the link state: when the monitor last signed in
-        again by itself (so a supervisor sees the wall screen recovered)."""
-        if self.signed_in_again_at is None:
-            return ""
-        from datetime import datetime
-
-        at = datetime.fromtimestamp(self.signed_in_again_at, self.tz).strftime("%H:%M")
-        return f"· signed in again {at}"
-
-    def _show_link(self) -> None:
-        """The link state on every screen of the stack that shows it."""
-        for screen in self.screen_stack:
-            show = getattr(screen, "show_link", None)
-            if show is not None and getattr(screen, "ready", False):
-                try:
-                    show(self.link_state)
-                except NoMatches:  # shutting down
-                    return
-
     # -- the flush ----------------------------------------------------------------------
 
     def flush(self) -> None:
@@ -321,7 +263,8 @@ class MonitorApp(App[int]):
             self._last_tick = now
             self.floor.tick(now)
         dirty: Dirty = self.floor.take_dirty()
-        if not dirty and not tick:
+        changes = self.check_alerts(dirty) if (dirty or tick) and self.loaded else []
+        if not dirty and not tick and not changes:
             return
         stamps = list(self.pending_stamps)
         self.pending_stamps.clear()
@@ -333,7 +276,9 @@ class MonitorApp(App[int]):
                 if not getattr(screen, "ready", False):
                     continue
                 try:
-                    if isinstance(screen, (MonitorScreen, DrilldownScreen)):
+                    if isinstance(screen, MonitorScreen):
+                        screen.apply_dirty(dirty, tick=tick, alerts=changes)
+                    elif isinstance(screen, DrilldownScreen):
                         screen.apply_dirty(dirty, tick=tick)
                 except NoMatches:  # the app is shutting down: its widgets are gone
                     return
@@ -341,6 +286,18 @@ class MonitorApp(App[int]):
         if stamps and self.on_rendered is not None:
             callback = self.on_rendered
             self.call_after_refresh(lambda: callback(stamps))
+
+    def check_alerts(self, dirty: Dirty) -> list[AlertChange]:
+        """Raise and clear alerts on the floor clock; the rows they concern are
+        marked for repaint, raised ones ring and notify."""
+        changes = self.alerts.evaluate(self.floor, self.floor.now)
+        for change in changes:
+            alert = change.alert
+            (dirty.queues if alert.is_queue else dirty.agents).add(alert.subject_id)
+            self.alert_feed.append(change)
+            log.info("alert %s: %s", "raised" if change.raised else "cleared", alert.key)
+        self.alert_signals.signal(changes)
+        return changes
 
     @property
     def wallboard(self) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
+from agentdesk.domain.alerts import AlertChange
 from agentdesk.domain.floor import OVERALL, Dirty
 from agentdesk.ui.monitor.agent_board import AgentBoard, AgentFilter
 from agentdesk.ui.monitor.filter_bar import FilterBar
@@ -56,12 +58,12 @@ class MonitorScreen(Screen[None]):
         yield MonitorHeader(id="monitor-header")
         yield LinkBanner(id="monitor-banner")
         yield Label("Queues", classes="pane-title", id="queues-title")
-        yield QueueBoard(app.floor, id="queues")
+        yield QueueBoard(app.floor, alerts=app.alerts, id="queues")
         with Horizontal(id="boards"):
             with Vertical(id="agents-pane"):
                 yield Label("", classes="pane-title", id="agents-title", markup=False)
                 yield FilterBar(id="filter")
-                yield AgentBoard(app.floor, id="agents")
+                yield AgentBoard(app.floor, alerts=app.alerts, id="agents")
             with Vertical(id="side"):
                 yield Label("Trends · 30 min", classes="pane-title", markup=False)
                 yield SparklinePanel(app.floor, id="trends")
@@ -105,12 +107,14 @@ class MonitorScreen(Screen[None]):
         self.query_one(QueueBoard).rebuild()
         self.query_one(AgentBoard).rebuild()
         self.query_one(SparklinePanel).refresh_trends()
-        self.query_one(LiveFeed).replay(app.floor.feed)
+        self.query_one(LiveFeed).replay(app.floor.feed, app.alert_feed)
         self._update_header()
         self._update_agents_title()
 
-    def apply_dirty(self, dirty: Dirty, *, tick: bool) -> int:
-        """Update what changed; on a clock tick also the live durations."""
+    def apply_dirty(self, dirty: Dirty, *, tick: bool,
+                    alerts: Sequence[AlertChange] = ()) -> int:
+        """Update what changed; on a clock tick also the live durations; alerts
+        raised or cleared go to the feed (their rows are in `dirty`)."""
         floor = self.monitor_app.floor
         if dirty.reloaded:
             self.rebuild()
@@ -134,6 +138,8 @@ class MonitorScreen(Screen[None]):
             self.query_one(SparklinePanel).refresh_trends()
         if dirty.feed:
             self.query_one(LiveFeed).add_entries(dirty.feed)
+        if alerts:
+            self.query_one(LiveFeed).add_alerts(alerts)
         self._update_header()
         return changed
 
@@ -146,7 +152,8 @@ class MonitorScreen(Screen[None]):
     def _update_header(self) -> None:
         app = self.monitor_app
         self.query_one(MonitorHeader).show(user=app.user_name, link=app.link_state,
-                                           totals=app.floor.totals(), note=app.link_note)
+                                           totals=app.floor.totals(), note=app.link_note,
+                                           alerts=len(app.alerts))
 
     def _update_agents_title(self) -> None:
         board = self.query_one(AgentBoard)

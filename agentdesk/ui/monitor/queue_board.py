@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from agentdesk.domain.alerts import AlertBook
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import Channel, ChannelStats
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
@@ -74,9 +75,11 @@ class QueueBoard(LiveTable):
         Binding("enter", "select_cursor", "Trend of queue", show=False, id="queue-board-select"),
     ]
 
-    def __init__(self, floor: Floor, *, id: str | None = None) -> None:
+    def __init__(self, floor: Floor, *, alerts: AlertBook | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
+        self.alerts = alerts
         self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text last set
         self._layout: list[str] = []  # row keys in display order
         self._screen_height = 0  # 0: unknown, expand everything
@@ -223,10 +226,21 @@ class QueueBoard(LiveTable):
     def _cells_of(self, row_key: str) -> dict[str, Text] | None:
         queue_id, _, channel = row_key.partition(SUB)
         if not channel:
-            return fit_cells(self.row_cells(queue_id), self.columns_spec)
+            return fit_cells(self._alerted(queue_id, self.row_cells(queue_id), "queue"),
+                             self.columns_spec)
         cs = next((c for c in self.channels_of(queue_id) if c.channel.value == channel), None)
         return fit_cells(self.sub_row_cells(queue_id, cs), self.columns_spec) \
             if cs is not None else None
+
+    def _alerted(self, subject_id: str, cells: dict[str, Text], name_key: str) -> dict[str, Text]:
+        """A breached threshold turns its cell and the row's name $sla-breach, bold."""
+        alerts = self.alerts.queue_alerts(subject_id) if self.alerts is not None else []
+        if alerts:
+            breach = theme_style(self.app.theme_variables, "sla-breach", bold=True)
+            for key in {name_key, *(a.column for a in alerts)}:
+                if key in cells:
+                    cells[key].style = breach
+        return cells
 
     def rebuild(self, selected: str | None = None) -> None:
         """All rows from scratch (start-up, resync, theme change, and when the rows
