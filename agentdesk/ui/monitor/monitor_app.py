@@ -44,6 +44,7 @@ from agentdesk.backends.base import (
 )
 from agentdesk.domain.alerts import AlertBook, AlertChange, AlertRules
 from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
+from agentdesk.domain.staffing import FigureHistory, QueueStaffing, floor_staffing
 from agentdesk.protocol.events import Event
 from agentdesk.ui.monitor.alert_signals import AlertSignals
 from agentdesk.ui.monitor.commands import MonitorCommands
@@ -98,6 +99,8 @@ class MonitorApp(LinkMixin, App[int]):
         self.alerts = AlertBook(alert_rules)
         self.alert_signals = AlertSignals(self, bell=alert_bell, desktop=alert_desktop)
         self.alert_feed: deque[AlertChange] = deque(maxlen=FEED_ALERTS)
+        # The queues' cumulative figures over the last 30 minutes: staffing now.
+        self.figures = FigureHistory()
         self._named = bool(user_name) or backend.user is not None
         self.user_name = user_name or (backend.user.name if backend.user else "supervisor")
         self.link_state = "connecting"
@@ -263,6 +266,8 @@ class MonitorApp(LinkMixin, App[int]):
             self._last_tick = now
             self.floor.tick(now)
         dirty: Dirty = self.floor.take_dirty()
+        if (dirty.queues or dirty.reloaded) and self.floor.stats_at is not None:
+            self.figures.observe(self.floor.stats_at, self.floor.queue_stats.values())
         changes = self.check_alerts(dirty) if (dirty or tick) and self.loaded else []
         if not dirty and not tick and not changes:
             return
@@ -286,6 +291,10 @@ class MonitorApp(LinkMixin, App[int]):
         if stamps and self.on_rendered is not None:
             callback = self.on_rendered
             self.call_after_refresh(lambda: callback(stamps))
+
+    def staffing(self, queue_id: str) -> QueueStaffing | None:
+        """Agents a queue needs now (Erlang C over the last 15 minutes)."""
+        return floor_staffing(self.floor, self.figures, queue_id, self.floor.now)
 
     def check_alerts(self, dirty: Dirty) -> list[AlertChange]:
         """Raise and clear alerts on the floor clock; the rows they concern are

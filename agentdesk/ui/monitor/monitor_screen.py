@@ -78,6 +78,7 @@ class MonitorScreen(Screen[None]):
     ready = False  # composed and mounted: the flush may update it
 
     def on_mount(self) -> None:
+        self.query_one(QueueBoard).staffing = self.monitor_app.staffing
         self.query_one(AgentBoard).focus()
         self._update_agents_title()
         self._fit_width()

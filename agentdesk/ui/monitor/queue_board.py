@@ -3,7 +3,7 @@ updated cell by cell from the floor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.text import Text
 from textual.binding import Binding
@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from agentdesk.domain.alerts import AlertBook
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import Channel, ChannelStats
+from agentdesk.domain.staffing import QueueStaffing
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
 from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import (
@@ -39,14 +40,16 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("away", "Away", 5),
     ("not_responding", "NR", 4),
     ("mix", " By channel", 15),
-    ("channels", "Channels", 9),
+    ("need", "Need", 7),
 )
+# "Need": agents needed now to meet the goal / agents staffed (Erlang C,
+# domain/staffing.py), red when short.
 # Below 100 columns (80x24): what a supervisor acts on, without sideways
-# scrolling; the goal, the channel mix and the channel list give way.
+# scrolling; the goal, the channel mix and ASA give way.
 NARROW: tuple[tuple[str, str, int], ...] = tuple(
     (key, label, {"queue": 14, "acw": 4, "not_responding": 3}.get(key, width))
-    for key, label, width in COLUMNS if key not in ("target", "mix", "channels"))
-LEFT = {"queue", "channels", "mix"}
+    for key, label, width in COLUMNS if key not in ("target", "mix", "asa"))
+LEFT = {"queue", "mix"}
 
 
 MAX_HEIGHT_PCT = 45  # of the screen: the agents board keeps the rest
@@ -80,6 +83,8 @@ class QueueBoard(LiveTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
         self.alerts = alerts
+        # queue id -> agents needed now (set by the screen; None: not shown)
+        self.staffing: Callable[[str], QueueStaffing | None] | None = None
         self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text last set
         self._layout: list[str] = []  # row keys in display order
         self._screen_height = 0  # 0: unknown, expand everything
@@ -174,8 +179,7 @@ class QueueBoard(LiveTable):
         nr = agents.get("not_responding", 0)
         return {
             "queue": cell(queue.name if queue else queue_id, v, bold=True),
-            "channels": Text(" " + " ".join(CHANNEL_GLYPH[c] for c in queue.channels) if queue else "",
-                             no_wrap=True, overflow="ellipsis"),
+            "need": self._need_cell(queue_id),
             "waiting": num(waiting, v, "sla-warning" if waiting else None, bold=bool(waiting)),
             "mix": mix_text,
             "longest": num(fmt_hms(longest, LONG_H) if longest > 0 else "–", v,
@@ -206,7 +210,7 @@ class QueueBoard(LiveTable):
         blank = Text("")
         return {
             "queue": label,
-            "channels": blank,
+            "need": self._channel_need_cell(queue_id, cs.channel),
             "waiting": num(cs.waiting, v, "sla-warning" if cs.waiting else None),
             "mix": blank,
             "longest": num(fmt_hms(longest, LONG_H) if longest > 0 else "–", v,
@@ -231,6 +235,19 @@ class QueueBoard(LiveTable):
         cs = next((c for c in self.channels_of(queue_id) if c.channel.value == channel), None)
         return fit_cells(self.sub_row_cells(queue_id, cs), self.columns_spec) \
             if cs is not None else None
+
+    def _need_cell(self, queue_id: str) -> Text:
+        staffing = self.staffing(queue_id) if self.staffing is not None else None
+        if staffing is None or staffing.needed is None:
+            return num("–")
+        short = staffing.needed > staffing.staffed
+        return num(f"{staffing.needed}/{staffing.staffed}", self.app.theme_variables,
+                   "sla-breach" if short else None, bold=short)
+
+    def _channel_need_cell(self, queue_id: str, channel: Channel) -> Text:
+        staffing = self.staffing(queue_id) if self.staffing is not None else None
+        need = staffing.channels.get(channel) if staffing is not None else None
+        return num(need.agents if need is not None else "–")
 
     def _alerted(self, subject_id: str, cells: dict[str, Text], name_key: str) -> dict[str, Text]:
         """A breached threshold turns its cell and the row's name $sla-breach, bold."""
