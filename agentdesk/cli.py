@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     monitor = sub.add_parser("monitor", help="supervisor monitor (read-only)")
     _add_connection_args(monitor)
+    monitor.add_argument("--wall", action="store_true",
+                         help="open on the wall layout: huge figures per queue (w toggles)")
 
     ms = sub.add_parser("mock-server", help="run the simulated contact center")
     ms.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")

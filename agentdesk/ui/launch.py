@@ -167,7 +167,8 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
 
 
 def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | None,
-                     user: str = "supervisor", password: str | None = None) -> int:
+                     user: str = "supervisor", password: str | None = None,
+                     wall: bool = False) -> int:
     from agentdesk.backends.native import NativeBackend
     from agentdesk.credentials import load_token
     from agentdesk.ui.monitor.launch_monitor import apply_alert_settings, make_monitor_app
@@ -181,6 +182,7 @@ def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | 
     # that signs in again should the server refuse the token.
     app.startup_problems = list(loaded.problems)
     apply_alert_settings(app, loaded.settings.monitor.alerts)
+    app.start_wall = wall
     app.on_theme_change = _persist_theme(loaded)
     app.login_command = f"agentdesk login --server {url} --user {user or 'NAME'}"
     # An unattended wall screen signs in again by itself when the server drops
@@ -369,4 +371,5 @@ def run_monitor(args: argparse.Namespace) -> int:
     if isinstance(connected, int):
         return connected
     url, user, token = connected
-    return _run_monitor_app(url, token, loaded, tz, user, secrets.get("password"))
+    return _run_monitor_app(url, token, loaded, tz, user, secrets.get("password"),
+                            wall=bool(getattr(args, "wall", False)))

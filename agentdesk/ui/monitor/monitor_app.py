@@ -125,6 +125,7 @@ class MonitorApp(LinkMixin, App[int]):
         self.keymap_problems: list[str] = []  # bad [keymap] entries (launch_monitor)
         self.on_theme_change = on_theme_change
         self.login_command = login_command
+        self.start_wall = False  # `agentdesk monitor --wall`: open on the wall layout
         # How to sign in again unattended (None: a refused token signs out at once).
         self.sign_in_again = sign_in_again
         self.signed_in_again = 0  # how many times it did
@@ -140,6 +141,8 @@ class MonitorApp(LinkMixin, App[int]):
         from agentdesk.ui.monitor.monitor_screen import MonitorScreen
 
         self.push_screen(MonitorScreen())
+        if self.start_wall:
+            self.toggle_wall()
         # The config file, the keymap and user themes: reported once, in one toast
         # (seven toasts would cover half the wallboard).
         self.report_problems([*self.startup_problems, *self.keymap_problems,
@@ -276,12 +279,13 @@ class MonitorApp(LinkMixin, App[int]):
         with self.batch_update():
             from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen
             from agentdesk.ui.monitor.monitor_screen import MonitorScreen
+            from agentdesk.ui.monitor.wall_screen import WallScreen
 
             for screen in self.screen_stack:
                 if not getattr(screen, "ready", False):
                     continue
                 try:
-                    if isinstance(screen, MonitorScreen):
+                    if isinstance(screen, (MonitorScreen, WallScreen)):
                         screen.apply_dirty(dirty, tick=tick, alerts=changes)
                     elif isinstance(screen, DrilldownScreen):
                         screen.apply_dirty(dirty, tick=tick)
@@ -318,6 +322,18 @@ class MonitorApp(LinkMixin, App[int]):
         return None
 
     # -- navigation -----------------------------------------------------------------------
+
+    def action_toggle_wall(self) -> None:
+        self.toggle_wall()
+
+    def toggle_wall(self) -> None:
+        """The wall layout over the wallboard, or back to the wallboard."""
+        from agentdesk.ui.monitor.wall_screen import WallScreen
+
+        if isinstance(self.screen, WallScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(WallScreen())
 
     def open_agent(self, agent_id: str) -> None:
         from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen

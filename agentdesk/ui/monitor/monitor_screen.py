@@ -47,6 +47,7 @@ class MonitorScreen(Screen[None]):
         Binding("slash", "focus_filter", "Filter", id="monitor-filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="monitor-filter-clear"),
         Binding("t", "trend_scope", "Trend scope", id="monitor-trend-scope"),
+        Binding("w", "app.toggle_wall", "Wall", id="monitor-wall"),
         Binding("1", "focus('queues')", "Queues", show=False, id="monitor-focus-queues"),
         Binding("2", "focus('agents')", "Agents", show=False, id="monitor-focus-agents"),
         Binding("3", "focus('feed')", "Feed", show=False, id="monitor-focus-feed"),
