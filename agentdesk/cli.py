@@ -24,6 +24,7 @@ HANDLERS: dict[str, str] = {
     "logout": "agentdesk.credentials_cli:run_logout",
     "config": "agentdesk.credentials_cli:run_config",
     "serve": "agentdesk.ui.serve:run",
+    "report": "agentdesk.report_cli:run_report",
 }
 
 
@@ -106,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_args(monitor)
     monitor.add_argument("--wall", action="store_true",
                          help="open on the wall layout: huge figures per queue (w toggles)")
+
+    from agentdesk.report_cli import add_report_parser
+
+    add_report_parser(sub, _add_connection_args)
 
     ms = sub.add_parser("mock-server", help="run the simulated contact center")
     ms.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")
