@@ -163,6 +163,7 @@ MONITOR_BINDING_IDS: tuple[str, ...] = (
     "drilldown-back", "drilldown-back-backspace", "drilldown-quit",
     "drilldown-focus-list", "drilldown-focus-timeline", "drilldown-help",
     "monitor-wall", "wall-back", "wall-back-escape", "wall-quit", "wall-quit-q",
+    "monitor-history", "history-back", "history-back-h", "history-interval", "history-quit",
 )
 
 

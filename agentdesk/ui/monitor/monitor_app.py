@@ -323,6 +323,13 @@ class MonitorApp(LinkMixin, App[int]):
 
     # -- navigation -----------------------------------------------------------------------
 
+    def action_open_history(self) -> None:
+        """Today's interval report (history_screen.py)."""
+        from agentdesk.ui.monitor.history_screen import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
     def action_toggle_wall(self) -> None:
         self.toggle_wall()
 

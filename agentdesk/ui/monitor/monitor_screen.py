@@ -48,6 +48,7 @@ class MonitorScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="monitor-filter-clear"),
         Binding("t", "trend_scope", "Trend scope", id="monitor-trend-scope"),
         Binding("w", "app.toggle_wall", "Wall", id="monitor-wall"),
+        Binding("h", "app.open_history", "History", id="monitor-history"),
         Binding("1", "focus('queues')", "Queues", show=False, id="monitor-focus-queues"),
         Binding("2", "focus('agents')", "Agents", show=False, id="monitor-focus-agents"),
         Binding("3", "focus('feed')", "Feed", show=False, id="monitor-focus-feed"),
