@@ -128,10 +128,27 @@ class MonitorAlertSettings:
 
 
 @dataclass
+class MonitorViewSettings:
+    filter: str = setting("The agents filter at start, e.g. \"queue:billing state:busy\".",
+                          default="")
+    columns: str = setting(
+        "Agents board columns, comma-separated (docs/monitor.md \"Teams and views\"); "
+        "empty: all.", default="")
+    group: str = setting("Group the agents board by \"team\" or \"queue\"; empty: no groups.",
+                         default="")
+
+
+@dataclass
 class MonitorSettings:
     alerts: MonitorAlertSettings = setting(
         "Supervisor monitor alerts (docs/monitor.md). 0 turns a threshold off.",
         default_factory=MonitorAlertSettings)
+    teams: dict[str, str] = setting(
+        "Teams by name: agent ids, comma-separated, e.g. north = \"agent1,agent2\".",
+        default_factory=dict)
+    views: dict[str, MonitorViewSettings] = setting(
+        "Per supervisor user name: [monitor.views.NAME] with filter, columns and group.",
+        default_factory=dict)
 
 
 @dataclass

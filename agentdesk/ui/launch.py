@@ -171,7 +171,11 @@ def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | 
                      wall: bool = False) -> int:
     from agentdesk.backends.native import NativeBackend
     from agentdesk.credentials import load_token
-    from agentdesk.ui.monitor.launch_monitor import apply_alert_settings, make_monitor_app
+    from agentdesk.ui.monitor.launch_monitor import (
+        apply_alert_settings,
+        apply_view_settings,
+        make_monitor_app,
+    )
     from agentdesk.ui.monitor.sign_in_again import SignInAgain
 
     backend = NativeBackend(url, token=token)
@@ -182,6 +186,7 @@ def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | 
     # that signs in again should the server refuse the token.
     app.startup_problems = list(loaded.problems)
     apply_alert_settings(app, loaded.settings.monitor.alerts)
+    apply_view_settings(app, loaded.settings.monitor, user)
     app.start_wall = wall
     app.on_theme_change = _persist_theme(loaded)
     app.login_command = f"agentdesk login --server {url} --user {user or 'NAME'}"

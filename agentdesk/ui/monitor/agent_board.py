@@ -15,6 +15,7 @@ from textual.widgets import DataTable
 from agentdesk.domain.alerts import AlertBook
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import AgentInfo, Channel, RoutingState
+from agentdesk.domain.teams import NO_QUEUE, NO_TEAM, BoardView
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
 from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import cell, fit_cells, fmt_hms, fmt_pct, hms_width, num, theme_style
@@ -41,6 +42,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 # agent's state is the presence: Break, Lunch ...), for how long, what is in
 # hand, and how much was done; the rest gives way rather than scroll sideways.
 NARROW_KEYS = ("name", "state", "since", *(f"ch-{c.value}" for c in CHANNELS), "handled")
+GIVE_WAY_WHEN_GROUPED = {False: {"presence", "occupancy"},
+                         True: {f"ch-{c.value}" for c in CHANNELS}}
 NARROW: tuple[tuple[str, str, int], ...] = tuple(
     (key, label, 13 if key == "name" else width)
     for key, label, width in COLUMNS if key in NARROW_KEYS)
@@ -184,6 +187,8 @@ class AgentBoard(LiveTable):
         self._stale: set[str] = set()  # rows off screen whose cells are out of date
         self.cell_updates = 0
         self.columns_spec = COLUMNS
+        self.view = BoardView()
+        self._narrow = False
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -202,6 +207,7 @@ class AgentBoard(LiveTable):
                          overflow="ellipsis")
         name.agent_id = agent.id
         cells: dict[str, Text] = {
+            "group": cell(self.view.group_of(agent, self._queue_names()), v, "accent"),
             "name": name,
             "presence": cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence)),
             "state": self._state_cell(agent),
@@ -233,18 +239,44 @@ class AgentBoard(LiveTable):
                 cells[key].style = breach
         return fit_cells(cells, self.columns_spec)
 
+    def _queue_names(self) -> dict[str, str]:
+        return {qid: q.name for qid, q in self.floor.queues.items()}
+
     def _state_cell(self, agent: AgentInfo) -> Text:
         v = self.app.theme_variables
-        if self.columns_spec is NARROW and agent.routing_state is RoutingState.OFF_QUEUE:
+        if self._narrow and agent.routing_state is RoutingState.OFF_QUEUE:
             # No presence column here: an away agent's state says which away.
             return cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence))
         return cell(STATE_SHORT[agent.routing_state], v, STATE_VAR[agent.routing_state],
                     bold=agent.routing_state is RoutingState.NOT_RESPONDING)
 
+    def spec_for(self, narrow: bool) -> tuple[tuple[str, str, int], ...]:
+        """The columns: the view's (or all), within the narrow set below 100
+        columns, with the group column first when the board is grouped."""
+        base = NARROW if narrow else COLUMNS
+        wanted = set(self.view.columns) | {"name"} if self.view.columns else None
+        if wanted is None and self.view.group:
+            # Room for the group column without scrolling sideways: presence and
+            # occupancy give way (the work in hand too, under 100 columns).
+            wanted = {k for k, _, _ in base} - GIVE_WAY_WHEN_GROUPED[narrow]
+        spec = tuple(c for c in base if wanted is None or c[0] in wanted)
+        if self.view.group:
+            spec = (("group", self.view.group.capitalize(), 10 if narrow else 14), *spec)
+        return spec
+
+    def set_view(self, view: BoardView) -> None:
+        """A supervisor's saved grouping and columns (domain/teams.py)."""
+        self.view = view
+        self._narrow_spec(self._narrow, force=True)
+
     def set_narrow(self, narrow: bool) -> None:
         """The column set for the screen's width (NARROW below 100 columns)."""
-        spec = NARROW if narrow else COLUMNS
-        if spec is not self.columns_spec:
+        self._narrow_spec(narrow)
+
+    def _narrow_spec(self, narrow: bool, *, force: bool = False) -> None:
+        self._narrow = narrow
+        spec = self.spec_for(narrow)
+        if force or spec != self.columns_spec:
             self.columns_spec = spec
             if self.is_mounted:
                 selected = self.selected_key  # clear() forgets the cursor
@@ -257,7 +289,16 @@ class AgentBoard(LiveTable):
     def visible_ids(self) -> list[str]:
         f = self.floor
         ids = [a.id for a in f.agents.values() if self.filter.matches(f, a)]
-        return sorted_ids(f, ids, self.sort_index, self.sort_reverse)
+        out = sorted_ids(f, ids, self.sort_index, self.sort_reverse)
+        if self.view.group:  # grouped: the groups in name order (none last), sorted within
+            names = self._queue_names()
+
+            def group(aid: str) -> tuple:
+                name = self.view.group_of(f.agents[aid], names)
+                return name in (NO_TEAM, NO_QUEUE), natural(name)
+
+            out.sort(key=group)
+        return out
 
     def rebuild(self, selected: str | None = None) -> None:
         """All rows from scratch: start-up, resync, filter or theme change."""
@@ -410,7 +451,7 @@ class AgentBoard(LiveTable):
             self.post_message(self.OpenAgent(str(event.row_key.value)))
 
 
-LEFT = {"name", "presence", "state", "capacity"}
+LEFT = {"group", "name", "presence", "state", "capacity"}
 
 
 def header(key: str, label: str) -> Text:

@@ -55,6 +55,17 @@ def apply_alert_settings(app: MonitorApp, alerts: Any) -> None:
     app.alert_signals = AlertSignals(app, bell=alerts.bell, desktop=alerts.desktop)
 
 
+def apply_view_settings(app: MonitorApp, monitor: Any, user: str) -> None:
+    """The config's teams and `[monitor.views.<user>]` (filter, columns, group) on
+    the app; problems join the configuration toast."""
+    from agentdesk.domain.teams import board_view
+    from agentdesk.ui.monitor.agent_board import COLUMNS
+
+    view, problems = board_view(monitor, user, [key for key, _, _ in COLUMNS])
+    app.board_view = view
+    app.keymap_problems.extend(problems)
+
+
 def apply_keymap(app: MonitorApp, keymap: Mapping[str, str]) -> list[str]:
     """Apply the good entries of `keymap` to the monitor (before or while it
     runs) and report the bad ones once it is up; returns the problems."""

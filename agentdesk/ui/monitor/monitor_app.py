@@ -44,6 +44,7 @@ from agentdesk.backends.base import (
 )
 from agentdesk.domain.alerts import AlertBook, AlertChange, AlertRules
 from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
+from agentdesk.domain.teams import BoardView
 from agentdesk.domain.staffing import FigureHistory, QueueStaffing, floor_staffing
 from agentdesk.protocol.events import Event
 from agentdesk.ui.monitor.alert_signals import AlertSignals
@@ -126,6 +127,8 @@ class MonitorApp(LinkMixin, App[int]):
         self.on_theme_change = on_theme_change
         self.login_command = login_command
         self.start_wall = False  # `agentdesk monitor --wall`: open on the wall layout
+        # The supervisor's saved agents view ([monitor.views.NAME], [monitor.teams]).
+        self.board_view = BoardView()
         # How to sign in again unattended (None: a refused token signs out at once).
         self.sign_in_again = sign_in_again
         self.signed_in_again = 0  # how many times it did

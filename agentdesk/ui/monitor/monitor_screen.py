@@ -80,7 +80,11 @@ class MonitorScreen(Screen[None]):
     ready = False  # composed and mounted: the flush may update it
 
     def on_mount(self) -> None:
-        self.query_one(QueueBoard).staffing = self.monitor_app.staffing
+        app = self.monitor_app
+        self.query_one(QueueBoard).staffing = app.staffing
+        self.query_one(AgentBoard).set_view(app.board_view)  # the supervisor's saved view
+        if app.board_view.filter:
+            self.query_one(FilterBar).value = app.board_view.filter
         self.query_one(AgentBoard).focus()
         self._update_agents_title()
         self._fit_width()
