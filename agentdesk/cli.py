@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--agent", default="agent1", help="demo agent (with --demo)")
     serve.add_argument("--server", metavar="URL", help="backend URL")
     serve.add_argument("--profile", metavar="NAME", help="server profile from the config file")
+    serve.add_argument("--monitor", action="store_true",
+                       help="serve the supervisor monitor (with --demo: the demo's)")
+    serve.add_argument("--wall", action="store_true", help="the monitor on its wall layout")
 
     config = sub.add_parser("config", help="show the configuration")
     config_sub = config.add_subparsers(dest="config_command", metavar="CONFIG_COMMAND")
