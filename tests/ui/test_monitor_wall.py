@@ -48,6 +48,7 @@ async def test_w_toggles_the_wall_with_the_floors_figures() -> None:
         # A queue in alert: its tile says so; the others do not.
         qid = next(iter(app.floor.queues))
         app.floor.queue_stats[qid] = app.floor.queue_stats[qid].model_copy(update={"waiting": 9})
+        mon.clock.now += 1.0  # alerts are checked on the clock's tick
         await mon.flushed()
         await mon.until(lambda: tiles[qid].has_class("-alert"), what="tile in alert")
         assert tiles[qid].shown()["waiting"] == "9"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual.binding import Binding
@@ -16,7 +13,15 @@ from agentdesk.domain.alerts import AlertBook
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import AgentInfo, Channel, RoutingState
 from agentdesk.domain.teams import NO_QUEUE, NO_TEAM, BoardView
-from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
+from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, presence_var
+from agentdesk.ui.monitor.agent_order import (  # noqa: F401 - re-exported for the tests
+    SORTS,
+    STATE_ORDER,
+    AgentFilter,
+    natural,
+    sorted_ids,
+    tie_break,
+)
 from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import cell, fit_cells, fmt_hms, fmt_pct, hms_width, num, theme_style
 
@@ -63,12 +68,6 @@ class AgentName(Text):
     agent_id: str = ""
 
 
-@lru_cache(maxsize=8192)  # names and logins rarely change; sorts run on every refresh
-def natural(text: str) -> tuple:
-    """"Agent 2" before "Agent 10"."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text.casefold()))
-
-
 STATE_VAR: dict[RoutingState, str | None] = {
     RoutingState.IDLE: "presence-available",
     RoutingState.OFFERED: "sla-warning",
@@ -77,86 +76,6 @@ STATE_VAR: dict[RoutingState, str | None] = {
     RoutingState.NOT_RESPONDING: "sla-breach",
     RoutingState.OFF_QUEUE: "presence-away",
 }
-STATE_ORDER = {s: i for i, s in enumerate((
-    RoutingState.NOT_RESPONDING, RoutingState.OFFERED, RoutingState.BUSY, RoutingState.ACW,
-    RoutingState.IDLE, RoutingState.OFF_QUEUE))}
-
-# Sort columns the sort key cycles through: (label, key function on (floor, agent)).
-# Every key is ascending: "↑" lists the smallest first (shortest time in state,
-# least capacity used, fewest handled or missed; states in STATE_ORDER), "↓"
-# reverses it. Ties always fall back to the name, then the login, in natural
-# order ("Agent 4" before "Agent 10") and ascending in both directions.
-SortKey = Callable[[Floor, AgentInfo], object]
-SORTS: tuple[tuple[str, SortKey], ...] = (
-    ("name", lambda f, a: natural(a.name)),
-    ("state", lambda f, a: (STATE_ORDER.get(a.routing_state, 9), a.routing_since)),
-    ("time in state", lambda f, a: f.time_in_state(a.id)),
-    ("capacity", lambda f, a: a.capacity.used),
-    ("handled", lambda f, a: f.agent_stats[a.id].handled if a.id in f.agent_stats else 0),
-    ("missed", lambda f, a: f.agent_stats[a.id].missed if a.id in f.agent_stats else 0),
-    ("login", lambda f, a: natural(a.id)),
-)
-
-
-def tie_break(agent: AgentInfo) -> tuple:
-    """The order of agents a sort key leaves equal: name, then login, naturally."""
-    return natural(agent.name), natural(agent.id)
-
-
-def sorted_ids(floor: Floor, ids: Iterable[str], sort_index: int, reverse: bool) -> list[str]:
-    """`ids` in the order of sort column `sort_index` (reversed if `reverse`); ties
-    in natural name order whichever the direction (two stable sorts)."""
-    agents = floor.agents
-    key = SORTS[sort_index][1]
-    out = sorted(ids, key=lambda aid: tie_break(agents[aid]))
-    out.sort(key=lambda aid: key(floor, agents[aid]), reverse=reverse)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class AgentFilter:
-    """name: substring of name or login; queue: queue id or name substring;
-    state: routing state or presence (value or label). Empty matches everything."""
-
-    name: str = ""
-    queue: str = ""
-    state: str = ""
-
-    @classmethod
-    def parse(cls, text: str) -> AgentFilter:
-        """`queue:billing state:busy ann` (order free; `q:` and `s:` also work)."""
-        name: list[str] = []
-        queue = state = ""
-        for word in text.split():
-            low = word.casefold()
-            if low.startswith(("queue:", "q:")):
-                queue = low.split(":", 1)[1]
-            elif low.startswith(("state:", "s:")):
-                state = low.split(":", 1)[1]
-            else:
-                name.append(low)
-        return cls(" ".join(name), queue, state)
-
-    def __bool__(self) -> bool:
-        return bool(self.name or self.queue or self.state)
-
-    def matches(self, floor: Floor, agent: AgentInfo) -> bool:
-        if self.name and self.name not in agent.name.casefold() \
-                and self.name not in agent.id.casefold():
-            return False
-        if self.queue:
-            names = [(q, floor.queues[q].name.casefold() if q in floor.queues else q)
-                     for q in agent.queues]
-            if not any(self.queue == q.casefold() or self.queue in n for q, n in names):
-                return False
-        if self.state:
-            words = {agent.routing_state.value, ROUTING_LABEL[agent.routing_state].casefold(),
-                     agent.presence.value, PRESENCE_LABEL[agent.presence].casefold()}
-            wanted = self.state.replace(" ", "_")
-            if not any(w.replace(" ", "_").startswith(wanted) for w in words):
-                return False
-        return True
-
 
 class AgentBoard(LiveTable):
     """Presence, routing state, time in state, interactions per channel,

@@ -260,7 +260,7 @@ class DrilldownScreen(Screen[None]):
             page = await self.monitor_app.backend.get_timeline(customer_id, limit=TIMELINE_PAGE)
         except BackendAuthError:
             self._loading = False
-            self.monitor_app.signed_out()
+            self.monitor_app.token_refused()
             return
         except AgentDeskError as exc:
             self._loading = False
@@ -285,7 +285,7 @@ class DrilldownScreen(Screen[None]):
             page = await self.monitor_app.backend.get_timeline(
                 customer_id, before=before_id, limit=TIMELINE_PAGE)
         except BackendAuthError:
-            self.monitor_app.signed_out()
+            self.monitor_app.token_refused()
             return
         except AgentDeskError as exc:
             self.notify(exc.message, title="Timeline", severity="error", markup=False)

@@ -274,7 +274,10 @@ class MonitorApp(LinkMixin, App[int]):
         dirty: Dirty = self.floor.take_dirty()
         if (dirty.queues or dirty.reloaded) and self.floor.stats_at is not None:
             self.figures.observe(self.floor.stats_at, self.floor.queue_stats.values())
-        changes = self.check_alerts(dirty) if (dirty or tick) and self.loaded else []
+        # Alerts follow the clock (once a second, after the floor's own tick), so
+        # what is raised, and in which order with the floor's feed, depends on the
+        # clock and the events, not on how events fell into flushes.
+        changes = self.check_alerts(dirty) if tick and self.loaded else []
         if not dirty and not tick and not changes:
             return
         stamps = list(self.pending_stamps)

@@ -96,3 +96,14 @@ class LinkMixin:
                 except NoMatches:  # shutting down
                     return
 
+    def token_refused(self) -> None:
+        """A read was refused (401) outside the event worker (the drill-down): with
+        credentials to sign in again, let the worker do it (the stream is asked to
+        reconnect, is refused too, and signs in); without, sign out now."""
+        if self.sign_in_again is None:
+            self.signed_out()
+            return
+        reconnect = getattr(self.backend, "reconnect", None)
+        if reconnect is not None:
+            asyncio.ensure_future(reconnect())
+
