@@ -102,6 +102,7 @@ class MonitorApp(LinkMixin, App[int]):
         self.alert_feed: deque[AlertChange] = deque(maxlen=FEED_ALERTS)
         # The queues' cumulative figures over the last 30 minutes: staffing now.
         self.figures = FigureHistory()
+        self._staffing_cache: tuple[Any, dict[str, QueueStaffing | None]] = (None, {})
         self._named = bool(user_name) or backend.user is not None
         self.user_name = user_name or (backend.user.name if backend.user else "supervisor")
         self.link_state = "connecting"
@@ -303,8 +304,15 @@ class MonitorApp(LinkMixin, App[int]):
             self.call_after_refresh(lambda: callback(stamps))
 
     def staffing(self, queue_id: str) -> QueueStaffing | None:
-        """Agents a queue needs now (Erlang C over the last 15 minutes)."""
-        return floor_staffing(self.floor, self.figures, queue_id, self.floor.now)
+        """Agents a queue needs now (Erlang C over the last 15 minutes); computed
+        once per floor instant (a queue row and its channel rows share it)."""
+        at, cache = self._staffing_cache
+        if at != (self.floor.now, self.floor.stats_at):
+            cache = {}
+            self._staffing_cache = ((self.floor.now, self.floor.stats_at), cache)
+        if queue_id not in cache:
+            cache[queue_id] = floor_staffing(self.floor, self.figures, queue_id, self.floor.now)
+        return cache[queue_id]
 
     def check_alerts(self, dirty: Dirty) -> list[AlertChange]:
         """Raise and clear alerts on the floor clock; the rows they concern are
