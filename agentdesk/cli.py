@@ -24,6 +24,7 @@ HANDLERS: dict[str, str] = {
     "logout": "agentdesk.credentials_cli:run_logout",
     "config": "agentdesk.credentials_cli:run_config",
     "serve": "agentdesk.ui.serve:run",
+    "report": "agentdesk.report_cli:run_report",
 }
 
 
@@ -122,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     monitor = sub.add_parser("monitor", help="supervisor monitor (read-only)")
     _add_connection_args(monitor)
     _add_account_arg(monitor)
+    monitor.add_argument("--wall", action="store_true",
+                         help="open on the wall layout: huge figures per queue (w toggles)")
+
+    from agentdesk.report_cli import add_report_parser
+
+    add_report_parser(sub, _add_connection_args)
 
     ms = sub.add_parser("mock-server", help="run the simulated contact center")
     ms.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")
@@ -179,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--agent", default="agent1", help="demo agent (with --demo)")
     serve.add_argument("--server", metavar="URL", help="backend URL")
     serve.add_argument("--profile", metavar="NAME", help="server profile from the config file")
+    serve.add_argument("--monitor", action="store_true",
+                       help="serve the supervisor monitor (with --demo: the demo's)")
+    serve.add_argument("--wall", action="store_true", help="the monitor on its wall layout")
 
     config = sub.add_parser("config", help="show the configuration")
     config_sub = config.add_subparsers(dest="config_command", metavar="CONFIG_COMMAND")

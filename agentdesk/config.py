@@ -85,6 +85,78 @@ class UiSettings:
         "IANA timezone for times on screen; default: the system's.", default=None)
 
 
+# The monitor's alerts (docs/monitor.md "Alerts"). A threshold of 0 turns that
+# alert off; a queue's thresholds default to figures derived from its own SL
+# goal (agentdesk/domain/alerts.py), and `[monitor.alerts.queues.<id>]`
+# overrides them for one queue.
+
+
+@dataclass
+class QueueAlertOverride:
+    sl_below_pct: float | None = setting(
+        "Service level below this % (default: the queue's own SL target).", default=None)
+    longest_wait_s: float | None = setting(
+        "A contact waiting longer than this (default: twice the queue's SL threshold).",
+        default=None)
+    queue_length: int | None = setting(
+        "More contacts waiting than this (default: the queue's agents signed in, at least 5).",
+        default=None)
+    abandon_pct: float | None = setting("Abandonment above this % (default 10).", default=None)
+
+
+@dataclass
+class MonitorAlertSettings:
+    enabled: bool = setting("Watch the thresholds below at all.", default=True)
+    bell: bool = setting("Ring the terminal bell once when alerts are raised.", default=True)
+    desktop: bool = setting(
+        "Desktop notification (OSC 9 / OSC 777) when alerts are raised.", default=True)
+    sl_below_pct: float | None = setting(
+        "Every queue: service level below this % (default: each queue's SL target).",
+        default=None)
+    sl_min_contacts: int = setting(
+        "The SL and abandonment alerts wait until this many contacts left the queue today.",
+        default=5)
+    longest_wait_s: float | None = setting(
+        "Every queue: a contact waiting longer (default: twice the queue's SL threshold).",
+        default=None)
+    queue_length: int | None = setting(
+        "Every queue: more contacts waiting (default: its agents signed in, at least 5).",
+        default=None)
+    abandon_pct: float = setting("Every queue: abandonment above this %.", default=10.0)
+    not_responding_s: float = setting("An agent Not Responding for longer.", default=30.0)
+    acw_s: float = setting("An agent in after-contact work for longer.", default=180.0)
+    states: dict[str, float] = setting(
+        "An agent longer than this in a presence or routing state, by name, e.g. "
+        "break = 900 (seconds).", default_factory=lambda: {"break": 900.0, "lunch": 3600.0})
+    queues: dict[str, QueueAlertOverride] = setting(
+        "Per queue id: [monitor.alerts.queues.ID] with the queue keys above.",
+        default_factory=dict)
+
+
+@dataclass
+class MonitorViewSettings:
+    filter: str = setting("The agents filter at start, e.g. \"queue:billing state:busy\".",
+                          default="")
+    columns: str = setting(
+        "Agents board columns, comma-separated (docs/monitor.md \"Teams and views\"); "
+        "empty: all.", default="")
+    group: str = setting("Group the agents board by \"team\" or \"queue\"; empty: no groups.",
+                         default="")
+
+
+@dataclass
+class MonitorSettings:
+    alerts: MonitorAlertSettings = setting(
+        "Supervisor monitor alerts (docs/monitor.md). 0 turns a threshold off.",
+        default_factory=MonitorAlertSettings)
+    teams: dict[str, str] = setting(
+        "Teams by name: agent ids, comma-separated, e.g. north = \"agent1,agent2\".",
+        default_factory=dict)
+    views: dict[str, MonitorViewSettings] = setting(
+        "Per supervisor user name: [monitor.views.NAME] with filter, columns and group.",
+        default_factory=dict)
+
+
 @dataclass
 class Settings:
     """Everything a user can set. Documented in docs/configuration.md."""
@@ -100,6 +172,7 @@ class Settings:
         default_factory=dict)
     notifications: NotificationSettings = setting(default_factory=NotificationSettings)
     ui: UiSettings = setting(default_factory=UiSettings)
+    monitor: MonitorSettings = setting(default_factory=MonitorSettings)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (str, bool, None, dicts) for `agentdesk config show`."""
@@ -235,6 +308,25 @@ def _to_str(value: Any) -> str:
     raise _Drop(f"expected a string, got {_show(value)}")
 
 
+def _to_number(value: Any, kind: type) -> Any:
+    """A finite, non-negative number (a whole one for int); numeric text from the
+    environment too. true/false is a mistake, not 1/0."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise _Drop(f"expected a number, got {_show(value)}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Drop(f"expected a number, got {_show(value)}")
+    if not value >= 0 or value == float("inf"):  # NaN fails >= too
+        raise _Drop(f"expected a number of 0 or more, got {_show(value)}")
+    if kind is int:
+        if value != int(value):
+            raise _Drop(f"expected a whole number, got {_show(value)}")
+        return int(value)
+    return float(value)
+
+
 def _table(value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
@@ -260,6 +352,8 @@ def _convert(kind: Any, value: Any, key: str, report: Report, base: Any) -> Any:
         return _to_bool(value)
     if kind in (str, str | None):  # None is the default only: TOML has no null
         return _to_str(value)
+    if kind in (float, float | None, int, int | None):
+        return _to_number(value, int if kind in (int, int | None) else float)
     raise TypeError(f"no validator for {kind!r}")  # a schema mistake, not the user's
 
 

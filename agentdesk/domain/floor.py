@@ -360,25 +360,26 @@ class Floor:
             self._dirty.trends = True
         return taken
 
-    def trend(self, queue_id: str = OVERALL) -> tuple[list[float], list[float]]:
+    def trend(self, queue_id: str = OVERALL) -> tuple[list[float | None], list[float]]:
         """(service level %, waiting) over the last 30 minutes, one value per
         bucket, oldest first; buckets without a sample repeat the previous one.
         The service level is the rolling one when the server sends it (see
-        `domain/trends.py`); without data yet it shows as 100 (nothing missed)."""
+        `domain/trends.py`); None where there is no data yet (no contact has
+        left the queue in the window): no data, not 100%."""
         points = self.trends.get(queue_id)
         if not points:
             return [], []
         last = points[-1].bucket
         first = max(points[0].bucket, last - TREND_POINTS + 1)
         by_bucket = {p.bucket: p for p in points}
-        sl: list[float] = []
+        sl: list[float | None] = []
         waiting: list[float] = []
         current: TrendPoint | None = None
         for b in range(first, last + 1):
             current = by_bucket.get(b, current)
             if current is None:
                 continue
-            sl.append(100.0 if current.sl_pct is None else current.sl_pct)
+            sl.append(current.sl_pct)
             waiting.append(float(current.waiting))
         return sl, waiting
 

@@ -30,6 +30,7 @@ from agentdesk.domain.models import (
     StatsHistory,
     TimelinePage,
 )
+from agentdesk.mockserver.routes_reports import IntervalReportResponse
 from agentdesk.protocol.requests import (
     CallRequest,
     CommandRequest,
@@ -202,6 +203,12 @@ def _paths() -> dict[str, Any]:
             "in 30 s buckets", HistoryResponse, errors="401 422",
             params=[_query("minutes", "integer", "the last N minutes, 1..60, default 30",
                            minimum=1, maximum=60, default=30)])},
+        "/v1/reports/intervals": {"get": _op(
+            "Today's interval report per queue and channel, the same time yesterday, "
+            "away reasons per agent (supervisors only)", IntervalReportResponse,
+            errors="401 403 422",
+            params=[_query("interval", "integer", "interval length in minutes: 15, 30 or 60",
+                           enum=[15, 30, 60], default=15)])},
         "/v1/dispositions": {"get": _op("Disposition codes", DispositionList)},
         "/v1/canned-responses": {"get": _op("Canned responses", CannedList)},
         "/v1/kb/articles": {"get": _op(
@@ -281,7 +288,7 @@ def openapi_document(dispositions: tuple[str, ...] = ()) -> dict[str, Any]:
               AgentResponse, CommandRequest, InteractionResponse, MessageRequest,
               MessageResponse, CallRequest, TransferRequest, WrapupRequest, CustomerDetail,
               TimelinePage, InteractionList, QueueList, AgentList, StatsResponse,
-              HistoryResponse,
+              HistoryResponse, IntervalReportResponse,
               DispositionList, CannedList, ArticleList, AuditList, SimContactRequest,
               SimContactResponse, SimMessageRequest, SimClockRequest, SimClockResponse,
               *_burst_models()]

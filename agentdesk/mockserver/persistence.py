@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS history (bucket INTEGER PRIMARY KEY, data TEXT NOT NU
     # 4-5: token expiry and revocation; the request a client_id was first used for
     add_missing_columns("tokens", (("expires_at", "REAL"),)),
     add_missing_columns("idempotency", (("request", "TEXT"),)),
+    # 6: what interval reports are built from (arrivals, transfers, presence spans)
+    """
+CREATE TABLE IF NOT EXISTS report_log (n INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+                                       at REAL NOT NULL, data TEXT NOT NULL)
+""",
 )
 PRUNE_EVERY = 500  # flushes
 
@@ -99,8 +104,9 @@ class Store:
         keys, idem.new = idem.new, []
         audit, server.new_audit = server.new_audit, []
         core_dirty = bool(entries or changes.interactions or changes.items or dirty_recipients)
+        report = sim.report_log.take_new()
         if not (core_dirty or tokens or revoked or keys or audit or changes.outcomes or changes.handled
-                or changes.history):
+                or changes.history or report):
             return
         c = self.conn
         c.execute("BEGIN")
@@ -121,6 +127,7 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?)",
                 [(h.queue_id, h.agent_id, h.handle_s, _channel_text(h.channel), h.at)
                  for h in changes.handled])
+            c.executemany("INSERT INTO report_log (kind, at, data) VALUES (?, ?, ?)", report)
             if changes.history:
                 c.executemany("INSERT OR REPLACE INTO history VALUES (?, ?)", changes.history)
                 c.execute("DELETE FROM history WHERE bucket <= ?",
@@ -196,6 +203,7 @@ class Store:
                            "ORDER BY n")]
         sim.history.restore(c.execute("SELECT bucket, data FROM history ORDER BY bucket")
                             .fetchall())
+        sim.report_log.restore(c.execute("SELECT kind, at, data FROM report_log ORDER BY n"))
         for user_id, last_seq in c.execute("SELECT user_id, last_seq FROM recipients"):
             if user_id in hub.recipients:
                 hub.recipients[user_id].last_seq = last_seq

@@ -162,6 +162,8 @@ MONITOR_BINDING_IDS: tuple[str, ...] = (
     "queue-board-select", "agent-board-open", "filter-done",
     "drilldown-back", "drilldown-back-backspace", "drilldown-quit",
     "drilldown-focus-list", "drilldown-focus-timeline", "drilldown-help",
+    "monitor-wall", "wall-back", "wall-back-escape", "wall-quit", "wall-quit-q",
+    "monitor-history", "history-back", "history-back-h", "history-interval", "history-quit",
 )
 
 

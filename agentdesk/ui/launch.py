@@ -181,8 +181,15 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
 
 
 def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | None,
-                     user: str = "supervisor", choice: BackendChoice = NATIVE) -> int:
-    from agentdesk.ui.monitor.launch_monitor import make_monitor_app
+                     user: str = "supervisor", choice: BackendChoice = NATIVE,
+                     password: str | None = None, wall: bool = False) -> int:
+    from agentdesk.credentials import load_token
+    from agentdesk.ui.monitor.launch_monitor import (
+        apply_alert_settings,
+        apply_view_settings,
+        make_monitor_app,
+    )
+    from agentdesk.ui.monitor.sign_in_again import SignInAgain
 
     backend = _spec(choice).create(url, token=token, options=choice.options())
     app = make_monitor_app(backend, theme=loaded.settings.ui.theme, tz=tz,
@@ -191,9 +198,17 @@ def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | 
     # UI), a theme picked in the palette saved to the config, and the command
     # that signs in again should the server refuse the token.
     app.startup_problems = list(loaded.problems)
+    apply_alert_settings(app, loaded.settings.monitor.alerts)
+    apply_view_settings(app, loaded.settings.monitor, user)
+    app.start_wall = wall
     app.on_theme_change = _persist_theme(loaded)
     flag = "" if choice.name == NATIVE.name else f" --backend {choice.name}"
     app.login_command = f"agentdesk login{flag} --server {url} --user {user or 'NAME'}"
+    # An unattended wall screen signs in again by itself when the server drops
+    # the session (docs/monitor.md "Signing in"): stored token, else the password.
+    if user:
+        app.sign_in_again = SignInAgain(user, password,
+                                        stored_token=lambda: load_token(url, user, choice.name))
     result = app.run()
     _close(backend)
     return int(result or 0)
@@ -298,11 +313,12 @@ def _run_demo_monitor(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         except AgentDeskError as exc:
             print(f"agentdesk demo: cannot sign in as supervisor: {exc.message}", file=sys.stderr)
             return 1
-        return _run_monitor_app(server.url, token, loaded, tz)
+        return _run_monitor_app(server.url, token, loaded, tz, password=DEMO_PASSWORD)
 
 
 def _connect(args: argparse.Namespace, command: str, default_user: str | None,
-             choice: BackendChoice = NATIVE) -> tuple[str, str, str] | int:
+             choice: BackendChoice = NATIVE,
+             secrets: dict[str, str] | None = None) -> tuple[str, str, str] | int:
     """(url, user, token) for desk and monitor, or an exit code after a clear message.
 
     The token's user must have the command's role (desk: an agent, monitor: a
@@ -330,6 +346,8 @@ def _connect(args: argparse.Namespace, command: str, default_user: str | None,
             return 2
         try:
             password = getpass.getpass(f"Password for {user} at {url}: ")
+            if secrets is not None:  # the monitor keeps it in memory to sign in again
+                secrets["password"] = password
         except EOFError:  # Ctrl-D, or stdin at its end
             print(f"\nagentdesk {command}: cancelled: no password given", file=sys.stderr)
             return 1
@@ -383,8 +401,10 @@ def run_monitor(args: argparse.Namespace) -> int:
     loaded = load_settings()
     tz = _timezone(loaded)
     _report(loaded)  # also shown in the monitor (toasts): this copy outlives the UI
-    connected = _connect(args, "monitor", "supervisor", choice)
+    secrets: dict[str, str] = {}
+    connected = _connect(args, "monitor", "supervisor", choice, secrets)
     if isinstance(connected, int):
         return connected
     url, user, token = connected
-    return _run_monitor_app(url, token, loaded, tz, user, choice)
+    return _run_monitor_app(url, token, loaded, tz, user, choice, secrets.get("password"),
+                            wall=bool(getattr(args, "wall", False)))

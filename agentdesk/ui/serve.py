@@ -1,4 +1,5 @@
-"""`agentdesk serve`: the desk (or the demo) in a web browser via textual-serve.
+"""`agentdesk serve`: the desk, the monitor (`--monitor`) or the demo of either in
+a web browser via textual-serve.
 
 textual-serve has no authentication of its own: against a server, every
 browser session gets a sign-in screen and works as whoever signs in there
@@ -18,20 +19,32 @@ LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 WARNING = """\
 !!! agentdesk serve is bound to {host}, not to localhost.
 !!! textual-serve has no login of its own: anyone who can reach http://{host}:{port}
-!!! gets a sign-in screen (or, with --demo, a demo desk), and what they type travels
-!!! unencrypted. Use an ssh tunnel instead (ssh -L {port}:localhost:{port} ...)
-!!! unless this network is yours alone.
+!!! gets {what}, and what they type travels unencrypted. Use an ssh tunnel
+!!! instead (ssh -L {port}:localhost:{port} ...) unless this network is yours alone.
 """
 
 
 def app_command(args: argparse.Namespace, server: str | None = None) -> str:
     """The command each browser session runs (one app process per connection).
-    Against a server, each session signs in as the person at that browser
-    (agentdesk/ui/web), never with the serving account's token."""
+    The desk against a server: each session signs in as the person at that
+    browser (agentdesk/ui/web), never with the serving account's token. The
+    monitor is read-only by protocol and is the wall-screen case (a browser on
+    the supervisor's own machine), so it runs with the serving supervisor's
+    credentials, like `agentdesk monitor` does (docs/security.md)."""
+    parts = [sys.executable, "-m", "agentdesk"]
+    monitor = bool(getattr(args, "monitor", False))
     if args.demo:
-        return shlex.join([sys.executable, "-m", "agentdesk", "demo", "--agent", args.agent])
-    return shlex.join([sys.executable, "-m", "agentdesk.ui.web",
-                       "--server", server or args.server or ""])
+        parts += ["demo", "--supervisor"] if monitor else ["demo", "--agent", args.agent]
+        return shlex.join(parts)
+    if not monitor:
+        return shlex.join([sys.executable, "-m", "agentdesk.ui.web",
+                           "--server", server or args.server or ""])
+    parts += ["monitor", "--server", server or args.server or ""]
+    if getattr(args, "profile", None):
+        parts += ["--profile", args.profile]
+    if getattr(args, "wall", False):
+        parts += ["--wall"]
+    return shlex.join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +54,11 @@ def run(args: argparse.Namespace) -> int:
         print("agentdesk serve needs textual-serve: pip install textual-serve", file=sys.stderr)
         return 2
     if args.host not in LOOPBACK:
-        print(WARNING.format(host=args.host, port=args.port), file=sys.stderr)
+        if getattr(args, "monitor", False):
+            what = "the read-only supervisor monitor with your credentials"
+        else:
+            what = "a sign-in screen (or, with --demo, a demo desk)"
+        print(WARNING.format(host=args.host, port=args.port, what=what), file=sys.stderr)
     problem = _port_problem(args.host, args.port)
     if problem:
         print(f"agentdesk serve: {problem}", file=sys.stderr)
@@ -58,8 +75,9 @@ def run(args: argparse.Namespace) -> int:
             return 2
     command = app_command(args, server)
     print(f"Serving `{command}` at http://{args.host}:{args.port}", file=sys.stderr)
+    title = "agentdesk monitor" if getattr(args, "monitor", False) else "agentdesk"
     try:
-        Server(command, host=args.host, port=args.port, title="agentdesk").serve()
+        Server(command, host=args.host, port=args.port, title=title).serve()
     except OSError as exc:  # lost a race for the port, or the address went away
         print(f"agentdesk serve: cannot listen on {args.host}:{args.port}: "
               f"{exc.strerror or exc}", file=sys.stderr)

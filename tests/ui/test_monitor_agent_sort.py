@@ -99,7 +99,7 @@ async def test_board_rows_follow_the_sort_and_its_direction() -> None:
         assert board.sort_label == "time in state ↑"
         assert board.rows_keys() == ["agent2", "agent3", *TIES, "agent1"]
         assert [board.get_cell(k, "since").plain.strip() for k in board.rows_keys()][:2] \
-            == ["0:05", "0:18"]
+            == ["0:00:05", "0:00:18"]
         board.reverse_sort()
         assert board.sort_label == "time in state ↓"
         assert board.rows_keys() == ["agent1", *TIES, "agent3", "agent2"]

@@ -19,7 +19,7 @@ from agentdesk.domain.models import Channel, TimelineKind  # noqa: E402
 from agentdesk.mockserver.testing import DemoClient  # noqa: E402
 from agentdesk.ui.glyphs import PRESENCE_LABEL  # noqa: E402
 from agentdesk.ui.monitor.agent_board import STATE_SHORT, AgentBoard  # noqa: E402
-from agentdesk.ui.monitor.cells import fmt_duration, fmt_pct  # noqa: E402
+from agentdesk.ui.monitor.cells import fmt_hms, fmt_pct  # noqa: E402
 from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen  # noqa: E402
 from agentdesk.ui.monitor.live_feed import LiveFeed  # noqa: E402
 from agentdesk.ui.monitor.monitor_app import MonitorApp  # noqa: E402
@@ -69,8 +69,8 @@ async def test_boards_follow_the_simulation_and_equal_server_metrics() -> None:
             assert plain(board, agent["id"], "presence") == presence
         # Time in state is measured against the (frozen) floor clock.
         some = agents[0]
-        assert plain(board, some["id"], "since") == fmt_duration(
-            mon.clock.now - some["routing_since"])
+        assert plain(board, some["id"], "since") == fmt_hms(
+            mon.clock.now - some["routing_since"], 99)
 
         stats = (await supervisor_get(mon.server.url, "/v1/stats"))["stats"]
         await mon.until(lambda: mon.app.floor.stats_at == stats["at"], what="latest stats")
@@ -79,8 +79,8 @@ async def test_boards_follow_the_simulation_and_equal_server_metrics() -> None:
         for qs in stats["queues"]:
             qid = qs["queue_id"]
             assert plain(queues, qid, "sl") == fmt_pct(qs["sl_pct"])
-            assert plain(queues, qid, "asa") == fmt_duration(qs["asa_s"])
-            assert plain(queues, qid, "aht") == fmt_duration(qs["aht_s"])
+            assert plain(queues, qid, "asa") == fmt_hms(qs["asa_s"])
+            assert plain(queues, qid, "aht") == fmt_hms(qs["aht_s"])
             assert plain(queues, qid, "abandon") == fmt_pct(qs["abandon_pct"])
             assert plain(queues, qid, "waiting") == str(qs["waiting"])
             assert plain(queues, qid, "available") == str(qs["agents"].get("available", 0))
@@ -91,8 +91,8 @@ async def test_boards_follow_the_simulation_and_equal_server_metrics() -> None:
             for cs in channels:
                 row = sub_key(qid, Channel(cs["channel"]))
                 assert plain(queues, row, "sl") == fmt_pct(cs["sl_pct"])
-                assert plain(queues, row, "asa") == fmt_duration(cs["asa_s"])
-                assert plain(queues, row, "aht") == fmt_duration(cs["aht_s"])
+                assert plain(queues, row, "asa") == fmt_hms(cs["asa_s"])
+                assert plain(queues, row, "aht") == fmt_hms(cs["aht_s"])
                 assert plain(queues, row, "abandon") == fmt_pct(cs["abandon_pct"])
                 assert plain(queues, row, "waiting") == str(cs["waiting"])
                 assert plain(queues, row, "available") == str(cs["agents"]["available"])

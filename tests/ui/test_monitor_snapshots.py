@@ -1,4 +1,5 @@
-"""Snapshots of the wallboard and the drill-down at 120x40 and 80x24.
+"""Snapshots of the wallboard and the drill-down at 120x40 and 80x24, and of the
+wall layout at 80x24, 120x40 and 200x60.
 
 The scene (agentdesk.ui.monitor.screenshots): a seeded server with a manual
 clock and more traffic than its 16 bots can take, driven in 30 s steps while
@@ -12,6 +13,7 @@ import pytest
 
 from agentdesk.ui.monitor.screenshots import (
     drive_scene,
+    flush_now,
     make_scene_app,
     open_call_drilldown,
     scene_server,
@@ -38,6 +40,22 @@ def test_monitor_drilldown_snapshot(snap_compare, size) -> None:
         async def run(pilot) -> None:
             await drive_scene(pilot, server.url, steps=STEPS)
             await open_call_drilldown(pilot, server.url)
+
+        app = make_scene_app(server.url, supervisor_token(server.url))
+        assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+WALL_SIZES = [(80, 24), (120, 40), (200, 60)]
+
+
+@pytest.mark.parametrize("size", WALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_monitor_wall_snapshot(snap_compare, size) -> None:
+    with scene_server() as server:
+        async def run(pilot) -> None:
+            await drive_scene(pilot, server.url, steps=STEPS)
+            await pilot.press("w")
+            await pilot.pause(0.2)
+            await flush_now(pilot)
 
         app = make_scene_app(server.url, supervisor_token(server.url))
         assert snap_compare(app, terminal_size=size, run_before=run)

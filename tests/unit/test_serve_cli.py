@@ -44,3 +44,53 @@ def test_non_loopback_warns(monkeypatch, capsys):
     assert served[0][1] == "0.0.0.0"
     serve_cli.run(_args("--port", "0", "--demo"))
     assert "not to localhost" not in capsys.readouterr().err
+
+
+def test_monitor_commands():
+    parts = shlex.split(serve_cli.app_command(_args("--monitor", "--server", "https://cc.example",
+                                                    "--wall")))
+    assert parts[1:] == ["-m", "agentdesk", "monitor", "--server", "https://cc.example", "--wall"]
+    parts = shlex.split(serve_cli.app_command(_args("--monitor", "--demo")))
+    assert parts[1:] == ["-m", "agentdesk", "demo", "--supervisor"]
+    parts = shlex.split(serve_cli.app_command(_args("--monitor", "--profile", "work")))
+    assert parts[-3:] == ["monitor", "--profile", "work"]
+
+
+def test_serve_monitor_answers_on_localhost(tmp_path):
+    """The real textual-serve, started by `agentdesk serve --monitor --demo`, serves
+    its page on localhost (the monitor itself starts per browser connection)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, **{f"XDG_{d}_HOME": str(tmp_path / d.lower())
+                              for d in ("CONFIG", "DATA", "STATE", "CACHE")})
+    proc = subprocess.Popen([sys.executable, "-m", "agentdesk", "serve", "--monitor", "--demo",
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        page = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert page is not None and page.status_code == 200, proc.poll()
+        assert "agentdesk monitor" in page.text
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert "demo --supervisor" in proc.stderr.read()

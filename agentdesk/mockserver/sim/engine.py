@@ -37,6 +37,7 @@ from agentdesk.mockserver.sim.content import Topic, load_topics
 from agentdesk.mockserver.sim.customers import CustomerBase
 from agentdesk.mockserver.sim.errors import Conflict, Invalid, NotFound
 from agentdesk.mockserver.sim.history import StatsHistoryRing
+from agentdesk.mockserver.sim.report_log import ReportLog
 from agentdesk.mockserver.sim.scenario import Scenario
 from agentdesk.mockserver.sim.state import AgentState, InteractionMeta
 from agentdesk.mockserver.sim.timers import Timers
@@ -125,6 +126,7 @@ class Simulation:
         self.offered_count: dict[str, int] = {q: 0 for q in self.queues}
         self.offered_by_channel: dict[str, dict[str, int]] = {}  # queue -> channel -> n
         self.history = StatsHistoryRing()
+        self.report_log = ReportLog()  # arrivals, transfers, presence: interval reports
         self.counters = {"ix": 1000, "item": 0}
         self.last_stats_at = 0.0
         self._last_stats_wall = 0.0
@@ -165,6 +167,7 @@ class Simulation:
     # -- small helpers ----------------------------------------------------------------
 
     def _count_offered(self, queue_id: str, channel: Channel) -> None:
+        self.report_log.arrival(self.now, queue_id, channel)
         self.offered_count[queue_id] = self.offered_count.get(queue_id, 0) + 1
         by_channel = self.offered_by_channel.setdefault(queue_id, {})
         by_channel[channel.value] = by_channel.get(channel.value, 0) + 1
@@ -202,6 +205,8 @@ class Simulation:
     def emit_ix(self, kind: str, ix: Interaction, reason: str | None = None,
                 also: tuple[str | None, ...] = ()) -> None:
         self.changed(ix)
+        if kind == "interaction.transferred":
+            self.report_log.transfer(self.now, ix.queue_id, ix.channel)
         extra = tuple(a for a in also if a)
         self.emit(kind, InteractionData(interaction=ix, reason=reason), (ix.agent_id or "",) + extra)
 
@@ -277,6 +282,8 @@ class Simulation:
         work = self.work_of(agent.id)
         consulted = any(c[0] == agent.id for c in self.consults())
         if agent.next_presence is not None and not work and not consulted:
+            self.report_log.presence(agent.id, agent.presence.value, agent.presence_since,
+                                     self.now)
             agent.presence, agent.next_presence = agent.next_presence, None
             agent.presence_since = self.now
         has_work = any(ix.state in (InteractionState.ACTIVE, InteractionState.WRAPUP)
@@ -457,6 +464,8 @@ class Simulation:
                      ) -> AgentInfo:
         agent = self.agent(agent_id)
         if presence != agent.presence:
+            self.report_log.presence(agent.id, agent.presence.value, agent.presence_since,
+                                     self.now)
             agent.presence, agent.presence_since = presence, self.now
             if presence is Presence.AVAILABLE:
                 agent.last_free_at = self.now

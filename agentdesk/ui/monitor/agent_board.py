@@ -2,39 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from agentdesk.domain.alerts import AlertBook
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import AgentInfo, Channel, RoutingState
-from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
+from agentdesk.domain.teams import NO_QUEUE, NO_TEAM, BoardView
+from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, presence_var
+from agentdesk.ui.monitor.agent_order import (  # noqa: F401 - re-exported for the tests
+    SORTS,
+    STATE_ORDER,
+    AgentFilter,
+    natural,
+    sorted_ids,
+    tie_break,
+)
 from agentdesk.ui.monitor.live_table import LiveTable
-from agentdesk.ui.monitor.cells import cell, fmt_duration, fmt_pct, num, theme_style
+from agentdesk.ui.monitor.cells import cell, fit_cells, fmt_hms, fmt_pct, hms_width, num, theme_style
 
 VIEW_MARGIN = 2  # rows above/below the viewport kept up to date
 CHANNELS = (Channel.CHAT, Channel.EMAIL, Channel.SMS, Channel.SOCIAL, Channel.VOICE)
 
 # (key, label, width)
-# The table has no cell padding: widths include one cell of gap.
+# The table has no cell padding: widths include one cell of gap. Durations are
+# a fixed h:mm:ss (cells.fmt_hms): time in state up to 99:59:59, AHT 9:59:59.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("name", "Agent", 13),
+    ("name", "Agent", 11),
     ("presence", "Presence", 10),
     ("state", "State", 10),
-    ("since", "In state", 9),
+    ("since", "In state", hms_width(99) + 1),
     *((f"ch-{c.value}", CHANNEL_GLYPH[c], 2) for c in CHANNELS),
-    ("capacity", " Capacity", 10),
+    ("capacity", " Capacity", 11),
     ("handled", "Done", 5),
-    ("aht", "  AHT", 6),
+    ("aht", "AHT", hms_width() + 1),
     ("occupancy", " Occ", 5),
     ("missed", "Miss", 5),
 )
+# Below 100 columns the agents pane is ~50 wide: who, what state (an away
+# agent's state is the presence: Break, Lunch ...), for how long, what is in
+# hand, and how much was done; the rest gives way rather than scroll sideways.
+NARROW_KEYS = ("name", "state", "since", *(f"ch-{c.value}" for c in CHANNELS), "handled")
+GIVE_WAY_WHEN_GROUPED = {False: {"presence", "occupancy"},
+                         True: {f"ch-{c.value}" for c in CHANNELS}}
+NARROW: tuple[tuple[str, str, int], ...] = tuple(
+    (key, label, 13 if key == "name" else width)
+    for key, label, width in COLUMNS if key in NARROW_KEYS)
 STATE_SHORT: dict[RoutingState, str] = {
     RoutingState.IDLE: "idle",
     RoutingState.OFFERED: "offered",
@@ -51,12 +68,6 @@ class AgentName(Text):
     agent_id: str = ""
 
 
-@lru_cache(maxsize=8192)  # names and logins rarely change; sorts run on every refresh
-def natural(text: str) -> tuple:
-    """"Agent 2" before "Agent 10"."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text.casefold()))
-
-
 STATE_VAR: dict[RoutingState, str | None] = {
     RoutingState.IDLE: "presence-available",
     RoutingState.OFFERED: "sla-warning",
@@ -65,86 +76,6 @@ STATE_VAR: dict[RoutingState, str | None] = {
     RoutingState.NOT_RESPONDING: "sla-breach",
     RoutingState.OFF_QUEUE: "presence-away",
 }
-STATE_ORDER = {s: i for i, s in enumerate((
-    RoutingState.NOT_RESPONDING, RoutingState.OFFERED, RoutingState.BUSY, RoutingState.ACW,
-    RoutingState.IDLE, RoutingState.OFF_QUEUE))}
-
-# Sort columns the sort key cycles through: (label, key function on (floor, agent)).
-# Every key is ascending: "↑" lists the smallest first (shortest time in state,
-# least capacity used, fewest handled or missed; states in STATE_ORDER), "↓"
-# reverses it. Ties always fall back to the name, then the login, in natural
-# order ("Agent 4" before "Agent 10") and ascending in both directions.
-SortKey = Callable[[Floor, AgentInfo], object]
-SORTS: tuple[tuple[str, SortKey], ...] = (
-    ("name", lambda f, a: natural(a.name)),
-    ("state", lambda f, a: (STATE_ORDER.get(a.routing_state, 9), a.routing_since)),
-    ("time in state", lambda f, a: f.time_in_state(a.id)),
-    ("capacity", lambda f, a: a.capacity.used),
-    ("handled", lambda f, a: f.agent_stats[a.id].handled if a.id in f.agent_stats else 0),
-    ("missed", lambda f, a: f.agent_stats[a.id].missed if a.id in f.agent_stats else 0),
-    ("login", lambda f, a: natural(a.id)),
-)
-
-
-def tie_break(agent: AgentInfo) -> tuple:
-    """The order of agents a sort key leaves equal: name, then login, naturally."""
-    return natural(agent.name), natural(agent.id)
-
-
-def sorted_ids(floor: Floor, ids: Iterable[str], sort_index: int, reverse: bool) -> list[str]:
-    """`ids` in the order of sort column `sort_index` (reversed if `reverse`); ties
-    in natural name order whichever the direction (two stable sorts)."""
-    agents = floor.agents
-    key = SORTS[sort_index][1]
-    out = sorted(ids, key=lambda aid: tie_break(agents[aid]))
-    out.sort(key=lambda aid: key(floor, agents[aid]), reverse=reverse)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class AgentFilter:
-    """name: substring of name or login; queue: queue id or name substring;
-    state: routing state or presence (value or label). Empty matches everything."""
-
-    name: str = ""
-    queue: str = ""
-    state: str = ""
-
-    @classmethod
-    def parse(cls, text: str) -> AgentFilter:
-        """`queue:billing state:busy ann` (order free; `q:` and `s:` also work)."""
-        name: list[str] = []
-        queue = state = ""
-        for word in text.split():
-            low = word.casefold()
-            if low.startswith(("queue:", "q:")):
-                queue = low.split(":", 1)[1]
-            elif low.startswith(("state:", "s:")):
-                state = low.split(":", 1)[1]
-            else:
-                name.append(low)
-        return cls(" ".join(name), queue, state)
-
-    def __bool__(self) -> bool:
-        return bool(self.name or self.queue or self.state)
-
-    def matches(self, floor: Floor, agent: AgentInfo) -> bool:
-        if self.name and self.name not in agent.name.casefold() \
-                and self.name not in agent.id.casefold():
-            return False
-        if self.queue:
-            names = [(q, floor.queues[q].name.casefold() if q in floor.queues else q)
-                     for q in agent.queues]
-            if not any(self.queue == q.casefold() or self.queue in n for q, n in names):
-                return False
-        if self.state:
-            words = {agent.routing_state.value, ROUTING_LABEL[agent.routing_state].casefold(),
-                     agent.presence.value, PRESENCE_LABEL[agent.presence].casefold()}
-            wanted = self.state.replace(" ", "_")
-            if not any(w.replace(" ", "_").startswith(wanted) for w in words):
-                return False
-        return True
-
 
 class AgentBoard(LiveTable):
     """Presence, routing state, time in state, interactions per channel,
@@ -163,18 +94,26 @@ class AgentBoard(LiveTable):
             super().__init__()
             self.agent_id = agent_id
 
-    def __init__(self, floor: Floor, *, id: str | None = None) -> None:
+    def __init__(self, floor: Floor, *, alerts: AlertBook | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
+        self.alerts = alerts
         self.sort_index = 0
         self.sort_reverse = False
         self.filter = AgentFilter()
         self._shown: dict[tuple[str, str], str] = {}
         self._stale: set[str] = set()  # rows off screen whose cells are out of date
         self.cell_updates = 0
+        self.columns_spec = COLUMNS
+        self.view = BoardView()
+        self._narrow = False
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for key, label, width in self.columns_spec:
             self.add_column(header(key, label), key=key, width=width)
 
     # -- cells ------------------------------------------------------------------------------
@@ -187,12 +126,11 @@ class AgentBoard(LiveTable):
                          overflow="ellipsis")
         name.agent_id = agent.id
         cells: dict[str, Text] = {
+            "group": cell(self.view.group_of(agent, self._queue_names()), v, "accent"),
             "name": name,
             "presence": cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence)),
-            "state": cell(STATE_SHORT[agent.routing_state], v,
-                          STATE_VAR[agent.routing_state],
-                          bold=agent.routing_state is RoutingState.NOT_RESPONDING),
-            "since": num(fmt_duration(floor.time_in_state(agent.id))),
+            "state": self._state_cell(agent),
+            "since": num(fmt_hms(floor.time_in_state(agent.id), 99)),
         }
         for channel in CHANNELS:
             load = agent.capacity.channels.get(channel)
@@ -209,22 +147,81 @@ class AgentBoard(LiveTable):
         capacity.append(f"{pct:4.0f}%")
         cells["capacity"] = capacity
         cells["handled"] = num(stats.handled if stats else 0)
-        cells["aht"] = num(fmt_duration(stats.aht_s if stats else None))
+        cells["aht"] = num(fmt_hms(stats.aht_s if stats else None))
         cells["occupancy"] = num(fmt_pct(stats.occupancy_pct if stats else None))
         missed = stats.missed if stats else 0
         cells["missed"] = num(missed, v, "sla-breach" if missed else None)
-        return cells
+        alerts = self.alerts.agent_alerts(agent.id) if self.alerts is not None else []
+        if alerts:  # a breached threshold: its cell and the name $sla-breach, bold
+            breach = theme_style(v, "sla-breach", bold=True)
+            for key in {"name", *(a.column for a in alerts)}:
+                cells[key].style = breach
+        return fit_cells(cells, self.columns_spec)
+
+    def _queue_names(self) -> dict[str, str]:
+        return {qid: q.name for qid, q in self.floor.queues.items()}
+
+    def _state_cell(self, agent: AgentInfo) -> Text:
+        v = self.app.theme_variables
+        if self._narrow and agent.routing_state is RoutingState.OFF_QUEUE:
+            # No presence column here: an away agent's state says which away.
+            return cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence))
+        return cell(STATE_SHORT[agent.routing_state], v, STATE_VAR[agent.routing_state],
+                    bold=agent.routing_state is RoutingState.NOT_RESPONDING)
+
+    def spec_for(self, narrow: bool) -> tuple[tuple[str, str, int], ...]:
+        """The columns: the view's (or all), within the narrow set below 100
+        columns, with the group column first when the board is grouped."""
+        base = NARROW if narrow else COLUMNS
+        wanted = set(self.view.columns) | {"name"} if self.view.columns else None
+        if wanted is None and self.view.group:
+            # Room for the group column without scrolling sideways: presence and
+            # occupancy give way (the work in hand too, under 100 columns).
+            wanted = {k for k, _, _ in base} - GIVE_WAY_WHEN_GROUPED[narrow]
+        spec = tuple(c for c in base if wanted is None or c[0] in wanted)
+        if self.view.group:
+            spec = (("group", self.view.group.capitalize(), 10 if narrow else 14), *spec)
+        return spec
+
+    def set_view(self, view: BoardView) -> None:
+        """A supervisor's saved grouping and columns (domain/teams.py)."""
+        self.view = view
+        self._narrow_spec(self._narrow, force=True)
+
+    def set_narrow(self, narrow: bool) -> None:
+        """The column set for the screen's width (NARROW below 100 columns)."""
+        self._narrow_spec(narrow)
+
+    def _narrow_spec(self, narrow: bool, *, force: bool = False) -> None:
+        self._narrow = narrow
+        spec = self.spec_for(narrow)
+        if force or spec != self.columns_spec:
+            self.columns_spec = spec
+            if self.is_mounted:
+                selected = self.selected_key  # clear() forgets the cursor
+                self.clear(columns=True)
+                self._add_columns()
+                self.rebuild(selected)
 
     # -- rows -------------------------------------------------------------------------------
 
     def visible_ids(self) -> list[str]:
         f = self.floor
         ids = [a.id for a in f.agents.values() if self.filter.matches(f, a)]
-        return sorted_ids(f, ids, self.sort_index, self.sort_reverse)
+        out = sorted_ids(f, ids, self.sort_index, self.sort_reverse)
+        if self.view.group:  # grouped: the groups in name order (none last), sorted within
+            names = self._queue_names()
 
-    def rebuild(self) -> None:
+            def group(aid: str) -> tuple:
+                name = self.view.group_of(f.agents[aid], names)
+                return name in (NO_TEAM, NO_QUEUE), natural(name)
+
+            out.sort(key=group)
+        return out
+
+    def rebuild(self, selected: str | None = None) -> None:
         """All rows from scratch: start-up, resync, filter or theme change."""
-        current = self.selected_agent
+        current = self.selected_agent if selected is None else selected
         self.clear()
         self._shown.clear()
         self._stale.clear()
@@ -238,7 +235,7 @@ class AgentBoard(LiveTable):
 
     def _add(self, agent_id: str) -> None:
         cells = self.row_cells(self.floor.agents[agent_id])
-        self.add_row(*(cells[key] for key, _, _ in COLUMNS), key=agent_id)
+        self.add_row(*(cells[key] for key, _, _ in self.columns_spec), key=agent_id)
         for key, value in cells.items():
             self._shown[(agent_id, key)] = _signature(value)
 
@@ -259,14 +256,14 @@ class AgentBoard(LiveTable):
                 if present:
                     self.remove_row(agent_id)
                     self._stale.discard(agent_id)
-                    for key, _, _ in COLUMNS:
+                    for key, _, _ in self.columns_spec:
                         self._shown.pop((agent_id, key), None)
                     structural = True
                 continue
             if not present:
                 self._add(agent_id)
                 structural = True
-                changed += len(COLUMNS)
+                changed += len(self.columns_spec)
                 continue
             index = self.get_row_index(agent_id)
             if not first <= index <= last:
@@ -282,7 +279,10 @@ class AgentBoard(LiveTable):
     def _row_updates(self, agent_id: str, agent: AgentInfo,
                      updates: list[tuple[str, str, Text]]) -> None:
         self._stale.discard(agent_id)
+        shown = {key for key, _, _ in self.columns_spec}
         for key, value in self.row_cells(agent).items():
+            if key not in shown:
+                continue
             sig = _signature(value)
             if self._shown.get((agent_id, key)) != sig:
                 self._shown[(agent_id, key)] = sig
@@ -370,7 +370,7 @@ class AgentBoard(LiveTable):
             self.post_message(self.OpenAgent(str(event.row_key.value)))
 
 
-LEFT = {"name", "presence", "state", "capacity"}
+LEFT = {"group", "name", "presence", "state", "capacity"}
 
 
 def header(key: str, label: str) -> Text:

@@ -63,6 +63,39 @@ def fmt_duration(seconds: float | None) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def fit_cells(cells: dict[str, Text],
+              spec: tuple[tuple[str, str, int], ...]) -> dict[str, Text]:
+    """Cut every cell one cell short of its column's width (tables here have no
+    cell padding), so text never runs into the next column."""
+    widths = {key: width for key, _, width in spec}
+    for key, text in cells.items():
+        width = widths.get(key)
+        if width is not None and text.cell_len > width - 1:
+            text.truncate(max(1, width - 1), overflow="ellipsis")
+    return cells
+
+
+def fmt_hms(seconds: float | None, max_hours: int = 9) -> str:
+    """A duration column's fixed h:mm:ss ("0:00:07", "1:02:03"), so values of a
+    column line up and never run into the next one; the column is as wide as
+    `max_hours` allows ("9:59:59": 7 characters, "99:59:59": 8), and anything
+    longer reads "≥10h" / "≥100h" instead of overflowing. None (no data), NaN
+    and infinity as an en dash."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    s = int(max(0.0, seconds))
+    h, rem = divmod(s, 3600)
+    if h > max_hours:
+        return f"≥{max_hours + 1}h"
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+def hms_width(max_hours: int = 9) -> int:
+    """Characters of `fmt_hms(.., max_hours)` at its widest."""
+    return len(str(max_hours)) + 6
+
+
 def fmt_pct(value: float | None) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.0f}%"
 

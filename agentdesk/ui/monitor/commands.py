@@ -14,7 +14,7 @@ from textual.content import Content
 
 from agentdesk.domain.models import RoutingState
 from agentdesk.ui.glyphs import ROUTING_LABEL
-from agentdesk.ui.monitor.agent_board import SORTS
+from agentdesk.ui.monitor.agent_order import SORTS
 
 MAX_AGENT_HITS = 50
 
@@ -58,6 +58,10 @@ class MonitorCommands(Provider):
             out.append((f"monitor: trend of queue {queue.name}",
                         partial(screen.query_one("#trends").show_queue, queue.id),
                         "Sparklines of this queue", False))
+        out.append(("monitor: wall layout", app.toggle_wall,  # type: ignore[attr-defined]
+                    "Huge figures per queue, for a wall screen (w)", True))
+        out.append(("monitor: interval report", app.action_open_history,  # type: ignore[attr-defined]
+                    "Today per interval, vs yesterday, away time (h)", True))
         out.append(("monitor: trend of the whole floor",
                     partial(screen.query_one("#trends").show_queue, ""),
                     "Sparklines of every queue together", True))

@@ -18,7 +18,7 @@ from agentdesk.backends.base import AgentDeskError, BackendAuthError
 from agentdesk.domain.floor import Dirty
 from agentdesk.domain.models import Interaction, TimelineItem
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL, ROUTING_LABEL, presence_var
-from agentdesk.ui.monitor.cells import cell, fmt_duration, line, num
+from agentdesk.ui.monitor.cells import cell, fmt_duration, fmt_hms, hms_width, line, num
 from agentdesk.ui.monitor.monitor_header import LinkBanner
 from agentdesk.ui.widgets.timeline.timeline import Timeline
 
@@ -26,6 +26,18 @@ if TYPE_CHECKING:
     from agentdesk.ui.monitor.monitor_app import MonitorApp
 
 TIMELINE_PAGE = 100
+# (key, label, width) of the interactions list. The table has no cell padding,
+# so every text is cut one cell short of its width (`gap`): a long name never
+# runs into the state ("Oliver MacDonal… active"). Fits the narrow pane (34).
+LIST_COLUMNS = (("ch", "", 2), ("customer", "Customer", 14), ("state", "State", 8),
+                ("age", "Age", hms_width(99) + 1))
+WIDTHS = {key: width for key, _, width in LIST_COLUMNS}
+
+
+def gap(text: Text, width: int) -> Text:
+    """`text` cut (with an ellipsis) to leave its column's last cell blank."""
+    text.truncate(max(1, width - 1), overflow="ellipsis")
+    return text
 
 
 class DrilldownScreen(Screen[None]):
@@ -83,8 +95,7 @@ class DrilldownScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#dd-interactions", DataTable)
-        for key, label, width in (("ch", "", 2), ("customer", "Customer", 16),
-                                  ("state", "State", 8), ("age", "Age", 6)):
+        for key, label, width in LIST_COLUMNS:
             table.add_column(Text(label, justify="right" if key == "age" else "left"),
                              key=key, width=width)
         self.refresh_all()
@@ -147,13 +158,14 @@ class DrilldownScreen(Screen[None]):
     def _row(self, ix: Interaction) -> dict[str, Text]:
         v = self.app.theme_variables
         now = self.monitor_app.floor.now
-        return {
+        cells = {
             "ch": cell(CHANNEL_GLYPH[ix.channel], v, f"channel-{ix.channel.value}"),
             "customer": cell(ix.customer_name, v, bold=ix.id == self.interaction_id),
             "state": cell(ix.state.value, v, "sla-warning" if ix.state.value == "offered"
                           else None),
-            "age": num(fmt_duration(now - (ix.accepted_at or ix.created_at))),
+            "age": num(fmt_hms(now - (ix.accepted_at or ix.created_at), 99)),
         }
+        return {key: gap(text, WIDTHS[key]) for key, text in cells.items()}
 
     def _update_rows(self) -> None:
         table = self.query_one("#dd-interactions", DataTable)
@@ -248,7 +260,7 @@ class DrilldownScreen(Screen[None]):
             page = await self.monitor_app.backend.get_timeline(customer_id, limit=TIMELINE_PAGE)
         except BackendAuthError:
             self._loading = False
-            self.monitor_app.signed_out()
+            self.monitor_app.token_refused()
             return
         except AgentDeskError as exc:
             self._loading = False
@@ -273,7 +285,7 @@ class DrilldownScreen(Screen[None]):
             page = await self.monitor_app.backend.get_timeline(
                 customer_id, before=before_id, limit=TIMELINE_PAGE)
         except BackendAuthError:
-            self.monitor_app.signed_out()
+            self.monitor_app.token_refused()
             return
         except AgentDeskError as exc:
             self.notify(exc.message, title="Timeline", severity="error", markup=False)

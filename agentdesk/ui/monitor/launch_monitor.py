@@ -11,14 +11,19 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
 
 from agentdesk.backends.base import Backend
 from agentdesk.ui.monitor.monitor_app import MonitorApp
 
+if TYPE_CHECKING:
+    from agentdesk.domain.alerts import AlertRules
+
 
 def make_monitor_app(backend: Backend, *, clock: Callable[[], float] = time.time,
                      tz: tzinfo | None = None, theme: str | None = None,
-                     keymap: Mapping[str, str] | None = None) -> MonitorApp:
+                     keymap: Mapping[str, str] | None = None,
+                     alert_rules: AlertRules | None = None) -> MonitorApp:
     """The monitor for a backend already signed in as a supervisor.
 
     `clock` is the floor clock (Unix seconds); time in state and waits are
@@ -34,10 +39,31 @@ def make_monitor_app(backend: Backend, *, clock: Callable[[], float] = time.time
     shared) are skipped."""
     if clock is time.time and callable(getattr(backend, "server_now", None)):
         clock = backend.server_now  # type: ignore[attr-defined]
-    app = MonitorApp(backend, clock=clock, tz=tz, theme=theme)
+    app = MonitorApp(backend, clock=clock, tz=tz, theme=theme, alert_rules=alert_rules)
     if keymap:
         apply_keymap(app, keymap)
     return app
+
+
+def apply_alert_settings(app: MonitorApp, alerts: Any) -> None:
+    """The config's `[monitor.alerts]` (config.MonitorAlertSettings) on the app:
+    the thresholds, and whether a raised alert rings and notifies."""
+    from agentdesk.domain.alerts import AlertBook, AlertRules
+    from agentdesk.ui.monitor.alert_signals import AlertSignals
+
+    app.alerts = AlertBook(AlertRules.from_settings(alerts))
+    app.alert_signals = AlertSignals(app, bell=alerts.bell, desktop=alerts.desktop)
+
+
+def apply_view_settings(app: MonitorApp, monitor: Any, user: str) -> None:
+    """The config's teams and `[monitor.views.<user>]` (filter, columns, group) on
+    the app; problems join the configuration toast."""
+    from agentdesk.domain.teams import board_view
+    from agentdesk.ui.monitor.agent_board import COLUMNS
+
+    view, problems = board_view(monitor, user, [key for key, _, _ in COLUMNS])
+    app.board_view = view
+    app.keymap_problems.extend(problems)
 
 
 def apply_keymap(app: MonitorApp, keymap: Mapping[str, str]) -> list[str]:
@@ -50,16 +76,11 @@ def apply_keymap(app: MonitorApp, keymap: Mapping[str, str]) -> list[str]:
     # be set before the app runs (refreshing the footer is a no-op until then).
     app.set_keymap(valid)
     if problems:
-        # Queued before the app runs, this is handled right after its mount,
-        # so the notifications land on the running monitor.
-        app.call_later(_report, app, problems)
+        if app.is_running:
+            app.report_problems(problems)
+        else:  # joins the other configuration problems in the toast at mount
+            app.keymap_problems.extend(problems)
     return problems
-
-
-def _report(app: MonitorApp, problems: list[str]) -> None:
-    for problem in problems:
-        app.notify(problem, title="Configuration", severity="warning", timeout=12,
-                   markup=False)
 
 
 def run_monitor_with(backend: Backend, *, keymap: Mapping[str, str] | None = None) -> int:

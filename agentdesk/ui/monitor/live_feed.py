@@ -8,6 +8,7 @@ from datetime import datetime, timezone, tzinfo
 from rich.text import Text
 from textual.widgets import RichLog
 
+from agentdesk.domain.alerts import AlertChange, describe
 from agentdesk.domain.floor import FeedEntry, FeedKind
 from agentdesk.ui.glyphs import CHANNEL_GLYPH
 from agentdesk.ui.monitor.cells import fmt_duration, theme_style
@@ -43,10 +44,43 @@ class LiveFeed(RichLog):
             self.write(self.format_entry(entry), scroll_end=None)
             self.lines_written += 1
 
-    def replay(self, entries: Iterable[FeedEntry]) -> None:
-        """Rewrite from the floor's feed (theme change: lines take the new colours)."""
+    def add_alerts(self, changes: Iterable[AlertChange]) -> None:
+        for change in changes:
+            self.write(self.format_alert(change), scroll_end=None)
+            self.lines_written += 1
+
+    def replay(self, entries: Iterable[FeedEntry],
+               alerts: Iterable[AlertChange] = ()) -> None:
+        """Rewrite from the floor's feed and the alerts, in time order (theme
+        change: lines take the new colours)."""
         self.clear()
-        self.add_entries(list(entries)[-FEED_LINES:])
+        merged: list[FeedEntry | AlertChange] = [*entries, *alerts]
+        merged.sort(key=lambda e: e.at)  # stable: same-time lines keep their order
+        for entry in merged[-FEED_LINES:]:
+            if isinstance(entry, AlertChange):
+                self.add_alerts([entry])
+            else:
+                self.add_entries([entry])
+
+    def format_alert(self, change: AlertChange) -> Text:
+        """`ALERT` when a threshold is breached, `CLEARED` (with how long it lasted)
+        when it no longer is."""
+        v = self.app.theme_variables
+        when = datetime.fromtimestamp(change.at, self.tz or timezone.utc).strftime("%H:%M:%S")
+        line = Text(overflow="fold")
+        line.append(when, style=theme_style(v, "muted-foreground"))
+        line.append(" ")
+        if change.raised:
+            line.append(f"{'ALERT':<7}", style=theme_style(v, "sla-breach", bold=True))
+            line.append(" ")
+            line.append(describe(change.alert), style=theme_style(v, "sla-breach"))
+        else:
+            line.append(f"{'CLEARED':<7}", style=theme_style(v, "sla-ok", bold=True))
+            line.append(" ")
+            line.append(describe(change.alert))
+            line.append(f" · cleared after {fmt_duration(change.at - change.alert.since)}",
+                        style=theme_style(v, "muted-foreground"))
+        return line
 
     def format_entry(self, entry: FeedEntry) -> Text:
         v = self.app.theme_variables

@@ -8,15 +8,21 @@ The app never calls a backend command: its only backend calls are
 `list_interactions`, `get_timeline` and `events()`.
 
 A refused token (a 401 on a snapshot, or the stream refused with
-`link_auth_failed`) ends the following: the header says "signed out", a
-banner and a toast say how to sign in again, and the server is not asked
-again. The app keeps running until the supervisor quits.
+`link_auth_failed`, e.g. after a server restart without `--db`) first makes
+the monitor sign in again by itself when it may (`sign_in_again`: the stored
+token read again, else the password typed at start, with a backoff while the
+server does not answer); the header says "signing in again" meanwhile.
+Only when those credentials are refused (or there are none) does the
+following end: the header says "signed out", a banner and a toast say how to
+sign in again, and the server is not asked again. The app keeps running until
+the supervisor quits.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
@@ -35,19 +41,28 @@ from agentdesk.backends.base import (
     LinkStatus,
     ProtocolProblem,
 )
+from agentdesk.domain.alerts import AlertBook, AlertChange, AlertRules
 from agentdesk.domain.events import ServerTime, SnapshotNeeded
 from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
+from agentdesk.domain.staffing import FigureHistory, QueueStaffing, floor_staffing
+from agentdesk.domain.teams import BoardView
+from agentdesk.ui.monitor.alert_signals import AlertSignals
 from agentdesk.ui.monitor.commands import MonitorCommands
+from agentdesk.ui.monitor.monitor_link import SIGNED_OUT, SIGNING_IN, LinkMixin
+
+__all__ = ["SIGNED_OUT", "SIGNING_IN", "MonitorApp"]  # the link states, re-exported
+from agentdesk.ui.monitor.sign_in_again import SignInAgain
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes
 
 log = logging.getLogger("agentdesk.monitor")
 
 FLUSH_S = 0.25
 TICK_S = 1.0  # live durations (time in state, longest wait) move once a second
-SIGNED_OUT = "signed out"  # link_state once the server refused the token
+FEED_ALERTS = 300  # alert lines kept for the feed (replayed on a theme change)
+MAX_PROBLEM_LINES = 6  # of the configuration toast
 
 
-class MonitorApp(App[int]):
+class MonitorApp(LinkMixin, App[int]):
     """Wallboard + drill-down for supervisors."""
 
     TITLE = "agentdesk monitor"
@@ -68,6 +83,10 @@ class MonitorApp(App[int]):
         startup_problems: Sequence[str] = (),
         on_theme_change: Callable[[str], None] | None = None,
         login_command: str | None = None,
+        sign_in_again: SignInAgain | None = None,
+        alert_rules: AlertRules | None = None,
+        alert_bell: bool = True,
+        alert_desktop: bool = True,
     ) -> None:
         super().__init__()
         self.backend = backend
@@ -75,6 +94,14 @@ class MonitorApp(App[int]):
         self.tz = tz
         self.flush_s = flush_s
         self.floor = Floor()
+        # Thresholds watched on every flush (domain/alerts.py); raised ones ring
+        # once and notify, both raised and cleared go to the live feed.
+        self.alerts = AlertBook(alert_rules)
+        self.alert_signals = AlertSignals(self, bell=alert_bell, desktop=alert_desktop)
+        self.alert_feed: deque[AlertChange] = deque(maxlen=FEED_ALERTS)
+        # The queues' cumulative figures over the last 30 minutes: staffing now.
+        self.figures = FigureHistory()
+        self._staffing_cache: tuple[Any, dict[str, QueueStaffing | None]] = (None, {})
         self._named = bool(user_name) or backend.user is not None
         self.user_name = user_name or (backend.user.name if backend.user else "supervisor")
         self.link_state = "connecting"
@@ -96,8 +123,17 @@ class MonitorApp(App[int]):
         # toasts, where a theme picked in the palette is saved, and the command
         # that signs in again (named when the token is refused).
         self.startup_problems: list[str] = list(startup_problems)
+        self.keymap_problems: list[str] = []  # bad [keymap] entries (launch_monitor)
         self.on_theme_change = on_theme_change
         self.login_command = login_command
+        self.start_wall = False  # `agentdesk monitor --wall`: open on the wall layout
+        # The supervisor's saved agents view ([monitor.views.NAME], [monitor.teams]).
+        self.board_view = BoardView()
+        # How to sign in again unattended (None: a refused token signs out at once).
+        self.sign_in_again = sign_in_again
+        self.signed_in_again = 0  # how many times it did
+        self.signed_in_again_at: float | None = None
+        self.refusal = ""  # why signing in again failed, for the banner
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
@@ -108,14 +144,30 @@ class MonitorApp(App[int]):
         from agentdesk.ui.monitor.monitor_screen import MonitorScreen
 
         self.push_screen(MonitorScreen())
-        for problem in self.startup_problems:  # the config file: reported once
-            self.notify(problem, title="Configuration", severity="warning", timeout=12,
-                        markup=False)
-        for problem in self._theme_problems:
-            self.notify(problem, title="Themes", severity="warning", timeout=12, markup=False)
+        if self.start_wall:
+            self.toggle_wall()
+        # The config file, the keymap and user themes: reported once, in one toast
+        # (seven toasts would cover half the wallboard).
+        self.report_problems([*self.startup_problems, *self.keymap_problems,
+                              *self._theme_problems])
         self.follow()
         self.set_interval(self.flush_s, self.flush)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def report_problems(self, problems: Sequence[str]) -> None:
+        """Configuration problems as one warning toast (the first few lines, then
+        how many more); every one is also logged."""
+        if not problems:
+            return
+        for problem in problems:
+            log.warning("configuration: %s", problem)
+        shown = list(problems[:MAX_PROBLEM_LINES])
+        if len(problems) > MAX_PROBLEM_LINES:
+            shown.append(f"… and {len(problems) - MAX_PROBLEM_LINES} more (in the log)")
+        title = "Configuration" if len(problems) == 1 else \
+            f"Configuration: {len(problems)} problems"
+        self.notify("\n".join(shown), title=title, severity="warning", timeout=15,
+                    markup=False)
 
     def _theme_changed(self, theme: Any) -> None:
         self.floor.mark_all_dirty()
@@ -172,7 +224,10 @@ class MonitorApp(App[int]):
             if isinstance(item, LinkStatus):
                 if (item.state is LinkState.RECONNECTING
                         and getattr(self.backend, "link_auth_failed", False) is True):
-                    # Retrying cannot help (nobody signs in here): stop asking.
+                    # Retrying with this token cannot help: sign in again (the
+                    # stream retries at once with the new token), else stop asking.
+                    if await self.sign_in_by_itself():
+                        continue
                     self.signed_out()
                     await _stop(stream)
                     return
@@ -195,40 +250,17 @@ class MonitorApp(App[int]):
 
     async def _load_or_report(self) -> bool:
         """Load the snapshots; False when the token was refused (signed out)."""
-        try:
-            await self.load_snapshots()
-        except BackendAuthError:
-            self.signed_out()
-            return False
-        except AgentDeskError as exc:
-            self.notify(exc.message, title=exc.title, severity="error", markup=False)
-        return True
-
-    def signed_out(self) -> None:
-        """The server refused the token: say so where it is seen, once, and stop
-        following (the monitor cannot sign in by itself; asking again only
-        hammers the server)."""
-        if self.link_state == SIGNED_OUT:
-            return
-        log.warning("monitor: the server refused the token; signed out")
-        self.link_state = SIGNED_OUT
-        self.link_detail = ""
-        how = self.login_command or "agentdesk login --server URL --user NAME"
-        self.auth_message = (f"Not authorised: the token was refused. Sign in again: {how}, "
-                             "then restart the monitor.")
-        self.notify(self.auth_message, title="Signed out", severity="error", timeout=30,
-                    markup=False)
-        self._show_link()
-
-    def _show_link(self) -> None:
-        """The link state on every screen of the stack that shows it."""
-        for screen in self.screen_stack:
-            show = getattr(screen, "show_link", None)
-            if show is not None and getattr(screen, "ready", False):
-                try:
-                    show(self.link_state)
-                except NoMatches:  # shutting down
-                    return
+        while True:
+            try:
+                await self.load_snapshots()
+            except BackendAuthError:
+                if await self.sign_in_by_itself():
+                    continue
+                self.signed_out()
+                return False
+            except AgentDeskError as exc:
+                self.notify(exc.message, title=exc.title, severity="error", markup=False)
+            return True
 
     # -- the flush ----------------------------------------------------------------------
 
@@ -242,19 +274,28 @@ class MonitorApp(App[int]):
             self._last_tick = now
             self.floor.tick(now)
         dirty: Dirty = self.floor.take_dirty()
-        if not dirty and not tick:
+        if (dirty.queues or dirty.reloaded) and self.floor.stats_at is not None:
+            self.figures.observe(self.floor.stats_at, self.floor.queue_stats.values())
+        # Alerts follow the clock (once a second, after the floor's own tick), so
+        # what is raised, and in which order with the floor's feed, depends on the
+        # clock and the events, not on how events fell into flushes.
+        changes = self.check_alerts(dirty) if tick and self.loaded else []
+        if not dirty and not tick and not changes:
             return
         stamps = list(self.pending_stamps)
         self.pending_stamps.clear()
         with self.batch_update():
             from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen
             from agentdesk.ui.monitor.monitor_screen import MonitorScreen
+            from agentdesk.ui.monitor.wall_screen import WallScreen
 
             for screen in self.screen_stack:
                 if not getattr(screen, "ready", False):
                     continue
                 try:
-                    if isinstance(screen, (MonitorScreen, DrilldownScreen)):
+                    if isinstance(screen, (MonitorScreen, WallScreen)):
+                        screen.apply_dirty(dirty, tick=tick, alerts=changes)
+                    elif isinstance(screen, DrilldownScreen):
                         screen.apply_dirty(dirty, tick=tick)
                 except NoMatches:  # the app is shutting down: its widgets are gone
                     return
@@ -262,6 +303,29 @@ class MonitorApp(App[int]):
         if stamps and self.on_rendered is not None:
             callback = self.on_rendered
             self.call_after_refresh(lambda: callback(stamps))
+
+    def staffing(self, queue_id: str) -> QueueStaffing | None:
+        """Agents a queue needs now (Erlang C over the last 15 minutes); computed
+        once per floor instant (a queue row and its channel rows share it)."""
+        at, cache = self._staffing_cache
+        if at != (self.floor.now, self.floor.stats_at):
+            cache = {}
+            self._staffing_cache = ((self.floor.now, self.floor.stats_at), cache)
+        if queue_id not in cache:
+            cache[queue_id] = floor_staffing(self.floor, self.figures, queue_id, self.floor.now)
+        return cache[queue_id]
+
+    def check_alerts(self, dirty: Dirty) -> list[AlertChange]:
+        """Raise and clear alerts on the floor clock; the rows they concern are
+        marked for repaint, raised ones ring and notify."""
+        changes = self.alerts.evaluate(self.floor, self.floor.now)
+        for change in changes:
+            alert = change.alert
+            (dirty.queues if alert.is_queue else dirty.agents).add(alert.subject_id)
+            self.alert_feed.append(change)
+            log.info("alert %s: %s", "raised" if change.raised else "cleared", alert.key)
+        self.alert_signals.signal(changes)
+        return changes
 
     @property
     def wallboard(self) -> Any:
@@ -273,6 +337,25 @@ class MonitorApp(App[int]):
         return None
 
     # -- navigation -----------------------------------------------------------------------
+
+    def action_open_history(self) -> None:
+        """Today's interval report (history_screen.py)."""
+        from agentdesk.ui.monitor.history_screen import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
+    def action_toggle_wall(self) -> None:
+        self.toggle_wall()
+
+    def toggle_wall(self) -> None:
+        """The wall layout over the wallboard, or back to the wallboard."""
+        from agentdesk.ui.monitor.wall_screen import WallScreen
+
+        if isinstance(self.screen, WallScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(WallScreen())
 
     def open_agent(self, agent_id: str) -> None:
         from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen

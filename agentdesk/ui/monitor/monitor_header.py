@@ -7,31 +7,43 @@ from rich.text import Text
 from textual.widgets import Static
 
 from agentdesk.domain.floor import Totals
-from agentdesk.ui.monitor.cells import fmt_duration, fmt_pct, line
+from agentdesk.ui.monitor.cells import fmt_duration, fmt_pct, line, theme_style
 
 LINK_VAR = {"connected": "sla-ok", "connecting": "sla-warning", "reconnecting": "sla-warning",
-            "closed": "sla-breach", "offline": "sla-breach", "signed out": "sla-breach"}
+            "closed": "sla-breach", "offline": "sla-breach", "signed out": "sla-breach",
+            "signing in again": "sla-warning"}
 
 
 class MonitorHeader(Static):
-    """`MONITOR name (read-only) ● connected │ agents … │ waiting … │ SL …`."""
+    """`MONITOR │ queue … SL … │ agents … │ name read-only ● connected`; with
+    alerts, a `▲ N ALERTS` flag first and a red background."""
 
     DEFAULT_CSS = """
     MonitorHeader { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    MonitorHeader.-alert { background: $sla-breach 45%; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.user = ""
         self.link = "connecting"
+        self.note = ""  # e.g. "signed in again 14:02": shown after the link state
         self.totals = Totals()
+        self.alerts = 0  # active alerts: the header turns red and counts them
+        self.compact = False  # below 100 columns: the figures first, the user last
 
     def show(self, *, user: str | None = None, link: str | None = None,
-             totals: Totals | None = None) -> None:
+             totals: Totals | None = None, note: str | None = None,
+             alerts: int | None = None) -> None:
         if user is not None:
             self.user = user
         if link is not None:
             self.link = link
+        if note is not None:
+            self.note = note
+        if alerts is not None:
+            self.alerts = alerts
+            self.set_class(bool(alerts), "-alert")
         if totals is not None:
             self.totals = totals
         self.update(self.header_text())
@@ -41,19 +53,45 @@ class MonitorHeader(Static):
         b = t.by_bucket
         v = self.app.theme_variables
         nr = b.get("not_responding", 0)
+        text = self._figures(v, t, b, nr)
+        if self.alerts:
+            flag = Text(f"▲ {self.alerts} ALERT{'S' if self.alerts > 1 else ''} ",
+                        style=theme_style(v, "foreground", bold=True))
+            text = Text.assemble(flag, text, no_wrap=True, overflow="ellipsis")
+        return text
+
+    def _figures(self, v, t: Totals, b: dict[str, int], nr: int) -> Text:
+        if self.compact:
+            # 80 columns: the agent breakdown and the queue first (what a
+            # supervisor acts on); the link and the user last, cut if need be.
+            return line(
+                v, (f"{b.get('available', 0)} avail", "presence-available"),
+                f" {b.get('busy', 0)} busy {b.get('acw', 0)} ACW ",
+                (f"{b.get('away', 0)} away", "presence-away"), " ",
+                (f"{nr} NR", "sla-breach" if nr else None, bool(nr)),
+                (" │ ", "muted-foreground"),
+                "Q ", (str(t.waiting), "sla-warning" if t.waiting else None, True),
+                f" max {fmt_duration(t.longest_wait_s)} SL ", (fmt_pct(t.sl_pct), None, True),
+                (" │ ", "muted-foreground"),
+                ("● ", LINK_VAR.get(self.link, "sla-warning")), self.link, " ",
+                (self.user or "?", None, True),
+            )
+        # The figures first, who watches and the link last: on a narrow screen or
+        # with a long name, the end is what gets cut.
         return line(
-            v, ("MONITOR ", "accent", True), (self.user or "?", None, True),
-            (" read-only ", "muted-foreground"),
-            ("● ", LINK_VAR.get(self.link, "sla-warning")), self.link,
-            ("│", "muted-foreground"),
+            v, ("MONITOR", "accent", True), (" │ ", "muted-foreground"),
             "queue ", (str(t.waiting), "sla-warning" if t.waiting else None, True),
             f" max {fmt_duration(t.longest_wait_s)} SL ", (fmt_pct(t.sl_pct), None, True),
-            ("│", "muted-foreground"),
+            (" │ ", "muted-foreground"),
             "agents ", (f"{t.logged_in}", None, True), f"/{t.agents}: ",
             (f"{b.get('available', 0)} avail", "presence-available"),
             f" {b.get('busy', 0)} busy {b.get('acw', 0)} ACW ",
             (f"{b.get('away', 0)} away", "presence-away"), " ",
             (f"{nr} NR", "sla-breach" if nr else None, bool(nr)),
+            (" │ ", "muted-foreground"),
+            (self.user or "?", None, True), (" read-only ", "muted-foreground"),
+            ("● ", LINK_VAR.get(self.link, "sla-warning")), self.link,
+            (f" {self.note}" if self.note else "", "muted-foreground"),
         )
 
 
@@ -79,6 +117,9 @@ class LinkBanner(Static):
             return
         if link == "signed out":
             text = auth_message or "Not authorised: the token was refused. Sign in again."
+        elif link == "signing in again":
+            text = (f"● The server dropped the session (restarted?): signing in again by "
+                    f"itself ({detail or 'attempt 1'}). What is shown is not live.")
         elif link == "reconnecting":
             text = (f"● Connection lost ({detail or 'reconnecting'}): reconnecting… "
                     "What is shown is not live.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
+from agentdesk.domain.alerts import AlertChange
 from agentdesk.domain.floor import OVERALL, Dirty
 from agentdesk.ui.monitor.agent_board import AgentBoard, AgentFilter
 from agentdesk.ui.monitor.filter_bar import FilterBar
@@ -20,6 +22,9 @@ from agentdesk.ui.monitor.sparkline_panel import SparklinePanel
 
 if TYPE_CHECKING:
     from agentdesk.ui.monitor.monitor_app import MonitorApp
+
+
+NARROW_BELOW = 100  # columns: the 80x24 layout below this
 
 
 class MonitorScreen(Screen[None]):
@@ -42,6 +47,8 @@ class MonitorScreen(Screen[None]):
         Binding("slash", "focus_filter", "Filter", id="monitor-filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="monitor-filter-clear"),
         Binding("t", "trend_scope", "Trend scope", id="monitor-trend-scope"),
+        Binding("w", "app.toggle_wall", "Wall", id="monitor-wall"),
+        Binding("h", "app.open_history", "History", id="monitor-history"),
         Binding("1", "focus('queues')", "Queues", show=False, id="monitor-focus-queues"),
         Binding("2", "focus('agents')", "Agents", show=False, id="monitor-focus-agents"),
         Binding("3", "focus('feed')", "Feed", show=False, id="monitor-focus-feed"),
@@ -53,12 +60,12 @@ class MonitorScreen(Screen[None]):
         yield MonitorHeader(id="monitor-header")
         yield LinkBanner(id="monitor-banner")
         yield Label("Queues", classes="pane-title", id="queues-title")
-        yield QueueBoard(app.floor, id="queues")
+        yield QueueBoard(app.floor, alerts=app.alerts, id="queues")
         with Horizontal(id="boards"):
             with Vertical(id="agents-pane"):
                 yield Label("", classes="pane-title", id="agents-title", markup=False)
                 yield FilterBar(id="filter")
-                yield AgentBoard(app.floor, id="agents")
+                yield AgentBoard(app.floor, alerts=app.alerts, id="agents")
             with Vertical(id="side"):
                 yield Label("Trends · 30 min", classes="pane-title", markup=False)
                 yield SparklinePanel(app.floor, id="trends")
@@ -73,17 +80,32 @@ class MonitorScreen(Screen[None]):
     ready = False  # composed and mounted: the flush may update it
 
     def on_mount(self) -> None:
+        app = self.monitor_app
+        self.query_one(QueueBoard).staffing = app.staffing
+        self.query_one(AgentBoard).set_view(app.board_view)  # the supervisor's saved view
+        if app.board_view.filter:
+            self.query_one(FilterBar).value = app.board_view.filter
         self.query_one(AgentBoard).focus()
         self._update_agents_title()
+        self._fit_width()
         self.ready = True
         self.query_one(QueueBoard).fit_height(self.size.height)
         self.rebuild()
         self.show_link(self.monitor_app.link_state)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
+        self._fit_width()
         if self.ready:
             self.query_one(QueueBoard).fit_height(self.size.height)
+
+    def _fit_width(self) -> None:
+        """Below 100 columns (80x24) the header and both boards show what matters
+        in the width there is, instead of scrolling sideways."""
+        narrow = self.size.width < NARROW_BELOW
+        self.set_class(narrow, "-narrow")
+        self.query_one(MonitorHeader).compact = narrow
+        self.query_one(QueueBoard).set_narrow(narrow)
+        self.query_one(AgentBoard).set_narrow(narrow)
 
     # -- flushing -------------------------------------------------------------------------
 
@@ -92,12 +114,14 @@ class MonitorScreen(Screen[None]):
         self.query_one(QueueBoard).rebuild()
         self.query_one(AgentBoard).rebuild()
         self.query_one(SparklinePanel).refresh_trends()
-        self.query_one(LiveFeed).replay(app.floor.feed)
+        self.query_one(LiveFeed).replay(app.floor.feed, app.alert_feed)
         self._update_header()
         self._update_agents_title()
 
-    def apply_dirty(self, dirty: Dirty, *, tick: bool) -> int:
-        """Update what changed; on a clock tick also the live durations."""
+    def apply_dirty(self, dirty: Dirty, *, tick: bool,
+                    alerts: Sequence[AlertChange] = ()) -> int:
+        """Update what changed; on a clock tick also the live durations; alerts
+        raised or cleared go to the feed (their rows are in `dirty`)."""
         floor = self.monitor_app.floor
         if dirty.reloaded:
             self.rebuild()
@@ -121,19 +145,22 @@ class MonitorScreen(Screen[None]):
             self.query_one(SparklinePanel).refresh_trends()
         if dirty.feed:
             self.query_one(LiveFeed).add_entries(dirty.feed)
+        if alerts:
+            self.query_one(LiveFeed).add_alerts(alerts)
         self._update_header()
         return changed
 
     def show_link(self, state: str) -> None:
         app = self.monitor_app
-        self.query_one(MonitorHeader).show(link=state)
+        self.query_one(MonitorHeader).show(link=state, note=app.link_note)
         self.query_one(LinkBanner).show(state, detail=app.link_detail,
                                         auth_message=app.auth_message)
 
     def _update_header(self) -> None:
         app = self.monitor_app
         self.query_one(MonitorHeader).show(user=app.user_name, link=app.link_state,
-                                           totals=app.floor.totals())
+                                           totals=app.floor.totals(), note=app.link_note,
+                                           alerts=len(app.alerts))
 
     def _update_agents_title(self) -> None:
         board = self.query_one(AgentBoard)

@@ -3,40 +3,53 @@ updated cell by cell from the floor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from agentdesk.domain.alerts import AlertBook
 from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import Channel, ChannelStats
+from agentdesk.domain.staffing import QueueStaffing
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
 from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import (
-    abandon_level, cell, fmt_duration, fmt_pct, num, sl_level, theme_style, wait_level,
+    abandon_level, cell, fit_cells, fmt_hms, fmt_pct, hms_width, num, sl_level, theme_style, wait_level,
 )
 
+LONG_H = 99  # the longest wait column holds up to 99:59:59 (email can wait for hours)
+
 # (key, label, width)
-# The table has no cell padding: widths include one cell of gap.
+# The table has no cell padding: widths include one cell of gap. Duration
+# columns hold their fixed h:mm:ss (cells.fmt_hms): ASA and AHT up to 9:59:59,
+# the longest wait up to 99:59:59.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("queue", "Queue", 19),
+    ("queue", "Queue", 17),
     ("waiting", "Wait", 5),
-    ("longest", "Longest", 8),
+    ("longest", "Longest", hms_width(LONG_H) + 1),
     ("sl", "SL%", 5),
     ("target", "Goal", 8),
-    ("asa", "ASA", 6),
-    ("aht", "AHT", 6),
+    ("asa", "ASA", hms_width() + 1),
+    ("aht", "AHT", hms_width() + 1),
     ("abandon", "Aband", 6),
     ("available", "Avail", 6),
     ("busy", "Busy", 5),
     ("acw", "ACW", 5),
     ("away", "Away", 5),
     ("not_responding", "NR", 4),
-    ("mix", " Waiting by channel", 20),
-    ("channels", "Channels", 9),
+    ("mix", " By channel", 15),
+    ("need", "Need", 7),
 )
-LEFT = {"queue", "channels", "mix"}
+# "Need": agents needed now to meet the goal / agents staffed (Erlang C,
+# domain/staffing.py), red when short.
+# Below 100 columns (80x24): what a supervisor acts on, without sideways
+# scrolling; the goal, the channel mix and ASA give way.
+NARROW: tuple[tuple[str, str, int], ...] = tuple(
+    (key, label, {"queue": 14, "acw": 4, "not_responding": 3}.get(key, width))
+    for key, label, width in COLUMNS if key not in ("target", "mix", "asa"))
+LEFT = {"queue", "mix"}
 
 
 MAX_HEIGHT_PCT = 45  # of the screen: the agents board keeps the rest
@@ -65,20 +78,39 @@ class QueueBoard(LiveTable):
         Binding("enter", "select_cursor", "Trend of queue", show=False, id="queue-board-select"),
     ]
 
-    def __init__(self, floor: Floor, *, id: str | None = None) -> None:
+    def __init__(self, floor: Floor, *, alerts: AlertBook | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
+        self.alerts = alerts
+        # queue id -> agents needed now (set by the screen; None: not shown)
+        self.staffing: Callable[[str], QueueStaffing | None] | None = None
         self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text last set
         self._layout: list[str] = []  # row keys in display order
         self._screen_height = 0  # 0: unknown, expand everything
         self._open_queue: str | None = None  # compact mode: the one expanded queue
         self.cell_updates = 0
         self.rebuilds = 0
+        self.columns_spec = COLUMNS
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for key, label, width in self.columns_spec:
             self.add_column(Text(label, justify="left" if key in LEFT else "right"),
                             key=key, width=width)
+
+    def set_narrow(self, narrow: bool) -> None:
+        """The column set for the screen's width (NARROW below 100 columns)."""
+        spec = NARROW if narrow else COLUMNS
+        if spec is not self.columns_spec:
+            self.columns_spec = spec
+            if self.is_mounted:
+                selected = self.selected_key  # clear() forgets the cursor
+                self.clear(columns=True)
+                self._add_columns()
+                self.rebuild(selected)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -147,17 +179,16 @@ class QueueBoard(LiveTable):
         nr = agents.get("not_responding", 0)
         return {
             "queue": cell(queue.name if queue else queue_id, v, bold=True),
-            "channels": Text(" " + " ".join(CHANNEL_GLYPH[c] for c in queue.channels) if queue else "",
-                             no_wrap=True, overflow="ellipsis"),
+            "need": self._need_cell(queue_id),
             "waiting": num(waiting, v, "sla-warning" if waiting else None, bold=bool(waiting)),
             "mix": mix_text,
-            "longest": num(fmt_duration(longest) if longest > 0 else "–", v,
+            "longest": num(fmt_hms(longest, LONG_H) if longest > 0 else "–", v,
                            wait_level(queue, longest)),
             "sl": num(fmt_pct(stats.sl_pct if stats else None), v, sl_level(queue, stats),
                       bold=True),
             "target": num(goal),
-            "asa": num(fmt_duration(stats.asa_s if stats else None)),
-            "aht": num(fmt_duration(stats.aht_s if stats else None)),
+            "asa": num(fmt_hms(stats.asa_s if stats else None)),
+            "aht": num(fmt_hms(stats.aht_s if stats else None)),
             "abandon": num(fmt_pct(stats.abandon_pct if stats else None), v,
                            abandon_level(stats.abandon_pct if stats else None)),
             "available": num(agents.get("available", 0), v, "presence-available"),
@@ -179,15 +210,15 @@ class QueueBoard(LiveTable):
         blank = Text("")
         return {
             "queue": label,
-            "channels": blank,
+            "need": self._channel_need_cell(queue_id, cs.channel),
             "waiting": num(cs.waiting, v, "sla-warning" if cs.waiting else None),
             "mix": blank,
-            "longest": num(fmt_duration(longest) if longest > 0 else "–", v,
+            "longest": num(fmt_hms(longest, LONG_H) if longest > 0 else "–", v,
                            wait_level(queue, longest)),
             "sl": num(fmt_pct(cs.sl_pct), v, sl_level(queue, cs)),
             "target": blank,
-            "asa": num(fmt_duration(cs.asa_s)),
-            "aht": num(fmt_duration(cs.aht_s)),
+            "asa": num(fmt_hms(cs.asa_s)),
+            "aht": num(fmt_hms(cs.aht_s)),
             "abandon": num(fmt_pct(cs.abandon_pct), v, abandon_level(cs.abandon_pct)),
             "available": num(cs.agents.get("available", 0), v, "presence-available"),
             "busy": num(cs.agents.get("busy", 0)),
@@ -199,22 +230,48 @@ class QueueBoard(LiveTable):
     def _cells_of(self, row_key: str) -> dict[str, Text] | None:
         queue_id, _, channel = row_key.partition(SUB)
         if not channel:
-            return self.row_cells(queue_id)
+            return fit_cells(self._alerted(queue_id, self.row_cells(queue_id), "queue"),
+                             self.columns_spec)
         cs = next((c for c in self.channels_of(queue_id) if c.channel.value == channel), None)
-        return self.sub_row_cells(queue_id, cs) if cs is not None else None
+        return fit_cells(self.sub_row_cells(queue_id, cs), self.columns_spec) \
+            if cs is not None else None
 
-    def rebuild(self) -> None:
+    def _need_cell(self, queue_id: str) -> Text:
+        staffing = self.staffing(queue_id) if self.staffing is not None else None
+        if staffing is None or staffing.needed is None:
+            return num("–")
+        short = staffing.needed > staffing.staffed
+        return num(f"{staffing.needed}/{staffing.staffed}", self.app.theme_variables,
+                   "sla-breach" if short else None, bold=short)
+
+    def _channel_need_cell(self, queue_id: str, channel: Channel) -> Text:
+        staffing = self.staffing(queue_id) if self.staffing is not None else None
+        need = staffing.channels.get(channel) if staffing is not None else None
+        return num(need.agents if need is not None else "–")
+
+    def _alerted(self, subject_id: str, cells: dict[str, Text], name_key: str) -> dict[str, Text]:
+        """A breached threshold turns its cell and the row's name $sla-breach, bold."""
+        alerts = self.alerts.queue_alerts(subject_id) if self.alerts is not None else []
+        if alerts:
+            breach = theme_style(self.app.theme_variables, "sla-breach", bold=True)
+            for key in {name_key, *(a.column for a in alerts)}:
+                if key in cells:
+                    cells[key].style = breach
+        return cells
+
+    def rebuild(self, selected: str | None = None) -> None:
         """All rows from scratch (start-up, resync, theme change, and when the rows
         themselves change: a queue gains its channel breakdown, the screen is resized,
         or the cursor moves to another queue on a small screen)."""
-        keep = self.selected_key
+        keep = self.selected_key if selected is None else selected
         self.clear()
         self._shown.clear()
         self._layout = self.layout()
         self.rebuilds += 1
         for row_key in self._layout:
             cells = self._cells_of(row_key) or {}
-            self.add_row(*(cells.get(key, Text("")) for key, _, _ in COLUMNS), key=row_key)
+            self.add_row(*(cells.get(key, Text("")) for key, _, _ in self.columns_spec),
+                         key=row_key)
             for key, value in cells.items():
                 self._shown[(row_key, key)] = _signature(value)
         if self.row_count:
@@ -227,13 +284,16 @@ class QueueBoard(LiveTable):
         how many cells changed. Only a change of the rows themselves rebuilds."""
         if self.layout() != self._layout:
             self.rebuild()
-            return self.row_count * len(COLUMNS)
+            return self.row_count * len(self.columns_spec)
         wanted = set(queue_ids)
+        shown = {key for key, _, _ in self.columns_spec}
         updates: list[tuple[str, str, Text]] = []
         for row_key in self._layout:
             if self.queue_of(row_key) not in wanted:
                 continue
             for key, value in (self._cells_of(row_key) or {}).items():
+                if key not in shown:
+                    continue
                 sig = _signature(value)
                 if self._shown.get((row_key, key)) != sig:
                     self._shown[(row_key, key)] = sig

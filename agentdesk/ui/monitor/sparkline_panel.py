@@ -7,6 +7,8 @@ The service level is the rolling one (the last 15 minutes at each point, "SL
 Drawn as one line of block characters per series (our own, not Textual's
 `Sparkline`): service level is scaled to an absolute 0-100 % and each bar is
 coloured by its level against the goal, so a flat 100 % reads as healthy.
+A bucket with no data yet (nobody has left the queue in the window) is a
+muted dot and the label says "–": no data is never drawn as 100 %.
 """
 
 from __future__ import annotations
@@ -23,10 +25,16 @@ BLOCKS = "▁▂▃▄▅▆▇█"
 DEFAULT_GOAL = 80.0
 
 
-def bars(values: list[float], width: int, top: float) -> list[tuple[str, float]]:
-    """The last `width` values as (block, value), scaled to 0..top."""
-    out = []
+NO_DATA = "·"  # a bucket without data (no contact left the queue yet): not a level
+
+
+def bars(values: list[float | None], width: int, top: float) -> list[tuple[str, float | None]]:
+    """The last `width` values as (block, value), scaled to 0..top; None as NO_DATA."""
+    out: list[tuple[str, float | None]] = []
     for value in values[-width:] if width > 0 else []:
+        if value is None:
+            out.append((NO_DATA, None))
+            continue
         level = 0 if top <= 0 else min(len(BLOCKS) - 1, max(0, round(value / top * (len(BLOCKS) - 1))))
         out.append((BLOCKS[level], value))
     return out
@@ -70,7 +78,7 @@ class SparklinePanel(Vertical):
         sl, waiting = floor.trend(self.queue_id)
         v = self.app.theme_variables
         width = max(1, self.size.width - 2)
-        last_sl = f"{sl[-1]:.0f}%" if sl else "–"
+        last_sl = f"{sl[-1]:.0f}%" if sl and sl[-1] is not None else "–"
         peak = max(waiting) if waiting else 0.0
         window = floor.sl_window_s
         sl_title = f"SL {window / 60:.0f}m · " if window else "SL · "
@@ -82,10 +90,11 @@ class SparklinePanel(Vertical):
             no_wrap=True, overflow="ellipsis"))
         sl_line = Text(no_wrap=True)
         for block, value in bars(sl, width, 100.0):
-            var = "sla-ok" if value >= goal + 5 else "sla-warning" if value >= goal else "sla-breach"
+            var = "muted-foreground" if value is None else "sla-ok" if value >= goal + 5 \
+                else "sla-warning" if value >= goal else "sla-breach"
             sl_line.append(block, style=theme_style(v, var))
         wait_line = Text(no_wrap=True)
-        for block, value in bars(waiting, width, max(peak, 1.0)):
+        for block, value in bars(list(waiting), width, max(peak, 1.0)):
             wait_line.append(block, style=theme_style(v, "sla-warning" if value else "primary"))
         self.query_one("#trend-sl", Static).update(sl_line)
         self.query_one("#trend-waiting", Static).update(wait_line)

@@ -120,7 +120,8 @@ class TimelineRenderer:
             text.append(f"{time_text} ", style("time"))
             text.append(f"{speaker}: ", Style(bold=True))
             text.append(clip(item.body))
-            strips.extend(self._wrap(text, width, base, base))
+            # Continuation lines hang under the words, not under the time.
+            strips.extend(self._wrap(text, width, base, base, len(time_text) + 1, hanging=True))
             return strips
         header = self._header(item, time_text, glyph_style, new_contact, delivery)
         strips.append(self.to_strip(header, width, base))
@@ -171,16 +172,19 @@ class TimelineRenderer:
             header.append("  · " + one_line(item.interaction_id), meta)
         return header
 
-    def _wrap(self, text: Text, width: int, fill: Style, base: Style, indent: int = 0) -> list[Strip]:
+    def _wrap(self, text: Text, width: int, fill: Style, base: Style, indent: int = 0,
+              hanging: bool = False) -> list[Strip]:
+        """`hanging`: the first line starts at the margin, the others are indented."""
         console = self._console()
         _apply_base_style(text)
         inner = max(1, width - indent)
         lines = text.wrap(console, inner, overflow="fold", no_wrap=False)
         strips = []
         pad = [Segment(" " * indent, fill)] if indent else []
-        for line in lines:
+        for number, line in enumerate(lines):
             line.rstrip_end(inner)
-            segments = pad + list(line.render(console, end=""))
+            lead = [] if hanging and number == 0 else pad
+            segments = lead + list(line.render(console, end=""))
             strips.append(Strip(segments).adjust_cell_length(width, base if not indent else fill))
         return strips or [Strip.blank(width, base)]
 
