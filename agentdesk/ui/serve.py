@@ -39,7 +39,9 @@ def app_command(args: argparse.Namespace, server: str | None = None) -> str:
     if not monitor:
         return shlex.join([sys.executable, "-m", "agentdesk.ui.web",
                            "--server", server or args.server or ""])
-    parts += ["monitor", "--server", server or args.server or ""]
+    parts += ["monitor"]
+    if server or args.server:
+        parts += ["--server", server or args.server]
     if getattr(args, "profile", None):
         parts += ["--profile", args.profile]
     if getattr(args, "wall", False):

@@ -50,14 +50,15 @@ class LiveTable(DataTable[Text]):
             rows.add(row_key)
         try:
             cell_cache = self._cell_render_cache
-            for key in [k for k in cell_cache if (k[0], k[1]) in cells]:
+            # Textual's LRUCache is not a dict: iterating it does not give its keys.
+            for key in [k for k in list(cell_cache.keys()) if (k[0], k[1]) in cells]:
                 cell_cache.discard(key)
             row_cache = self._row_render_cache
-            for key in [k for k in row_cache if k[0] in rows]:
+            for key in [k for k in list(row_cache.keys()) if k[0] in rows]:
                 row_cache.discard(key)
             indexes = {self._row_locations.get(r) for r in rows}
             renderables = self._row_renderable_cache
-            for key in [k for k in renderables if k[1] in indexes]:
+            for key in [k for k in list(renderables.keys()) if k[1] in indexes]:
                 renderables.discard(key)
             self._line_cache.clear()
         except Exception:
