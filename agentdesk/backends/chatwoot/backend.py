@@ -351,6 +351,7 @@ class ChatwootBackend(Backend):
             raise BackendCommandError(f"{who} has already taken this conversation",
                                       status=409, code="taken")
         self.tracker.rejected.discard(interaction_id)
+        self.tracker.handed_off.discard(interaction_id)
         if view.assignee_id is None:
             await self.rest.post(self.rest.conv(interaction_id, "/assignments"),
                                  {"assignee_id": _num(me)})
@@ -432,6 +433,8 @@ class ChatwootBackend(Backend):
         else:
             raise BackendCommandError(CAPABILITIES.missing_reason("transfer_queue"), status=422,
                                       code="not_supported")
+        if "team_id" in body:
+            self.tracker.handed_off.add(interaction_id)
         await self.rest.post(self.rest.conv(interaction_id, "/assignments"), body)
         return self._settle(await self.reads.fetch_view(interaction_id))
 
