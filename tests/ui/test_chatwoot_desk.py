@@ -168,7 +168,7 @@ async def test_desk_on_chatwoot_live_take_transfer_resolve_and_reconnect(tmp_pat
         await desk.until(lambda: sid in screen.views, what="assigned tab")
         screen.activate(sid)
         await desk.pilot.press("f9")
-        await desk.until(lambda: type(desk.app.screen).__name__ == "WrapupDialog",
+        await desk.until(lambda: type(desk.app.screen).__name__ == "LabelWrapupDialog",
                          what="wrap-up dialog")
         await desk.pilot.press("enter")
         await desk.until(lambda: sid not in screen.views, what="resolved")

@@ -47,6 +47,7 @@ CAPABILITIES = Capabilities(
         "simulation": "a real Chatwoot server has no simulation controls",
         "presence_break": "Chatwoot availability is online, busy or offline: break is busy",
     },
+    presence_names={Presence.AWAY: "Busy"},
 )
 
 

@@ -55,9 +55,11 @@ class DialogFlows:
 
         rearm = bool(state.missed) or (
             agent is not None and agent.routing_state is RoutingState.NOT_RESPONDING)
+        caps = screen.controller.capabilities
         screen.app.push_screen(PresenceMenu(
             agent.presence if agent else None, agent.next_presence if agent else None,
-            work_open=bool(state.interactions), rearm=rearm), chosen)
+            work_open=bool(state.interactions), rearm=rearm, states=caps.presence_states,
+            schedule=caps.presence_next, names=caps.presence_names), chosen)
 
     def dtmf(self, iid: str) -> None:
         from agentdesk.ui.widgets.call.dtmf_pad import DtmfPad
