@@ -108,9 +108,21 @@ async def test_desk_on_chatwoot_reply_note_canned_reach_chatwoot_once(tmp_path: 
         await desk.pilot.press("enter")
         await desk.until(lambda: desk.app.screen is screen, what="picker closed")
         canned = view.composer.text.strip()
-        assert canned in {c["content"] for c in desk.fake.world.canned}
+        # Chatwoot's {{contact.name}} is filled in on insertion, never sent raw.
+        assert canned == "Hello Grace Hopper, how can I help?"
         await desk.pilot.press("ctrl+s")
         await desk.until(lambda: not desk.app.sender.pending(), what="canned sent")
+
+        # A variable the desk cannot fill stays visible, and the agent is warned.
+        await desk.pilot.press("slash")
+        await desk.until(lambda: type(desk.app.screen).__name__ == "CannedPicker",
+                         what="canned picker again")
+        await desk.pilot.press("up")  # the last one ("case")
+        await desk.pilot.press("enter")
+        await desk.until(lambda: desk.app.screen is screen, what="picker closed again")
+        assert view.composer.text.strip() == "Ada here: your case is {{conversation.id}}."
+        await desk.until(lambda: any("{{conversation.id}}" in n.message
+                                     for n in desk.app._notifications), what="warning")
 
         sent = [(m.content, m.private) for m in desk.fake.world.messages if m.message_type == 1]
         assert sent == [("Let me check that", False), ("vip customer", True), (canned, False)]
