@@ -95,8 +95,14 @@ async def test_desk_on_chatwoot_reply_note_canned_reach_chatwoot_once(tmp_path: 
                                      for i in view.timeline.items), what="timeline loaded")
 
         await desk.type("Let me check that")
+        # typing_out: Chatwoot is told the agent types, once, not once per keystroke.
+        await desk.until(lambda: desk.fake.agent_typing.get(conv.id) == "on", what="typing on")
+        typing_posts = desk.fake.posts("/toggle_typing_status")
+        assert 1 <= typing_posts < len("Let me check that")
         await desk.pilot.press("enter")
         await desk.until(lambda: not desk.app.sender.pending(), what="reply sent")
+        # The draft is empty after the send: typing ends.
+        await desk.until(lambda: desk.fake.agent_typing.get(conv.id) == "off", what="typing off")
         await desk.pilot.press("ctrl+t")
         await desk.type("vip customer")
         await desk.pilot.press("enter")
