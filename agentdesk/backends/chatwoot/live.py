@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentdesk.backends.base import (
     AgentDeskError,
+    BackendAuthError,
     BackendCommandError,
     LinkState,
     LinkStatus,
@@ -161,6 +162,18 @@ class LiveStream:
         try:
             while not self._closing.is_set():
                 ident = self.host.cable_identity()
+                if ident is None and self.host.rest.token:
+                    # Started with a stored or pasted access token (no login): the
+                    # profile gives the user, the account and the pubsub token.
+                    try:
+                        await self.host.me()
+                    except AgentDeskError as exc:
+                        attempt += 1
+                        self.auth_failed = isinstance(exc, BackendAuthError)
+                        self.emit(LinkStatus(LinkState.RECONNECTING, exc.message, attempt))
+                        await self._pause(self._delay(attempt))
+                        continue
+                    ident = self.host.cable_identity()
                 if ident is None:
                     self.emit(LinkStatus(LinkState.CONNECTING, "not signed in", attempt))
                     await self._pause(None)
