@@ -46,6 +46,7 @@ from agentdesk.backends.chatwoot.cable import (
 from agentdesk.backends.chatwoot.mapping import (
     INCOMING,
     MappingError,
+    agent_of,
     as_dict,
     as_int,
     as_str,
@@ -349,6 +350,13 @@ class LiveStream:
         if self._typing.pop(conv_id, None) is not None:
             self.emit(CustomerTyping(conv_id, False, self._now()))
 
+    def note_presence(self, agent: AgentInfo, at: float) -> None:
+        """A presence the adapter set itself: one AgentChanged, and the cable's own
+        presence.update for it later is nothing new."""
+        if self._presence.get(agent.id) is not agent.presence:
+            self._presence[agent.id] = agent.presence
+            self.emit(AgentChanged(agent, at))
+
     def _presence_event(self, data: dict[str, Any]) -> None:
         users = as_dict(data.get("users"))
         for user_id, status in users.items():
@@ -358,8 +366,7 @@ class LiveStream:
                 continue
             self._presence[uid] = presence
             name = self.host.agent_names.get(uid) or uid
-            agent = AgentInfo(id=uid, name=name, presence=presence,
-                              connected=presence is not Presence.OFFLINE)
+            agent = agent_of({"id": uid, "name": name}, availability=status)
             self.emit(AgentChanged(agent, self._now()))
 
     def _contact_event(self, data: dict[str, Any]) -> None:

@@ -11,7 +11,6 @@ The table of what maps to what is in docs/backends/chatwoot.md.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +29,7 @@ from agentdesk.domain.models import (
     Presence,
     Queue,
     Role,
+    RoutingState,
     TimelineItem,
     TimelineKind,
     User,
@@ -208,6 +208,10 @@ def agent_of(obj: Any, *, availability: Any = None) -> AgentInfo:
         name=name,
         role=Role.AGENT,
         presence=presence,
+        # Online agents get conversations (auto-assignment, offers); busy and
+        # offline ones do not.
+        routing_state=RoutingState.IDLE if presence is Presence.AVAILABLE
+        else RoutingState.OFF_QUEUE,
         connected=presence is not Presence.OFFLINE,
     )
 
