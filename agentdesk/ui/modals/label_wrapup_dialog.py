@@ -26,7 +26,6 @@ ENDINGS: tuple[tuple[str, str, LabelEnd, int | None], ...] = (
     ("pending", "set pending", LabelEnd.PENDING, None),
     ("snooze-reply", "snooze until the customer replies", LabelEnd.SNOOZE, None),
     ("snooze-1h", "snooze 1 hour", LabelEnd.SNOOZE, 3600),
-    ("snooze-4h", "snooze 4 hours", LabelEnd.SNOOZE, 4 * 3600),
     ("snooze-1d", "snooze 1 day", LabelEnd.SNOOZE, 24 * 3600),
     ("snooze-1w", "snooze 1 week", LabelEnd.SNOOZE, 7 * 24 * 3600),
 )
@@ -50,12 +49,14 @@ class LabelWrapupDialog(WrapupDialog):
                                  id="wrapup-labels")
             else:
                 yield Static("No labels in this account.", markup=False)
+            yield Static(Content.styled("then", "$muted-foreground"))
             yield OptionList(*[Option(Content(text), id=oid) for oid, text, _e, _s in ENDINGS],
                              id="wrapup-endings")
             yield Input(self.initial_notes, placeholder="private note (optional)",
                         id="wrapup-notes")
-            yield Static("space: check a label   enter: resolve (or the ending picked below)\n"
-                         "tab: endings, note   escape: later", classes="dialog-hint", markup=False)
+            # One line: the dialog fits an 80x24 terminal.
+            yield Static("space: check  enter: resolve / the ending  tab: next  esc: later",
+                         classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self._tick()
