@@ -193,3 +193,47 @@ async def test_desk_on_chatwoot_live_take_transfer_resolve_and_reconnect(tmp_pat
         assert fake.world.conversations[second.id].status == "resolved"
         assert fake.world.conversations[second.id].labels
         assert fake.posts("/messages") == 1
+
+
+async def test_dialogs_on_chatwoot_offer_only_what_the_capabilities_allow(tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    async with chatwoot_desk(tmp_path, _one_assigned) as desk:
+        conv = next(iter(desk.fake.world.conversations.values()))
+        iid, screen, app = str(conv.id), desk.screen, desk.app
+        await desk.until(lambda: iid in screen.views, what="tab")
+        screen.activate(iid)
+        await desk.until(lambda: screen.state.interactions[iid].state.value == "active",
+                         what="active")
+
+        # F4: Chatwoot's three availabilities, away named "Busy", nothing scheduled.
+        await desk.pilot.press("f4")
+        await desk.until(lambda: type(app.screen).__name__ == "PresenceMenu", what="menu")
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == ["now:available", "now:away", "now:offline"]
+        assert "Busy" in str(options.get_option_at_index(1).prompt)
+        await desk.pilot.press("down", "enter")
+        await desk.until(lambda: desk.fake.world.users[7].availability == "busy",
+                         what="busy in Chatwoot")
+        await desk.until(lambda: screen.state.agent is not None
+                         and screen.state.agent.presence.value == "away", what="shown")
+
+        # F7: teams and agents (not Ada herself), no blind/warm switch.
+        await desk.pilot.press("f7")
+        await desk.until(lambda: type(app.screen).__name__ == "TransferDialog", what="transfer")
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == ["t:team:1", "t:team:2", "a:9"]
+        assert not app.screen.query("#transfer-mode")
+        await desk.pilot.press("escape")
+
+        # F9: labels, then endings; snooze 1 hour with two labels.
+        await desk.until(lambda: app.screen is screen, what="transfer closed")
+        await desk.pilot.press("f9")
+        await desk.until(lambda: type(app.screen).__name__ == "LabelWrapupDialog",
+                         what="wrap-up")
+        await desk.pilot.press("space", "down", "space", "tab", "down", "down", "down", "enter")
+        await desk.until(lambda: iid not in screen.views, what="snoozed")
+        snoozed = desk.fake.world.conversations[conv.id]
+        assert snoozed.status == "snoozed" and sorted(snoozed.labels) == ["billing", "vip"]
