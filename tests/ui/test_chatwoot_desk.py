@@ -218,6 +218,8 @@ async def test_dialogs_on_chatwoot_offer_only_what_the_capabilities_allow(tmp_pa
                          what="busy in Chatwoot")
         await desk.until(lambda: screen.state.agent is not None
                          and screen.state.agent.presence.value == "away", what="shown")
+        header = screen.query_one("#hdr-presence")
+        await desk.until(lambda: "Busy" in str(header.render()), what="Busy in the header")
 
         # F7: teams and agents (not Ada herself), no blind/warm switch.
         await desk.pilot.press("f7")
