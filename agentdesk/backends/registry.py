@@ -17,6 +17,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from agentdesk.domain.capabilities import Capabilities
+
 if TYPE_CHECKING:
     from agentdesk.backends.base import Backend
 
@@ -49,6 +51,8 @@ class BackendSpec(ABC):
     title: str = ""  # shown in messages: "agentdesk/1", "Chatwoot"
     user_label: str = "User"  # the login prompt: "User", "Email"
     token_login: bool = False  # a pasted user access token can replace the password
+    # What the backend can do, readable before connecting (`agentdesk monitor` refuses early).
+    capabilities: Capabilities = Capabilities()
 
     def probe(self, url: str, timeout_s: float = 5.0) -> str | None:
         """Why `url` is not a server of this backend (None: it may be), asked

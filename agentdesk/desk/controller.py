@@ -36,7 +36,7 @@ from agentdesk.desk.gate import command_refusal
 from agentdesk.desk.view import DeskView, Notice, NullView
 from agentdesk.domain import session as S
 from agentdesk.domain.backoff import Backoff
-from agentdesk.domain.capabilities import Capabilities
+from agentdesk.domain.capabilities import Capabilities, TransferTarget
 from agentdesk.domain.enums import InteractionState, Presence
 from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.domain.outgoing import Delivery, Outgoing
@@ -497,9 +497,15 @@ class DeskController:
         return await self.backend.get_customer(customer_id)
 
     async def transfer_targets(self) -> tuple[list[Queue], list[AgentInfo]]:
-        """Queues, and the other agents (an empty list where the backend keeps them
-        from agents)."""
-        queues = await self.backend.list_queues()
+        """The groups (queues, or teams where `transfer_to` has TEAM: the backend's
+        `list_queues` lists them) and the other agents, each only when the
+        capabilities allow it as a target (an empty agent list where the backend
+        keeps them from agents)."""
+        targets = self.capabilities.transfer_to
+        groups = bool(targets & {TransferTarget.QUEUE, TransferTarget.TEAM})
+        queues = await self.backend.list_queues() if groups else []
+        if TransferTarget.AGENT not in targets:
+            return queues, []
         try:
             agents = [a for a in await self.backend.list_agents()
                       if self.state.me is None or a.id != self.state.me.id]

@@ -51,6 +51,8 @@ class Capabilities:
     logout_revokes: bool = True  # `agentdesk logout` can end the token on the server
     # Why a missing feature is missing, shown in one line when its key is pressed.
     reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # The backend's own word for a presence where it differs (Chatwoot: away is "Busy").
+    presence_names: dict[Presence, str] = field(default_factory=dict, compare=False, hash=False)
 
     def missing_reason(self, feature: str) -> str:
         """One line saying why `feature` is not available on this backend."""

@@ -373,7 +373,13 @@ def _choose(args: argparse.Namespace, command: str) -> BackendChoice | None:
     from agentdesk.backend_choice import choose_backend, load_spec
 
     choice = choose_backend(args)
-    return choice if load_spec(choice, command) is not None else None
+    spec = load_spec(choice, command)
+    if spec is None:
+        return None
+    if command == "monitor" and not spec.capabilities.monitor:
+        print(f"agentdesk monitor: {spec.capabilities.missing_reason('monitor')}", file=sys.stderr)
+        return None
+    return choice
 
 
 def run_desk(args: argparse.Namespace) -> int:

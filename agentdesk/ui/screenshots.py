@@ -375,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             failed.append(f"{spec}: {exc}")
+    # The desk on the fake Chatwoot (its own module: another backend, another fake).
+    try:
+        subprocess.run([sys.executable, "-m", "agentdesk.ui.chatwoot_screenshots", str(out_dir)],
+                       check=True, timeout=180)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        failed.append(f"chatwoot-desk: {exc}")
     code = (
         "from agentdesk.ui.monitor.screenshots import save_monitor_screenshots as s; import sys; "
         "[print(p) for p in s(sys.argv[1])]"

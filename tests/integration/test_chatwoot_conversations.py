@@ -53,11 +53,14 @@ async def test_arrive_take_reply_note_canned_transfer_resolve() -> None:
         # A second conversation goes to the billing team (Ada is not in it).
         other = await fake.new_conversation("Alan Turing", "Password reset", assignee_id=7)
         await desk.change(Ch.ACCEPTED, other.id)
-        moved = await backend.transfer(str(other.id), "xfer-1", queue_id="team:1")
-        assert moved.queue_id == "team:1" and moved.state is InteractionState.OFFERED
+        moved = await backend.transfer(str(other.id), "xfer-1", team_id="1")
+        assert moved.queue_id == "team:1"
         gone = await desk.change(Ch.TRANSFERRED, other.id)
-        assert gone.reason == "unassigned"
+        assert gone.reason == "transferred to a team"
         assert fake.world.conversations[other.id].team_id == 1
+        assert fake.world.conversations[other.id].assignee_id is None
+        # Unassigned in Ada's inbox, but she handed it off: it is not offered back to her.
+        assert backend.tracker.relation(backend.tracker.views[str(other.id)]).value == "gone"
 
         # Nothing was delivered twice along the way.
         ids = desk.added_ids()

@@ -3,6 +3,8 @@ snapshots, reference data, presence."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from agentdesk.backends.base import BackendAuthError, BackendCommandError
@@ -96,7 +98,10 @@ async def test_snapshot_tabs_offers_and_reference_data() -> None:
         assert [d.code for d in await desk.backend.list_dispositions()] == [
             "billing", "vip", "refund"]
         canned = await desk.backend.list_canned_responses()
-        assert [(c.shortcut, c.body[:5]) for c in canned] == [("hi", "Hello"), ("bye", "Thank")]
+        assert [(c.shortcut, c.body) for c in canned] == [
+            ("hi", "Hello {customer}, how can I help?"),  # Chatwoot's variables, mapped
+            ("bye", "Thanks for reaching out. Have a good day!"),
+            ("case", "{agent_first} here: your case is {{conversation.id}}.")]
         assert await desk.backend.list_kb_articles() == []
 
 
@@ -112,3 +117,23 @@ async def test_presence_maps_onto_chatwoot_availability() -> None:
         with pytest.raises(BackendCommandError) as refused:
             await desk.backend.set_presence(Presence.OFFLINE, next=Presence.AVAILABLE)
         assert "schedule" in refused.value.message
+
+
+async def test_a_backend_built_with_only_a_token_signs_itself_in_and_connects() -> None:
+    # The CLI path (a stored, prompted or AGENTDESK_TOKEN token): no login() call.
+    from agentdesk.backends.base import LinkState, LinkStatus
+    from agentdesk.backends.chatwoot.backend import ChatwootBackend
+    from agentdesk.testing.chatwoot import running_chatwoot
+
+    async with running_chatwoot() as fake:
+        token = fake.world.users[7].access_token
+        backend = ChatwootBackend(fake.url, token=token)
+        try:
+            async def first_connected() -> None:
+                async for item in backend.events():
+                    if isinstance(item, LinkStatus) and item.state is LinkState.CONNECTED:
+                        return
+            await asyncio.wait_for(first_connected(), 20)
+            assert backend.user is not None and backend.user.id == "7"
+        finally:
+            await backend.close()

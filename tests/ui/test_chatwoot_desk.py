@@ -95,8 +95,14 @@ async def test_desk_on_chatwoot_reply_note_canned_reach_chatwoot_once(tmp_path: 
                                      for i in view.timeline.items), what="timeline loaded")
 
         await desk.type("Let me check that")
+        # typing_out: Chatwoot is told the agent types, once, not once per keystroke.
+        await desk.until(lambda: desk.fake.agent_typing.get(conv.id) == "on", what="typing on")
+        typing_posts = desk.fake.posts("/toggle_typing_status")
+        assert 1 <= typing_posts < len("Let me check that")
         await desk.pilot.press("enter")
         await desk.until(lambda: not desk.app.sender.pending(), what="reply sent")
+        # The draft is empty after the send: typing ends.
+        await desk.until(lambda: desk.fake.agent_typing.get(conv.id) == "off", what="typing off")
         await desk.pilot.press("ctrl+t")
         await desk.type("vip customer")
         await desk.pilot.press("enter")
@@ -108,9 +114,21 @@ async def test_desk_on_chatwoot_reply_note_canned_reach_chatwoot_once(tmp_path: 
         await desk.pilot.press("enter")
         await desk.until(lambda: desk.app.screen is screen, what="picker closed")
         canned = view.composer.text.strip()
-        assert canned in {c["content"] for c in desk.fake.world.canned}
+        # Chatwoot's {{contact.name}} is filled in on insertion, never sent raw.
+        assert canned == "Hello Grace Hopper, how can I help?"
         await desk.pilot.press("ctrl+s")
         await desk.until(lambda: not desk.app.sender.pending(), what="canned sent")
+
+        # A variable the desk cannot fill stays visible, and the agent is warned.
+        await desk.pilot.press("slash")
+        await desk.until(lambda: type(desk.app.screen).__name__ == "CannedPicker",
+                         what="canned picker again")
+        await desk.pilot.press("up")  # the last one ("case")
+        await desk.pilot.press("enter")
+        await desk.until(lambda: desk.app.screen is screen, what="picker closed again")
+        assert view.composer.text.strip() == "Ada here: your case is {{conversation.id}}."
+        await desk.until(lambda: any("{{conversation.id}}" in n.message
+                                     for n in desk.app._notifications), what="warning")
 
         sent = [(m.content, m.private) for m in desk.fake.world.messages if m.message_type == 1]
         assert sent == [("Let me check that", False), ("vip customer", True), (canned, False)]
@@ -168,10 +186,56 @@ async def test_desk_on_chatwoot_live_take_transfer_resolve_and_reconnect(tmp_pat
         await desk.until(lambda: sid in screen.views, what="assigned tab")
         screen.activate(sid)
         await desk.pilot.press("f9")
-        await desk.until(lambda: type(desk.app.screen).__name__ == "WrapupDialog",
+        await desk.until(lambda: type(desk.app.screen).__name__ == "LabelWrapupDialog",
                          what="wrap-up dialog")
         await desk.pilot.press("enter")
         await desk.until(lambda: sid not in screen.views, what="resolved")
         assert fake.world.conversations[second.id].status == "resolved"
         assert fake.world.conversations[second.id].labels
         assert fake.posts("/messages") == 1
+
+
+async def test_dialogs_on_chatwoot_offer_only_what_the_capabilities_allow(tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    async with chatwoot_desk(tmp_path, _one_assigned) as desk:
+        conv = next(iter(desk.fake.world.conversations.values()))
+        iid, screen, app = str(conv.id), desk.screen, desk.app
+        await desk.until(lambda: iid in screen.views, what="tab")
+        screen.activate(iid)
+        await desk.until(lambda: screen.state.interactions[iid].state.value == "active",
+                         what="active")
+
+        # F4: Chatwoot's three availabilities, away named "Busy", nothing scheduled.
+        await desk.pilot.press("f4")
+        await desk.until(lambda: type(app.screen).__name__ == "PresenceMenu", what="menu")
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == ["now:available", "now:away", "now:offline"]
+        assert "Busy" in str(options.get_option_at_index(1).prompt)
+        await desk.pilot.press("down", "enter")
+        await desk.until(lambda: desk.fake.world.users[7].availability == "busy",
+                         what="busy in Chatwoot")
+        await desk.until(lambda: screen.state.agent is not None
+                         and screen.state.agent.presence.value == "away", what="shown")
+        header = screen.query_one("#hdr-presence")
+        await desk.until(lambda: "Busy" in str(header.render()), what="Busy in the header")
+
+        # F7: teams and agents (not Ada herself), no blind/warm switch.
+        await desk.pilot.press("f7")
+        await desk.until(lambda: type(app.screen).__name__ == "TransferDialog", what="transfer")
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == ["t:team:1", "t:team:2", "a:9"]
+        assert not app.screen.query("#transfer-mode")
+        await desk.pilot.press("escape")
+
+        # F9: labels, then endings; snooze 1 hour with two labels.
+        await desk.until(lambda: app.screen is screen, what="transfer closed")
+        await desk.pilot.press("f9")
+        await desk.until(lambda: type(app.screen).__name__ == "LabelWrapupDialog",
+                         what="wrap-up")
+        await desk.pilot.press("space", "down", "space", "tab", "down", "down", "down", "enter")
+        await desk.until(lambda: iid not in screen.views, what="snoozed")
+        snoozed = desk.fake.world.conversations[conv.id]
+        assert snoozed.status == "snoozed" and sorted(snoozed.labels) == ["billing", "vip"]

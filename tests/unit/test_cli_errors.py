@@ -115,3 +115,13 @@ def test_backend_and_account_options_are_offered(command: str) -> None:
     proc = run(command, "--help")
     assert proc.returncode == 0
     assert "--backend NAME" in proc.stdout and "--account ID" in proc.stdout
+
+
+def test_monitor_on_chatwoot_refuses_in_one_line_before_asking_anything() -> None:
+    # Chatwoot declares monitor=False: no password prompt, no connection, one line.
+    proc = run("monitor", "--backend", "chatwoot", "--server", "http://127.0.0.1:9",
+               "--user", "ada@example.com")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert line.startswith("agentdesk monitor: no supervisor monitor on Chatwoot")
+    assert "Password" not in proc.stderr

@@ -23,6 +23,7 @@ from agentdesk.backends.base import (
     StreamItem,
 )
 from agentdesk.backends.chatwoot.cable import CablePolicy, identifier
+from agentdesk.backends.chatwoot.conversations import ConversationReads, payload_list
 from agentdesk.backends.chatwoot.live import LiveStream
 from agentdesk.backends.chatwoot.mapping import (
     AVAILABILITY_OF,
@@ -38,11 +39,9 @@ from agentdesk.backends.chatwoot.mapping import (
     customer_detail,
     inbox_info,
     label_disposition,
-    presence_of,
     team_queue,
     user_of,
 )
-from agentdesk.backends.chatwoot.conversations import ConversationReads, payload_list
 from agentdesk.backends.chatwoot.outbound import Outbound
 from agentdesk.backends.chatwoot.rest import ChatwootRest, seg
 from agentdesk.backends.chatwoot.spec import CAPABILITIES
@@ -334,8 +333,9 @@ class ChatwootBackend(Backend):
         if agent is None:
             raise BackendAuthError("sign in to Chatwoot first")
         if AVAILABILITY_OF[agent.presence] != availability:  # an answer without our account
-            agent = agent.model_copy(update={"presence": presence_of(availability),
-                                             "connected": availability != "offline"})
+            agent = agent_of({"id": agent.id, "name": agent.name}, availability=availability)
+        # Chatwoot's presence.update for it comes later (or not at all): tell the desk now.
+        self._live.note_presence(agent, self.server_now())
         return agent
 
     async def accept(self, interaction_id: str, client_id: str) -> Interaction:
@@ -351,6 +351,7 @@ class ChatwootBackend(Backend):
             raise BackendCommandError(f"{who} has already taken this conversation",
                                       status=409, code="taken")
         self.tracker.rejected.discard(interaction_id)
+        self.tracker.handed_off.discard(interaction_id)
         if view.assignee_id is None:
             await self.rest.post(self.rest.conv(interaction_id, "/assignments"),
                                  {"assignee_id": _num(me)})
@@ -432,6 +433,8 @@ class ChatwootBackend(Backend):
         else:
             raise BackendCommandError(CAPABILITIES.missing_reason("transfer_queue"), status=422,
                                       code="not_supported")
+        if "team_id" in body:
+            self.tracker.handed_off.add(interaction_id)
         await self.rest.post(self.rest.conv(interaction_id, "/assignments"), body)
         return self._settle(await self.reads.fetch_view(interaction_id))
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentdesk.backends.base import (
     AgentDeskError,
+    BackendAuthError,
     BackendCommandError,
     LinkState,
     LinkStatus,
@@ -45,6 +46,7 @@ from agentdesk.backends.chatwoot.cable import (
 from agentdesk.backends.chatwoot.mapping import (
     INCOMING,
     MappingError,
+    agent_of,
     as_dict,
     as_int,
     as_str,
@@ -161,6 +163,18 @@ class LiveStream:
         try:
             while not self._closing.is_set():
                 ident = self.host.cable_identity()
+                if ident is None and self.host.rest.token:
+                    # Started with a stored or pasted access token (no login): the
+                    # profile gives the user, the account and the pubsub token.
+                    try:
+                        await self.host.me()
+                    except AgentDeskError as exc:
+                        attempt += 1
+                        self.auth_failed = isinstance(exc, BackendAuthError)
+                        self.emit(LinkStatus(LinkState.RECONNECTING, exc.message, attempt))
+                        await self._pause(self._delay(attempt))
+                        continue
+                    ident = self.host.cable_identity()
                 if ident is None:
                     self.emit(LinkStatus(LinkState.CONNECTING, "not signed in", attempt))
                     await self._pause(None)
@@ -336,6 +350,13 @@ class LiveStream:
         if self._typing.pop(conv_id, None) is not None:
             self.emit(CustomerTyping(conv_id, False, self._now()))
 
+    def note_presence(self, agent: AgentInfo, at: float) -> None:
+        """A presence the adapter set itself: one AgentChanged, and the cable's own
+        presence.update for it later is nothing new."""
+        if self._presence.get(agent.id) is not agent.presence:
+            self._presence[agent.id] = agent.presence
+            self.emit(AgentChanged(agent, at))
+
     def _presence_event(self, data: dict[str, Any]) -> None:
         users = as_dict(data.get("users"))
         for user_id, status in users.items():
@@ -345,8 +366,7 @@ class LiveStream:
                 continue
             self._presence[uid] = presence
             name = self.host.agent_names.get(uid) or uid
-            agent = AgentInfo(id=uid, name=name, presence=presence,
-                              connected=presence is not Presence.OFFLINE)
+            agent = agent_of({"id": uid, "name": name}, availability=status)
             self.emit(AgentChanged(agent, self._now()))
 
     def _contact_event(self, data: dict[str, Any]) -> None:

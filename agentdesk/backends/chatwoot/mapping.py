@@ -10,6 +10,7 @@ The table of what maps to what is in docs/backends/chatwoot.md.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from agentdesk.domain.models import (
     Presence,
     Queue,
     Role,
+    RoutingState,
     TimelineItem,
     TimelineKind,
     User,
@@ -206,6 +208,10 @@ def agent_of(obj: Any, *, availability: Any = None) -> AgentInfo:
         name=name,
         role=Role.AGENT,
         presence=presence,
+        # Online agents get conversations (auto-assignment, offers); busy and
+        # offline ones do not.
+        routing_state=RoutingState.IDLE if presence is Presence.AVAILABLE
+        else RoutingState.OFF_QUEUE,
         connected=presence is not Presence.OFFLINE,
     )
 
@@ -449,11 +455,29 @@ def message_sort_key(item: TimelineItem) -> tuple[float, int]:
 # --- reference data --------------------------------------------------------------------
 
 
+# Chatwoot's canned-response variables (its Liquid-like `{{...}}`) that the desk
+# fills itself, mapped onto the desk's placeholders. Any other variable stays as
+# written and the composer warns the agent before it can reach a customer.
+CANNED_VARIABLES = {
+    "contact.name": "{customer}",
+    "contact.first_name": "{customer_first}",
+    "agent.name": "{agent}",
+    "agent.first_name": "{agent_first}",
+}
+_CANNED_VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
+
+
+def canned_body(content: str) -> str:
+    """Chatwoot's `{{contact.name}}` etc. as the desk's `{customer}` etc."""
+    return _CANNED_VARIABLE.sub(
+        lambda m: CANNED_VARIABLES.get(m.group(1), m.group(0)), content)
+
+
 def canned_of(obj: Any) -> CannedResponse:
     c = as_dict(obj)
     short = as_str(c.get("short_code")) or as_str(c.get("id"))
     return CannedResponse(id=ident(c.get("id"), "canned response"), shortcut=short, title=short,
-                          body=as_str(c.get("content")))
+                          body=canned_body(as_str(c.get("content"))))
 
 
 def label_disposition(obj: Any) -> Disposition | None:

@@ -33,7 +33,6 @@ from agentdesk.backends.chatwoot.mapping import (
     message_item,
     message_type,
 )
-
 from agentdesk.protocol.sanitize import sanitize_text
 
 if TYPE_CHECKING:

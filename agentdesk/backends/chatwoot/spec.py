@@ -44,11 +44,13 @@ CAPABILITIES = Capabilities(
         "warm_transfer": "Chatwoot transfers by assignment only (no consult)",
         "transfer_queue": "Chatwoot has no queues: transfer to a team or an agent",
         "kb_from_server": "Chatwoot publishes no knowledge base to agents; the local KB is used",
-        "monitor": "the Chatwoot backend has no supervisor monitor yet",
+        "monitor": "no supervisor monitor on Chatwoot: its Application API has no live feed "
+                   "of the floor (use Chatwoot's own reports)",
         "stats": "Chatwoot's Application API has no live queue figures (only reports)",
         "simulation": "a real Chatwoot server has no simulation controls",
         "presence_break": "Chatwoot availability is online, busy or offline: break is busy",
     },
+    presence_names={Presence.AWAY: "Busy"},
 )
 
 
@@ -57,6 +59,7 @@ class ChatwootSpec(BackendSpec):
     title = "Chatwoot"
     user_label = "Email"
     token_login = True
+    capabilities = CAPABILITIES
 
     def create(self, url: str, *, token: str | None = None,
                options: BackendOptions | None = None) -> ChatwootBackend:

@@ -40,7 +40,7 @@ class Relation(StrEnum):
     MINE = "mine"  # open and assigned to me: a tab
     OFFER = "offer"  # open, unassigned, in my inboxes, not rejected: an offer
     OTHER = "other"  # open and assigned to someone else
-    GONE = "gone"  # resolved, snoozed, pending, or an offer I rejected
+    GONE = "gone"  # resolved, snoozed, pending, an offer I rejected, or one I handed off
 
 
 _K = TypeVar("_K")
@@ -65,6 +65,9 @@ class Tracker:
         self.views: dict[str, ConversationView] = {}
         self.relations: dict[str, Relation] = {}
         self.rejected: set[str] = set()
+        # Transferred to a team by me: Chatwoot unassigns it when I am not in that
+        # team, and it must not come back to me as an offer (someone takes it).
+        self.handed_off: set[str] = set()
         self.delivered: _Bounded[str, None] = _Bounded(KEEP_IDS)  # message id -> None
         self.last_message: dict[str, int] = {}  # conversation -> newest delivered message id
         self.echoes: _Bounded[str, TimelineItem] = _Bounded(KEEP_ECHOES)  # client_id -> TimelineItem
@@ -76,7 +79,8 @@ class Tracker:
         if view.status != "open":
             return Relation.GONE
         if view.assignee_id is None:
-            return Relation.GONE if view.id in self.rejected else Relation.OFFER
+            hidden = view.id in self.rejected or view.id in self.handed_off
+            return Relation.GONE if hidden else Relation.OFFER
         return Relation.MINE if view.assignee_id == self.me else Relation.OTHER
 
     def remember(self, view: ConversationView) -> None:
@@ -94,6 +98,8 @@ class Tracker:
         if old is not None and not force and view.version < old.version:
             return []  # an older push snapshot arriving late
         before = self.relations.get(view.id)
+        if view.assignee_id is not None:  # someone took it: a later unassign offers it again
+            self.handed_off.discard(view.id)
         after = self.relation(view)
         self.views[view.id] = view
         self.relations[view.id] = after
@@ -119,6 +125,8 @@ class Tracker:
                 who = view.assignee_name or "another agent"
                 verb = "assigned to" if before is Relation.MINE else "taken by"
                 changes.append((InteractionChange.TRANSFERRED, f"{verb} {who}"))
+        elif before is Relation.MINE and view.status == "open":  # handed off to a team
+            changes.append((InteractionChange.TRANSFERRED, "transferred to a team"))
         elif before in (Relation.MINE, Relation.OFFER):
             changes.append((InteractionChange.CLOSED, view.status))
         return [InteractionChanged(c, inter, at, reason) for c, reason in changes]

@@ -30,7 +30,6 @@ from agentdesk.testing.chatwoot.cable import CableEndpoint, CableSocket
 from agentdesk.testing.chatwoot.world import ACCOUNT_ID, FConversation, FUser, World
 
 
-
 class JSONResponse(_StarletteJSON):
     """ASCII JSON, so hostile test text with lone surrogates still goes out
     (escaped), as a Rails server would send it."""

@@ -159,6 +159,9 @@ class World:
             {"id": 2, "account_id": ACCOUNT_ID, "short_code": "bye",
              "content": "Thanks for reaching out. Have a good day!",
              "created_at": _iso(time.time()), "updated_at": _iso(time.time())},
+            {"id": 3, "account_id": ACCOUNT_ID, "short_code": "case",
+             "content": "{{agent.first_name}} here: your case is {{conversation.id}}.",
+             "created_at": _iso(time.time()), "updated_at": _iso(time.time())},
         ]
         self.contacts: dict[int, FContact] = {}
         self.conversations: dict[int, FConversation] = {}

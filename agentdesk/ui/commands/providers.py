@@ -89,7 +89,7 @@ class PresenceCommands(_DeskProvider):
         for p in Presence:
             if p not in caps.presence_states:
                 continue
-            label = PRESENCE_LABEL[p]
+            label = caps.presence_names.get(p) or PRESENCE_LABEL[p]  # Chatwoot: "Busy"
             out.append((f"presence: {label}", Content(f"presence: {label}"),
                         partial(desk.set_presence, p, None), f"set presence to {label} now"))
             if p is not Presence.AVAILABLE and caps.presence_next:

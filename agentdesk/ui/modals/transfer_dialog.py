@@ -1,4 +1,8 @@
-"""F7: transfer the interaction to a queue or an agent, blind or warm."""
+"""F7: transfer the interaction to a queue, a team or an agent, blind or warm.
+
+It offers exactly the targets the backend's capabilities allow: the caller
+passes `groups` as queues or as teams (`group_kind`), agents only when an agent
+is a target, and `warm_allowed=False` hides the blind/warm switch."""
 
 from __future__ import annotations
 
@@ -21,16 +25,18 @@ class TransferChoice:
     mode: TransferMode
     queue_id: str | None = None
     agent_id: str | None = None
+    team_id: str | None = None
 
 
 class TransferDialog(DeskModal[TransferChoice | None]):
     BINDINGS = [Binding("ctrl+t", "toggle_mode", "Blind/warm", id="transfer-mode")]
 
     def __init__(self, customer: str, queues: list[Queue], agents: list[AgentInfo],
-                 *, warm_allowed: bool = True) -> None:
+                 *, warm_allowed: bool = True, group_kind: str = "queue") -> None:
         super().__init__()
         self.customer = customer
         self.queues = queues
+        self.group_kind = group_kind  # "queue" or "team": what `queues` are
         self.agents = agents
         self.warm_allowed = warm_allowed
         self.mode = TransferMode.BLIND
@@ -40,8 +46,9 @@ class TransferDialog(DeskModal[TransferChoice | None]):
         for q in self.queues:
             glyphs = "".join(CHANNEL_GLYPH[c] for c in q.channels)
             options.append(Option(Content.from_markup(
-                "[$muted-foreground]queue[/] [b]$name[/] [$muted-foreground]$g[/]", name=q.name, g=glyphs),
-                id=f"q:{q.id}"))
+                "[$muted-foreground]$kind[/] [b]$name[/] [$muted-foreground]$g[/]",
+                kind=self.group_kind, name=q.name, g=glyphs if self.group_kind == "queue" else ""),
+                id=f"{'t' if self.group_kind == 'team' else 'q'}:{q.id}"))
         if self.agents and options:
             options.append(None)
         for a in self.agents:
@@ -53,16 +60,25 @@ class TransferDialog(DeskModal[TransferChoice | None]):
                 disabled=a.presence is Presence.OFFLINE))
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup("Transfer [b]$c[/]", c=self.customer), classes="dialog-title")
-            yield Static(id="transfer-mode")
+            if self.warm_allowed:
+                yield Static(id="transfer-mode")
             if options:
                 yield OptionList(*options, id="transfer-targets")
             else:
-                yield Static("No queue or agent to transfer to.", markup=False)
-            yield Static("enter: transfer   ctrl+t: blind / warm   escape: cancel",
-                         classes="dialog-hint", markup=False)
+                yield Static(f"No {self.group_kind} or agent to transfer to.", markup=False)
+            hint = ("enter: transfer   ctrl+t: blind / warm   escape: cancel" if self.warm_allowed
+                    else "enter: transfer   escape: cancel")
+            yield Static(hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
-        self._show_mode()
+        if self.warm_allowed:
+            self._show_mode()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # No blind/warm key in the footer or F1 where warm transfer does not exist.
+        if action == "toggle_mode" and not self.warm_allowed:
+            return False
+        return super().check_action(action, parameters)
 
     def _show_mode(self) -> None:
         blind = self.mode is TransferMode.BLIND
@@ -83,5 +99,7 @@ class TransferDialog(DeskModal[TransferChoice | None]):
         kind, _, target = (event.option.id or "").partition(":")
         if kind == "q":
             self.dismiss(TransferChoice(self.mode, queue_id=target))
+        elif kind == "t":
+            self.dismiss(TransferChoice(self.mode, team_id=target))
         elif kind == "a":
             self.dismiss(TransferChoice(self.mode, agent_id=target))

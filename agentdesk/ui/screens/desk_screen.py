@@ -202,6 +202,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         if header is not None:
             header.show_link(link.state, link.attempt)
             self.refresh_bindings()  # the backend's capabilities are known once it is built
+            header.presence_names = self.controller.capabilities.presence_names
         if not self._flush_scheduled:
             self.banner.render()
 

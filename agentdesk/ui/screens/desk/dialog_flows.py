@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentdesk.backends.base import AgentDeskError
 from agentdesk.desk import commands as C
+from agentdesk.domain.capabilities import TransferTarget
 from agentdesk.domain.enums import CallAction, RoutingState
 
 if TYPE_CHECKING:
@@ -32,11 +33,14 @@ class DialogFlows:
         except AgentDeskError as exc:
             screen.show_error(exc, "Transfer")
             return
-        choice = await screen.app.push_screen_wait(TransferDialog(inter.customer_name, queues, agents))
+        caps = screen.controller.capabilities
+        kind = "team" if TransferTarget.TEAM in caps.transfer_to else "queue"
+        choice = await screen.app.push_screen_wait(TransferDialog(
+            inter.customer_name, queues, agents, warm_allowed=caps.warm_transfer, group_kind=kind))
         if choice is None:
             return
         screen.run_command(C.Transfer(iid, queue_id=choice.queue_id, agent_id=choice.agent_id,
-                                      mode=choice.mode))
+                                      team_id=choice.team_id, mode=choice.mode))
 
     def presence(self) -> None:
         from agentdesk.ui.modals.presence_menu import PresenceMenu
@@ -51,9 +55,11 @@ class DialogFlows:
 
         rearm = bool(state.missed) or (
             agent is not None and agent.routing_state is RoutingState.NOT_RESPONDING)
+        caps = screen.controller.capabilities
         screen.app.push_screen(PresenceMenu(
             agent.presence if agent else None, agent.next_presence if agent else None,
-            work_open=bool(state.interactions), rearm=rearm), chosen)
+            work_open=bool(state.interactions), rearm=rearm, states=caps.presence_states,
+            schedule=caps.presence_next, names=caps.presence_names), chosen)
 
     def dtmf(self, iid: str) -> None:
         from agentdesk.ui.widgets.call.dtmf_pad import DtmfPad

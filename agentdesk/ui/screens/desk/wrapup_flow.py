@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentdesk.backends.base import AgentDeskError
 from agentdesk.desk import commands as C
+from agentdesk.domain.capabilities import WrapupStyle
 
 if TYPE_CHECKING:
     from agentdesk.ui.screens.desk_screen import DeskScreen
@@ -34,9 +35,17 @@ class WrapupFlow:
             return
         if iid not in screen.state.interactions:  # closed (ACW ran out) while loading
             return
-        # Without an ACW timer on the backend the dialog shows no countdown.
-        deadline = inter.acw_deadline if screen.controller.capabilities.acw_timer else None
-        dialog = WrapupDialog(inter.customer_name, choices, acw_deadline=deadline, clock=screen.now)
+        caps = screen.controller.capabilities
+        if caps.wrapup is WrapupStyle.LABELS:
+            from agentdesk.ui.modals.label_wrapup_dialog import LabelWrapupDialog
+
+            dialog: WrapupDialog = LabelWrapupDialog(inter.customer_name, choices,
+                                                     clock=screen.now)
+        else:
+            # Without an ACW timer on the backend the dialog shows no countdown.
+            deadline = inter.acw_deadline if caps.acw_timer else None
+            dialog = WrapupDialog(inter.customer_name, choices, acw_deadline=deadline,
+                                  clock=screen.now)
         dialog.interaction_id = iid
         self.dialog = (iid, dialog)
         try:

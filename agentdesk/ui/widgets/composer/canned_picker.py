@@ -9,6 +9,8 @@ canned-down (down).
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -121,15 +123,34 @@ def _prompt(response: CannedResponse) -> Content:
 
 
 AGENT_PLACEHOLDER = "{agent}"
+AGENT_FIRST_PLACEHOLDER = "{agent_first}"
+CUSTOMER_PLACEHOLDER = "{customer}"
+CUSTOMER_FIRST_PLACEHOLDER = "{customer_first}"
+PLACEHOLDERS = (AGENT_PLACEHOLDER, AGENT_FIRST_PLACEHOLDER, CUSTOMER_PLACEHOLDER,
+                CUSTOMER_FIRST_PLACEHOLDER)
+# A backend's own variable the adapter could not map ("{{contact.phone_number}}").
+_FOREIGN = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 
 
-def fill_canned(body: str, *, agent: str | None) -> str:
-    """`body` with every `{agent}` replaced by the agent's name.
+def fill_canned(body: str, *, agent: str | None, customer: str | None = None) -> str:
+    """`body` with `{agent}` / `{agent_first}` replaced by the agent's name and
+    `{customer}` / `{customer_first}` by the customer's.
 
-    Only that exact placeholder is touched: any other braces ("{", "}",
+    Only those exact placeholders are touched: any other braces ("{", "}",
     "{x}", "{{") stay as written ("{{agent}}" becomes "{Name}"), and nothing
     is formatted (no `str.format`), so odd braces can never raise. An unknown
     name fills in as "" (the composer then warns the agent) rather than
     leaving the raw placeholder for the customer.
     """
-    return body.replace(AGENT_PLACEHOLDER, (agent or "").strip())
+    names = {AGENT_PLACEHOLDER: agent, CUSTOMER_PLACEHOLDER: customer}
+    for whole, first in ((AGENT_PLACEHOLDER, AGENT_FIRST_PLACEHOLDER),
+                         (CUSTOMER_PLACEHOLDER, CUSTOMER_FIRST_PLACEHOLDER)):
+        full = (names[whole] or "").strip()
+        body = body.replace(whole, full).replace(first, full.split()[0] if full else "")
+    return body
+
+
+def unknown_variables(body: str) -> list[str]:
+    """The backend variables left in a canned text (`{{contact.phone_number}}`):
+    nothing fills them, so the agent is warned before the customer sees one."""
+    return list(dict.fromkeys(m.group(0) for m in _FOREIGN.finditer(body)))

@@ -46,7 +46,13 @@ from textual.widgets import Input, Static, TextArea
 from agentdesk.domain.channel_limits import check_body, check_subject, sms_count
 from agentdesk.domain.models import CannedResponse, Channel
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL, channel_var
-from agentdesk.ui.widgets.composer.canned_picker import AGENT_PLACEHOLDER, CannedPicker, fill_canned
+from agentdesk.ui.widgets.composer.canned_picker import (
+    AGENT_PLACEHOLDER,
+    CUSTOMER_PLACEHOLDER,
+    CannedPicker,
+    fill_canned,
+    unknown_variables,
+)
 from agentdesk.ui.widgets.composer.addresses import cc_problem, cc_text, parse_cc
 from agentdesk.ui.widgets.composer.composer_text_area import ComposerInput, ComposerTextArea
 from agentdesk.ui.widgets.composer.external_editor import edit_in_editor
@@ -193,6 +199,16 @@ class Composer(Vertical):
         self._agent_name = name or None
 
     @property
+    def customer_name(self) -> str | None:
+        """The name of this tab's customer, if the screen knows it."""
+        try:
+            state = getattr(self.screen, "state", None)
+        except Exception:  # not mounted yet
+            return None
+        inter = getattr(state, "interactions", {}).get(self.interaction_id or "")
+        return getattr(inter, "customer_name", None) or None
+
+    @property
     def agent_name(self) -> str | None:
         """The signed-in agent's display name, if known."""
         if self._agent_name:
@@ -312,7 +328,16 @@ class Composer(Vertical):
                 if name is None and AGENT_PLACEHOLDER in response.body:
                     self.notify("Your name is not known yet: check the text before sending.",
                                 severity="warning", markup=False)
-                self.insert_text(fill_canned(response.body, agent=name))
+                customer = self.customer_name
+                if customer is None and CUSTOMER_PLACEHOLDER in response.body:
+                    self.notify("The customer's name is not known: check the text before sending.",
+                                severity="warning", markup=False)
+                text = fill_canned(response.body, agent=name, customer=customer)
+                unknown = unknown_variables(text)
+                if unknown:
+                    self.notify(f"Fill in {', '.join(unknown)} before sending: agentdesk cannot.",
+                                severity="warning", markup=False, timeout=10)
+                self.insert_text(text)
             else:
                 self._body.focus()
 

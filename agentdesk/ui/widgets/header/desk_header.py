@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from agentdesk.backends.base import LinkState
-from agentdesk.domain.enums import Channel, RoutingState
+from agentdesk.domain.enums import Channel, Presence, RoutingState
 from agentdesk.ui.glyphs import (
     CHANNEL_GLYPH, PRESENCE_DOT, PRESENCE_LABEL, channel_var, presence_var,
 )
@@ -48,17 +48,22 @@ COMPACT_BELOW = 100
 CHANNEL_ORDER = (Channel.CHAT, Channel.EMAIL, Channel.SMS, Channel.SOCIAL, Channel.VOICE)
 
 
-def presence_content(agent: AgentInfo | None, now: float) -> Content:
+def presence_content(agent: AgentInfo | None, now: float,
+                     names: dict[Presence, str] | None = None) -> Content:
+    """`names`: the backend's own words for some presences (Chatwoot: "Busy")."""
+    names = names or {}
     if agent is None:
         return Content("○ signing in…")
     since = duration(max(0.0, now - agent.presence_since)) if agent.presence_since else ""
     text = Content.from_markup(
         f"[${presence_var(agent.presence)}]$dot[/] [b]$label[/b] [$muted-foreground]$since[/]",
-        dot=PRESENCE_DOT, label=PRESENCE_LABEL[agent.presence], since=since,
+        dot=PRESENCE_DOT, label=names.get(agent.presence) or PRESENCE_LABEL[agent.presence],
+        since=since,
     )
     if agent.next_presence is not None:
         text += Content.from_markup(
-            " [$muted-foreground]▸ after work: $next[/]", next=PRESENCE_LABEL[agent.next_presence]
+            " [$muted-foreground]▸ after work: $next[/]",
+            next=names.get(agent.next_presence) or PRESENCE_LABEL[agent.next_presence],
         )
     return text
 
@@ -188,6 +193,7 @@ class DeskHeader(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._agent: AgentInfo | None = None
+        self.presence_names: dict[Presence, str] = {}  # from the backend's capabilities
         self._stats: Stats | None = None
         self._link: tuple[LinkState, int] = (LinkState.CONNECTING, 0)
         self._now = 0.0
@@ -231,7 +237,8 @@ class DeskHeader(Widget):
         """Refresh the times in state (called once a second)."""
         self._now = now
         if self.is_mounted:
-            self.query_one("#hdr-presence", Static).update(presence_content(self._agent, now))
+            self.query_one("#hdr-presence", Static).update(
+                presence_content(self._agent, now, self.presence_names))
             self.query_one("#hdr-routing", Static).update(routing_content(self._agent, now))
 
     def on_resize(self) -> None:
