@@ -280,6 +280,26 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
     async def refresh_stats(self) -> None:
         await self.controller.refresh_stats()
 
+    # -- focus ------------------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: a focus on a widget that went away meanwhile (its
+        interaction closed) would swallow every key; move it somewhere live."""
+        focused = self.focused
+        if focused is not None and not (focused.is_attached and focused.screen is self):
+            self.set_focus(None)
+            self.focus_fallback()
+
+    def focus_fallback(self) -> None:
+        """Focus the current interaction's composer, else the first focusable widget
+        (or nothing: the screen's own bindings still work)."""
+        current = self.tabs.current_id
+        if current is not None and current in self.tabs.views:
+            self.tabs.focus_composer(current)
+            return
+        chain = [w for w in self.focus_chain if w.is_attached]
+        self.set_focus(chain[0] if chain else None)
+
     # -- widget messages ----------------------------------------------------------------------
 
     def on_descendant_focus(self, event: Any) -> None:

@@ -88,16 +88,34 @@ class TabControl:
         screen = self.screen
         screen.wrapup.contact_closed(iid, reason)
         view = self.views.pop(iid, None)
+        focused = screen.focused
+        had_focus = view is not None and focused is not None and view in focused.ancestors_with_self
         if view is not None:
+            if had_focus:
+                # Never leave the screen's focus on a widget that is going away: a
+                # dialog closing later would restore it, and a detached widget takes
+                # every key (F1, F10, ctrl+q...) with it.
+                screen.set_focus(None)
             view.remove()
         if self.split_id == iid:
             self.split_id = None
-        if self.active_id == iid:
+        was_active = self.active_id == iid
+        if was_active:
             self.active_id = None
         if self.current_id == iid:
             self.current_id = self.active_id
             screen.loader.show_customer()
         screen.show_empty()
+        if was_active:
+            # The next sensible place: the split pane, else the next tab, and its
+            # composer if the agent was typing in the closed one.
+            rest = [i for i in self.order() if i != iid and i in self.views]
+            following = self.split_id if self.split_id in self.views else (rest[0] if rest else None)
+            if following is not None:
+                self.split_id = None
+                self.activate(following, quiet=not had_focus)
+        if had_focus and screen.focused is None and self.active_id is None:
+            screen.focus_fallback()
 
     def retry_soon(self, method: Callable[[str], None], iid: str) -> None:
         """Try again once the view has mounted. A timer, not `call_after_refresh`: a

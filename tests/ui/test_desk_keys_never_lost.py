@@ -1,0 +1,51 @@
+"""Issue 14 item 1: no state of the app may leave the agent without keys.
+
+Every modal is driven into its timeout/close path, then F1 must open help and
+F4 the presence menu."""
+
+from __future__ import annotations
+
+from agentdesk.domain.enums import CallState
+
+KEYMAP = {"wrapup": "ctrl+w", "offer-accept": "f2,ctrl+a"}
+
+
+def top(desk) -> str:
+    return type(desk.app.screen).__name__
+
+
+async def keys_still_work(desk) -> None:
+    await desk.settle()
+    assert top(desk) == "DeskScreen", desk.app.screen_stack
+    await desk.pilot.press("f1")
+    await desk.until(lambda: top(desk) == "HelpScreen", what=f"help after F1 {desk.app.screen_stack} "
+                     f"focused={desk.app.focused} attached={desk.app.focused.is_attached if desk.app.focused else None} ancestors={desk.app.focused.ancestors if desk.app.focused else None}")
+    await desk.pilot.press("escape")
+    await desk.until(lambda: top(desk) == "DeskScreen", what="help closed")
+    await desk.pilot.press("f4")
+    await desk.until(lambda: top(desk) == "PresenceMenu", what="presence after F4")
+    await desk.pilot.press("escape")
+    await desk.until(lambda: top(desk) == "DeskScreen", what="presence closed")
+
+
+async def test_acw_timeout_with_notes_focused_leaves_keys_working(desk_factory):
+    async with desk_factory(size=(80, 24), keymap=KEYMAP) as desk:
+        iid = await desk.accepted("voice")
+        screen = desk.screen
+        await desk.until(lambda: screen.state.interactions[iid].call is not None
+                         and screen.state.interactions[iid].call.state is CallState.CONNECTED,
+                         what="connected")
+        await desk.pilot.press("f8")
+        await desk.until(lambda: screen.state.interactions[iid].state.value == "wrapup", what="wrap-up")
+        await desk.pilot.press("ctrl+w")
+        await desk.until(lambda: top(desk) == "WrapupDialog", what="wrap-up dialog")
+        await desk.pilot.press("tab")
+        await desk.pilot.press(*"called back")
+        await desk.advance(61)
+        await desk.until(lambda: iid not in screen.views, what="closed by ACW timeout")
+        await keys_still_work(desk)
+        # An offer can still be taken with the remapped key.
+        new = await desk.offer("chat")
+        screen.activate(new)
+        await desk.pilot.press("ctrl+a")
+        await desk.until(lambda: screen.state.interactions[new].state.value == "active", what="accepted")
