@@ -5,6 +5,8 @@ F4 the presence menu."""
 
 from __future__ import annotations
 
+import pytest
+
 from agentdesk.domain.enums import CallState
 
 KEYMAP = {"wrapup": "ctrl+w", "offer-accept": "f2,ctrl+a"}
@@ -49,3 +51,46 @@ async def test_acw_timeout_with_notes_focused_leaves_keys_working(desk_factory):
         screen.activate(new)
         await desk.pilot.press("ctrl+a")
         await desk.until(lambda: screen.state.interactions[new].state.value == "active", what="accepted")
+
+
+# (key that opens it, the screen class it opens, how it leaves)
+MODALS = {
+    "help": ("f1", "HelpScreen", "escape"),
+    "presence": ("f4", "PresenceMenu", "escape"),
+    "quit": ("f10", "QuitDialog", "escape"),
+    "kb-search": ("ctrl+k", "KbSearchDialog", "escape"),
+    "canned": ("ctrl+underscore", "CannedPicker", "escape"),
+    "dtmf": ("ctrl+d", "DtmfPad", "escape"),
+    "transfer": ("f7", "TransferDialog", "escape"),
+    "wrapup": ("f9", "WrapupDialog", "escape"),
+    "diagnostics": ("alt+d", "DiagnosticsScreen", "escape"),
+}
+
+
+
+
+@pytest.mark.parametrize("name", sorted(MODALS))
+async def test_every_modal_left_after_its_interaction_closed_leaves_keys_working(desk_factory, name):
+    """The interaction closes (customer hangs up, ACW runs out) while the modal is
+    open; closing the modal must leave F1 and F4 working."""
+    key, screen_name, leave = MODALS[name]
+    async with desk_factory(size=(80, 24)) as desk:
+        iid = await desk.accepted("voice")
+        screen = desk.screen
+        screen.activate(iid)
+        await desk.settle()
+        if name == "wrapup":
+            await desk.pilot.press("f8")
+            await desk.until(lambda: screen.state.interactions[iid].state.value == "wrapup", what="acw")
+        await desk.pilot.press(key)
+        await desk.until(lambda: screen_name in [type(s).__name__ for s in desk.app.screen_stack],
+                         what=f"{screen_name} open: {desk.app.screen_stack}")
+        if name != "wrapup":
+            await desk.sim.end(iid)
+        await desk.until(lambda: screen.state.interactions[iid].state.value == "wrapup", what="acw")
+        await desk.advance(61)
+        await desk.until(lambda: iid not in screen.views, what="closed by ACW timeout")
+        if top(desk) != "DeskScreen":
+            await desk.pilot.press(leave)
+        await desk.until(lambda: top(desk) == "DeskScreen", what=f"back on the desk {desk.app.screen_stack}")
+        await keys_still_work(desk)

@@ -256,6 +256,8 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         if header is None:
             return
         header.tick(self.now())
+        if self.is_current:
+            self.repair_focus()  # the safety net: never a second without working keys
         if self.state.interactions:
             self.tabs.tick()
             self.banner.render()
@@ -284,11 +286,20 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a dialog: a focus on a widget that went away meanwhile (its
-        interaction closed) would swallow every key; move it somewhere live."""
+        interaction closed) would swallow every key. Checked now and once the
+        pruning of a closed view is done (auto-focus can pick one of its widgets)."""
+        self.repair_focus()
+        self.call_after_refresh(self.repair_focus)
+
+    def repair_focus(self) -> None:
+        """Move a focus that sits on a detached (or detaching) widget somewhere live."""
         focused = self.focused
-        if focused is not None and not (focused.is_attached and focused.screen is self):
-            self.set_focus(None)
-            self.focus_fallback()
+        if focused is None:
+            return
+        if focused.is_attached and not focused._pruning and focused.screen is self:
+            return
+        self.set_focus(None)
+        self.focus_fallback()
 
     def focus_fallback(self) -> None:
         """Focus the current interaction's composer, else the first focusable widget
@@ -297,7 +308,8 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         if current is not None and current in self.tabs.views:
             self.tabs.focus_composer(current)
             return
-        chain = [w for w in self.focus_chain if w.is_attached]
+        chain = [w for w in self.focus_chain if w.is_attached and not w._pruning
+                 and not any(a._pruning for a in w.ancestors)]
         self.set_focus(chain[0] if chain else None)
 
     # -- widget messages ----------------------------------------------------------------------

@@ -94,9 +94,11 @@ class TabControl:
             if had_focus:
                 # Never leave the screen's focus on a widget that is going away: a
                 # dialog closing later would restore it, and a detached widget takes
-                # every key (F1, F10, ctrl+q...) with it.
+                # every key (F1, F10, ctrl+q...) with it. `DeskScreen.repair_focus`
+                # catches what Textual's auto-focus may still pick while it prunes.
                 screen.set_focus(None)
             view.remove()
+            screen.call_after_refresh(screen.repair_focus)
         if self.split_id == iid:
             self.split_id = None
         was_active = self.active_id == iid
