@@ -59,8 +59,10 @@ class AgentDeskApp(App[int]):
         startup_problems: Sequence[str] = (),
         on_theme_change: Callable[[str], None] | None = None,
         sign_in: tuple[str, str] | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__()
+        self.demo = demo  # quitting stops the demo's server: the quit dialog says so
         parse_alt_digits()  # alt+1..9 (tab keys) from ESC-prefix terminals: see terminal_keys.py
         # The demo paints the desk first and signs in when its server is up.
         self.sign_in = sign_in
@@ -199,7 +201,9 @@ class AgentDeskApp(App[int]):
             return
         desk = self.desk
         open_work = desk.open_work_lines() if desk is not None else []
-        if not open_work:
+        drafts = desk.unsent_draft_lines() if desk is not None else []
+        available = desk is not None and desk.agent_available()
+        if not QuitDialog.needed(open_work, demo=self.demo, available=available, drafts=drafts):
             self.exit(0)
             return
 
@@ -207,7 +211,8 @@ class AgentDeskApp(App[int]):
             if quit_now:
                 self.exit(0)
 
-        self.push_screen(QuitDialog(open_work), decided)
+        self.push_screen(QuitDialog(open_work, demo=self.demo, available=available, drafts=drafts),
+                         decided)
 
     async def on_unmount(self) -> None:
         await self.sender.stop()

@@ -146,7 +146,7 @@ def _close(backend: Backend | None) -> None:
 
 def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
                   tz: tzinfo | None, sign_in: tuple[str, str] | None = None,
-                  choice: BackendChoice = NATIVE) -> int:
+                  choice: BackendChoice = NATIVE, demo: bool = False) -> int:
     from agentdesk.ui.app import make_app
     from agentdesk.ui.keymap import check_desk_keymap
 
@@ -174,6 +174,7 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
         tz=tz,
         startup_problems=[*loaded.problems, *keymap_problems],
         on_theme_change=_persist_theme(loaded),
+        demo=demo,
     )
     result = app.run()
     _close(built[0] if built else None)
@@ -276,7 +277,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         loaded = load_settings()
         code = _run_desk_app(f"http://127.0.0.1:{port}", user, None, loaded, _timezone(loaded),
-                             sign_in=(user, DEMO_PASSWORD))
+                             sign_in=(user, DEMO_PASSWORD), demo=True)
     finally:
         failure = stop_demo_server(server)
     if failure:

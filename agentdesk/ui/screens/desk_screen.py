@@ -28,7 +28,7 @@ from agentdesk.desk import commands as C
 from agentdesk.desk.gate import action_allowed
 from agentdesk.desk.view import Notice
 from agentdesk.domain import session as S
-from agentdesk.domain.enums import InteractionState
+from agentdesk.domain.enums import InteractionState, Presence
 from agentdesk.ui.keymap import DESK_BINDINGS
 from agentdesk.ui.screens.desk.banner import DeskBanner
 from agentdesk.ui.screens.desk.dialog_flows import DialogFlows
@@ -373,6 +373,18 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
     def open_work_lines(self) -> list[str]:
         return [f"{i.channel.value} · {i.customer_name} · {i.state.value}"
                 for i in (self.state.interactions[iid] for iid in self.tabs.order())]
+
+    def unsent_draft_lines(self) -> list[str]:
+        """The open interactions with a draft typed but not sent (kept locally)."""
+        interactions = self.state.interactions
+        return [f"{interactions[d.interaction_id].customer_name} · {d.text.splitlines()[0][:40]}"
+                if d.text else interactions[d.interaction_id].customer_name
+                for d in self.services.drafts.all()
+                if not d.empty and d.interaction_id in interactions]
+
+    def agent_available(self) -> bool:
+        agent = self.state.agent
+        return agent is not None and agent.presence is Presence.AVAILABLE
 
     def diagnostics_extra(self) -> dict[str, str]:
         return {
