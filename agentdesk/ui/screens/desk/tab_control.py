@@ -58,6 +58,7 @@ class TabControl:
     def open_view(self, iid: str) -> None:
         if iid in self.views:
             return
+        from agentdesk.ui.screens.desk_support import view_keys
         from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
 
         screen = self.screen
@@ -67,6 +68,7 @@ class TabControl:
         self.views[iid] = view
         screen.query_one("#centre").mount(view)
         view.composer.set_canned(screen.suggestions.canned)
+        view.set_keys(view_keys(screen.app))  # remapped keys in its state line and call bar
         screen.show_empty()
         screen.loader.load_interaction(iid)
 
