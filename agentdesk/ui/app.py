@@ -60,6 +60,7 @@ class AgentDeskApp(App[int]):
         on_theme_change: Callable[[str], None] | None = None,
         sign_in: tuple[str, str] | None = None,
         demo: bool = False,
+        on_sort_change: Callable[[bool], None] | None = None,
     ) -> None:
         super().__init__()
         self.demo = demo  # quitting stops the demo's server: the quit dialog says so
@@ -67,6 +68,7 @@ class AgentDeskApp(App[int]):
         # The demo paints the desk first and signs in when its server is up.
         self.sign_in = sign_in
         self.sort_by_urgency_default = sort_by_urgency
+        self.on_sort_change = on_sort_change  # alt+u's choice is kept for the next start
         # Deterministic rendering for snapshots and screenshots: no blinking
         # cursor, and no timeline scrollbar (its thumb follows lazily measured
         # item heights, which depend on render timing).
@@ -118,7 +120,7 @@ class AgentDeskApp(App[int]):
             controller=self.controller, drafts=self.drafts, notifier=self.notifier, tz=self.tz,
             username=self.username or "", sign_in=self.sign_in,
             knowledge_base=self.knowledge_base, sort_by_urgency=self.sort_by_urgency_default,
-            keymap=self.keymap_overrides))
+            keymap=self.keymap_overrides, on_sort_change=self.on_sort_change))
 
     def on_mount(self) -> None:
         if self.frozen:

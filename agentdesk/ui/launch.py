@@ -135,6 +135,18 @@ def _persist_theme(loaded: LoadedSettings):
     return save
 
 
+def _persist_sort(loaded: LoadedSettings):
+    def save(by_urgency: bool) -> None:
+        from agentdesk.config import save_setting
+
+        try:
+            save_setting("ui", "sort_tabs_by_urgency", by_urgency, loaded.path)
+        except (OSError, ValueError):
+            pass  # an unwritable config must not break the tab sort
+
+    return save
+
+
 def _close(backend: Backend | None) -> None:
     if backend is None:  # never built: the desk quit before it connected
         return
@@ -175,6 +187,7 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
         startup_problems=[*loaded.problems, *keymap_problems],
         on_theme_change=_persist_theme(loaded),
         demo=demo,
+        on_sort_change=_persist_sort(loaded),
     )
     result = app.run()
     _close(built[0] if built else None)

@@ -187,10 +187,15 @@ class TabControl:
         index = order.index(self.active_id) if self.active_id in order else -1
         self.activate(order[(index + step) % len(order)])
 
+    def numbers(self) -> dict[str, int]:
+        """alt+N's number of each tab: its place in arrival order, whatever the
+        sort, so a tab keeps its number while urgency reorders the bar."""
+        return {iid: n for n, iid in enumerate(S.arrival_order(self.screen.state), start=1)}
+
     def goto(self, number: int) -> None:
-        order = self.order()
-        if 1 <= number <= len(order):
-            self.activate(order[number - 1])
+        target = next((iid for iid, n in self.numbers().items() if n == number), None)
+        if target is not None:
+            self.activate(target)
 
     def toggle_split(self) -> bool:
         """Split the view with the next tab (or unsplit); False if there is no second tab."""
@@ -218,7 +223,7 @@ class TabControl:
         except NoMatches:
             return
         now = screen.now()
-        tabs.set_tabs(self.order(), tab_infos(screen.state, now), now)
+        tabs.set_tabs(self.order(), tab_infos(screen.state, now), now, numbers=self.numbers())
         tabs.set_active(self.active_id, self.split_id)
 
     def tick(self) -> None:
