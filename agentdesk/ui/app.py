@@ -165,6 +165,13 @@ class AgentDeskApp(App[int]):
                 return screen
         return None
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Function keys in capitals everywhere (footer, banner, call bar): a
+        remapped binding loses its key_display and would read 'f2' next to 'F3'."""
+        from agentdesk.ui.widgets.call.call_bar import key_label
+
+        return key_label(super().get_key_display(binding))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's palette commands, with its "Quit" (which exits at once) going
         through `action_request_quit` like F10: open work is named first."""
