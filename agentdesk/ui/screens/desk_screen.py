@@ -256,6 +256,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         if header is None:
             return
         header.tick(self.now())
+        self.wrapup.tick()
         if self.is_current:
             self.repair_focus()  # the safety net: never a second without working keys
         if self.state.interactions:
