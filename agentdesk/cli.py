@@ -220,14 +220,31 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()  # whatever happened before the app's first frame
 
 
+_GLOBAL_FLAGS = frozenset({"--debug"})
+_TOP_LEVEL_ONLY = frozenset({"-h", "--help", "--version"})
+
+
+def with_default_command(argv: list[str]) -> list[str]:
+    """Plain `agentdesk` is the desk: `agentdesk --server URL` means
+    `agentdesk desk --server URL` (the desk's options without the subcommand)."""
+    for index, token in enumerate(argv):
+        if token in _GLOBAL_FLAGS:
+            continue
+        if token in HANDLERS or token in _TOP_LEVEL_ONLY:
+            return argv
+        return [*argv[:index], "desk", *argv[index:]]
+    return argv
+
+
 def _main(argv: list[str] | None) -> int:
     parser = build_parser()
+    argv = with_default_command(list(argv if argv is not None else sys.argv[1:]))
     args = parser.parse_args(argv)
     command = args.command or "desk"
     if command not in _GC_AFTER_FIRST_FRAME:
         gc.enable()
     if command == "desk" and args.command is None:
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "desk"])
+        args = parser.parse_args([*argv, "desk"])
     from agentdesk.extras import missing_extra
 
     problem = missing_extra(command, demo=bool(getattr(args, "demo", False)))

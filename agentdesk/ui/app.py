@@ -59,12 +59,16 @@ class AgentDeskApp(App[int]):
         startup_problems: Sequence[str] = (),
         on_theme_change: Callable[[str], None] | None = None,
         sign_in: tuple[str, str] | None = None,
+        demo: bool = False,
+        on_sort_change: Callable[[bool], None] | None = None,
     ) -> None:
         super().__init__()
+        self.demo = demo  # quitting stops the demo's server: the quit dialog says so
         parse_alt_digits()  # alt+1..9 (tab keys) from ESC-prefix terminals: see terminal_keys.py
         # The demo paints the desk first and signs in when its server is up.
         self.sign_in = sign_in
         self.sort_by_urgency_default = sort_by_urgency
+        self.on_sort_change = on_sort_change  # alt+u's choice is kept for the next start
         # Deterministic rendering for snapshots and screenshots: no blinking
         # cursor, and no timeline scrollbar (its thumb follows lazily measured
         # item heights, which depend on render timing).
@@ -116,7 +120,7 @@ class AgentDeskApp(App[int]):
             controller=self.controller, drafts=self.drafts, notifier=self.notifier, tz=self.tz,
             username=self.username or "", sign_in=self.sign_in,
             knowledge_base=self.knowledge_base, sort_by_urgency=self.sort_by_urgency_default,
-            keymap=self.keymap_overrides))
+            keymap=self.keymap_overrides, on_sort_change=self.on_sort_change))
 
     def on_mount(self) -> None:
         if self.frozen:
@@ -164,6 +168,13 @@ class AgentDeskApp(App[int]):
                 return screen
         return None
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Function keys in capitals everywhere (footer, banner, call bar): a
+        remapped binding loses its key_display and would read 'f2' next to 'F3'."""
+        from agentdesk.ui.widgets.call.call_bar import key_label
+
+        return key_label(super().get_key_display(binding))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's palette commands, with its "Quit" (which exits at once) going
         through `action_request_quit` like F10: open work is named first."""
@@ -202,7 +213,9 @@ class AgentDeskApp(App[int]):
             return
         desk = self.desk
         open_work = desk.open_work_lines() if desk is not None else []
-        if not open_work:
+        drafts = desk.unsent_draft_lines() if desk is not None else []
+        available = desk is not None and desk.agent_available()
+        if not QuitDialog.needed(open_work, demo=self.demo, available=available, drafts=drafts):
             self.exit(0)
             return
 
@@ -210,7 +223,8 @@ class AgentDeskApp(App[int]):
             if quit_now:
                 self.exit(0)
 
-        self.push_screen(QuitDialog(open_work), decided)
+        self.push_screen(QuitDialog(open_work, demo=self.demo, available=available, drafts=drafts),
+                         decided)
 
     async def on_unmount(self) -> None:
         await self.sender.stop()

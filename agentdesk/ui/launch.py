@@ -135,6 +135,18 @@ def _persist_theme(loaded: LoadedSettings):
     return save
 
 
+def _persist_sort(loaded: LoadedSettings):
+    def save(by_urgency: bool) -> None:
+        from agentdesk.config import save_setting
+
+        try:
+            save_setting("ui", "sort_tabs_by_urgency", by_urgency, loaded.path)
+        except (OSError, ValueError):
+            pass  # an unwritable config must not break the tab sort
+
+    return save
+
+
 def _close(backend: Backend | None) -> None:
     if backend is None:  # never built: the desk quit before it connected
         return
@@ -146,7 +158,7 @@ def _close(backend: Backend | None) -> None:
 
 def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
                   tz: tzinfo | None, sign_in: tuple[str, str] | None = None,
-                  choice: BackendChoice = NATIVE) -> int:
+                  choice: BackendChoice = NATIVE, demo: bool = False) -> int:
     from agentdesk.ui.app import make_app
     from agentdesk.ui.keymap import check_desk_keymap
 
@@ -174,6 +186,8 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
         tz=tz,
         startup_problems=[*loaded.problems, *keymap_problems],
         on_theme_change=_persist_theme(loaded),
+        demo=demo,
+        on_sort_change=_persist_sort(loaded),
     )
     result = app.run()
     _close(built[0] if built else None)
@@ -291,7 +305,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         loaded = load_settings()
         code = _run_desk_app(f"http://127.0.0.1:{port}", user, None, loaded, _timezone(loaded),
-                             sign_in=(user, DEMO_PASSWORD))
+                             sign_in=(user, DEMO_PASSWORD), demo=True)
     finally:
         failure = stop_demo_server(server)
     if failure:

@@ -84,7 +84,7 @@ async def test_empty_desk_names_the_remapped_presence_key(desk_factory):
     async with desk_factory(keymap={"presence-menu": "f12"}) as desk:
         empty = lambda: str(desk.app.screen.query_one("#empty").render())  # noqa: E731
         await desk.until(lambda: "No open interactions" in empty(), what="empty desk hint")
-        assert "f12 presence" in empty() and "F4" not in empty(), empty()
+        assert "F12 presence" in empty() and "F4" not in empty(), empty()
 
 
 def test_bound_key_without_an_app_is_the_default():

@@ -28,7 +28,7 @@ from agentdesk.desk import commands as C
 from agentdesk.desk.gate import action_allowed
 from agentdesk.desk.view import Notice
 from agentdesk.domain import session as S
-from agentdesk.domain.enums import InteractionState
+from agentdesk.domain.enums import InteractionState, Presence
 from agentdesk.ui.keymap import DESK_BINDINGS
 from agentdesk.ui.screens.desk.banner import DeskBanner
 from agentdesk.ui.screens.desk.dialog_flows import DialogFlows
@@ -257,6 +257,9 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         if header is None:
             return
         header.tick(self.now())
+        self.wrapup.tick()
+        if self.is_current:
+            self.repair_focus()  # the safety net: never a second without working keys
         if self.state.interactions:
             self.tabs.tick()
             self.banner.render()
@@ -280,6 +283,36 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
     @work(group="stats", exclusive=True, exit_on_error=False)
     async def refresh_stats(self) -> None:
         await self.controller.refresh_stats()
+
+    # -- focus ------------------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: a focus on a widget that went away meanwhile (its
+        interaction closed) would swallow every key. Checked now and once the
+        pruning of a closed view is done (auto-focus can pick one of its widgets)."""
+        self.repair_focus()
+        self.call_after_refresh(self.repair_focus)
+
+    def repair_focus(self) -> None:
+        """Move a focus that sits on a detached (or detaching) widget somewhere live."""
+        focused = self.focused
+        if focused is None:
+            return
+        if focused.is_attached and not focused._pruning and focused.screen is self:
+            return
+        self.set_focus(None)
+        self.focus_fallback()
+
+    def focus_fallback(self) -> None:
+        """Focus the current interaction's composer, else the first focusable widget
+        (or nothing: the screen's own bindings still work)."""
+        current = self.tabs.current_id
+        if current is not None and current in self.tabs.views:
+            self.tabs.focus_composer(current)
+            return
+        chain = [w for w in self.focus_chain if w.is_attached and not w._pruning
+                 and not any(a._pruning for a in w.ancestors)]
+        self.set_focus(chain[0] if chain else None)
 
     # -- widget messages ----------------------------------------------------------------------
 
@@ -342,6 +375,18 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
     def open_work_lines(self) -> list[str]:
         return [f"{i.channel.value} · {i.customer_name} · {i.state.value}"
                 for i in (self.state.interactions[iid] for iid in self.tabs.order())]
+
+    def unsent_draft_lines(self) -> list[str]:
+        """The open interactions with a draft typed but not sent (kept locally)."""
+        interactions = self.state.interactions
+        return [f"{interactions[d.interaction_id].customer_name} · {d.text.splitlines()[0][:40]}"
+                if d.text else interactions[d.interaction_id].customer_name
+                for d in self.services.drafts.all()
+                if not d.empty and d.interaction_id in interactions]
+
+    def agent_available(self) -> bool:
+        agent = self.state.agent
+        return agent is not None and agent.presence is Presence.AVAILABLE
 
     def diagnostics_extra(self) -> dict[str, str]:
         return {

@@ -63,7 +63,19 @@ def bound_key(binding_id: str, app: App[object] | None = None) -> str:
         return binding.key_display
     else:
         binding = binding.with_key(binding.key.split(",")[0], None)
-    return app.get_key_display(binding) if app is not None else binding.key
+    from agentdesk.ui.widgets.call.call_bar import key_label  # not on the start-up path
+
+    # Function keys in capitals as the footer and call bar show them ('f2' -> 'F2').
+    return key_label(app.get_key_display(binding) if app is not None else binding.key)
+
+
+VIEW_KEY_IDS = ("offer-accept", "offer-reject", "wrapup", "call-hold", "call-mute", "transfer",
+                "call-hangup", "call-dtmf")
+
+
+def view_keys(app: App[object] | None = None) -> dict[str, str]:
+    """The keys bound now for what an interaction view names (state line, call bar)."""
+    return {binding_id: bound_key(binding_id, app) for binding_id in VIEW_KEY_IDS}
 
 
 def offer_line(inter: Interaction, now: float, app: App[object] | None = None) -> Content:

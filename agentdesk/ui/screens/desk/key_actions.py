@@ -128,6 +128,8 @@ class DeskKeyActions:
         self.tabs.sort_by_urgency = not self.tabs.sort_by_urgency
         self.query_one(InteractionTabs).set_sort_label(self.tabs.sort_by_urgency)
         self.tabs.render()
+        if self.services.on_sort_change is not None:
+            self.services.on_sort_change(self.tabs.sort_by_urgency)
 
     def action_toggle_split(self) -> None:
         if not self.tabs.toggle_split():

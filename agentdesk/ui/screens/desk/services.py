@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
@@ -24,3 +25,4 @@ class DeskServices:
     knowledge_base: Any = None  # a local KB index, else one is built from the server's
     sort_by_urgency: bool = False
     keymap: dict[str, str] | None = None  # the user's [keymap] overrides
+    on_sort_change: Callable[[bool], None] | None = None  # keeps the sort choice (config)

@@ -58,6 +58,7 @@ class TabControl:
     def open_view(self, iid: str) -> None:
         if iid in self.views:
             return
+        from agentdesk.ui.screens.desk_support import view_keys
         from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
 
         screen = self.screen
@@ -67,6 +68,7 @@ class TabControl:
         self.views[iid] = view
         screen.query_one("#centre").mount(view)
         view.composer.set_canned(screen.suggestions.canned)
+        view.set_keys(view_keys(screen.app))  # remapped keys in its state line and call bar
         screen.show_empty()
         screen.loader.load_interaction(iid)
 
@@ -88,16 +90,36 @@ class TabControl:
         screen = self.screen
         screen.wrapup.contact_closed(iid, reason)
         view = self.views.pop(iid, None)
+        focused = screen.focused
+        had_focus = view is not None and focused is not None and view in focused.ancestors_with_self
         if view is not None:
+            if had_focus:
+                # Never leave the screen's focus on a widget that is going away: a
+                # dialog closing later would restore it, and a detached widget takes
+                # every key (F1, F10, ctrl+q...) with it. `DeskScreen.repair_focus`
+                # catches what Textual's auto-focus may still pick while it prunes.
+                screen.set_focus(None)
             view.remove()
+            screen.call_after_refresh(screen.repair_focus)
         if self.split_id == iid:
             self.split_id = None
-        if self.active_id == iid:
+        was_active = self.active_id == iid
+        if was_active:
             self.active_id = None
         if self.current_id == iid:
             self.current_id = self.active_id
             screen.loader.show_customer()
         screen.show_empty()
+        if was_active:
+            # The next sensible place: the split pane, else the next tab, and its
+            # composer if the agent was typing in the closed one.
+            rest = [i for i in self.order() if i != iid and i in self.views]
+            following = self.split_id if self.split_id in self.views else (rest[0] if rest else None)
+            if following is not None:
+                self.split_id = None
+                self.activate(following, quiet=not had_focus)
+        if had_focus and screen.focused is None and self.active_id is None:
+            screen.focus_fallback()
 
     def retry_soon(self, method: Callable[[str], None], iid: str) -> None:
         """Try again once the view has mounted. A timer, not `call_after_refresh`: a
@@ -165,10 +187,15 @@ class TabControl:
         index = order.index(self.active_id) if self.active_id in order else -1
         self.activate(order[(index + step) % len(order)])
 
+    def numbers(self) -> dict[str, int]:
+        """alt+N's number of each tab: its place in arrival order, whatever the
+        sort, so a tab keeps its number while urgency reorders the bar."""
+        return {iid: n for n, iid in enumerate(S.arrival_order(self.screen.state), start=1)}
+
     def goto(self, number: int) -> None:
-        order = self.order()
-        if 1 <= number <= len(order):
-            self.activate(order[number - 1])
+        target = next((iid for iid, n in self.numbers().items() if n == number), None)
+        if target is not None:
+            self.activate(target)
 
     def toggle_split(self) -> bool:
         """Split the view with the next tab (or unsplit); False if there is no second tab."""
@@ -196,7 +223,7 @@ class TabControl:
         except NoMatches:
             return
         now = screen.now()
-        tabs.set_tabs(self.order(), tab_infos(screen.state, now), now)
+        tabs.set_tabs(self.order(), tab_infos(screen.state, now), now, numbers=self.numbers())
         tabs.set_active(self.active_id, self.split_id)
 
     def tick(self) -> None:

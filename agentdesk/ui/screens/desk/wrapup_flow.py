@@ -13,10 +13,40 @@ if TYPE_CHECKING:
     from agentdesk.ui.screens.desk_screen import DeskScreen
 
 
+NOTE_MARGIN_S = 5.0  # this long before the ACW time runs out, typed notes go to the server
+
+
+def notes_key(iid: str) -> str:
+    """The drafts-store key of an interaction's wrap-up notes (beside its reply draft)."""
+    return f"wrapup:{iid}"
+
+
 class WrapupFlow:
     def __init__(self, screen: DeskScreen) -> None:
         self.screen = screen
         self.dialog: tuple[str, Any] | None = None  # (interaction id, open WrapupDialog)
+        self._kept: dict[str, str] = {}  # notes last written to the drafts store
+        self._sent: dict[str, str] = {}  # notes sent to the server as a note
+
+    def tick(self) -> None:
+        """Each second while the dialog is open: keep its notes in the drafts store
+        (a crash or a timeout never loses them), and shortly before the ACW time
+        runs out send them as a note on the contact, which the server's timeout
+        close keeps (its close carries no notes of its own)."""
+        if self.dialog is None:
+            return
+        iid, dialog = self.dialog
+        screen = self.screen
+        notes = dialog.notes
+        if notes != self._kept.get(iid, ""):
+            screen.services.drafts.save(notes_key(iid), notes)
+            self._kept[iid] = notes
+        deadline = dialog.acw_deadline
+        if (notes and deadline is not None and deadline - screen.now() <= NOTE_MARGIN_S
+                and self._sent.get(iid) != notes):
+            outcome = screen.run_command(C.SendMessage(iid, notes, "note"))
+            if not isinstance(outcome, C.Refused):
+                self._sent[iid] = notes
 
     def open(self, iid: str) -> None:
         self.screen.run_worker(self._open(iid), group="dialogs", exclusive=True, exit_on_error=False)
@@ -36,16 +66,18 @@ class WrapupFlow:
         if iid not in screen.state.interactions:  # closed (ACW ran out) while loading
             return
         caps = screen.controller.capabilities
+        kept = screen.services.drafts.load(notes_key(iid))  # typed before, then escape
+        notes = kept.text if kept is not None else ""
         if caps.wrapup is WrapupStyle.LABELS:
             from agentdesk.ui.modals.label_wrapup_dialog import LabelWrapupDialog
 
             dialog: WrapupDialog = LabelWrapupDialog(inter.customer_name, choices,
-                                                     clock=screen.now)
+                                                     clock=screen.now, notes=notes)
         else:
             # Without an ACW timer on the backend the dialog shows no countdown.
             deadline = inter.acw_deadline if caps.acw_timer else None
             dialog = WrapupDialog(inter.customer_name, choices, acw_deadline=deadline,
-                                  clock=screen.now)
+                                  clock=screen.now, notes=notes)
         dialog.interaction_id = iid
         self.dialog = (iid, dialog)
         try:
@@ -54,8 +86,16 @@ class WrapupFlow:
             if self.dialog is not None and self.dialog[1] is dialog:
                 self.dialog = None
         if choice is None:
+            self.tick()  # escape: keep what was typed for the next time it opens
             return
-        screen.run_command(C.Wrapup(iid, choice.disposition, choice.notes))
+        outcome = screen.run_command(C.Wrapup(iid, choice.disposition, choice.notes))
+        if not isinstance(outcome, C.Refused):
+            self._forget(iid)
+
+    def _forget(self, iid: str) -> None:
+        self._kept.pop(iid, None)
+        self._sent.pop(iid, None)
+        self.screen.services.drafts.delete(notes_key(iid))
 
     def contact_closed(self, iid: str, reason: str) -> None:
         """The contact closed while its wrap-up dialog is open: the server closed it
@@ -80,9 +120,19 @@ class WrapupFlow:
                     f"disposition \"{disposition}\"")
         else:
             text = f"The contact was closed elsewhere with disposition \"{disposition}\""
-        if notes:
+        sent = self._sent.get(iid)
+        if notes and sent == notes:
+            text += "; your notes were saved as a note on the contact"
+            self._forget(iid)
+        elif notes:
+            # Too late for the server (typed in the last seconds): kept locally and
+            # quoted, never dropped without a word.
+            screen.services.drafts.save(notes_key(iid), notes)
             first = notes.splitlines()[0]
-            text += f"; your notes were not saved: {first}"
+            text += ("; your last notes could not reach the contact and are kept on this "
+                     f"computer only: {first}")
+        else:
+            self._forget(iid)
         # Once the dialog is gone: a toast raised while it is still the active
         # screen lands in its toast rack and can vanish with it.
         screen.call_after_refresh(screen.notify, text, title=f"Wrap-up closed: {dialog.customer}",
