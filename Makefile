@@ -22,7 +22,11 @@ $(STAMP): pyproject.toml setup.py
 demo: $(STAMP)
 	$(BIN)/agentdesk demo
 
+# Lint, layer contracts and types first (seconds), then the tests.
 test: $(STAMP) prism
+	$(BIN)/ruff check agentdesk tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 prism: $(PRISM_STAMP)

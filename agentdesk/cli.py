@@ -264,7 +264,7 @@ def _main(argv: list[str] | None) -> int:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - every CLI error is one line, never a traceback
+    except Exception as exc:
         if args.debug:
             raise
         text = str(exc).strip().splitlines()

@@ -16,9 +16,10 @@ import os
 import re
 import tomllib
 import typing
+from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from platformdirs import user_config_dir
 

@@ -91,7 +91,7 @@ def _safe(backend: object) -> bool:
     try:
         if not getattr(backend, "priority", 0) > 0:
             return False
-    except Exception:  # noqa: BLE001 - a backend whose viability check fails is not viable
+    except Exception:
         return False
     if module.startswith("keyrings.alt"):
         if module == "keyrings.alt.multi":  # a wrapper: as safe as what it wraps
@@ -262,7 +262,7 @@ def _delete_key(key: str) -> bool:
             removed = True
         except keyring.errors.KeyringError:  # PasswordDeleteError: none there
             pass
-        except Exception:  # noqa: BLE001 - a broken backend must not stop a logout
+        except Exception:
             pass
     data = _read_file_store(trusted=False)
     if key in data:

@@ -7,7 +7,6 @@ import asyncio
 import getpass
 import sys
 import tomllib
-
 from typing import TYPE_CHECKING
 
 from agentdesk.config import load_settings

@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 INTERVALS = {"15": 15, "15m": 15, "30": 30, "30m": 30, "60": 60, "60m": 60, "1h": 60}
@@ -43,7 +43,7 @@ def add_report_parser(sub: Any, add_connection_args: Any) -> None:
 
 
 def _iso(at: float) -> str:
-    return datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def to_csv(report: dict[str, Any]) -> str:

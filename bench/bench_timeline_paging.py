@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_timeline import BenchApp, make_items  # noqa: E402
-from agentdesk.domain.models import TimelineItem  # noqa: E402
-from agentdesk.ui.widgets.timeline import Timeline  # noqa: E402
+from agentdesk.domain.models import TimelineItem
+from agentdesk.ui.widgets.timeline import Timeline
+from bench.bench_timeline import BenchApp, make_items
 
 CHECKPOINTS = (1_000, 10_000, 50_000, 200_000)
 

@@ -161,7 +161,7 @@ class JsonApi:
             raise _Transient(f"cannot reach {self.base_url} ({type(exc).__name__})") from None
         except BackendConnectionError:
             raise
-        except Exception as exc:  # noqa: BLE001 - e.g. httpx.InvalidURL: never a raw exception
+        except Exception as exc:
             raise BackendConnectionError(f"{what}: cannot send ({type(exc).__name__})") from None
 
         status = response.status_code

@@ -10,8 +10,8 @@ retried with their own `client_id`, so a retry never applies twice.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 

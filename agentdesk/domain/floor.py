@@ -30,6 +30,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from agentdesk.domain.events import (
+    AgentChanged,
+    CallChanged,
+    DeskEvent,
+    InteractionChange,
+    InteractionChanged,
+    ItemAdded,
+    StatsChanged,
+)
+from agentdesk.domain.metrics import state_bucket
 from agentdesk.domain.models import (
     AgentInfo,
     AgentStats,
@@ -42,17 +52,7 @@ from agentdesk.domain.models import (
     StatsHistory,
     TimelineItem,
 )
-from agentdesk.domain.metrics import state_bucket
 from agentdesk.domain.trends import BUCKET_S, OVERALL, TrendPoint, TrendRecorder
-from agentdesk.domain.events import (
-    AgentChanged,
-    CallChanged,
-    DeskEvent,
-    InteractionChange,
-    InteractionChanged,
-    ItemAdded,
-    StatsChanged,
-)
 
 __all__ = ["OVERALL", "TrendPoint"]  # re-exported: the UI imports them from here
 

@@ -34,10 +34,12 @@ from agentdesk.protocol.events import TypingData
 from agentdesk.protocol.requests import (
     InteractionResponse,
     MessageResponse,
-    Request as RequestModel,
     SimClockRequest,
     SimContactRequest,
     SimMessageRequest,
+)
+from agentdesk.protocol.requests import (
+    Request as RequestModel,
 )
 
 

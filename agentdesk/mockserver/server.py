@@ -22,7 +22,7 @@ from agentdesk.mockserver.hub import EventHub
 from agentdesk.mockserver.idempotency import IdempotencyStore
 from agentdesk.mockserver.sim.clock import SimClock
 from agentdesk.mockserver.sim.content import KbLibrary, load_canned, load_dispositions
-from agentdesk.mockserver.sim.engine import Changes, Simulation, SimOptions
+from agentdesk.mockserver.sim.engine import Changes, SimOptions, Simulation
 from agentdesk.mockserver.sim.scenario import load_scenario
 from agentdesk.protocol.events import KbData
 

@@ -75,7 +75,7 @@ class CallRequest(Request):
     digits: str | None = Field(default=None, max_length=32, pattern=r"^[0-9*#]+$")
 
     @model_validator(mode="after")
-    def _digits_for_dtmf(self) -> "CallRequest":
+    def _digits_for_dtmf(self) -> CallRequest:
         if (self.action is CallAction.DTMF) != (self.digits is not None):
             raise ValueError("digits is required for dtmf and only for dtmf")
         return self
@@ -88,7 +88,7 @@ class TransferRequest(Request):
     mode: TransferMode = TransferMode.BLIND
 
     @model_validator(mode="after")
-    def _one_target(self) -> "TransferRequest":
+    def _one_target(self) -> TransferRequest:
         if (self.queue_id is None) == (self.agent_id is None):
             raise ValueError("exactly one of queue_id and agent_id is required")
         return self

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import gc
 import time
-from datetime import tzinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,13 +19,16 @@ from textual.binding import Binding
 
 from agentdesk.backends.base import Backend
 from agentdesk.desk.controller import DeskController
-from agentdesk.ui.commands.providers import (
-    CustomerCommands, InteractionCommands, KbCommands, PresenceCommands,
-)
 from agentdesk.store.drafts import Drafts
 from agentdesk.store.outbox import Outbox
 from agentdesk.store.paths import data_dir
 from agentdesk.store.sender import CommandSender
+from agentdesk.ui.commands.providers import (
+    CustomerCommands,
+    InteractionCommands,
+    KbCommands,
+    PresenceCommands,
+)
 from agentdesk.ui.keymap import APP_BINDINGS
 from agentdesk.ui.notify import Notifier
 from agentdesk.ui.terminal_keys import parse_alt_digits

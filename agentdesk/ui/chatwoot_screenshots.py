@@ -5,7 +5,8 @@ Chatwoot (REST + ActionCable), run by `make screenshots`.
 
 The fake runs on its own thread (the app runs its own loop) with its clock
 frozen, the desk signs in with Ada's access token as `agentdesk desk
---backend chatwoot` does and answers Grace with a canned response; the app clock is frozen too, so the picture is the same every run.
+--backend chatwoot` does and answers Grace with a canned response; the app clock
+is frozen too, so the picture is the same every run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import types
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,7 @@ def _freeze_fake_clock() -> None:
 
     from agentdesk.testing.chatwoot import app, cable, world
 
-    frozen = types.SimpleNamespace(time=lambda: FROZEN_AT, monotonic=time.monotonic,
-                                   sleep=time.sleep)
+    frozen = types.SimpleNamespace(time=lambda: FROZEN_AT, monotonic=time.monotonic, sleep=time.sleep)
     for module in (app, cable, world):
         module.time = frozen  # type: ignore[attr-defined]
 
@@ -41,10 +41,10 @@ async def _seed(fake: Any) -> None:
     """Three conversations of Ada's (chat, email, SMS); every timestamp frozen."""
     grace = await fake.new_conversation("Grace Hopper", "My invoice is wrong", assignee_id=7)
     await fake.customer_message(grace.id, "It shows two charges for March.")
-    await fake.new_conversation("Alan Turing", "Where is my parcel?", inbox_id=2,
-                                subject="Order 4417 not delivered", assignee_id=7)
-    await fake.new_conversation("Edsger Dijkstra", "Is the shop open on Sunday?", inbox_id=3,
-                                assignee_id=7)
+    await fake.new_conversation(
+        "Alan Turing", "Where is my parcel?", inbox_id=2, subject="Order 4417 not delivered", assignee_id=7
+    )
+    await fake.new_conversation("Edsger Dijkstra", "Is the shop open on Sunday?", inbox_id=3, assignee_id=7)
     w = fake.world
     make_message = w.message
 
@@ -75,8 +75,12 @@ async def _play(scene: Scene, grace: str) -> None:
     await pilot.press("enter")
     await scene.until(lambda: scene.app.screen is desk)
     await pilot.press("enter")
-    await scene.until(lambda: not scene.app.sender.pending() and any(
-        i.body.startswith("Hello Grace") for i in view.timeline.items))
+    await scene.until(
+        lambda: (
+            not scene.app.sender.pending()
+            and any(i.body.startswith("Hello Grace") for i in view.timeline.items)
+        )
+    )
     await scene.settle()
 
 
@@ -91,22 +95,32 @@ def write_chatwoot_scene(out_dir: Path, size: tuple[int, int] = (120, 40)) -> Pa
     try:
         running.call(_seed)
         world = running.fake.world
-        grace = next(str(c.id) for c in world.conversations.values()
-                     if world.contacts[c.contact_id].name == "Grace Hopper")
+        grace = next(
+            str(c.id)
+            for c in world.conversations.values()
+            if world.contacts[c.contact_id].name == "Grace Hopper"
+        )
         with tempfile.TemporaryDirectory() as tmp:
             clock = _Clock(FROZEN_AT + 90)
             backend = ChatwootBackend(running.url, token=world.users[7].access_token)
-            app = make_app(backend, clock=clock, username="ada@example.com",
-                           notifications=QUIET, store_path=Path(tmp) / "desk.db",
-                           tz=timezone.utc, frozen=True)
+            app = make_app(
+                backend,
+                clock=clock,
+                username="ada@example.com",
+                notifications=QUIET,
+                store_path=Path(tmp) / "desk.db",
+                tz=UTC,
+                frozen=True,
+            )
             scene = Scene(running.url, clock)
 
             async def before(pilot: Pilot[Any]) -> None:
                 scene.pilot = pilot
                 await _play(scene, grace)
 
-            svg = take_svg_screenshot(app=app, terminal_size=size, run_before=before,
-                                      title="agentdesk — Chatwoot")
+            svg = take_svg_screenshot(
+                app=app, terminal_size=size, run_before=before, title="agentdesk — Chatwoot"
+            )
     finally:
         running.stop()
     suffix = "" if size == (120, 40) else f"-{size[0]}x{size[1]}"

@@ -152,7 +152,7 @@ def _close(backend: Backend | None) -> None:
         return
     try:
         asyncio.run(backend.close())
-    except Exception:  # noqa: BLE001 - closing a dead connection is not an error
+    except Exception:
         pass
 
 

@@ -107,10 +107,13 @@ class Server:
             argv = [PY, "-m", "agentdesk", "mock-server", "--port", "0", *args]
         else:
             argv = [PY, "-c", LOAD_SERVER.format(chats=chats), *args]
-        self.log = tempfile.NamedTemporaryFile(prefix="agentdesk-mock-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.log,
-                                     stdin=subprocess.DEVNULL, text=True, cwd=ROOT,
-                                     env=dict(env or os.environ, PYTHONUNBUFFERED="1"))
+        log_fd, self.log_path = tempfile.mkstemp(prefix="agentdesk-mock-", suffix=".log")
+        try:
+            self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log_fd,
+                                         stdin=subprocess.DEVNULL, text=True, cwd=ROOT,
+                                         env=dict(env or os.environ, PYTHONUNBUFFERED="1"))
+        finally:
+            os.close(log_fd)  # the child has its own copy
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()),
                                   daemon=True)
@@ -120,7 +123,7 @@ class Server:
         if not self.url.startswith("http://"):
             self.stop()
             raise RuntimeError(f"mock server did not start: {self.url!r}\n"
-                               f"{Path(self.log.name).read_text()[-2000:]}")
+                               f"{Path(self.log_path).read_text()[-2000:]}")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -130,7 +133,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        Path(self.log.name).unlink(missing_ok=True)
+        Path(self.log_path).unlink(missing_ok=True)
 
 
 def compile_agentdesk() -> None:

@@ -31,12 +31,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.bench_proc_common import cpu_seconds  # noqa: E402
-from bench.terminal.common import (  # noqa: E402
-    BARE_INPUT_APP, PY, ROOT, ScratchHome, compile_agentdesk, med, pct, probe_text,
+from bench.bench_proc_common import cpu_seconds
+from bench.terminal.common import (
+    BARE_INPUT_APP,
+    PY,
+    ROOT,
+    ScratchHome,
+    compile_agentdesk,
+    med,
+    pct,
+    probe_text,
 )
-from bench.terminal.load_setup import Load, floor_with_chats  # noqa: E402
-from bench.terminal.pty_term import Screen, Terminal  # noqa: E402
+from bench.terminal.load_setup import Load, floor_with_chats
+from bench.terminal.pty_term import Screen, Terminal
 
 STAMP = re.compile(r"ZQ\d{6}")
 
@@ -193,10 +200,22 @@ def main() -> int:
         own0 = time.process_time()
         if args.profile:
             import subprocess
-            spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "-o", args.profile, "-f", "speedscope",
-                                    "-d", str(int(args.rounds * args.seconds * 2)), "-p",
-                                    str(desk.proc.pid)], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+            spy = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "py-spy"),
+                    "record",
+                    "-o",
+                    args.profile,
+                    "-f",
+                    "speedscope",
+                    "-d",
+                    str(int(args.rounds * args.seconds * 2)),
+                    "-p",
+                    str(desk.proc.pid),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         desk_typist = Typist(desk, composer_text, seed=1)
         bare_typist = Typist(bare, input_text, seed=2)
         for r in range(args.rounds):
@@ -204,8 +223,10 @@ def main() -> int:
             bare_typist.window(args.seconds, args.key_interval)
             print(f"round {r + 1}/{args.rounds}: {load.sent} messages sent", file=sys.stderr)
         elapsed = time.monotonic() - started
-        cpu = {name: (cpu_seconds(pid) - cpu0[name]) / elapsed for name, pid in
-               (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))}
+        cpu = {
+            name: (cpu_seconds(pid) - cpu0[name]) / elapsed
+            for name, pid in (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))
+        }
         cpu["harness"] = (time.process_time() - own0) / elapsed
         if args.profile:
             spy.wait()
@@ -213,25 +234,39 @@ def main() -> int:
         events, missing = watch.latencies(started)
         d, b = desk_typist.latencies, bare_typist.latencies
         if not d or not b:
-            raise SystemExit(f"no keystroke echoed (desk {len(d)}, bare {len(b)}):\n"
-                             f"{desk.screen.text()}\n{bare.screen.text()}")
+            raise SystemExit(
+                f"no keystroke echoed (desk {len(d)}, bare {len(b)}):\n"
+                f"{desk.screen.text()}\n{bare.screen.text()}"
+            )
         ms = 1000
-        print(f"\nload: {args.chats} chats, {sent_rate:.0f} customer messages/s achieved "
-              f"(target {args.rate:.0f}), {elapsed:.0f} s measured, late posts {load.late}")
-        print("CPU over the measured time (1.0 = one core): "
-              + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
+        print(
+            f"\nload: {args.chats} chats, {sent_rate:.0f} customer messages/s achieved "
+            f"(target {args.rate:.0f}), {elapsed:.0f} s measured, late posts {load.late}"
+        )
+        print(
+            "CPU over the measured time (1.0 = one core): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items())
+        )
         print("| figure | p50 ms | p95 ms | max ms | n |")
         print("|---|---|---|---|---|")
-        print(f"| keystroke to screen, desk composer | {pct(d, .5) * ms:.1f} | {pct(d, .95) * ms:.1f} "
-              f"| {max(d) * ms:.1f} | {len(d)} (lost {desk_typist.lost}) |")
-        print(f"| keystroke to screen, bare Input app | {pct(b, .5) * ms:.1f} | {pct(b, .95) * ms:.1f} "
-              f"| {max(b) * ms:.1f} | {len(b)} (lost {bare_typist.lost}) |")
-        print(f"| event to screen (chat on screen) | {pct(events, .5) * ms:.1f} "
-              f"| {pct(events, .95) * ms:.1f} | {max(events, default=0) * ms:.1f} "
-              f"| {len(events)} (not seen {missing}) |")
-        print(f"desk p95 - bare p95 = {(pct(d, .95) - pct(b, .95)) * ms:.1f} ms (budget <= 12 ms); "
-              f"event p95 {pct(events, .95) * ms:.1f} ms (budget <= 50 ms); median key "
-              f"{med(d) * ms:.1f} vs {med(b) * ms:.1f}")
+        print(
+            f"| keystroke to screen, desk composer | {pct(d, 0.5) * ms:.1f} | {pct(d, 0.95) * ms:.1f} "
+            f"| {max(d) * ms:.1f} | {len(d)} (lost {desk_typist.lost}) |"
+        )
+        print(
+            f"| keystroke to screen, bare Input app | {pct(b, 0.5) * ms:.1f} | {pct(b, 0.95) * ms:.1f} "
+            f"| {max(b) * ms:.1f} | {len(b)} (lost {bare_typist.lost}) |"
+        )
+        print(
+            f"| event to screen (chat on screen) | {pct(events, 0.5) * ms:.1f} "
+            f"| {pct(events, 0.95) * ms:.1f} | {max(events, default=0) * ms:.1f} "
+            f"| {len(events)} (not seen {missing}) |"
+        )
+        print(
+            f"desk p95 - bare p95 = {(pct(d, 0.95) - pct(b, 0.95)) * ms:.1f} ms (budget <= 12 ms); "
+            f"event p95 {pct(events, 0.95) * ms:.1f} ms (budget <= 50 ms); median key "
+            f"{med(d) * ms:.1f} vs {med(b) * ms:.1f}"
+        )
     finally:
         if load is not None:
             load.stop()

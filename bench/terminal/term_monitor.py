@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.bench_proc_common import cpu_seconds  # noqa: E402
-from bench.terminal.common import PY, ROOT, ScratchHome, Server, compile_agentdesk, pct  # noqa: E402
-from bench.terminal.load_setup import Api  # noqa: E402
-from bench.terminal.pty_term import Screen, Terminal  # noqa: E402
+from bench.bench_proc_common import cpu_seconds
+from bench.terminal.common import PY, ROOT, ScratchHome, Server, compile_agentdesk, pct
+from bench.terminal.load_setup import Api
+from bench.terminal.pty_term import Screen, Terminal
 
 MONITOR = """
 import sys
@@ -55,7 +55,7 @@ def window(term: Terminal, agent: Api, seconds: float, interval: float, state: l
     while time.monotonic() < end:
         state[0] = "away" if state[0] == "available" else "available"
         want = LABEL[state[0]]
-        waiter = term.expect(lambda s: agent1_presence(s) == want)
+        waiter = term.expect(lambda s, want=want: agent1_presence(s) == want)
         sent = time.monotonic()
         agent.call("PUT", "/v1/me/presence", {"presence": state[0]})
         if waiter.event.wait(10):

@@ -42,10 +42,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.terminal.common import (  # noqa: E402
-    BARE_APP, PALEO, PY, ROOT, ScratchHome, Server, compile_agentdesk, med,
+from bench.terminal.common import (
+    BARE_APP,
+    PALEO,
+    PY,
+    ROOT,
+    ScratchHome,
+    Server,
+    compile_agentdesk,
+    med,
 )
-from bench.terminal.pty_term import Screen, Terminal  # noqa: E402
+from bench.terminal.pty_term import Screen, Terminal
 
 CTRL_P = b"\x10"
 TIMEOUT = 30.0
@@ -189,7 +196,7 @@ def run_stall(program: Program, seed: int) -> dict[str, float]:
             lat = [echoed[k] - s for k, s in enumerate(sent) if k in echoed]
             missing = len(sent) - len(lat)
         frames = [f for f in term.frames if f >= first]
-    gaps = [b - a for a, b in zip(frames, frames[1:])]
+    gaps = [b - a for a, b in zip(frames, frames[1:], strict=False)]
     return {"moves": len(sent), "missing": missing,
             "max_ms": max(lat, default=float("nan")) * 1000,
             "p95_ms": sorted(lat)[int(0.95 * len(lat))] * 1000 if lat else float("nan"),

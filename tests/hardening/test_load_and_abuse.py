@@ -82,7 +82,7 @@ async def _agent(http: httpx.AsyncClient, token: str, n: int, tally: Tally,
         for ix in mine:
             iid = ix["id"]
             if ix["state"] == "offered":
-                r = await _retrying(lambda: http.post(
+                r = await _retrying(lambda iid=iid: http.post(
                     f"/v1/interactions/{iid}/accept", headers=auth,
                     json={"client_id": f"a{n}-{next(seq)}"}), tally, "accept")
                 if r.status_code != 200:
@@ -90,12 +90,12 @@ async def _agent(http: httpx.AsyncClient, token: str, n: int, tally: Tally,
             for _ in range(REPLIES):
                 client_id = f"m{n}-{next(seq)}"
                 body = {"client_id": client_id, "kind": "reply", "body": f"reply {client_id}"}
-                r = await _retrying(lambda: http.post(
+                r = await _retrying(lambda iid=iid, body=body: http.post(
                     f"/v1/interactions/{iid}/messages", headers=auth, json=body),
                     tally, "reply")
                 if r.status_code == 201:
                     tally.accepted.append((ix["customer_id"], iid, client_id))
-            r = await _retrying(lambda: http.post(
+            r = await _retrying(lambda iid=iid: http.post(
                 f"/v1/interactions/{iid}/wrapup", headers=auth,
                 json={"client_id": f"w{n}-{next(seq)}", "disposition": "resolved"}),
                 tally, "wrapup")

@@ -5,7 +5,6 @@ token unless asked); a bad server URL is found before the password prompt."""
 from __future__ import annotations
 
 import http.server
-import json
 import os
 import stat
 import subprocess

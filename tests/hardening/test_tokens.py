@@ -85,7 +85,9 @@ def test_revocation_survives_a_restart(tmp_path):
         proc.stop()
     proc = spawn_server("--db", str(db), "--manual-clock", "--no-traffic", "--agents", "2")
     try:
-        me = lambda t: httpx.get(f"{proc.url}/v1/me", headers={"Authorization": f"Bearer {t}"})
+        def me(t: str) -> httpx.Response:
+            return httpx.get(f"{proc.url}/v1/me", headers={"Authorization": f"Bearer {t}"})
+
         assert me(gone).status_code == 401
         assert me(kept).status_code == 200
     finally:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +111,7 @@ async def open_desk(
             await probe.set_presence(Presence.AVAILABLE)
         store = (tmp or Path(server.url.replace(":", "_").replace("/", "_"))) / "desk.db"
         app = make_app(backend, clock=clock, keymap=keymap, username="agent1",
-                       store_path=store, tz=timezone.utc)
+                       store_path=store, tz=UTC)
         try:
             async with app.run_test(size=size, notifications=True) as pilot:
                 desk = Desk(app, pilot, sim, server, clock, probe)

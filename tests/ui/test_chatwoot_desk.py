@@ -16,7 +16,7 @@ import importlib.util
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ async def chatwoot_desk(tmp: Path, before: Callable[[RunningFake], Any] | None =
                                   cable_policy=FAST_CABLE)
         await backend.login("ada@example.com", "secret-ada")
         app = make_app(backend, username="ada@example.com", store_path=tmp / "desk.db",
-                       tz=timezone.utc)
+                       tz=UTC)
         try:
             async with app.run_test(size=(120, 40), notifications=True) as pilot:
                 desk = ChatwootDesk(app, pilot, fake, backend)

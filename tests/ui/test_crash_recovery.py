@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,7 +27,7 @@ from agentdesk.ui.app import AgentDeskApp, make_app
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from conftest import Desk, FrozenClock  # noqa: E402
+from conftest import Desk, FrozenClock
 
 ARGS = ("--manual-clock", "--agents", "3", "--bots", "0", "--no-traffic")
 RETRY = RetryPolicy(attempts=2, base_delay=0.02, max_delay=0.1)
@@ -48,7 +48,7 @@ def _crash(app: AgentDeskApp) -> None:
     """Die like a killed process: the sender stops dead (no requeue, no flush, no
     last attempt), and the app's orderly shutdown of it becomes a no-op."""
     sender = app.sender
-    for task in (sender._task, *sender._in_flight.values()):  # noqa: SLF001
+    for task in (sender._task, *sender._in_flight.values()):
         if task is not None:
             task.cancel()
 
@@ -70,7 +70,7 @@ async def test_app_crash_with_queued_replies_delivers_them_once_in_order(tmp_pat
         clock = FrozenClock(await sim.now())
 
         # -- the first desk: accept, lose the server, write two replies, crash ---------
-        app = make_app(first, clock=clock, username="agent1", store_path=store, tz=timezone.utc)
+        app = make_app(first, clock=clock, username="agent1", store_path=store, tz=UTC)
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             desk = Desk(app, pilot, sim, None, clock, probe)  # type: ignore[arg-type]
             await desk.until(lambda: app.desk is not None and app.desk.state.agent is not None,
@@ -113,7 +113,7 @@ async def test_app_crash_with_queued_replies_delivers_them_once_in_order(tmp_pat
         assert procs[-1].url == url
         await second.use_token(first.token or "")  # the saved token still works
         await probe.login("agent1", "demo")
-        app = make_app(second, clock=clock, username="agent1", store_path=store, tz=timezone.utc)
+        app = make_app(second, clock=clock, username="agent1", store_path=store, tz=UTC)
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             desk = Desk(app, pilot, sim, None, clock, probe)  # type: ignore[arg-type]
             await desk.until(lambda: app.desk is not None and app.desk.state.agent is not None,

@@ -9,7 +9,7 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from fake_backend import T0, FakeBackend, chat  # noqa: E402
+from fake_backend import T0, FakeBackend, chat
 
 NO_VOICE = Capabilities(backend="chatty", voice=False, offers=False, acw_timer=False,
                         reasons={"voice": "Calls: chatty has no phone line"})
@@ -45,7 +45,7 @@ async def fake_desk(tmp_path: Path, caps: Capabilities) -> AsyncIterator[tuple[A
     call = CallInfo(state=CallState.CONNECTED, connected_at=T0)
     backend.interactions = [chat("v1", InteractionState.ACTIVE, channel="voice", call=call)]
     app = make_app(backend, clock=lambda: T0 + 5, username="ada", store_path=tmp_path / "desk.db",
-                   tz=timezone.utc)
+                   tz=UTC)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         backend.connect()
         await until(pilot, lambda: app.desk is not None and "v1" in app.desk.views, "the tab")

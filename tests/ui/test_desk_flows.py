@@ -99,7 +99,10 @@ async def test_call_hold_mute_dtmf_hangup_and_wrapup(desk_factory):
         await desk.pilot.press("f5")
         await desk.until(lambda: call().state is CallState.CONNECTED, what="resumed")
         await desk.pilot.press("f6")
-        await desk.until(lambda: call().muted, what=f"muted {[n.message for n in desk.app._notifications]} {desk.app.focused}")
+        await desk.until(
+            lambda: call().muted,
+            what=f"muted {[n.message for n in desk.app._notifications]} {desk.app.focused}",
+        )
         await desk.pilot.press("ctrl+d")
         await desk.until(lambda: type(desk.app.screen).__name__ == "DtmfPad", what="keypad")
         for key in ("1", "2", "number_sign"):
@@ -120,8 +123,11 @@ async def test_transfer_call_to_queue(desk_factory):
     async with desk_factory() as desk:
         iid = await desk.accepted("voice")
         await desk.pilot.press("f7")
-        await desk.until(lambda: type(desk.app.screen).__name__ == "TransferDialog",
-                         what=f"transfer dialog {[n.message for n in desk.app._notifications]} {desk.app.focused} {desk.app.screen_stack}")
+        await desk.until(
+            lambda: type(desk.app.screen).__name__ == "TransferDialog",
+            what=f"transfer dialog {[n.message for n in desk.app._notifications]} "
+                 f"{desk.app.focused} {desk.app.screen_stack}",
+        )
         await desk.pilot.press("enter")
         await desk.until(lambda: iid not in desk.screen.views, what="tab closed after transfer")
 

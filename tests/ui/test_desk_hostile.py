@@ -13,7 +13,7 @@ async def test_hostile_names_messages_and_subjects(desk_factory, hostile_corpus,
 
     def rename_customers(server):
         sim = server.server.sim
-        for cid, name in zip(sorted(sim.customers.customers), hostile.HOSTILE_SHORT):
+        for cid, name in zip(sorted(sim.customers.customers), hostile.HOSTILE_SHORT, strict=False):
             sim.customers.customers[cid].name = name
 
     async with desk_factory(before=rename_customers) as desk:

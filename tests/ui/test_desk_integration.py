@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from agentdesk.ui.widgets.composer.composer import Composer
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from conftest import Desk, FrozenClock  # noqa: E402
+from conftest import Desk, FrozenClock
 
 
 def _screen_name(desk: Desk) -> str:
@@ -79,7 +79,7 @@ async def _desk_with_token(tmp: Path, token: str | None) -> AsyncIterator[Desk]:
         sim = SimControl(server.url)
         clock = FrozenClock(await sim.now())
         app = make_app(backend, clock=clock, username="agent1", store_path=tmp / "desk.db",
-                       tz=timezone.utc)
+                       tz=UTC)
         resumed: list[int] = []
         original_resume = app.sender.resume
 

@@ -185,8 +185,8 @@ def test_hostile_corpus_never_yields_a_link(hostile_corpus):
 
 
 def test_find_links_whole_words_only():
-    assert [l.url for l in find_links(f"see {ORDER_URL}. Or ({HELP_URL}), ok?")] == [ORDER_URL, HELP_URL]
-    assert [l.url for l in find_links("wiki https://en.wikipedia.org/wiki/Tea_(drink)!")] == [
+    assert [link.url for link in find_links(f"see {ORDER_URL}. Or ({HELP_URL}), ok?")] == [ORDER_URL, HELP_URL]
+    assert [link.url for link in find_links("wiki https://en.wikipedia.org/wiki/Tea_(drink)!")] == [
         "https://en.wikipedia.org/wiki/Tea_(drink)"]
     for text in ("[link=https://evil.example]x[/link]", "x=https://evil.example", "https://evil.example]",
                  "\x1b]8;;https://evil.example\x1b\\text\x1b]8;;\x1b\\", "go https://pay\u200bpal.com now",

@@ -4,7 +4,7 @@ never overwrites another tab's draft), and back after the app is restarted."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timezone
+from datetime import UTC
 
 from agentdesk.backends.base import new_client_id
 from agentdesk.backends.native import NativeBackend
@@ -49,7 +49,7 @@ async def test_drafts_per_tab_survive_a_restart(tmp_path):
         clock = Clock(await sim.now())
 
         app = make_app(NativeBackend(server.url, token=token), clock=clock, username="agent1",
-                       store_path=store, tz=timezone.utc)
+                       store_path=store, tz=UTC)
         async with app.run_test(size=(120, 40)) as pilot:
             await _until(pilot, lambda: app.desk is not None and {first, second} <= set(app.desk.views),
                          "both tabs")
@@ -68,7 +68,7 @@ async def test_drafts_per_tab_survive_a_restart(tmp_path):
 
         # A new app on the same store (as after a crash or a restart).
         again = make_app(NativeBackend(server.url, token=token), clock=clock, username="agent1",
-                         store_path=store, tz=timezone.utc)
+                         store_path=store, tz=UTC)
         async with again.run_test(size=(120, 40)) as pilot:
             await _until(pilot, lambda: again.desk is not None and {first, second} <= set(again.desk.views),
                          "both tabs after restart")

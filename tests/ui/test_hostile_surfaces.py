@@ -39,7 +39,9 @@ def assert_clean(app, where: str) -> None:
     output = terminal_output(app)
     for name, pattern in FORBIDDEN:
         match = pattern.search(output)
-        assert match is None, f"{where}: {name} reached the terminal near {output[max(0, match.start() - 40):match.end() + 40]!r}"
+        assert match is None, (
+            f"{where}: {name} reached the terminal near {output[max(0, match.start() - 40) : match.end() + 40]!r}"
+        )
 
 
 @pytest.fixture
@@ -50,18 +52,20 @@ def hostile_kb(tmp_path: Path, hostile_corpus) -> Path:
         title = " ".join(text.split()) or "blank"
         (folder / f"hostile-{n}.md").write_text(
             f"# Router {title}\n\nRouter wifi help. {text}\n\nRestart the router and wait.\n",
-            encoding="utf-8", errors="surrogatepass")
+            encoding="utf-8",
+            errors="surrogatepass",
+        )
     return folder
 
 
 def _poison_server(hostile, kb_dir: Path):
     def before(handle) -> None:
         sim = handle.server.sim
-        for cid, name in zip(sorted(sim.customers.customers), hostile.HOSTILE_SHORT):
+        for cid, name in zip(sorted(sim.customers.customers), hostile.HOSTILE_SHORT, strict=False):
             sim.customers.customers[cid].name = name
-        for queue, name in zip(sim.queues.values(), reversed(hostile.HOSTILE_SHORT)):
+        for queue, name in zip(sim.queues.values(), reversed(hostile.HOSTILE_SHORT), strict=False):
             queue.name = name
-        for agent, name in zip(sim.agents.values(), hostile.HOSTILE_SHORT[3:]):
+        for agent, name in zip(sim.agents.values(), hostile.HOSTILE_SHORT[3:], strict=False):
             agent.name = name
         slug = sim.topic_ids[0]
         sim.topics[slug] = dataclasses.replace(
@@ -115,8 +119,10 @@ async def test_hostile_text_never_reaches_the_terminal(desk_factory, hostile_cor
         for _ in range(6):
             await desk.advance(5)
         view = desk.screen.views[call]
-        await desk.until(lambda: sum(i.kind.value == "transcript" for i in view.timeline.items) >= 3,
-                         what="transcript segments")
+        await desk.until(
+            lambda: sum(i.kind.value == "transcript" for i in view.timeline.items) >= 3,
+            what="transcript segments",
+        )
         assert_clean(app, "call with a hostile transcript")
         await desk.pilot.press("f7")
         await desk.settle(0.5)

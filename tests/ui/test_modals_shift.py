@@ -8,12 +8,12 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
+from textual.widgets import OptionList, Static  # noqa: E402
 from widget_harness import T0, WidgetApp  # noqa: E402
 
 from agentdesk.domain.models import Disposition  # noqa: E402
 from agentdesk.ui.modals.quit_dialog import QuitDialog  # noqa: E402
 from agentdesk.ui.modals.wrapup_dialog import WrapupDialog  # noqa: E402
-from textual.widgets import OptionList, Static  # noqa: E402
 
 
 def screen_text(screen) -> str:
@@ -70,9 +70,10 @@ async def test_wrapup_rows_separate_label_and_code() -> None:
 
 async def test_alt_s_is_not_typed_into_the_kb_search_box() -> None:
     """Issue 14 item 11: a terminal reports alt+s with the character "s"."""
-    from agentdesk.ui.modals.kb_search import KbHit, KbSearchDialog
     from textual import events
     from textual.widgets import Input
+
+    from agentdesk.ui.modals.kb_search import KbHit, KbSearchDialog
 
     app = WidgetApp(lambda: Static("desk"))
     async with app.run_test(size=(100, 30)) as pilot:

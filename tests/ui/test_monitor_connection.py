@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 from argparse import Namespace
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ def _token(url: str, user: str) -> str:
 async def test_a_refused_token_at_start_says_signed_out_and_stops_asking() -> None:
     with running_server(agents=4, bots=4, traffic=False, manual_clock=True) as server:
         backend = NativeBackend(server.url, token="bogus")
-        app = make_monitor_app(backend, tz=timezone.utc)
+        app = make_monitor_app(backend, tz=UTC)
         app.login_command = f"agentdesk login --server {server.url} --user supervisor"
         try:
             async with app.run_test(size=(120, 40), notifications=True) as pilot:

@@ -8,11 +8,11 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
 from rich.text import Text
 
 sys.path[:0] = [str(Path(__file__).parent)]
 
+import hostile  # noqa: E402  (tests/data)
 from test_monitor_harness import open_monitor, supervisor_get  # noqa: E402
 
 from agentdesk.domain.models import Channel, TimelineKind  # noqa: E402
@@ -25,9 +25,6 @@ from agentdesk.ui.monitor.live_feed import LiveFeed  # noqa: E402
 from agentdesk.ui.monitor.monitor_app import MonitorApp  # noqa: E402
 from agentdesk.ui.monitor.queue_board import QueueBoard, sub_key  # noqa: E402
 from agentdesk.ui.widgets.timeline.timeline import Timeline  # noqa: E402
-
-import hostile  # noqa: E402  (tests/data)
-
 
 
 def plain(table, row: str, column: str) -> str:
@@ -246,7 +243,7 @@ async def test_hostile_names_and_messages_stay_text(tmp_path: Path) -> None:
             for text in short[:8]:
                 try:
                     await mon.sim.customer_message(iid, text)
-                except Exception:  # noqa: BLE001 - voice takes no messages
+                except Exception:
                     break
         await mon.flushed()
         agent_id = next((a for a in mon.app.floor.agents

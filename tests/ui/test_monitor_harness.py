@@ -14,7 +14,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +161,7 @@ async def open_monitor(
         backend = RecordingBackend(native)
         clock = FrozenClock(await sim.now())
         factory = app_factory or make_monitor_app
-        app = factory(backend, clock=clock, tz=timezone.utc)  # type: ignore[arg-type]
+        app = factory(backend, clock=clock, tz=UTC)  # type: ignore[arg-type]
         try:
             async with app.run_test(size=size, notifications=True) as pilot:
                 mon = Monitor(app, pilot, sim, server, clock, backend, transport)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 import httpx
@@ -76,7 +76,7 @@ def _start(holder: dict[str, Any], port: int) -> None:
 
 def _monitor(url: str, helper: SignInAgain | None) -> tuple[MonitorApp, NativeBackend]:
     backend = NativeBackend(url, token=_token(url), stream_policy=FAST)
-    app = make_monitor_app(backend, tz=timezone.utc)
+    app = make_monitor_app(backend, tz=UTC)
     app.sign_in_again = helper
     app.login_command = f"agentdesk login --server {url} --user supervisor"
     return app, backend

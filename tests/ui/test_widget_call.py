@@ -7,13 +7,13 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
+from textual.widgets import Static  # noqa: E402
 from widget_data import T0, call  # noqa: E402
 from widget_harness import WidgetApp  # noqa: E402
 
 from agentdesk.domain.models import CallState  # noqa: E402
 from agentdesk.ui.widgets.call import CallBar, DtmfPad  # noqa: E402
 from agentdesk.ui.widgets.call.call_bar import format_duration, talk_seconds  # noqa: E402
-from textual.widgets import Static  # noqa: E402
 
 
 class Clock:
@@ -111,8 +111,9 @@ async def test_call_bar_labels_say_what_each_bound_key_does_now() -> None:
 
 async def test_call_bar_shows_the_consult_and_the_consult_dialog_offers_what_applies() -> None:
     """Issue 14 item 3 (widget side)."""
-    from agentdesk.ui.modals.consult_dialog import ConsultDialog
     from textual.widgets import OptionList
+
+    from agentdesk.ui.modals.consult_dialog import ConsultDialog
 
     clock = Clock(T0 + 65)
     held = call(CallState.HELD, held_since=T0 + 60, consult_agent_id="agent5", consult_state="talking")

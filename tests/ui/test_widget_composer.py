@@ -8,13 +8,13 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
 from hostile import HOSTILE_SHORT  # noqa: E402
+from textual.widgets import Input  # noqa: E402
 from widget_data import canned  # noqa: E402
 from widget_harness import WidgetApp  # noqa: E402
 
 from agentdesk.domain.models import CannedResponse, Channel  # noqa: E402
 from agentdesk.ui.widgets.composer import CannedPicker, Composer  # noqa: E402
 from agentdesk.ui.widgets.composer.composer import ComposerTextArea  # noqa: E402
-from textual.widgets import Input  # noqa: E402
 
 
 def posted(messages: list, kind: type) -> list:
@@ -218,7 +218,7 @@ async def test_hostile_drafts_and_canned_do_not_crash() -> None:
     async with ctx as pilot:
         composer = app.query_one(Composer)
         hostile = [c.model_copy(update={"title": text, "body": text, "shortcut": text[:20]})
-                   for c, text in zip(canned() * 20, HOSTILE_SHORT)]
+                   for c, text in zip(canned() * 20, HOSTILE_SHORT, strict=False)]
         composer.set_canned(hostile)
         for text in HOSTILE_SHORT[:10]:
             composer.load_draft(text, subject=text, cc=text)

@@ -7,14 +7,21 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
+from textual.widgets import Static  # noqa: E402
 from widget_harness import T0, WidgetApp  # noqa: E402
 
 from agentdesk.backends.base import LinkState  # noqa: E402
 from agentdesk.domain.models import (  # noqa: E402
-    AgentInfo, Capacity, Channel, ChannelLoad, Presence, QueueStats, RoutingState, Stats,
+    AgentInfo,
+    Capacity,
+    Channel,
+    ChannelLoad,
+    Presence,
+    QueueStats,
+    RoutingState,
+    Stats,
 )
 from agentdesk.ui.widgets.header.desk_header import DeskHeader  # noqa: E402
-from textual.widgets import Static  # noqa: E402
 
 
 def agent(routing: RoutingState, presence: Presence = Presence.BREAK) -> AgentInfo:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
+from textual.containers import Horizontal  # noqa: E402
 from widget_data import T0, call, chat_scene, interaction  # noqa: E402
 from widget_harness import UTC, WidgetApp  # noqa: E402
 
 from agentdesk.domain.models import CallState, Channel, InteractionState  # noqa: E402
 from agentdesk.ui.widgets.composer import Composer  # noqa: E402
 from agentdesk.ui.widgets.interaction import InteractionView  # noqa: E402
-from textual.containers import Horizontal  # noqa: E402
 
 
 class Clock:
@@ -56,7 +56,7 @@ async def test_voice_view_has_a_call_bar_and_one_timer() -> None:
     clock = Clock(T0 + 30)
     voice = interaction(Channel.VOICE, call=call(CallState.CONNECTED))
     app = WidgetApp(lambda: InteractionView(voice, clock, tz=UTC))
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30)):
         view = app.query_one(InteractionView)
         assert view.call_bar is not None
         assert "00:30" in str(view.call_bar.render())

@@ -8,16 +8,18 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
 from hostile import HOSTILE_SHORT  # noqa: E402
+from textual.widgets import Static  # noqa: E402
 from widget_data import FakeSuggestion, article, customer_detail, suggestions  # noqa: E402
-from widget_harness import WidgetApp  # noqa: E402
+from widget_harness import (  # noqa: E402
+    T0,
+    UTC,
+    WidgetApp,
+)
 
-from agentdesk.domain.models import ContactSummary, Customer, CustomerDetail, InteractionState  # noqa: E402
-from agentdesk.domain.models import Channel, KbArticle  # noqa: E402
+from agentdesk.domain.models import Channel, ContactSummary, Customer, CustomerDetail, InteractionState, KbArticle  # noqa: E402  # noqa: E402
 from agentdesk.ui.widgets.customer import CustomerPanel  # noqa: E402
 from agentdesk.ui.widgets.suggestions import ArticlePreview, ConfirmLink, SuggestionPanel  # noqa: E402
 from agentdesk.ui.widgets.suggestions.suggestion_panel import highlight, relevance_bar  # noqa: E402
-from textual.widgets import Static  # noqa: E402
-from widget_harness import T0, UTC  # noqa: E402
 
 
 def posted(messages: list, kind: type) -> list:

@@ -8,13 +8,12 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
 from hostile import HOSTILE  # noqa: E402
+from textual import events  # noqa: E402
 from widget_data import T0, chat_scene, history, item  # noqa: E402
 from widget_harness import UTC, WidgetApp  # noqa: E402
 
 from agentdesk.domain.models import Channel, TimelineKind  # noqa: E402
-from textual import events  # noqa: E402
 from agentdesk.ui.widgets.timeline import Timeline  # noqa: E402
-
 
 KINDS = [TimelineKind.NOTE, TimelineKind.MESSAGE, TimelineKind.CALL, TimelineKind.TRANSCRIPT,
          TimelineKind.SYSTEM]

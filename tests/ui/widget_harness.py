@@ -6,13 +6,13 @@ its own App, so each widget can be tested without the shell.
 
 from __future__ import annotations
 
-from datetime import timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC
 
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-UTC = timezone.utc
+UTC = UTC
 T0 = 1772445600.0  # Mon 2 Mar 2026 10:00 UTC: a fixed clock for deterministic output
 
 THEME_DEFAULTS = {

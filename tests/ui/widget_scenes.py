@@ -6,13 +6,19 @@ Each scene is an App factory; `SCENES` maps a name to it. The snapshot tests
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.app import App
 from textual.containers import Horizontal, Vertical
-
 from widget_data import (
-    T0, article, call, canned, chat_scene, customer_detail, interaction, suggestions,
+    T0,
+    article,
+    call,
+    canned,
+    chat_scene,
+    customer_detail,
+    interaction,
+    suggestions,
 )
 from widget_harness import UTC, WidgetApp
 

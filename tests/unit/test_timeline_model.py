@@ -1,6 +1,6 @@
 """The timeline's pure model: order, de-duplication, stable keys, pending messages."""
 
-from datetime import timezone
+from datetime import UTC
 
 from agentdesk.domain.enums import Channel, Direction, TimelineKind
 from agentdesk.domain.models import TimelineItem
@@ -90,7 +90,7 @@ def test_pending_messages_are_found_and_rekeyed() -> None:
 def test_day_and_contact_flags_follow_the_neighbour() -> None:
     model = TimelineModel()
     model.reset([item(2, at=T0 + DAY), item(3, at=T0 + DAY + 60, interaction="in-2")])
-    utc = timezone.utc
+    utc = UTC
     assert model.flags(0, utc) == (1, 1)  # the first item starts everything
     assert model.flags(1, utc) == (0, 1)  # same day, another contact
     model.prepend([item(1, at=T0 + DAY - 60)])  # the same day, just before

@@ -129,7 +129,7 @@ class CableConnection:
                             auth=status in (401, 403)) from None
         except (OSError, InvalidHandshake, TimeoutError) as exc:
             raise CableLost(f"cannot reach the cable ({type(exc).__name__})") from None
-        except Exception as exc:  # noqa: BLE001 - a bad URL etc.: one line, never a traceback
+        except Exception as exc:
             raise CableLost(f"cannot open the cable ({type(exc).__name__})") from None
         await self._until("welcome", self.policy.open_timeout)
         await self._send({"command": "subscribe", "identifier": self.ident})
@@ -203,7 +203,7 @@ class CableConnection:
             if exc.rcvd is not None and exc.rcvd.code == 1009:
                 raise CableLost("a frame was too large") from None
             raise CableLost("the cable closed") from None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise CableLost(f"the cable failed ({type(exc).__name__})") from None
 
     async def _send(self, obj: dict[str, Any]) -> None:
@@ -212,7 +212,7 @@ class CableConnection:
             raise CableLost("not connected")
         try:
             await ws.send(json.dumps(obj, separators=(",", ":")))
-        except Exception:  # noqa: BLE001
+        except Exception:
             raise CableLost("the cable closed while sending") from None
 
     async def _presence_loop(self) -> None:

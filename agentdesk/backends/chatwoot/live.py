@@ -208,7 +208,7 @@ class LiveStream:
                 attempt += 1
                 self.emit(LinkStatus(LinkState.RECONNECTING, detail, attempt))
                 await self._pause(self._delay(attempt))
-        except Exception:  # noqa: BLE001 - a bug must not kill the desk's stream silently
+        except Exception:
             log.exception("chatwoot live stream failed")
             self.emit(ProtocolProblem("the Chatwoot stream stopped after an internal error"))
         finally:

@@ -130,7 +130,7 @@ class ChatwootRest:
             raise _Transient(f"cannot reach {self.base_url} ({type(exc).__name__})") from None
         except BackendConnectionError:
             raise
-        except Exception as exc:  # noqa: BLE001 - e.g. httpx.InvalidURL: never a raw exception
+        except Exception as exc:
             raise BackendConnectionError(f"{what}: cannot send ({type(exc).__name__})") from None
 
         status = response.status_code

@@ -38,7 +38,7 @@ class AgentState:
         return d
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "AgentState":
+    def from_json(cls, d: dict[str, Any]) -> AgentState:
         d = dict(d)
         d["presence"] = Presence(d["presence"])
         d["next_presence"] = Presence(d["next_presence"]) if d.get("next_presence") else None
@@ -69,5 +69,5 @@ class InteractionMeta:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "InteractionMeta":
+    def from_json(cls, d: dict[str, Any]) -> InteractionMeta:
         return cls(**d)

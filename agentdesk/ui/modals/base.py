@@ -24,7 +24,9 @@ class DeskModal(ModalScreen[ResultT], Generic[ResultT]):
     }
     DeskModal .dialog-title { text-style: bold; color: $primary; height: 1; margin-bottom: 1; }
     DeskModal .dialog-hint { color: $text-muted; height: auto; margin-top: 1; }
-    DeskModal OptionList, DeskModal OptionList:focus { height: auto; max-height: 16; border: none; background: $surface; }
+    DeskModal OptionList, DeskModal OptionList:focus {
+        height: auto; max-height: 16; border: none; background: $surface;
+    }
     DeskModal Input { margin: 0; }
     DeskModal .buttons { height: auto; align-horizontal: right; margin-top: 1; }
     DeskModal Button { margin-left: 1; }

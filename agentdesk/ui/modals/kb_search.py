@@ -71,11 +71,17 @@ class KbSearchDialog(DeskModal[str | None]):
         except Exception as exc:  # a broken index must not take the desk down
             self.notify(f"KB search failed: {exc}", severity="error", markup=False)
             return
-        results.add_options([
-            Option(Content.from_markup("[b]$t[/]\n[$muted-foreground]$s[/]", t=h.title, s=" ".join(h.snippet.split())[:160]),
-                   id=h.article_id)
-            for h in hits
-        ])
+        results.add_options(
+            [
+                Option(
+                    Content.from_markup(
+                        "[b]$t[/]\n[$muted-foreground]$s[/]", t=h.title, s=" ".join(h.snippet.split())[:160]
+                    ),
+                    id=h.article_id,
+                )
+                for h in hits
+            ]
+        )
         if hits:
             results.highlighted = 0
         results.scroll_home(animate=False)  # new results read from the top

@@ -22,8 +22,8 @@ from agentdesk.ui.monitor.agent_order import (  # noqa: F401 - re-exported for t
     sorted_ids,
     tie_break,
 )
-from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import cell, fit_cells, fmt_hms, fmt_pct, hms_width, num, theme_style
+from agentdesk.ui.monitor.live_table import LiveTable
 
 VIEW_MARGIN = 2  # rows above/below the viewport kept up to date
 CHANNELS = (Channel.CHAT, Channel.EMAIL, Channel.SMS, Channel.SOCIAL, Channel.VOICE)

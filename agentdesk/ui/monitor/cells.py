@@ -12,7 +12,6 @@ from textual.color import Color
 
 from agentdesk.domain.models import ChannelStats, Queue, QueueStats
 
-
 _STYLES: dict[tuple[str | None, str | None, bool, bool], Style] = {}
 
 
@@ -34,7 +33,7 @@ def _make_style(variables: Mapping[str, str], var: str | None, *, bold: bool,
         if value:
             try:
                 color = Color.parse(value).rich_color
-            except Exception:  # noqa: BLE001 - an odd user theme value: no colour, no crash
+            except Exception:
                 color = None
     return Style(color=color, bold=bold or None, dim=dim or None)
 

@@ -198,7 +198,7 @@ class DrilldownScreen(Screen[None]):
             return None
         try:
             return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return None
 
     def _update_call(self) -> None:

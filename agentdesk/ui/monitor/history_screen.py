@@ -6,7 +6,7 @@ GET /v1/reports/intervals (a read like the others), refreshed every minute;
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -137,7 +137,7 @@ class HistoryScreen(Screen[None]):
         self._show(report)
 
     def _when(self, at: float) -> str:
-        return datetime.fromtimestamp(at, self.monitor_app.tz or timezone.utc).strftime("%H:%M")
+        return datetime.fromtimestamp(at, self.monitor_app.tz or UTC).strftime("%H:%M")
 
     def _show(self, report: dict[str, Any]) -> None:
         floor = self.monitor_app.floor

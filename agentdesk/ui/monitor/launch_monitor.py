@@ -90,6 +90,6 @@ def run_monitor_with(backend: Backend, *, keymap: Mapping[str, str] | None = Non
     result = app.run()
     try:
         asyncio.run(backend.close())
-    except Exception:  # noqa: BLE001 - closing a dead connection is not an error
+    except Exception:
         pass
     return int(result or 0)

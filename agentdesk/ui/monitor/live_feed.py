@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from rich.text import Text
 from textual.widgets import RichLog
@@ -66,7 +66,7 @@ class LiveFeed(RichLog):
         """`ALERT` when a threshold is breached, `CLEARED` (with how long it lasted)
         when it no longer is."""
         v = self.app.theme_variables
-        when = datetime.fromtimestamp(change.at, self.tz or timezone.utc).strftime("%H:%M:%S")
+        when = datetime.fromtimestamp(change.at, self.tz or UTC).strftime("%H:%M:%S")
         line = Text(overflow="fold")
         line.append(when, style=theme_style(v, "muted-foreground"))
         line.append(" ")
@@ -85,7 +85,7 @@ class LiveFeed(RichLog):
     def format_entry(self, entry: FeedEntry) -> Text:
         v = self.app.theme_variables
         label, var = KIND_LABEL[entry.kind]
-        when = datetime.fromtimestamp(entry.at, self.tz or timezone.utc).strftime("%H:%M:%S")
+        when = datetime.fromtimestamp(entry.at, self.tz or UTC).strftime("%H:%M:%S")
         line = Text(overflow="fold")
         line.append(when, style=theme_style(v, "muted-foreground"))
         line.append(" ")

@@ -14,10 +14,19 @@ from agentdesk.domain.floor import Floor
 from agentdesk.domain.models import Channel, ChannelStats
 from agentdesk.domain.staffing import QueueStaffing
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
-from agentdesk.ui.monitor.live_table import LiveTable
 from agentdesk.ui.monitor.cells import (
-    abandon_level, cell, fit_cells, fmt_hms, fmt_pct, hms_width, num, sl_level, theme_style, wait_level,
+    abandon_level,
+    cell,
+    fit_cells,
+    fmt_hms,
+    fmt_pct,
+    hms_width,
+    num,
+    sl_level,
+    theme_style,
+    wait_level,
 )
+from agentdesk.ui.monitor.live_table import LiveTable
 
 LONG_H = 99  # the longest wait column holds up to 99:59:59 (email can wait for hours)
 

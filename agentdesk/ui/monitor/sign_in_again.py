@@ -84,6 +84,6 @@ class SignInAgain:
             return None
         try:
             return self.stored_token()
-        except Exception:  # noqa: BLE001 - a broken keyring is "no stored token", not a crash
+        except Exception:
             log.warning("monitor: reading the stored token failed", exc_info=True)
             return None

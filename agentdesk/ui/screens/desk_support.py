@@ -20,8 +20,8 @@ if TYPE_CHECKING:  # agentdesk.kb is imported once the KB loads, after the first
     from textual.app import App
 
     from agentdesk.domain.models import Interaction, KbArticle
-    from agentdesk.ui.modals.kb_search import KbHit
     from agentdesk.kb import KnowledgeBase, Suggestion
+    from agentdesk.ui.modals.kb_search import KbHit
 
 _BINDINGS_BY_ID = {b.id: b for _, group in GROUPS for b in group if b.id}
 

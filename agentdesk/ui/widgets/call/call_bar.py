@@ -26,8 +26,7 @@ cancel or conference: `ConsultDialog`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 from textual.content import Content
 from textual.widgets import Static

@@ -78,7 +78,7 @@ class DtmfPad(ModalScreen[str | None]):
     @on(Button.Pressed)
     def _clicked(self, event: Button.Pressed) -> None:
         event.stop()
-        self.press(getattr(event.button, "digit"))
+        self.press(event.button.digit)
 
     def press(self, digit: str) -> None:
         if digit in KEYS and len(self.digits) < MAX_DIGITS:

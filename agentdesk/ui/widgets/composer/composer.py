@@ -46,6 +46,8 @@ from textual.widgets import Input, Static, TextArea
 from agentdesk.domain.channel_limits import check_body, check_subject, sms_count
 from agentdesk.domain.models import CannedResponse, Channel
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL, channel_var
+from agentdesk.ui.widgets.composer import messages as _messages
+from agentdesk.ui.widgets.composer.addresses import cc_problem, cc_text, parse_cc
 from agentdesk.ui.widgets.composer.canned_picker import (
     AGENT_PLACEHOLDER,
     CUSTOMER_PLACEHOLDER,
@@ -53,11 +55,9 @@ from agentdesk.ui.widgets.composer.canned_picker import (
     fill_canned,
     unknown_variables,
 )
-from agentdesk.ui.widgets.composer.addresses import cc_problem, cc_text, parse_cc
 from agentdesk.ui.widgets.composer.composer_text_area import ComposerInput, ComposerTextArea
 from agentdesk.ui.widgets.composer.external_editor import edit_in_editor
 from agentdesk.ui.widgets.composer.insertion import joined, snippet_for
-from agentdesk.ui.widgets.composer import messages as _messages
 
 Kind = Literal["reply", "note"]
 CHAT_LIKE = (Channel.CHAT, Channel.SMS, Channel.SOCIAL)
@@ -76,7 +76,9 @@ class Composer(Vertical):
     Composer #composer-status { height: 1; color: $muted-foreground; }
     Composer #composer-mode { width: auto; padding: 0 1; background: $boost; text-style: bold; }
     Composer.-note #composer-mode { background: $note-background; color: $foreground; }
-    Composer #composer-hints { width: 1fr; padding: 0 1; color: $muted-foreground; text-wrap: nowrap; text-overflow: ellipsis; }
+    Composer #composer-hints {
+        width: 1fr; padding: 0 1; color: $muted-foreground; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     Composer #composer-count { width: auto; padding: 0 1; color: $muted-foreground; }
     Composer #composer-count.-warning { color: $warning; text-style: bold; }
     Composer #composer-count.-error { color: $error; text-style: bold; }
@@ -140,9 +142,17 @@ class Composer(Vertical):
             # select_on_focus=False: tabbing in keeps "Re: …" and puts the cursor
             # at the end, so the next key adds to the subject instead of replacing it.
             self._subject_input = ComposerInput(
-                value=self._default_subject() or "", id="composer-subject", compact=True, select_on_focus=False)
+                value=self._default_subject() or "",
+                id="composer-subject",
+                compact=True,
+                select_on_focus=False,
+            )
             self._cc_input = ComposerInput(
-                placeholder="addresses, comma separated", id="composer-cc", compact=True, select_on_focus=False)
+                placeholder="addresses, comma separated",
+                id="composer-cc",
+                compact=True,
+                select_on_focus=False,
+            )
         self._show_mode()
 
     # --- composition -----------------------------------------------------------------
@@ -245,8 +255,11 @@ class Composer(Vertical):
                 room = sms_count(body.text).max_units - sms_count(body.text).units - 1
             short = snippet_for(self._channel, text, room)
             if short != " ".join(text.split()) and short != text:
-                self.notify(f"Shortened to fit {CHANNEL_LABEL[self._channel]}: check it before sending.",
-                            markup=False, timeout=4)
+                self.notify(
+                    f"Shortened to fit {CHANNEL_LABEL[self._channel]}: check it before sending.",
+                    markup=False,
+                    timeout=4,
+                )
             text = short
         row, column = body.cursor_location
         line = body.document.get_line(row)
@@ -293,7 +306,9 @@ class Composer(Vertical):
             return
         sent_kind = self._kind
         self.post_message(
-            self.Submitted(self, self.interaction_id, body, self._kind, subject if self.is_email else None, list(cc))
+            self.Submitted(
+                self, self.interaction_id, body, self._kind, subject if self.is_email else None, list(cc)
+            )
         )
         self.clear()
         self._cancel_draft_timer()
@@ -326,17 +341,27 @@ class Composer(Vertical):
             if response is not None:
                 name = self.agent_name
                 if name is None and AGENT_PLACEHOLDER in response.body:
-                    self.notify("Your name is not known yet: check the text before sending.",
-                                severity="warning", markup=False)
+                    self.notify(
+                        "Your name is not known yet: check the text before sending.",
+                        severity="warning",
+                        markup=False,
+                    )
                 customer = self.customer_name
                 if customer is None and CUSTOMER_PLACEHOLDER in response.body:
-                    self.notify("The customer's name is not known: check the text before sending.",
-                                severity="warning", markup=False)
+                    self.notify(
+                        "The customer's name is not known: check the text before sending.",
+                        severity="warning",
+                        markup=False,
+                    )
                 text = fill_canned(response.body, agent=name, customer=customer)
                 unknown = unknown_variables(text)
                 if unknown:
-                    self.notify(f"Fill in {', '.join(unknown)} before sending: agentdesk cannot.",
-                                severity="warning", markup=False, timeout=10)
+                    self.notify(
+                        f"Fill in {', '.join(unknown)} before sending: agentdesk cannot.",
+                        severity="warning",
+                        markup=False,
+                        timeout=10,
+                    )
                 self.insert_text(text)
             else:
                 self._body.focus()
@@ -453,5 +478,7 @@ class Composer(Vertical):
             label = "Call note"
         self._mode_label.update(Content(label))
         self._body.placeholder = (
-            "Private note (agents only)" if note else f"Reply to the customer by {CHANNEL_LABEL[self._channel]}"
+            "Private note (agents only)"
+            if note
+            else f"Reply to the customer by {CHANNEL_LABEL[self._channel]}"
         )

@@ -133,7 +133,11 @@ class CustomerPanel(VerticalScroll):
     def _profile(self, detail: CustomerDetail) -> Content:
         customer = detail.customer
         lines = [
-            Content.assemble((_short(customer.name, 80), "bold"), "  ", (f" {_short(customer.tier, 30)} ", "reverse $accent")),
+            Content.assemble(
+                (_short(customer.name, 80), "bold"),
+                "  ",
+                (f" {_short(customer.tier, 30)} ", "reverse $accent"),
+            ),
         ]
         for label, value in (
             ("Email", customer.email),

@@ -27,7 +27,11 @@ from textual.widgets import Static
 from agentdesk.backends.base import LinkState
 from agentdesk.domain.enums import Channel, Presence, RoutingState
 from agentdesk.ui.glyphs import (
-    CHANNEL_GLYPH, PRESENCE_DOT, PRESENCE_LABEL, channel_var, presence_var,
+    CHANNEL_GLYPH,
+    PRESENCE_DOT,
+    PRESENCE_LABEL,
+    channel_var,
+    presence_var,
 )
 from agentdesk.ui.timefmt import duration
 

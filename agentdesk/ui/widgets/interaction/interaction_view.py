@@ -28,8 +28,8 @@ binds F2/F3/F9 and ctrl+o).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import tzinfo
-from typing import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical

@@ -109,7 +109,9 @@ class ConfirmLink(ModalScreen[bool]):
     ConfirmLink.-suspicious > Vertical { border: round $error; }
     ConfirmLink #link-question { text-style: bold; }
     ConfirmLink #link-site { margin-top: 1; }
-    ConfirmLink #link-warnings { color: $text-error; background: $error 15%; margin-top: 1; padding: 0 1; height: auto; }
+    ConfirmLink #link-warnings {
+        color: $text-error; background: $error 15%; margin-top: 1; padding: 0 1; height: auto;
+    }
     ConfirmLink #link-url-box { height: auto; max-height: 10; margin: 1 0; background: $boost; }
     ConfirmLink #link-url { height: auto; }
     ConfirmLink Horizontal { height: auto; align-horizontal: right; }
@@ -132,7 +134,9 @@ class ConfirmLink(ModalScreen[bool]):
         self.set_class(bool(self.warnings), "-suspicious")
         with Vertical():
             yield Static("Open this link in your browser?", id="link-question", markup=False)
-            yield Static(Content.from_markup("Site: [b]$site[/b]", site=self.site or "(none)"), id="link-site")
+            yield Static(
+                Content.from_markup("Site: [b]$site[/b]", site=self.site or "(none)"), id="link-site"
+            )
             if self.warnings:
                 yield Static(Content("\n".join(f"\u26a0 {w}" for w in self.warnings)), id="link-warnings")
             with VerticalScroll(id="link-url-box", can_focus=False):

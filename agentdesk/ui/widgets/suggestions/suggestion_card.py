@@ -8,7 +8,8 @@ the panel turns into `SuggestionPanel.PreviewRequested`.
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text

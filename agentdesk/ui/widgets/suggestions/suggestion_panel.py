@@ -22,7 +22,8 @@ suggestion-preview (p or space, the focused card). A click on a card previews.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from textual import on
 from textual.app import ComposeResult

@@ -103,7 +103,7 @@ class InteractionTabs(Widget):
         if order != self.order and len(order) > 1:
             # Re-order existing children without remounting them.
             current = [self._tabs[i] for i in order]
-            for before, tab in zip(current, current[1:]):
+            for before, tab in zip(current, current[1:], strict=False):
                 if tab.is_attached and before.is_attached:
                     scroller.move_child(tab, after=before)
         window = None if new or order != self.order else self._window(scroller)

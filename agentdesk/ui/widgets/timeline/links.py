@@ -85,9 +85,7 @@ def _trim(url: str) -> str:
     """Drop sentence punctuation and an unbalanced closing parenthesis at the end."""
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last == ")" and url.count(")") > url.count("("):
+        if last in _TRAILING or last == ")" and url.count(")") > url.count("("):
             url = url[:-1]
         else:
             break

@@ -102,7 +102,7 @@ class TimelineModel:
         unique = {entry.id: entry for entry in map(Entry.of, items)}
         self._front = []
         self._back = list(unique.values())
-        self._keys = dict(zip(unique, range(len(self._back))))
+        self._keys = dict(zip(unique, range(len(self._back)), strict=False))
         self._flags.clear()
 
     def prepend(self, items: Iterable[Any]) -> int:

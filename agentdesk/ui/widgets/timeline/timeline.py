@@ -24,7 +24,11 @@ from agentdesk.ui.widgets.timeline.line_index import Anchor, LineIndex
 from agentdesk.ui.widgets.timeline.links import Link, recent_links
 from agentdesk.ui.widgets.timeline.messages import LinkActivated, LoadOlder, RetryRequested
 from agentdesk.ui.widgets.timeline.model import (
-    CLIENT_SEARCH, PENDING_PREFIX, DeliveryState, Entry, TimelineModel,
+    CLIENT_SEARCH,
+    PENDING_PREFIX,
+    DeliveryState,
+    Entry,
+    TimelineModel,
 )
 from agentdesk.ui.widgets.timeline.renderer import LINK_META, TimelineRenderer
 from agentdesk.ui.widgets.timeline.scrolling import TimelineScrolling
