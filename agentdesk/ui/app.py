@@ -32,6 +32,7 @@ from agentdesk.ui.commands.providers import (
 from agentdesk.ui.keymap import APP_BINDINGS
 from agentdesk.ui.notify import Notifier
 from agentdesk.ui.terminal_keys import parse_alt_digits
+from agentdesk.ui.textual_compat import keep_newest_toasts
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes, set_initial_theme
 
 if TYPE_CHECKING:
@@ -124,6 +125,15 @@ class AgentDeskApp(App[int]):
             username=self.username or "", sign_in=self.sign_in,
             knowledge_base=self.knowledge_base, sort_by_urgency=self.sort_by_urgency_default,
             keymap=self.keymap_overrides, on_sort_change=self.on_sort_change))
+
+    def notify(self, *args: Any, **kwargs: Any) -> None:
+        super().notify(*args, **kwargs)
+        self.call_later(self._trim_toasts)
+
+    def _trim_toasts(self) -> None:
+        # Toasts stack down from under the header (agentdesk.tcss), about five rows
+        # each: keep only as many as fit above the composer (issue 14, item 13).
+        keep_newest_toasts(self, max(1, (self.size.height - 9) // 5))
 
     def on_mount(self) -> None:
         if self.frozen:

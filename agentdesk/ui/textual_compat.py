@@ -32,6 +32,9 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("textual.app", "App._keymap"),
     ("textual.app", "App._refresh_truecolor_filter"),
     ("textual._doc", "take_svg_screenshot"),
+    ("textual.app", "App._notifications"),
+    ("textual.app", "App._unnotify"),
+    ("textual.app", "App._refresh_notifications"),
     ("textual.scroll_view", "ScrollView._scroll_update"),
     ("textual.timer", "Timer._run"),
     ("textual.timer", "Timer._tick"),
@@ -60,7 +63,7 @@ def _has(module: str, dotted: str) -> bool:
     try:
         _resolve(module, dotted)
     except (ImportError, AttributeError):
-        if dotted.startswith(("App._keymap", "DataTable._")):
+        if dotted.startswith(("App._keymap", "App._notifications", "DataTable._")):
             return _instance_attribute(module, dotted)
         return False
     return True
@@ -172,3 +175,19 @@ def take_svg_screenshot(**kwargs: Any) -> str:
     from textual._doc import take_svg_screenshot as take
 
     return str(take(**kwargs))
+
+
+def keep_newest_toasts(app: App[Any], keep: int) -> None:
+    """Drop the oldest toasts beyond `keep`: Textual stacks every live toast and
+    has no public cap, so a burst would reach down over the composer. Fallback:
+    every toast stays (they still expire on their own)."""
+    notifications = getattr(app, "_notifications", None)
+    unnotify = getattr(app, "_unnotify", None)
+    if notifications is None or unnotify is None:
+        return
+    live = list(notifications)
+    for notification in live[: max(0, len(live) - keep)]:
+        unnotify(notification, refresh=False)
+    refresh = getattr(app, "_refresh_notifications", None)
+    if len(live) > keep and refresh is not None:
+        refresh()

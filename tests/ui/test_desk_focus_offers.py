@@ -134,5 +134,5 @@ async def test_wrapup_dialog_closes_when_acw_runs_out(desk_factory):
             f"(views {sorted(screen.views)}, dialog bookkeeping {screen._wrapup_dialog}, "
             f"stack {[type(s).__name__ for s in desk.app.screen_stack]})"]
         assert any("After-contact work time ran out" in t and '"timeout"' in t
-                   and "your notes were not saved: refund promised" in t for t in toasts), toasts
+                   and "kept on this computer only: refund promised" in t for t in toasts), toasts
         assert not any("Wrap-up failed" in t for t in toasts)
