@@ -29,6 +29,16 @@ class BackendChoice:
         return BackendOptions(account=self.account, **overrides)  # type: ignore[arg-type]
 
 
+NATIVE = BackendChoice(DEFAULT_BACKEND)  # agentdesk/1: the demo's backend and the default
+
+
+def spec_for(choice: BackendChoice) -> BackendSpec:
+    """The registered spec of `choice` (raises UnknownBackend: callers checked it)."""
+    from agentdesk.backends.registry import load
+
+    return load(choice.name)
+
+
 def choose_backend(args: argparse.Namespace) -> BackendChoice:
     """The backend name and account for this command line (flags over the profile)."""
     name = getattr(args, "backend", None)

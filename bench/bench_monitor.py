@@ -50,7 +50,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agentdesk.backends.native import NativeBackend
-from agentdesk.mockserver.testing import spawn_server
+from agentdesk.testing.mockserver import spawn_server
 from agentdesk.ui.monitor.agent_board import AgentBoard
 from agentdesk.ui.monitor.monitor_app import MonitorApp
 from agentdesk.ui.monitor.queue_board import QueueBoard

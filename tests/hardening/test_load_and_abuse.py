@@ -27,7 +27,7 @@ import pytest
 
 from agentdesk.mockserver import routes_sim
 from agentdesk.mockserver.slow_clients import HEADER_TIMEOUT_S
-from agentdesk.mockserver.testing import spawn_server
+from agentdesk.testing.mockserver import spawn_server
 
 AGENTS = 50
 CONTACTS = 100  # chats created for the agents during the run

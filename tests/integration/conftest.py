@@ -33,7 +33,7 @@ from agentdesk.domain.events import (
     StatsChanged,
 )
 from agentdesk.domain.models import Presence
-from agentdesk.mockserver.testing import ServerHandle, running_server
+from agentdesk.testing.mockserver import ServerHandle, running_server
 
 WAIT = 10.0  # upper bound for anything to arrive; a generous limit, never a speed claim
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.02, max_delay=0.1)

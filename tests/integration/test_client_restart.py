@@ -14,9 +14,9 @@ from agentdesk.backends.base import LinkState, new_client_id
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.domain.models import InteractionState
-from agentdesk.mockserver.testing import SubprocessServer, spawn_server
 from agentdesk.store.outbox import Outbox, OutboxState
 from agentdesk.store.sender import CommandSender
+from agentdesk.testing.mockserver import SubprocessServer, spawn_server
 
 from .conftest import WAIT, Connect, for_ix
 

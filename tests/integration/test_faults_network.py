@@ -19,9 +19,9 @@ from agentdesk.backends.base import BackendConnectionError, LinkState, new_clien
 from agentdesk.backends.http import RetryPolicy
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Direction
-from agentdesk.mockserver.testing import ServerHandle
 from agentdesk.store.outbox import Outbox, OutboxState
 from agentdesk.store.sender import CommandSender
+from agentdesk.testing.mockserver import ServerHandle
 
 from .conftest import WAIT, Client, Connect, for_ix, kind_of
 

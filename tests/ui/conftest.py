@@ -23,7 +23,7 @@ import pytest
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Presence
-from agentdesk.mockserver.testing import ServerHandle, running_server
+from agentdesk.testing.mockserver import ServerHandle, running_server
 from agentdesk.ui.app import AgentDeskApp, make_app
 
 SIM_START = 1772442000.0

@@ -16,7 +16,7 @@ import hostile  # noqa: E402  (tests/data)
 from test_monitor_harness import open_monitor, supervisor_get  # noqa: E402
 
 from agentdesk.domain.models import Channel, TimelineKind  # noqa: E402
-from agentdesk.mockserver.testing import DemoClient  # noqa: E402
+from agentdesk.testing.mockserver import DemoClient  # noqa: E402
 from agentdesk.ui.glyphs import PRESENCE_LABEL  # noqa: E402
 from agentdesk.ui.monitor.agent_board import STATE_SHORT, AgentBoard  # noqa: E402
 from agentdesk.ui.monitor.cells import fmt_hms, fmt_pct  # noqa: E402

@@ -24,7 +24,7 @@ sys.path[:0] = [str(Path(__file__).parents[1] / "data")]
 
 from agentdesk.backends.native import NativeBackend  # noqa: E402
 from agentdesk.backends.sim_control import SimControl  # noqa: E402
-from agentdesk.mockserver.testing import ServerHandle, running_server  # noqa: E402
+from agentdesk.testing.mockserver import ServerHandle, running_server  # noqa: E402
 from agentdesk.ui.monitor.launch_monitor import make_monitor_app  # noqa: E402
 from agentdesk.ui.monitor.monitor_app import MonitorApp  # noqa: E402
 
