@@ -23,6 +23,7 @@ import pytest
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Presence
+from agentdesk.testing.clock import FrozenClock
 from agentdesk.testing.mockserver import ServerHandle, running_server
 from agentdesk.ui.app import AgentDeskApp, make_app
 
@@ -39,14 +40,6 @@ def _load_hostile() -> Any:
 
 
 hostile = _load_hostile()
-
-
-class FrozenClock:
-    def __init__(self, now: float = SIM_START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
