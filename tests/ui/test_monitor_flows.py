@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-sys.path[:0] = [str(Path(__file__).parent)]
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
 import hostile  # noqa: E402  (tests/data)
 from test_monitor_harness import open_monitor, supervisor_get  # noqa: E402

@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 
 from agentdesk.testing.clock import FrozenClock
 from tools.screenshots.desk_scenes import QUIET, Scene
+from tools.screenshots.still import StillDeskApp
 
 FROZEN_AT = 1764849600.0  # Thu 4 Dec 2025 12:00 UTC
 
@@ -88,7 +89,6 @@ async def _play(scene: Scene, grace: str) -> None:
 def write_chatwoot_scene(out_dir: Path, size: tuple[int, int] = (120, 40)) -> Path:
     from agentdesk.backends.chatwoot.backend import ChatwootBackend
     from agentdesk.testing.chatwoot.threaded import ThreadedFake
-    from agentdesk.ui.app import make_app
     from agentdesk.ui.textual_compat import take_svg_screenshot
 
     _freeze_fake_clock()
@@ -104,14 +104,13 @@ def write_chatwoot_scene(out_dir: Path, size: tuple[int, int] = (120, 40)) -> Pa
         with tempfile.TemporaryDirectory() as tmp:
             clock = FrozenClock(FROZEN_AT + 90)
             backend = ChatwootBackend(running.url, token=world.users[7].access_token)
-            app = make_app(
+            app = StillDeskApp(
                 backend,
                 clock=clock,
                 username="ada@example.com",
                 notifications=QUIET,
                 store_path=Path(tmp) / "desk.db",
                 tz=UTC,
-                frozen=True,
             )
             scene = Scene(running.url, clock)
 

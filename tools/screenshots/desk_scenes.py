@@ -27,7 +27,8 @@ from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Presence
 from agentdesk.testing.clock import FrozenClock
 from agentdesk.testing.mockserver import running_server
-from agentdesk.ui.app import AgentDeskApp, make_app
+from agentdesk.ui.app import AgentDeskApp
+from tools.screenshots.still import StillDeskApp
 
 SEED = 7
 QUIET = {kind: {"toast": False, "bell": False, "desktop": False}
@@ -258,14 +259,13 @@ def scene_app(store_dir: Path, theme: str | None = None) -> Iterator[tuple[Agent
     with running_server(agents=3, bots=0, traffic=False, manual_clock=True, seed=SEED) as server:
         token, now = asyncio.run(_prepare(server.url))
         clock = FrozenClock(now)
-        app = make_app(
+        app = StillDeskApp(
             NativeBackend(server.url, token=token),
             clock=clock,
             username="agent1",
             notifications=QUIET,
             store_path=store_dir / "desk.db",
             tz=UTC,
-            frozen=True,
             theme=theme,
         )
         yield app, Scene(server.url, clock)

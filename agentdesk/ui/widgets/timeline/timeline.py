@@ -286,7 +286,7 @@ class Timeline(TimelineScrolling, ScrollView, can_focus=True):
         self._renderer.clear()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        # ScrollView's watcher, except that a zero-width scrollbar (frozen
+        # ScrollView's watcher, except that a zero-width scrollbar (still
         # snapshots) is not repainted: it is not on screen, and repainting a
         # widget that is not on screen makes Textual rebuild its whole screen
         # map on the next frame.
