@@ -114,6 +114,15 @@ class Client:
             await asyncio.wait_for(self.task, WAIT)
 
 
+async def until(predicate: Callable[[], object], what: str) -> None:
+    """Await a condition, polling, up to WAIT (a deadline, not a speed claim)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT
+    while not predicate():
+        assert loop.time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.01)
+
+
 def for_ix(iid: str) -> Callable[[Event], bool]:
     """Match events about one interaction, whatever their data model."""
 

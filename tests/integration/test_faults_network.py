@@ -191,7 +191,9 @@ async def test_slow_answers_time_out_cleanly_and_commands_apply_once(
         # Commands sent now reach the server, but their answers never arrive in time.
         items = [sender.submit("message", iid, {"body": f"slow {n}"}) for n in range(2)]
         await _until(lambda: "no answer" in sender.last_error, "a timed-out send")
-        await asyncio.sleep(0.3)
+        # Requeued in the same step as the error was noted (sender._settle).
+        await _until(lambda: any(outbox.get(i.client_id).state is OutboxState.QUEUED
+                                 for i in items), "the timed-out send requeued")
         states = [outbox.get(i.client_id).state for i in items]  # type: ignore[union-attr]
         assert OutboxState.FAILED not in states  # a timeout is transient: kept, retried
         assert OutboxState.QUEUED in states or OutboxState.SENDING in states
