@@ -16,6 +16,7 @@ from agentdesk.backends.registry import DEFAULT_BACKEND
 
 if TYPE_CHECKING:
     from agentdesk.backends.registry import BackendOptions, BackendSpec
+    from agentdesk.config import ServerProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ def known_backend(name: str, command: str) -> bool:
     return False
 
 
-def _profile(args: argparse.Namespace):  # -> ServerProfile | None
+def _profile(args: argparse.Namespace) -> ServerProfile | None:
     """The profile `resolve_server` would use (named, or the default one when no
     --server is given); None when there is none (its problems are reported there)."""
     from agentdesk.config import load_settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tomllib
+from typing import Any
 
 from agentdesk.config import LoadedSettings, load_settings
 
@@ -47,14 +48,14 @@ def _late_problems(loaded: LoadedSettings) -> list[str]:
     return problems
 
 
-def _to_toml(data: dict, prefix: str = "") -> str:
+def _to_toml(data: dict[str, Any], prefix: str = "") -> str:
     """Minimal TOML writer for the settings tree (strings, bools, numbers, tables)."""
     out = _toml_table(data, prefix).strip()
     tomllib.loads(out)  # what we print must read back
     return out
 
 
-def _toml_table(data: dict, prefix: str) -> str:
+def _toml_table(data: dict[str, Any], prefix: str) -> str:
     import json
 
     scalars = [f"{_key(k)} = {json.dumps(v)}" for k, v in data.items()

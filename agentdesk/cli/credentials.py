@@ -74,6 +74,7 @@ def run_login(args: argparse.Namespace) -> int:
             if use_token:
                 who = await backend.use_token(secret)
                 return secret, user or who.id
+            assert user  # asked for above when no token is pasted
             return await backend.login(user, secret), user
         finally:
             await backend.close()

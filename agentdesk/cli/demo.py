@@ -33,10 +33,12 @@ def _free_port() -> int:
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
-def start_demo_server(args: argparse.Namespace, port: int, bots: int | None) -> subprocess.Popen:
+def start_demo_server(args: argparse.Namespace, port: int,
+                      bots: int | None) -> subprocess.Popen[bytes]:
     """The mock server as a child process on `port`. The desk does not wait
     for it: it paints at once and signs in when the server answers. A process,
     not a thread: building the simulated world then runs on another core
@@ -63,7 +65,7 @@ def demo_server_log() -> Path:
     return data_dir() / "demo-server.log"
 
 
-def stop_demo_server(server: subprocess.Popen) -> str | None:
+def stop_demo_server(server: subprocess.Popen[bytes]) -> str | None:
     """Stop the child; a message if it had failed on its own, else None."""
     failed = server.poll()
     if failed is None:

@@ -32,7 +32,8 @@ HANDLERS: dict[str, str] = {
 
 def _resolve(target: str) -> Callable[[argparse.Namespace], int]:
     module, func = target.split(":")
-    return getattr(importlib.import_module(module), func)
+    handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), func)
+    return handler
 
 
 # Commands whose app turns the cyclic GC back on after its first frame

@@ -67,7 +67,7 @@ async def fetch_report(url: str, token: str, minutes: int) -> dict[str, Any]:
             message = f"HTTP {r.status_code}"
         raise AgentDeskError(f"the server refused the report: {message}")
     try:
-        report = r.json()["report"]
+        report: dict[str, Any] = r.json()["report"]
         for key in ("interval_s", "now", "rows", "totals", "yesterday", "away"):
             report[key]
     except (ValueError, KeyError, TypeError):
