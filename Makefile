@@ -24,7 +24,7 @@ demo: $(STAMP)
 
 # Lint, layer contracts and types first (seconds), then the tests.
 test: $(STAMP) prism
-	$(BIN)/ruff check agentdesk tests bench
+	$(BIN)/ruff check agentdesk tests bench tools
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -40,7 +40,7 @@ $(PRISM_STAMP):
 	else echo "npm not found: the Chatwoot contract tests will skip"; fi
 
 screenshots: $(STAMP)
-	$(BIN)/python -m agentdesk.ui.screenshots screenshots
+	$(BIN)/python -m tools.screenshots screenshots
 
 keymap: $(STAMP)
 	$(BIN)/python -m agentdesk.ui.keymap_doc > docs/keymap.md

@@ -16,6 +16,7 @@ from agentdesk.backends.registry import DEFAULT_BACKEND
 
 if TYPE_CHECKING:
     from agentdesk.backends.registry import BackendOptions, BackendSpec
+    from agentdesk.config import ServerProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,16 @@ class BackendChoice:
         from agentdesk.backends.registry import BackendOptions
 
         return BackendOptions(account=self.account, **overrides)  # type: ignore[arg-type]
+
+
+NATIVE = BackendChoice(DEFAULT_BACKEND)  # agentdesk/1: the demo's backend and the default
+
+
+def spec_for(choice: BackendChoice) -> BackendSpec:
+    """The registered spec of `choice` (raises UnknownBackend: callers checked it)."""
+    from agentdesk.backends.registry import load
+
+    return load(choice.name)
 
 
 def choose_backend(args: argparse.Namespace) -> BackendChoice:
@@ -64,7 +75,7 @@ def known_backend(name: str, command: str) -> bool:
     return False
 
 
-def _profile(args: argparse.Namespace):  # -> ServerProfile | None
+def _profile(args: argparse.Namespace) -> ServerProfile | None:
     """The profile `resolve_server` would use (named, or the default one when no
     --server is given); None when there is none (its problems are reported there)."""
     from agentdesk.config import load_settings

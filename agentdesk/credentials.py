@@ -108,6 +108,7 @@ def _keyring() -> object | None:
     if type(backend).__module__.startswith("keyring.backends.chainer"):
         # The chainer writes to the first of its backends that accepts: pick the
         # first safe one ourselves, so a plain-text one further up is never used.
+        chained: object
         for chained in getattr(backend, "backends", ()):
             if _safe(chained):
                 return chained
@@ -227,7 +228,7 @@ def stored_token(server: str, user: str, backend_name: str = DEFAULT_BACKEND, *,
     if backend is not None:
         for key in keys:
             try:
-                token = backend.get_password(SERVICE, key)  # type: ignore[attr-defined]
+                token: str | None = backend.get_password(SERVICE, key)  # type: ignore[attr-defined]
             except keyring.errors.KeyringError:
                 token = None
             if token:

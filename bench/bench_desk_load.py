@@ -50,7 +50,7 @@ from agentdesk.domain.models import (
     User,
 )
 from agentdesk.protocol.events import Event, MessageData
-from agentdesk.ui.app import make_app
+from tools.screenshots.still import StillDeskApp
 
 T0 = 1772442000.0
 ME = User(id="agent1", name="Agent 1", role=Role.AGENT)
@@ -137,9 +137,9 @@ def pct(values: list[float], p: float) -> float:
 async def run(seconds: float, rate: float, interactions: int, typing: bool = True) -> dict[str, list[float]]:
     backend = LoadBackend(interactions)
     with tempfile.TemporaryDirectory() as tmp:
-        app = make_app(backend, clock=lambda: T0, store_path=Path(tmp) / "desk.db", frozen=True,
-                       notifications={k: {"toast": False, "bell": False, "desktop": False}
-                                      for k in ("offer", "message", "missed", "error")})
+        app = StillDeskApp(backend, clock=lambda: T0, store_path=Path(tmp) / "desk.db",
+                           notifications={k: {"toast": False, "bell": False, "desktop": False}
+                                          for k in ("offer", "message", "missed", "error")})
         event_ms: list[float] = []
         key_ms: list[float] = []
         async with app.run_test(size=(120, 40)) as pilot:

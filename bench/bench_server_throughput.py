@@ -32,7 +32,7 @@ import websockets
 from bench_proc_common import cpu_seconds as _cpu_seconds
 from bench_proc_common import pct_ms as _pct
 
-from agentdesk.mockserver.testing import spawn_server
+from agentdesk.testing.mockserver import spawn_server
 
 
 @dataclass

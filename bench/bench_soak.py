@@ -40,7 +40,7 @@ from bench_proc_common import cpu_seconds as _cpu_seconds
 from bench_proc_common import pct_ms as _pct
 from bench_proc_common import rss_mb as _rss_mb
 
-from agentdesk.mockserver.testing import spawn_server
+from agentdesk.testing.mockserver import spawn_server
 
 SAMPLE_S = 10.0
 

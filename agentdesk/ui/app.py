@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -44,6 +44,10 @@ class AgentDeskApp(App[int]):
     TITLE = "agentdesk"
     BINDINGS = [*APP_BINDINGS, Binding("ctrl+c", "app.request_quit", show=False, id="quit-ctrl-c")]
     COMMANDS = App.COMMANDS | {InteractionCommands, CustomerCommands, PresenceCommands, KbCommands}
+    # Still frames, for snapshots and screenshots (a subclass sets it:
+    # tools/screenshots/still.py): no blinking cursor, and no timeline scrollbar
+    # (its thumb follows lazily measured item heights, which depend on timing).
+    STILL_FRAMES: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -58,7 +62,6 @@ class AgentDeskApp(App[int]):
         on_exit: Callable[[], None] | None = None,
         store_path: Path | None = None,
         tz: tzinfo | None = None,
-        frozen: bool = False,
         sort_by_urgency: bool = False,
         startup_problems: Sequence[str] = (),
         on_theme_change: Callable[[str], None] | None = None,
@@ -73,10 +76,6 @@ class AgentDeskApp(App[int]):
         self.sign_in = sign_in
         self.sort_by_urgency_default = sort_by_urgency
         self.on_sort_change = on_sort_change  # alt+u's choice is kept for the next start
-        # Deterministic rendering for snapshots and screenshots: no blinking
-        # cursor, and no timeline scrollbar (its thumb follows lazily measured
-        # item heights, which depend on render timing).
-        self.frozen = frozen
         self.tz = tz  # None: local time; tests and screenshots pass UTC
         # A clock other than time.time is taken to *be* the server clock
         # (tests and screenshots freeze it at the mock server's manual clock);
@@ -136,8 +135,8 @@ class AgentDeskApp(App[int]):
         keep_newest_toasts(self, max(1, (self.size.height - 9) // 5))
 
     def on_mount(self) -> None:
-        if self.frozen:
-            self.add_class("-frozen")
+        if self.STILL_FRAMES:
+            self.add_class("-still")
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.notifier.start()
@@ -169,7 +168,7 @@ class AgentDeskApp(App[int]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Focus events bubble from every screen to the app: one place to stop
         # every text cursor blinking when asked (deterministic screenshots).
-        if self.frozen and hasattr(event.widget, "cursor_blink"):
+        if self.STILL_FRAMES and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     @property

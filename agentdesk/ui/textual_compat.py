@@ -18,6 +18,8 @@ import importlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from textual.timer import EventTargetGone, Timer
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.geometry import Size
@@ -37,9 +39,23 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("textual.app", "App._refresh_notifications"),
     ("textual.scroll_view", "ScrollView._scroll_update"),
     ("textual.timer", "Timer._run"),
+    ("textual.timer", "Timer._run_timer"),
     ("textual.timer", "Timer._tick"),
     ("textual.timer", "Timer._active"),
+    ("textual.timer", "Timer._interval"),
+    ("textual.timer", "Timer._repeat"),
+    ("textual.timer", "Timer._skip"),
+    ("textual.timer", "Timer._reset"),
+    ("textual._time", "get_time"),
+    ("textual._time", "sleep"),
+    ("textual.widgets", "DataTable._data"),
     ("textual.widgets", "DataTable._cell_render_cache"),
+    ("textual.widgets", "DataTable._row_render_cache"),
+    ("textual.widgets", "DataTable._row_renderable_cache"),
+    ("textual.widgets", "DataTable._line_cache"),
+    ("textual.widgets", "DataTable._row_locations"),
+    ("textual.widgets", "DataTable._column_locations"),
+    ("textual.widgets", "DataTable._update_count"),
 )
 
 # Private hooks our classes override (cannot be guarded, only checked).
@@ -47,9 +63,19 @@ OVERRIDES: tuple[tuple[str, str, str], ...] = (
     # The composer reads keys before TextArea inserts them: alt+key bindings
     # must not type their letter, and newline/send keys are the desk's.
     ("agentdesk.ui.widgets.composer.composer_text_area", "textual.widgets", "TextArea._on_key"),
-    # The desk's frame timer (agentdesk/ui/screens/frame_timer.py).
+    # The desk's frame timer (`frame_timer_for` below).
     ("agentdesk.ui.screens.desk_screen", "textual.screen", "Screen._update_timer"),
 )
+
+
+def _optional_module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+_time: Any = _optional_module("textual._time")  # the frame timer's clock (None: stock timer)
 
 
 def _resolve(module: str, dotted: str) -> Any:
@@ -63,7 +89,7 @@ def _has(module: str, dotted: str) -> bool:
     try:
         _resolve(module, dotted)
     except (ImportError, AttributeError):
-        if dotted.startswith(("App._keymap", "App._notifications", "DataTable._")):
+        if dotted.startswith(("App._keymap", "App._notifications", "DataTable._", "Timer._")):
             return _instance_attribute(module, dotted)
         return False
     return True
@@ -169,6 +195,49 @@ def scroll_update(widget: Widget, size: Size) -> None:
         update(size)
 
 
+_TABLE_INTERNALS = ("_data", "_cell_render_cache", "_row_render_cache", "_line_cache",
+                    "_row_renderable_cache", "_row_locations", "_column_locations", "_update_count")
+
+
+def set_cells_in_place(table: Any, updates: list[tuple[str, str, Any]]) -> bool:
+    """Store new DataTable cell values and drop only the cached renders of those
+    cells and rows (`update_cell` bumps a table-wide counter that re-renders
+    every visible cell: ui/monitor/live_table.py). False, with nothing changed,
+    when this Textual's DataTable is not shaped as expected: the caller then
+    uses `update_cell`."""
+    from textual.widgets.data_table import ColumnKey, RowKey
+
+    if not all(hasattr(table, name) for name in _TABLE_INTERNALS):
+        return False
+    cells: set[tuple[Any, Any]] = set()
+    rows: set[Any] = set()
+    for row, column, value in updates:
+        row_key, column_key = RowKey(row), ColumnKey(column)
+        if row_key not in table._row_locations or column_key not in table._column_locations:
+            table.update_cell(row, column, value)  # raises CellDoesNotExist
+            continue
+        table._data[row_key][column_key] = value
+        cells.add((row_key, column_key))
+        rows.add(row_key)
+    try:
+        cell_cache = table._cell_render_cache
+        # Textual's LRUCache is not a dict: iterating it does not give its keys.
+        for key in [k for k in list(cell_cache.keys()) if (k[0], k[1]) in cells]:
+            cell_cache.discard(key)
+        row_cache = table._row_render_cache
+        for key in [k for k in list(row_cache.keys()) if k[0] in rows]:
+            row_cache.discard(key)
+        indexes = {table._row_locations.get(r) for r in rows}
+        renderables = table._row_renderable_cache
+        for key in [k for k in list(renderables.keys()) if k[1] in indexes]:
+            renderables.discard(key)
+        table._line_cache.clear()
+    except Exception:  # cache keys shaped otherwise: the table-wide repaint
+        table._update_count += 1
+    table.refresh()
+    return True
+
+
 def take_svg_screenshot(**kwargs: Any) -> str:
     """Textual's own screenshot helper (its docs use it); only screenshots and
     snapshot scenes call it, never the running app."""
@@ -191,3 +260,79 @@ def keep_newest_toasts(app: App[Any], keep: int) -> None:
     refresh = getattr(app, "_refresh_notifications", None)
     if len(live) > keep and refresh is not None:
         refresh()
+
+
+# --- the desk's frame timer --------------------------------------------------------------
+#
+# The screen's frame timer, with Textual 8.2's catch-up overshoot fixed.
+#
+# Textual paints a screen from a repeating 1/60 s timer that is paused while
+# nothing is dirty. When a tick comes late (the loop was busy, or the timer sat
+# paused past its due time because nothing needed painting), Textual 8.2's
+# `Timer._run` skips with `count = int((now - start) / interval + 1)` and then
+# waits for tick `count + 1`: one tick further than the first one still ahead.
+# So after every late or idle frame the screen cannot paint for 17-33 ms,
+# whatever becomes dirty meanwhile; a keystroke landing then waits for it
+# (docs/benchmarks.md, "## Desk": this was most of the keystroke p95 under load).
+#
+# `FrameTimer` is the same loop with the skip going to the first tick still
+# ahead (as earlier Textual versions did); frames stay at most one per tick.
+# `frame_timer_for(screen, period, callback)` makes the screen's update timer
+# the way Textual does and swaps the class; if Textual's `Timer` ever changes
+# shape, the stock timer is kept. tests/ui/test_frame_timer.py checks both
+# behaviours.
+
+
+class FrameTimer(Timer):
+    """A repeating timer whose skip lands on the next tick still ahead."""
+
+    async def _run(self) -> None:
+        interval = self._interval
+        if interval <= 0:
+            await super()._run()
+            return
+        count = 0
+        repeat = self._repeat
+        await self._active.wait()
+        clock: Any = _time
+        start = clock.get_time()
+        while repeat is None or count <= repeat:
+            next_timer = start + (count + 1) * interval
+            now = clock.get_time()
+            if self._skip and next_timer < now:
+                # Ticks in the past are dropped; the next one is the first still ahead.
+                count = max(count + 1, int((now - start) / interval))
+                continue
+            await clock.sleep(next_timer - now)
+            count += 1
+            await self._active.wait()
+            if self._reset:
+                start = clock.get_time()
+                count = 0
+                self._reset = False
+                continue
+            try:
+                await self._tick(next_timer=next_timer, count=count)
+            except EventTargetGone:
+                break
+
+
+def frame_timer_compatible() -> bool:
+    """True while Textual's Timer has the internals `FrameTimer._run` relies on."""
+    return _time is not None and all(hasattr(Timer, name) for name in ("_run", "_run_timer", "_tick", "_active"))
+
+
+def swap_in(timer: Timer) -> Timer:
+    """Make a just-created (not yet running) interval timer a `FrameTimer`.
+
+    `set_interval` creates the timer's task at once, but the task only looks up
+    `_run` when it first runs, so changing the class right away is enough; the
+    timer stays registered with its owner (stopped with it)."""
+    if type(timer) is Timer and frame_timer_compatible():
+        timer.__class__ = FrameTimer
+    return timer
+
+
+def frame_timer_for(screen: Any, period: float, callback: Any) -> Timer:
+    """The screen's update timer as Textual makes it, as a `FrameTimer`."""
+    return swap_in(screen.set_interval(period, callback, name="screen_update", pause=True))

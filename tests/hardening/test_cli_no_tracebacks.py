@@ -72,7 +72,7 @@ def test_cli_error_is_one_plain_line(tmp_path, busy_port, name):
 
 def test_an_unexpected_error_is_one_line_unless_debug(tmp_path, monkeypatch, capsys):
     """The CLI's last resort: a bug in a command is one line (and --debug shows it)."""
-    from agentdesk import cli
+    from agentdesk.cli import dispatch as cli
 
     def broken(args):
         raise RuntimeError("something broke\nsecond line")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from agentdesk.mockserver.testing import DemoClient, running_server
+from agentdesk.testing.mockserver import DemoClient, running_server
 
 
 @pytest.fixture(scope="module")

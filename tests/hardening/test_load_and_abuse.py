@@ -27,7 +27,7 @@ import pytest
 
 from agentdesk.mockserver import routes_sim
 from agentdesk.mockserver.slow_clients import HEADER_TIMEOUT_S
-from agentdesk.mockserver.testing import spawn_server
+from agentdesk.testing.mockserver import spawn_server
 
 AGENTS = 50
 CONTACTS = 100  # chats created for the agents during the run
@@ -173,7 +173,7 @@ async def _trickle(socks: list[socket.socket], done: asyncio.Event) -> None:
                 sock.send(b"a")
             except OSError:
                 pass  # closed by the server: what we want
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.0)  # deliberate: a slowloris trickles one byte a second
 
 
 async def _probe(http: httpx.AsyncClient, token: str, tally: Tally, done: asyncio.Event) -> None:
@@ -182,7 +182,7 @@ async def _probe(http: httpx.AsyncClient, token: str, tally: Tally, done: asynci
         me = await http.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code in (200, 429), me.text
         tally.probes += 1
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.2)  # deliberate: a well-behaved client's pace beside the abuse
 
 
 def _closed_by_server(sock: socket.socket) -> bool:

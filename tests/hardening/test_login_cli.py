@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agentdesk.mockserver.testing import running_server
+from agentdesk.testing.mockserver import running_server
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from starlette.routing import Route, WebSocketRoute
 from agentdesk.mockserver.app import build_app
 from agentdesk.mockserver.openapi import openapi_document
 from agentdesk.mockserver.server import ServerOptions
-from agentdesk.mockserver.testing import DemoClient, running_server
+from agentdesk.testing.mockserver import DemoClient, running_server
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 

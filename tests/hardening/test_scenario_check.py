@@ -12,7 +12,7 @@ from agentdesk.domain.capacity import DEFAULT_LIMITS
 from agentdesk.domain.models import Channel
 from agentdesk.mockserver.sim.capacity_rule import DEFAULT_RULE, parse_capacity
 from agentdesk.mockserver.sim.scenario import ScenarioError, load_scenario
-from agentdesk.mockserver.testing import DemoClient, running_server
+from agentdesk.testing.mockserver import DemoClient, running_server
 
 EXAMPLE = Path(__file__).parents[2] / "agentdesk/mockserver/data/scenario.example.toml"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.mockserver.testing import running_server
+from agentdesk.testing.mockserver import running_server
 
 CHECKS = ("not_a_server_error,response_schema_conformance,status_code_conformance,"
           "negative_data_rejection,unsupported_method")

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from agentdesk.mockserver import routes_sim
-from agentdesk.mockserver.testing import DemoClient, running_server
+from agentdesk.testing.mockserver import DemoClient, running_server
 
 TIMEOUT = 10.0  # generous: a frozen server never answers, a busy one does
 

@@ -14,7 +14,7 @@ import pytest
 from agentdesk.backends.base import BackendAuthError, BackendConnectionError
 from agentdesk.backends.native import NativeBackend
 from agentdesk.mockserver.auth import MAX_TOKENS_PER_USER, Auth
-from agentdesk.mockserver.testing import running_server, spawn_server
+from agentdesk.testing.mockserver import running_server, spawn_server
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ from agentdesk.domain.events import (
     StatsChanged,
 )
 from agentdesk.domain.models import Presence
-from agentdesk.mockserver.testing import ServerHandle, running_server
+from agentdesk.testing.mockserver import ServerHandle, running_server
 
 WAIT = 10.0  # upper bound for anything to arrive; a generous limit, never a speed claim
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.02, max_delay=0.1)
@@ -112,6 +112,15 @@ class Client:
         await self.backend.close()
         if self.task is not None:
             await asyncio.wait_for(self.task, WAIT)
+
+
+async def until(predicate: Callable[[], object], what: str) -> None:
+    """Await a condition, polling, up to WAIT (a deadline, not a speed claim)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT
+    while not predicate():
+        assert loop.time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.01)
 
 
 def for_ix(iid: str) -> Callable[[Event], bool]:

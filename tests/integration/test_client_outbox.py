@@ -12,9 +12,9 @@ import pytest
 from agentdesk.backends.base import BackendCommandError, new_client_id
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
-from agentdesk.mockserver.testing import ServerHandle
 from agentdesk.store.outbox import Outbox, OutboxItem, OutboxState
 from agentdesk.store.sender import CommandSender
+from agentdesk.testing.mockserver import ServerHandle
 
 from .conftest import FAST_RETRY, WAIT, Client, Connect, for_ix
 

@@ -14,11 +14,11 @@ from agentdesk.backends.base import LinkState, new_client_id
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.domain.models import InteractionState
-from agentdesk.mockserver.testing import SubprocessServer, spawn_server
 from agentdesk.store.outbox import Outbox, OutboxState
 from agentdesk.store.sender import CommandSender
+from agentdesk.testing.mockserver import SubprocessServer, spawn_server
 
-from .conftest import WAIT, Connect, for_ix
+from .conftest import WAIT, Connect, for_ix, until
 
 ARGS = ("--manual-clock", "--agents", "3", "--bots", "0", "--no-traffic")
 
@@ -57,7 +57,7 @@ async def test_server_killed_and_restarted_with_db(connect: Connect, db: Path, t
         await client.link(LinkState.RECONNECTING)
         # The agent keeps working while the server is down: the outbox holds it.
         queued = sender.submit("message", iid, {"body": "sent while the server was down"})
-        await asyncio.sleep(0.2)
+        await until(lambda: sender.last_error, "a send tried against the stopped server")
         assert outbox.get(queued.client_id).state in (OutboxState.QUEUED, OutboxState.SENDING)  # type: ignore[union-attr]
 
         second = await _spawn("--db", str(db), "--port", port, *ARGS)

@@ -13,7 +13,7 @@ from agentdesk.backends.base import (
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import CallAction, Presence, Role, RoutingState
-from agentdesk.mockserver.testing import ServerHandle, running_server
+from agentdesk.testing.mockserver import ServerHandle, running_server
 
 from .conftest import FAST_RETRY, FAST_STREAM, Client, Connect, for_ix
 

@@ -19,9 +19,9 @@ from agentdesk.backends.base import BackendConnectionError, LinkState, new_clien
 from agentdesk.backends.http import RetryPolicy
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Direction
-from agentdesk.mockserver.testing import ServerHandle
 from agentdesk.store.outbox import Outbox, OutboxState
 from agentdesk.store.sender import CommandSender
+from agentdesk.testing.mockserver import ServerHandle
 
 from .conftest import WAIT, Client, Connect, for_ix, kind_of
 
@@ -191,7 +191,9 @@ async def test_slow_answers_time_out_cleanly_and_commands_apply_once(
         # Commands sent now reach the server, but their answers never arrive in time.
         items = [sender.submit("message", iid, {"body": f"slow {n}"}) for n in range(2)]
         await _until(lambda: "no answer" in sender.last_error, "a timed-out send")
-        await asyncio.sleep(0.3)
+        # Requeued in the same step as the error was noted (sender._settle).
+        await _until(lambda: any(outbox.get(i.client_id).state is OutboxState.QUEUED
+                                 for i in items), "the timed-out send requeued")
         states = [outbox.get(i.client_id).state for i in items]  # type: ignore[union-attr]
         assert OutboxState.FAILED not in states  # a timeout is transient: kept, retried
         assert OutboxState.QUEUED in states or OutboxState.SENDING in states

@@ -20,11 +20,11 @@ from agentdesk.backends.base import LinkState, new_client_id
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.events import SnapshotNeeded
 from agentdesk.domain.models import Direction
-from agentdesk.mockserver.testing import SubprocessServer, spawn_server
 from agentdesk.store.outbox import Outbox, OutboxState
 from agentdesk.store.sender import CommandSender
+from agentdesk.testing.mockserver import SubprocessServer, spawn_server
 
-from .conftest import WAIT, Connect, for_ix, kind_of
+from .conftest import WAIT, Connect, for_ix, kind_of, until
 
 ARGS = ("--manual-clock", "--agents", "3", "--bots", "0", "--no-traffic")
 ROUNDS = 3
@@ -73,7 +73,7 @@ async def test_killed_three_times_mid_conversation_nothing_lost_nothing_doubled(
             # The agent keeps writing while the server is down: the outbox holds it.
             for n in range(2):
                 reply(f"agent {r}.down.{n}")
-            await asyncio.sleep(0.1)
+            await until(lambda: sender.last_error, "a send tried against the stopped server")
             assert all(outbox.get(client_ids[f"agent {r}.down.{n}"]).state  # type: ignore[union-attr]
                        in (OutboxState.QUEUED, OutboxState.SENDING) for n in range(2))
             procs.append(await _spawn("--db", str(db), "--port", port, *ARGS))

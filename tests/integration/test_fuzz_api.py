@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentdesk.mockserver.testing import running_server
+from agentdesk.testing.mockserver import running_server
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "data"))
 from hostile import HOSTILE

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.mockserver.testing import DemoClient, running_server, spawn_server
+from agentdesk.testing.mockserver import DemoClient, running_server, spawn_server
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1772442000.0  # the manual clock's start: 2026-03-02 09:00 UTC

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import websockets
 
-from agentdesk.mockserver.testing import DemoClient, read_frames, running_server
+from agentdesk.testing.mockserver import DemoClient, read_frames, running_server
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import json
 import pytest
 import websockets
 
-from agentdesk.mockserver.testing import DemoClient, read_frames, running_server
 from agentdesk.protocol.events import ControlFrame, Event, decode_frame
+from agentdesk.testing.mockserver import DemoClient, read_frames, running_server
 
 
 def _events(frames: list[dict]) -> list[dict]:

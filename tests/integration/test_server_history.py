@@ -4,7 +4,7 @@ run: test_server_metrics.py)."""
 
 from __future__ import annotations
 
-from agentdesk.mockserver.testing import DemoClient, running_server
+from agentdesk.testing.mockserver import DemoClient, running_server
 
 T0 = 1772442000.0  # the manual clock's start: a multiple of the 30 s bucket
 

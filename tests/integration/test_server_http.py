@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentdesk.mockserver.testing import DemoClient, running_server
+from agentdesk.testing.mockserver import DemoClient, running_server
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +296,7 @@ def test_deeply_nested_or_odd_bodies_are_client_errors(agent):
 
 
 def test_agents_read_only_their_own_interactions(server):
-    from agentdesk.mockserver.testing import DemoClient
+    from agentdesk.testing.mockserver import DemoClient
 
     a1, a2 = DemoClient(server.url, "agent1"), DemoClient(server.url, "agent2")
     a1.available()

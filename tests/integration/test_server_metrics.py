@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentdesk.mockserver.testing import DemoClient, running_server
+from agentdesk.testing.mockserver import DemoClient, running_server
 
 
 def _support(stats: dict) -> dict:

@@ -9,7 +9,7 @@ import time
 import websockets
 
 from agentdesk.mockserver.routes_sim import is_loopback
-from agentdesk.mockserver.testing import DemoClient, read_frames, running_server
+from agentdesk.testing.mockserver import DemoClient, read_frames, running_server
 
 
 def test_scenario_file_sets_timers_and_queues(tmp_path):

@@ -7,7 +7,7 @@ import json
 
 import websockets
 
-from agentdesk.mockserver.testing import DemoClient, spawn_server
+from agentdesk.testing.mockserver import DemoClient, spawn_server
 
 ARGS = ("--manual-clock", "--agents", "3", "--bots", "0", "--no-traffic")
 

@@ -24,7 +24,7 @@ from agentdesk.backends.base import LinkState, LinkStatus, new_client_id
 from agentdesk.backends.http import RetryPolicy
 from agentdesk.backends.native import NativeBackend
 from agentdesk.mockserver.ratelimit import RateLimit, RateLimiter
-from agentdesk.mockserver.testing import DemoClient, ServerHandle, running_server
+from agentdesk.testing.mockserver import DemoClient, ServerHandle, running_server
 
 from .conftest import FAST_STREAM, WAIT, Client
 

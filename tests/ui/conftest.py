@@ -23,7 +23,8 @@ import pytest
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Presence
-from agentdesk.mockserver.testing import ServerHandle, running_server
+from agentdesk.testing.clock import FrozenClock
+from agentdesk.testing.mockserver import ServerHandle, running_server
 from agentdesk.ui.app import AgentDeskApp, make_app
 
 SIM_START = 1772442000.0
@@ -39,14 +40,6 @@ def _load_hostile() -> Any:
 
 
 hostile = _load_hostile()
-
-
-class FrozenClock:
-    def __init__(self, now: float = SIM_START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass

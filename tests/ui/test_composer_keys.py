@@ -22,7 +22,7 @@ from widget_harness import WidgetApp  # noqa: E402
 
 from agentdesk.domain.models import CannedResponse, Channel  # noqa: E402
 from agentdesk.ui.widgets.composer import Composer  # noqa: E402
-from agentdesk.ui.widgets.composer.composer import fill_canned  # noqa: E402
+from agentdesk.ui.widgets.composer.canned_picker import fill_canned  # noqa: E402
 from agentdesk.ui.widgets.composer.composer_text_area import ComposerTextArea, is_alt_key  # noqa: E402
 
 

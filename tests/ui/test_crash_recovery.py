@@ -21,8 +21,8 @@ from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.backends.stream import StreamPolicy
 from agentdesk.domain.models import Direction, Presence
-from agentdesk.mockserver.testing import SubprocessServer, spawn_server
 from agentdesk.store.outbox import OutboxKind, OutboxState
+from agentdesk.testing.mockserver import SubprocessServer, spawn_server
 from agentdesk.ui.app import AgentDeskApp, make_app
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -8,7 +8,7 @@ import socket
 from pathlib import Path
 
 from agentdesk.backends.native import NativeBackend
-from agentdesk.mockserver.testing import running_server
+from agentdesk.testing.mockserver import running_server
 from agentdesk.ui.app import make_app
 
 
@@ -52,7 +52,7 @@ from argparse import Namespace  # noqa: E402
 
 import httpx  # noqa: E402
 
-from agentdesk.ui.launch import DEMO_SERVER_NICENESS, start_demo_server, stop_demo_server  # noqa: E402
+from agentdesk.cli.demo import DEMO_SERVER_NICENESS, start_demo_server, stop_demo_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,7 +108,7 @@ def test_the_demo_server_dies_with_a_killed_desk(tmp_path):
     parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from argparse import Namespace
-        from agentdesk.ui.launch import start_demo_server
+        from agentdesk.cli.demo import start_demo_server
         server = start_demo_server(Namespace(seed=7, speed=1.0, agents=2), {port}, None)
         print(server.pid, flush=True)
         time.sleep(600)

@@ -15,8 +15,8 @@ from agentdesk.backends.base import LinkState, LinkStatus, StreamItem
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Direction, Presence
-from agentdesk.mockserver.testing import running_server
 from agentdesk.store.outbox import OutboxKind
+from agentdesk.testing.mockserver import running_server
 from agentdesk.ui.app import make_app
 from agentdesk.ui.widgets.composer.composer import Composer
 

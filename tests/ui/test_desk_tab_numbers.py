@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from agentdesk.config import load_settings
 from agentdesk.domain import session as S
-from agentdesk.ui.launch import _persist_sort
+from agentdesk.ui.launch import persist_sort
 from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
 
 
@@ -36,6 +36,6 @@ def test_the_sort_choice_is_written_to_the_config(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("# mine\n[ui]\ntheme = \"agentdesk-dark\"\n", encoding="utf-8")
     loaded = load_settings(path)
-    _persist_sort(loaded)(True)
+    persist_sort(loaded)(True)
     assert load_settings(path).settings.ui.sort_tabs_by_urgency is True
     assert "# mine" in path.read_text(encoding="utf-8")

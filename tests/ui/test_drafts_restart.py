@@ -10,7 +10,7 @@ from agentdesk.backends.base import new_client_id
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Presence
-from agentdesk.mockserver.testing import running_server
+from agentdesk.testing.mockserver import running_server
 from agentdesk.ui.app import make_app
 
 

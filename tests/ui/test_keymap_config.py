@@ -154,6 +154,6 @@ def test_desk_launch_drops_and_reports_bad_keymap_entries(monkeypatch, tmp_path)
         return NotRun()
 
     monkeypatch.setattr(app_module, "make_app", make_app)
-    launch._run_desk_app("http://127.0.0.1:9", "agent1", None, load_settings(config, {}), None)
+    launch.run_desk_app("http://127.0.0.1:9", "agent1", None, load_settings(config, {}), None)
     assert handed["keymap"] == {"offer-accept": "f12"}
     assert [p for p in handed["startup_problems"] if p.startswith("keymap.help")]

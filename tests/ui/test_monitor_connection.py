@@ -8,7 +8,7 @@
   one line and exit code 2;
 - configuration problems (including a bad `ui.timezone`) are shown in the
   monitor as toasts, once, and a theme picked in the palette is saved, through
-  the real launcher (`agentdesk.ui.launch`).
+  the real launcher (`agentdesk.cli.desk`, `agentdesk.ui.launch`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from test_monitor_harness import open_monitor  # noqa: E402
 
 from agentdesk.backends.native import NativeBackend  # noqa: E402
 from agentdesk.config import load_settings  # noqa: E402
-from agentdesk.mockserver.testing import running_server  # noqa: E402
+from agentdesk.testing.mockserver import running_server  # noqa: E402
 from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen  # noqa: E402
 from agentdesk.ui.monitor.launch_monitor import make_monitor_app  # noqa: E402
 from agentdesk.ui.monitor.monitor_app import SIGNED_OUT, MonitorApp  # noqa: E402
@@ -187,14 +187,14 @@ def test_the_wrong_role_is_refused_with_one_line_and_exit_code_2(tmp_path: Path)
 def test_the_role_check_gives_way_when_it_cannot_know(monkeypatch) -> None:
     """A refused token or a server that does not answer is not refused by the role
     check: the app opens and shows it (signed out / reconnecting)."""
-    from agentdesk.ui import launch
+    from agentdesk.cli import connection
 
-    assert asyncio.run(launch._who("http://127.0.0.1:9", "whatever")) is None
+    assert asyncio.run(connection.who_is("http://127.0.0.1:9", "whatever")) is None
     with running_server(agents=2, bots=0, traffic=False, manual_clock=True) as server:
-        assert asyncio.run(launch._who(server.url, "bogus")) is None
-        user = asyncio.run(launch._who(server.url, _token(server.url, "supervisor")))
-        assert user is not None and launch.wrong_role(user, "monitor") is None
-        assert launch.wrong_role(user, "desk")
+        assert asyncio.run(connection.who_is(server.url, "bogus")) is None
+        user = asyncio.run(connection.who_is(server.url, _token(server.url, "supervisor")))
+        assert user is not None and connection.wrong_role(user, "monitor") is None
+        assert connection.wrong_role(user, "desk")
 
 
 # -- configuration problems and the theme, through the real launcher -------------------------
@@ -245,14 +245,14 @@ def _check(seen: dict[str, Any], config: Path) -> None:
 
 
 def test_monitor_shows_config_problems_and_saves_the_theme(tmp_path: Path, monkeypatch, capsys) -> None:
-    from agentdesk.ui import launch
+    from agentdesk.cli import desk
 
     config = _isolate(tmp_path, monkeypatch)
     seen: dict[str, Any] = {}
     _headless(monkeypatch, seen)
     with running_server(agents=3, bots=3, traffic=False, manual_clock=True) as server:
         monkeypatch.setenv("AGENTDESK_TOKEN", _token(server.url, "supervisor"))
-        code = launch.run_monitor(Namespace(server=server.url, user=None, profile=None))
+        code = desk.run_monitor(Namespace(server=server.url, user=None, profile=None))
     assert code == 0
     _check(seen, config)
     # Printed before the UI too (it outlives the full-screen UI), the timezone included.
@@ -260,12 +260,12 @@ def test_monitor_shows_config_problems_and_saves_the_theme(tmp_path: Path, monke
 
 
 def test_demo_supervisor_shows_config_problems_and_saves_the_theme(tmp_path: Path, monkeypatch) -> None:
-    from agentdesk.ui import launch
+    from agentdesk.cli import demo
 
     config = _isolate(tmp_path, monkeypatch)
     seen: dict[str, Any] = {}
     _headless(monkeypatch, seen)
-    code = launch.run_demo(Namespace(supervisor=True, seed=7, speed=1.0, agents=3))
+    code = demo.run_demo(Namespace(supervisor=True, seed=7, speed=1.0, agents=3))
     assert code == 0
     _check(seen, config)
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from rich.text import Text
 
-sys.path[:0] = [str(Path(__file__).parent)]
+sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "data")]
 
 import hostile  # noqa: E402  (tests/data)
 from test_monitor_harness import open_monitor, supervisor_get  # noqa: E402
 
 from agentdesk.domain.models import Channel, TimelineKind  # noqa: E402
-from agentdesk.mockserver.testing import DemoClient  # noqa: E402
+from agentdesk.testing.mockserver import DemoClient  # noqa: E402
 from agentdesk.ui.glyphs import PRESENCE_LABEL  # noqa: E402
 from agentdesk.ui.monitor.agent_board import STATE_SHORT, AgentBoard  # noqa: E402
 from agentdesk.ui.monitor.cells import fmt_hms, fmt_pct  # noqa: E402

@@ -20,24 +20,18 @@ from typing import Any
 
 import httpx
 
+from agentdesk.testing.clock import FrozenClock
+
 sys.path[:0] = [str(Path(__file__).parents[1] / "data")]
 
 from agentdesk.backends.native import NativeBackend  # noqa: E402
 from agentdesk.backends.sim_control import SimControl  # noqa: E402
-from agentdesk.mockserver.testing import ServerHandle, running_server  # noqa: E402
+from agentdesk.testing.mockserver import ServerHandle, running_server  # noqa: E402
 from agentdesk.ui.monitor.launch_monitor import make_monitor_app  # noqa: E402
 from agentdesk.ui.monitor.monitor_app import MonitorApp  # noqa: E402
 
 COMMAND_METHODS = frozenset({"accept", "reject", "send_message", "call_action", "transfer",
                              "wrapup", "set_presence", "mark_read"})
-
-
-class FrozenClock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):

@@ -20,8 +20,8 @@ from test_monitor_harness import RecordingTransport, open_monitor, supervisor_ge
 from agentdesk.domain.floor import OVERALL  # noqa: E402
 from agentdesk.domain.models import Channel  # noqa: E402
 from agentdesk.ui.monitor.queue_board import QueueBoard, sub_key  # noqa: E402
-from agentdesk.ui.monitor.screenshots import SCENE_SCENARIO  # noqa: E402
 from agentdesk.ui.monitor.sparkline_panel import SparklinePanel  # noqa: E402
+from tools.screenshots.monitor_scenes import SCENE_SCENARIO  # noqa: E402
 
 HISTORY = "/v1/stats/history"
 

@@ -20,7 +20,7 @@ import httpx
 
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.stream import StreamPolicy
-from agentdesk.mockserver.testing import ServerHandle, running_server
+from agentdesk.testing.mockserver import ServerHandle, running_server
 from agentdesk.ui.monitor.launch_monitor import make_monitor_app
 from agentdesk.ui.monitor.monitor_app import SIGNED_OUT, MonitorApp
 from agentdesk.ui.monitor.monitor_header import LinkBanner, MonitorHeader

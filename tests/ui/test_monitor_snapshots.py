@@ -1,7 +1,7 @@
 """Snapshots of the wallboard and the drill-down at 120x40 and 80x24, and of the
 wall layout at 80x24, 120x40 and 200x60.
 
-The scene (agentdesk.ui.monitor.screenshots): a seeded server with a manual
+The scene (tools/screenshots/monitor_scenes.py): a seeded server with a manual
 clock and more traffic than its 16 bots can take, driven in 30 s steps while
 the monitor follows, so queues, trends and the live feed fill; the app clock
 is frozen at the server's after each step; times in UTC.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentdesk.ui.monitor.screenshots import (
+from tools.screenshots.monitor_scenes import (
     drive_scene,
     flush_now,
     make_scene_app,

@@ -15,7 +15,7 @@ from test_monitor_harness import open_monitor, supervisor_get  # noqa: E402
 from agentdesk.domain.models import Channel  # noqa: E402
 from agentdesk.domain.staffing import agents_needed  # noqa: E402
 from agentdesk.ui.monitor.queue_board import QueueBoard, sub_key  # noqa: E402
-from agentdesk.ui.monitor.screenshots import SCENE_SCENARIO  # noqa: E402
+from tools.screenshots.monitor_scenes import SCENE_SCENARIO  # noqa: E402
 
 
 def _voice(stats: dict, queue_id: str) -> dict:

@@ -1,6 +1,6 @@
 """Snapshots of every desk screen and modal at 120x40 and 80x24.
 
-Scenes come from `agentdesk.ui.screenshots` (a fresh seeded, manual-clock
+Scenes come from `tools/screenshots/desk_scenes.py` (a fresh seeded, manual-clock
 server per scene; the app clock is frozen at the server's clock; timestamps in
 UTC). Update with `pytest tests/ui/test_snapshots_desk.py --snapshot-update`
 and look at the report before committing.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentdesk.ui.screenshots import SCENES, Scene, run_before, scene_app
+from tools.screenshots.desk_scenes import SCENES, Scene, run_before, scene_app
 
 SIZES = [(120, 40), (80, 24)]
 

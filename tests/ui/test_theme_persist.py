@@ -6,6 +6,7 @@ from __future__ import annotations
 from agentdesk.backends.native import NativeBackend
 from agentdesk.config import load_settings, save_setting
 from agentdesk.ui.app import make_app
+from tools.screenshots.still import StillDeskApp
 
 
 async def test_live_theme_switch_persists(tmp_path):
@@ -47,9 +48,9 @@ async def test_broken_user_theme_is_reported_once_and_skipped(tmp_path, monkeypa
 
 
 async def _computed_styles(tmp_path, name: str, theme: str | None, switch_to: str | None) -> dict:
-    app = make_app(NativeBackend("http://127.0.0.1:9"), username="agent1",
-                   store_path=tmp_path / f"{name}.db", theme=theme, frozen=True,
-                   clock=lambda: 1_700_000_000.0)
+    app = StillDeskApp(NativeBackend("http://127.0.0.1:9"), username="agent1",
+                       store_path=tmp_path / f"{name}.db", theme=theme,
+                       clock=lambda: 1_700_000_000.0)
     async with app.run_test(size=(100, 30)) as pilot:
         if switch_to is not None:
             app.theme = switch_to

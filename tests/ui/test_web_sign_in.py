@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agentdesk.mockserver.testing import running_server
+from agentdesk.testing.mockserver import running_server
 from agentdesk.ui.modals.relogin_dialog import ReloginDialog
 from agentdesk.ui.web.session import build_app
 from agentdesk.ui.web.sign_in_screen import SignInScreen
@@ -85,8 +85,8 @@ async def test_an_unreachable_server_is_said_on_the_sign_in_screen(tmp_path):
 
 
 def test_serve_runs_the_web_session_not_the_desk(tmp_path):
-    from agentdesk.cli import build_parser
-    from agentdesk.ui import serve
+    from agentdesk.cli import serve
+    from agentdesk.cli.parser import build_parser
 
     args = build_parser().parse_args(["serve", "--server", "http://cc.example"])
     command = serve.app_command(args, "http://cc.example")

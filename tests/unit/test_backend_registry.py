@@ -47,7 +47,7 @@ def test_the_flag_wins_over_the_profile_which_wins_over_the_default(tmp_path, mo
 
 
 async def test_the_launcher_builds_backends_through_the_registry(monkeypatch) -> None:
-    from agentdesk.ui import launch
+    from agentdesk.cli import connection
 
     made: list[tuple[str, str | None, registry.BackendOptions | None]] = []
 
@@ -59,7 +59,7 @@ async def test_the_launcher_builds_backends_through_the_registry(monkeypatch) ->
             return NativeBackend("http://127.0.0.1:9", token=token)
 
     monkeypatch.setattr(registry, "load", lambda name: Probe() if name == "probe" else None)
-    assert await launch._who("http://srv", "tok", BackendChoice("probe", "3")) is None
+    assert await connection.who_is("http://srv", "tok", BackendChoice("probe", "3")) is None
     [(url, token, options)] = made
     assert (url, token, options.account, options.retry_attempts) == ("http://srv", "tok", "3", 1)
 
@@ -71,8 +71,9 @@ def test_login_with_a_pasted_token_checks_it_and_keeps_it_under_the_backend(
     import io
     import sys
 
-    from agentdesk import credentials, credentials_cli
-    from agentdesk.cli import build_parser
+    from agentdesk import credentials
+    from agentdesk.cli import credentials as credentials_cli
+    from agentdesk.cli.parser import build_parser
 
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).parents[1]))
     from fake_backend import FakeBackend

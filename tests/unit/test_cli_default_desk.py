@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 
-from agentdesk.cli import build_parser, with_default_command
+from agentdesk.cli.dispatch import with_default_command
+from agentdesk.cli.parser import build_parser
 
 
 def parse(*argv: str):

@@ -260,7 +260,7 @@ def _login_cli(tmp_path: Path, *args: str, stdin: str | None = "", env: dict | N
 
 
 def test_login_at_end_of_input_is_a_message_not_a_traceback(tmp_path):
-    from agentdesk.mockserver.testing import running_server
+    from agentdesk.testing.mockserver import running_server
 
     with running_server(agents=1, bots=0, traffic=False, manual_clock=True) as server:
         # Ctrl-D at the password prompt (stdin at its end); no login is attempted.
@@ -279,7 +279,7 @@ def test_login_at_end_of_input_is_a_message_not_a_traceback(tmp_path):
 def test_login_with_a_plaintext_keyring_says_where_the_token_went(tmp_path):
     """keyrings.alt is installed here, so keyring picks its PlaintextKeyring: login must
     not claim "the OS keyring" and must not write the token there."""
-    from agentdesk.mockserver.testing import running_server
+    from agentdesk.testing.mockserver import running_server
 
     with running_server(agents=2, bots=0, traffic=False, manual_clock=True) as server:
         refused = _login_cli(tmp_path, "--server", server.url, "--user", "agent1", stdin="demo\n")
@@ -346,7 +346,7 @@ def test_login_with_an_unknown_backend_lists_the_known_ones(tmp_path):
 
 
 def test_login_stores_the_token_under_the_backend_name(tmp_path):
-    from agentdesk.mockserver.testing import running_server
+    from agentdesk.testing.mockserver import running_server
 
     with running_server(agents=2, bots=0, traffic=False, manual_clock=True) as server:
         stored = _login_cli(tmp_path, "--backend", "agentdesk", "--server", server.url, "--user",

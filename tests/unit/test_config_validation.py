@@ -9,6 +9,7 @@ import tomllib
 
 import pytest
 
+from agentdesk.cli.config_cmd import _to_toml
 from agentdesk.config import (
     EVENT_DEFAULTS,
     EventNotifications,
@@ -16,7 +17,6 @@ from agentdesk.config import (
     Settings,
     load_settings,
 )
-from agentdesk.credentials_cli import _to_toml
 
 
 def load(tmp_path, text: str, environ: dict[str, str] | None = None):

@@ -320,7 +320,7 @@ async def test_the_controller_works_a_chat_against_the_mock_server(tmp_path: Pat
     from agentdesk.backends.native import NativeBackend
     from agentdesk.backends.sim_control import SimControl
     from agentdesk.backends.stream import StreamPolicy
-    from agentdesk.mockserver.testing import running_server
+    from agentdesk.testing.mockserver import running_server
 
     with running_server(agents=2, bots=0, traffic=False, manual_clock=True) as server:
         backend = NativeBackend(server.url, retry=RetryPolicy(attempts=3, base_delay=0.02),

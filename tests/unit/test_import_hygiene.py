@@ -17,7 +17,6 @@ HEADLESS = [
     "agentdesk.cli",
     "agentdesk.config",
     "agentdesk.credentials",
-    "agentdesk.credentials_cli",
     "agentdesk.logging_setup",
     "agentdesk.theme_files",
     "agentdesk.testing",

@@ -3,8 +3,8 @@
 import argparse
 import shlex
 
-from agentdesk.cli import build_parser
-from agentdesk.ui import serve as serve_cli
+from agentdesk.cli import serve as serve_cli
+from agentdesk.cli.parser import build_parser
 
 
 def _args(*argv: str) -> argparse.Namespace:

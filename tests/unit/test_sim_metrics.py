@@ -57,7 +57,7 @@ def test_running_totals_equal_a_full_recount():
     """The server's incremental stats match the formulas applied to the whole history."""
     from agentdesk.domain import metrics
     from agentdesk.mockserver.sim.views import compute_stats
-    from agentdesk.mockserver.testing import running_server
+    from agentdesk.testing.mockserver import running_server
 
     with running_server(agents=8, traffic=True, manual_clock=True, seed=5) as handle:
         import httpx

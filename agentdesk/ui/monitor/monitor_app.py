@@ -111,11 +111,6 @@ class MonitorApp(LinkMixin, App[int]):
         self.flushes = 0
         self.problems = 0
         self._last_tick = 0.0
-        # Bench hooks: receive stamps of events not yet flushed; a callback gets
-        # (stamps, rendered_at) after each flush has been drawn.
-        self.stamp_events = False
-        self.pending_stamps: list[float] = []
-        self.on_rendered: Callable[[list[float]], None] | None = None
         self._theme_problems: list[str] = []
         self.theme = register_themes(self, theme, self._theme_problems.append)
         # Set by the launcher (`agentdesk monitor`, `demo --supervisor`), here or
@@ -216,7 +211,6 @@ class MonitorApp(LinkMixin, App[int]):
         if not await self._load_or_report():
             return
         floor = self.floor
-        stamps = self.pending_stamps
         stream = self.backend.events()
         async for item in stream:
             if isinstance(item, ServerTime):
@@ -245,8 +239,6 @@ class MonitorApp(LinkMixin, App[int]):
                 self.problems += 1
             else:  # a domain event
                 floor.apply(item)
-                if self.stamp_events:
-                    stamps.append(time.perf_counter())
 
     async def _load_or_report(self) -> bool:
         """Load the snapshots; False when the token was refused (signed out)."""
@@ -282,8 +274,6 @@ class MonitorApp(LinkMixin, App[int]):
         changes = self.check_alerts(dirty) if tick and self.loaded else []
         if not dirty and not tick and not changes:
             return
-        stamps = list(self.pending_stamps)
-        self.pending_stamps.clear()
         with self.batch_update():
             from agentdesk.ui.monitor.drilldown_screen import DrilldownScreen
             from agentdesk.ui.monitor.monitor_screen import MonitorScreen
@@ -300,9 +290,6 @@ class MonitorApp(LinkMixin, App[int]):
                 except NoMatches:  # the app is shutting down: its widgets are gone
                     return
         self.flushes += 1
-        if stamps and self.on_rendered is not None:
-            callback = self.on_rendered
-            self.call_after_refresh(lambda: callback(stamps))
 
     def staffing(self, queue_id: str) -> QueueStaffing | None:
         """Agents a queue needs now (Erlang C over the last 15 minutes); computed

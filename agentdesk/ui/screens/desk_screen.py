@@ -151,12 +151,12 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
     @property
     def _update_timer(self) -> Any:
         """Textual's frame timer for this screen, with its catch-up overshoot fixed
-        (see `frame_timer.py`: without it a key can wait 17-33 ms for a frame)."""
+        (see `textual_compat.FrameTimer`: without it a key can wait 17-33 ms for a frame)."""
         timer = getattr(self, "_frame_timer", None)
         if timer is None:
             from textual.screen import UPDATE_PERIOD
 
-            from agentdesk.ui.screens.frame_timer import frame_timer_for
+            from agentdesk.ui.textual_compat import frame_timer_for
 
             timer = self._frame_timer = frame_timer_for(self, UPDATE_PERIOD, self._on_timer_update)
         return timer

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual._context import active_app
 from textual.content import Content
 
 from agentdesk.domain import session as S
 from agentdesk.domain.enums import CallState, Channel
 from agentdesk.ui.glyphs import CHANNEL_LABEL
 from agentdesk.ui.keymap import GROUPS
+from agentdesk.ui.textual_compat import active_app, app_keymap
 from agentdesk.ui.timefmt import countdown_level, duration
 from agentdesk.ui.widgets.tabs.interaction_tab import TabInfo
 
@@ -51,11 +51,8 @@ def bound_key(binding_id: str, app: App[object] | None = None) -> str:
     one (or if the id is not remapped) it is the default key."""
     binding = _BINDINGS_BY_ID[binding_id]
     if app is None:
-        try:
-            app = active_app.get()
-        except LookupError:
-            app = None
-    keymap = getattr(app, "_keymap", None) or {}  # what App.set_keymap stored (normalised)
+        app = active_app()
+    keymap = app_keymap(app)  # what App.set_keymap stored (normalised)
     first = (keymap.get(binding_id) or "").split(",")[0].strip()
     if first:  # Textual drops key_display of a remapped binding; so does the footer
         binding = binding.with_key(first, None)

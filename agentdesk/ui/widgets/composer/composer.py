@@ -32,8 +32,6 @@ swallow it), composer-canned (ctrl+/).
 
 from __future__ import annotations
 
-from typing import Literal
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -43,23 +41,18 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static, TextArea
 
-from agentdesk.domain.channel_limits import check_body, check_subject, sms_count
 from agentdesk.domain.models import CannedResponse, Channel
-from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL, channel_var
+from agentdesk.ui.glyphs import CHANNEL_LABEL
 from agentdesk.ui.widgets.composer import messages as _messages
-from agentdesk.ui.widgets.composer.addresses import cc_problem, cc_text, parse_cc
-from agentdesk.ui.widgets.composer.canned_picker import (
-    AGENT_PLACEHOLDER,
-    CUSTOMER_PLACEHOLDER,
-    CannedPicker,
-    fill_canned,
-    unknown_variables,
-)
-from agentdesk.ui.widgets.composer.composer_text_area import ComposerInput, ComposerTextArea
+from agentdesk.ui.widgets.composer.addresses import cc_text, parse_cc
+from agentdesk.ui.widgets.composer.canned_fill import agent_name_in, customer_name_in, filled_canned
+from agentdesk.ui.widgets.composer.canned_picker import CannedPicker
+from agentdesk.ui.widgets.composer.composer_text_area import ComposerTextArea, email_fields
 from agentdesk.ui.widgets.composer.external_editor import edit_in_editor
-from agentdesk.ui.widgets.composer.insertion import joined, snippet_for
+from agentdesk.ui.widgets.composer.insertion import fitted_snippet, joined
+from agentdesk.ui.widgets.composer.mode_text import key_hints, mode_label, placeholder
+from agentdesk.ui.widgets.composer.send_checks import Kind, body_verdict, reply_subject, send_problem
 
-Kind = Literal["reply", "note"]
 CHAT_LIKE = (Channel.CHAT, Channel.SMS, Channel.SOCIAL)
 
 
@@ -139,20 +132,7 @@ class Composer(Vertical):
         self._subject_input: Input | None = None
         self._cc_input: Input | None = None
         if self.is_email:
-            # select_on_focus=False: tabbing in keeps "Re: …" and puts the cursor
-            # at the end, so the next key adds to the subject instead of replacing it.
-            self._subject_input = ComposerInput(
-                value=self._default_subject() or "",
-                id="composer-subject",
-                compact=True,
-                select_on_focus=False,
-            )
-            self._cc_input = ComposerInput(
-                placeholder="addresses, comma separated",
-                id="composer-cc",
-                compact=True,
-                select_on_focus=False,
-            )
+            self._subject_input, self._cc_input = email_fields(self._default_subject() or "")
         self._show_mode()
 
     # --- composition -----------------------------------------------------------------
@@ -160,7 +140,7 @@ class Composer(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-status"):
             yield self._mode_label
-            yield Static(self._hints(), id="composer-hints")
+            yield Static(key_hints(self._channel), id="composer-hints")
             yield self._count_label
         yield self._disabled_label
         yield self._problem_label
@@ -211,27 +191,18 @@ class Composer(Vertical):
     @property
     def customer_name(self) -> str | None:
         """The name of this tab's customer, if the screen knows it."""
-        try:
-            state = getattr(self.screen, "state", None)
-        except Exception:  # not mounted yet
-            return None
-        inter = getattr(state, "interactions", {}).get(self.interaction_id or "")
-        return getattr(inter, "customer_name", None) or None
+        return customer_name_in(self._screen_state(), self.interaction_id)
 
     @property
     def agent_name(self) -> str | None:
         """The signed-in agent's display name, if known."""
-        if self._agent_name:
-            return self._agent_name
+        return self._agent_name or agent_name_in(self._screen_state())
+
+    def _screen_state(self) -> object:
         try:
-            state = getattr(self.screen, "state", None)
+            return getattr(self.screen, "state", None)
         except Exception:  # not mounted yet
             return None
-        for who in (getattr(state, "me", None), getattr(state, "agent", None)):
-            name = getattr(who, "name", None)
-            if isinstance(name, str) and name.strip():
-                return name.strip()
-        return None
 
     def load_draft(self, text: str, subject: str | None = None, cc: list[str] | str | None = None) -> None:
         self._body.load_text(text)
@@ -250,16 +221,10 @@ class Composer(Vertical):
             return
         body = self._body
         if self._kind == "reply" and self._channel in CHAT_LIKE:
-            room = None
-            if self._channel is Channel.SMS:
-                room = sms_count(body.text).max_units - sms_count(body.text).units - 1
-            short = snippet_for(self._channel, text, room)
+            short = fitted_snippet(self._channel, body.text, text)
             if short != " ".join(text.split()) and short != text:
-                self.notify(
-                    f"Shortened to fit {CHANNEL_LABEL[self._channel]}: check it before sending.",
-                    markup=False,
-                    timeout=4,
-                )
+                self.notify(f"Shortened to fit {CHANNEL_LABEL[self._channel]}: check it before sending.",
+                            markup=False, timeout=4)
             text = short
         row, column = body.cursor_location
         line = body.document.get_line(row)
@@ -338,33 +303,13 @@ class Composer(Vertical):
             return
 
         def chosen(response: CannedResponse | None) -> None:
-            if response is not None:
-                name = self.agent_name
-                if name is None and AGENT_PLACEHOLDER in response.body:
-                    self.notify(
-                        "Your name is not known yet: check the text before sending.",
-                        severity="warning",
-                        markup=False,
-                    )
-                customer = self.customer_name
-                if customer is None and CUSTOMER_PLACEHOLDER in response.body:
-                    self.notify(
-                        "The customer's name is not known: check the text before sending.",
-                        severity="warning",
-                        markup=False,
-                    )
-                text = fill_canned(response.body, agent=name, customer=customer)
-                unknown = unknown_variables(text)
-                if unknown:
-                    self.notify(
-                        f"Fill in {', '.join(unknown)} before sending: agentdesk cannot.",
-                        severity="warning",
-                        markup=False,
-                        timeout=10,
-                    )
-                self.insert_text(text)
-            else:
+            if response is None:
                 self._body.focus()
+                return
+            text, warnings = filled_canned(response, agent=self.agent_name, customer=self.customer_name)
+            for warning in warnings:
+                self.notify(warning, severity="warning", markup=False, timeout=10)
+            self.insert_text(text)
 
         self.app.push_screen(CannedPicker(usable, self._channel), chosen)
 
@@ -411,12 +356,7 @@ class Composer(Vertical):
         return self._body_area
 
     def _default_subject(self) -> str | None:
-        if not self.is_email:
-            return None
-        subject = (self._original_subject or "").strip()
-        if not subject:
-            return ""
-        return subject if subject.lower().startswith("re:") else f"Re: {subject}"
+        return reply_subject(self._original_subject) if self.is_email else None
 
     def _snapshot(self) -> tuple[str, str | None, tuple[str, ...]]:
         if self._subject_input is None or self._cc_input is None:
@@ -425,21 +365,14 @@ class Composer(Vertical):
 
     def _send_problem(self, body: str, subject: str | None, cc: list[str]) -> str | None:
         """Why this cannot be sent as it is (a plain sentence), or None."""
-        channel = self._channel if self._kind == "reply" else Channel.EMAIL  # notes: the protocol limit
-        verdict = check_body(channel, body)
-        if not verdict.ok:
-            return verdict.refusal
-        if self.is_email and self._kind == "reply":
-            return check_subject(subject or "") or cc_problem(cc)
-        return None
+        return send_problem(self._channel, self._kind, body, subject, cc)
 
     def _show_problem(self, problem: str | None) -> None:
         self.set_class(problem is not None, "-problem")
         self._problem_label.update(Content(problem or ""))
 
     def _show_count(self) -> None:
-        channel = self._channel if self._kind == "reply" else Channel.EMAIL
-        verdict = check_body(channel, self._body.text)
+        verdict = body_verdict(self._channel, self._kind, self._body.text)
         for level in ("warning", "error"):
             self._count_label.set_class(verdict.level == level, f"-{level}")
         self._count_label.update(Content(verdict.counter))
@@ -458,27 +391,8 @@ class Composer(Vertical):
             self._draft_timer.stop()
             self._draft_timer = None
 
-    def _hints(self) -> Content:
-        glyph = CHANNEL_GLYPH[self._channel]
-        label = CHANNEL_LABEL[self._channel]
-        if self._channel is Channel.VOICE:
-            keys = "ctrl+s save note · / canned"
-        elif self.is_email:
-            keys = "ctrl+s send · ctrl+e $EDITOR · ctrl+t note · / canned"
-        else:
-            keys = "enter send · shift+enter newline · ctrl+t note · / canned"
-        return Content.assemble((glyph, f"${channel_var(self._channel)}"), f" {label} · {keys}")
-
     def _show_mode(self) -> None:
         self._show_count()
-        note = self._kind == "note"
-        self.set_class(note, "-note")
-        label = "Private note" if note else "Reply"
-        if self._channel is Channel.VOICE:
-            label = "Call note"
-        self._mode_label.update(Content(label))
-        self._body.placeholder = (
-            "Private note (agents only)"
-            if note
-            else f"Reply to the customer by {CHANNEL_LABEL[self._channel]}"
-        )
+        self.set_class(self._kind == "note", "-note")
+        self._mode_label.update(Content(mode_label(self._channel, self._kind)))
+        self._body.placeholder = placeholder(self._channel, self._kind)

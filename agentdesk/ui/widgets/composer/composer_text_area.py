@@ -75,3 +75,12 @@ class ComposerInput(Input):
             event.prevent_default()
             return
         await super()._on_key(event)
+
+
+def email_fields(subject: str) -> tuple[ComposerInput, ComposerInput]:
+    """An email's subject and cc inputs. select_on_focus=False: tabbing in keeps
+    "Re: …" and puts the cursor at the end, so the next key adds to the subject
+    instead of replacing it."""
+    return (ComposerInput(value=subject, id="composer-subject", compact=True, select_on_focus=False),
+            ComposerInput(placeholder="addresses, comma separated", id="composer-cc", compact=True,
+                          select_on_focus=False))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from agentdesk.domain.channel_limits import sms_count
 from agentdesk.domain.enums import Channel
 
 SNIPPET_CHARS = {Channel.SMS: 306, Channel.CHAT: 600, Channel.SOCIAL: 600}  # 306: two GSM-7 segments
@@ -58,3 +59,13 @@ def snippet_for(channel: Channel | str, text: str, room: int | None = None) -> s
     cut = flat.rfind(" ", 0, max(0, cap - 1))
     ellipsis = "..." if channel is Channel.SMS else "…"
     return (flat[: cut if cut > 0 else max(0, cap - 3)].rstrip(",;: ") + ellipsis) if cap > 3 else ""
+
+
+def fitted_snippet(channel: Channel, body: str, text: str) -> str:
+    """`text` as a snippet that fits a chat-like channel; on SMS, in the room the
+    body leaves in its segments."""
+    room = None
+    if channel is Channel.SMS:
+        count = sms_count(body)
+        room = count.max_units - count.units - 1
+    return snippet_for(channel, text, room)

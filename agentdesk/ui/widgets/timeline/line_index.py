@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+ESTIMATED_HEIGHT = 3  # header + one body line (+ the odd day separator) until measured
+
 
 @dataclass(frozen=True)
 class Anchor:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual.geometry import Size
 from textual.widget import Widget
 
+from agentdesk.ui.textual_compat import scroll_update
 from agentdesk.ui.widgets.timeline.line_index import Anchor
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class TimelineScrolling:
         # `height: 1fr`, and a ScrollView keeps its own virtual size through a
         # layout), so update the scroll state in place.
         self.set_reactive(Widget.virtual_size, size)
-        self._scroll_update(size)
+        scroll_update(self, size)
         self.refresh()
 
     def _in_hidden_tab(self: Timeline) -> bool:

@@ -19,8 +19,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from agentdesk.domain.enums import Channel
-from agentdesk.ui.widgets.timeline.line_index import Anchor, LineIndex
+from agentdesk.ui.widgets.timeline.line_index import ESTIMATED_HEIGHT, Anchor, LineIndex
 from agentdesk.ui.widgets.timeline.links import Link, recent_links
 from agentdesk.ui.widgets.timeline.messages import LinkActivated, LoadOlder, RetryRequested
 from agentdesk.ui.widgets.timeline.model import (
@@ -30,17 +29,17 @@ from agentdesk.ui.widgets.timeline.model import (
     Entry,
     TimelineModel,
 )
+from agentdesk.ui.widgets.timeline.pending import TimelinePending
 from agentdesk.ui.widgets.timeline.renderer import LINK_META, TimelineRenderer
 from agentdesk.ui.widgets.timeline.scrolling import TimelineScrolling
 from agentdesk.ui.widgets.timeline.styles import COMPONENT_CLASSES, TIMELINE_CSS
 
 __all__ = ["DeliveryState", "Entry", "PENDING_PREFIX", "Timeline"]
 
-ESTIMATED_HEIGHT = 3  # header + one body line (+ the odd day separator) until measured
 LINK_SCAN = 2_000  # newest items searched for the link picker (plus those on screen)
 
 
-class Timeline(TimelineScrolling, ScrollView, can_focus=True):
+class Timeline(TimelinePending, TimelineScrolling, ScrollView, can_focus=True):
     """Virtualised unified timeline of one customer."""
 
     DEFAULT_CSS = TIMELINE_CSS
@@ -182,37 +181,6 @@ class Timeline(TimelineScrolling, ScrollView, can_focus=True):
             self._model.replace(index, item)
             self._changed(index)
 
-    def add_pending(self, client_id: str, interaction_id: str, body: str, kind: str,
-                    channel: Channel | str, author: str, at: float) -> None:
-        """Show the agent's outgoing message before the server echoes it."""
-        if self._model.find_client(client_id) is not None:
-            return  # the echo won the race, or this was already shown
-        item = TimelineModel.pending_entry(client_id, interaction_id, body, kind, channel, author, at)
-        self._model.delivery.setdefault(client_id, ("queued", None))
-        self._pinned = True  # the agent just sent: show it
-        self._new_count = 0
-        self.append_items([item])
-        self._model.pending[client_id] = item.id
-
-    def set_delivery(self, client_id: str, state: DeliveryState, error: str | None = None) -> None:
-        """Show the delivery state of the agent's own message."""
-        self._model.delivery[client_id] = (state, error)
-        index = self._model.find_client(client_id)
-        if index is not None:
-            self._invalidate(index)
-            self.refresh()
-
-    def rekey_pending(self, old_client_id: str, new_client_id: str) -> bool:
-        """The agent's message is sent again under a new idempotency key (a refused
-        command is reissued): move its placeholder and delivery state to the new key,
-        so the server's echo (matched by client_id) replaces it. False if unknown."""
-        index = self._model.find_client(old_client_id)
-        if index is None or old_client_id == new_client_id:
-            return False
-        self._model.rekey(index, new_client_id)
-        self._changed(index)
-        return True
-
     def links_of(self, item: Entry) -> list[Link]:
         """The web links in an item's body as shown (messages and notes only)."""
         return self._renderer.links_of(Entry.of(item))
@@ -286,7 +254,7 @@ class Timeline(TimelineScrolling, ScrollView, can_focus=True):
         self._renderer.clear()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        # ScrollView's watcher, except that a zero-width scrollbar (frozen
+        # ScrollView's watcher, except that a zero-width scrollbar (still
         # snapshots) is not repainted: it is not on screen, and repainting a
         # widget that is not on screen makes Textual rebuild its whole screen
         # map on the next frame.
@@ -360,21 +328,6 @@ class Timeline(TimelineScrolling, ScrollView, can_focus=True):
     def _reset_heights(self) -> None:
         self._lines.reset(len(self._model), ESTIMATED_HEIGHT)
         self._update_virtual_size()
-
-    def _replace_pending(self, item: object) -> None:
-        client_id = item.client_id  # type: ignore[attr-defined]
-        index = self._model.index_of(self._model.pending.pop(client_id))
-        if index is None:  # its placeholder is gone (a reload dropped it): show the echo
-            self._model.append(item)
-            self._lines.append(ESTIMATED_HEIGHT)
-            self._update_virtual_size()
-            self._settle()
-            return
-        state, _ = self._model.delivery.get(client_id, ("queued", None))
-        if state == "queued":  # the server has it: the echo is the proof
-            self._model.delivery[client_id] = ("sent", None)
-        self._model.replace(index, item)
-        self._changed(index)
 
     def _invalidate(self, index: int) -> None:
         item_id = self._model[index].id

@@ -1,7 +1,7 @@
 """The desk on Chatwoot, for the README: a deterministic scene on the fake
 Chatwoot (REST + ActionCable), run by `make screenshots`.
 
-    python -m agentdesk.ui.chatwoot_screenshots DIR [WxH]   # DIR/chatwoot-desk.svg
+    python -m tools.screenshots.chatwoot_scenes DIR [WxH]   # DIR/chatwoot-desk.svg
 
 The fake runs on its own thread (the app runs its own loop) with its clock
 frozen, the desk signs in with Ada's access token as `agentdesk desk
@@ -20,7 +20,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from agentdesk.ui.screenshots import QUIET, Scene, _Clock
+from agentdesk.testing.clock import FrozenClock
+from tools.screenshots.desk_scenes import QUIET, Scene
+from tools.screenshots.still import StillDeskApp
 
 FROZEN_AT = 1764849600.0  # Thu 4 Dec 2025 12:00 UTC
 
@@ -87,7 +89,6 @@ async def _play(scene: Scene, grace: str) -> None:
 def write_chatwoot_scene(out_dir: Path, size: tuple[int, int] = (120, 40)) -> Path:
     from agentdesk.backends.chatwoot.backend import ChatwootBackend
     from agentdesk.testing.chatwoot.threaded import ThreadedFake
-    from agentdesk.ui.app import make_app
     from agentdesk.ui.textual_compat import take_svg_screenshot
 
     _freeze_fake_clock()
@@ -101,16 +102,15 @@ def write_chatwoot_scene(out_dir: Path, size: tuple[int, int] = (120, 40)) -> Pa
             if world.contacts[c.contact_id].name == "Grace Hopper"
         )
         with tempfile.TemporaryDirectory() as tmp:
-            clock = _Clock(FROZEN_AT + 90)
+            clock = FrozenClock(FROZEN_AT + 90)
             backend = ChatwootBackend(running.url, token=world.users[7].access_token)
-            app = make_app(
+            app = StillDeskApp(
                 backend,
                 clock=clock,
                 username="ada@example.com",
                 notifications=QUIET,
                 store_path=Path(tmp) / "desk.db",
                 tz=UTC,
-                frozen=True,
             )
             scene = Scene(running.url, clock)
 
@@ -132,7 +132,7 @@ def write_chatwoot_scene(out_dir: Path, size: tuple[int, int] = (120, 40)) -> Pa
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        print("usage: python -m agentdesk.ui.chatwoot_screenshots DIR [WxH]", file=sys.stderr)
+        print("usage: python -m tools.screenshots.chatwoot_scenes DIR [WxH]", file=sys.stderr)
         return 2
     out_dir = Path(args[0])
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,32 +1,15 @@
-"""The `agentdesk` command. Subcommands dispatch lazily so that, for example,
-`agentdesk mock-server` never imports Textual."""
+"""The `agentdesk` argument parser: every command's options in one place.
+
+Kept free of the commands' own modules, so parsing `agentdesk demo` loads
+neither the mock server nor Textual; the handlers live beside this file, one
+module per command group (agentdesk/cli/__init__.py lists them).
+"""
 
 from __future__ import annotations
 
 import argparse
-import gc
-import importlib
-import os
-import sys
-from collections.abc import Callable
 
 from agentdesk import __version__
-
-# subcommand -> "module:function"; each function takes the parsed namespace and
-# returns an exit code.
-HANDLERS: dict[str, str] = {
-    "desk": "agentdesk.ui.launch:run_desk",
-    "demo": "agentdesk.ui.launch:run_demo",
-    "monitor": "agentdesk.ui.launch:run_monitor",
-    "mock-server": "agentdesk.mockserver.cli:run",
-    "kb": "agentdesk.kb.cli:run",
-    "login": "agentdesk.credentials_cli:run_login",
-    "logout": "agentdesk.credentials_cli:run_logout",
-    "config": "agentdesk.credentials_cli:run_config",
-    "serve": "agentdesk.ui.serve:run",
-    "report": "agentdesk.report_cli:run_report",
-}
-
 
 # -- argument types: a bad value is an argparse usage error (exit 2, one line), not a
 # traceback from deep inside the command.
@@ -71,6 +54,17 @@ def positive_number(text: str) -> float:
     return value
 
 
+INTERVALS = {"15": 15, "15m": 15, "30": 30, "30m": 30, "60": 60, "60m": 60, "1h": 60}
+
+
+def interval_minutes(text: str) -> int:
+    """`report --interval`: 15m, 30m, 60m or 1h (minutes without a unit too)."""
+    minutes = INTERVALS.get(text.strip().lower())
+    if minutes is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: the interval is 15m, 30m or 60m")
+    return minutes
+
+
 def backend_name(text: str) -> str:
     """A backend name as registered (`agentdesk`, `chatwoot`, ...): checked when the
     command runs, so an unknown one is one line listing the known ones."""
@@ -80,7 +74,7 @@ def backend_name(text: str) -> str:
     return name
 
 
-def _add_connection_args(p: argparse.ArgumentParser,
+def add_connection_args(p: argparse.ArgumentParser,
                          user_help: str = "log in as NAME (asks for the password)") -> None:
     p.add_argument("--backend", metavar="NAME", type=backend_name,
                    help="kind of backend: agentdesk (default) or chatwoot")
@@ -110,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     desk = sub.add_parser("desk", help="the agent desk against a real backend (default)")
-    _add_connection_args(desk)
+    add_connection_args(desk)
     _add_account_arg(desk)
 
     demo = sub.add_parser("demo", help="start a simulated contact center and open the desk")
@@ -121,14 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sim_args(demo)
 
     monitor = sub.add_parser("monitor", help="supervisor monitor (read-only)")
-    _add_connection_args(monitor)
+    add_connection_args(monitor)
     _add_account_arg(monitor)
     monitor.add_argument("--wall", action="store_true",
                          help="open on the wall layout: huge figures per queue (w toggles)")
 
-    from agentdesk.report_cli import add_report_parser
-
-    add_report_parser(sub, _add_connection_args)
+    report = sub.add_parser("report", help="today's interval report (supervisors)")
+    add_connection_args(report)
+    report.add_argument("--interval", type=interval_minutes, default=15, metavar="15m|30m|60m",
+                        help="interval length (default 15m)")
+    report.add_argument("--format", choices=("csv", "json"), default="csv",
+                        help="output format (default %(default)s)")
 
     ms = sub.add_parser("mock-server", help="run the simulated contact center")
     ms.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")
@@ -168,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub.add_parser("rebuild", help="rebuild the local index")
 
     login = sub.add_parser("login", help="log in and keep the token (OS keyring, or the opt-in private file)")
-    _add_connection_args(login)
+    add_connection_args(login)
     login.add_argument("--token", action="store_true",
                        help="paste a user access token instead of a password (backends that "
                             "have them, e.g. chatwoot); read from stdin when it is not a terminal")
@@ -177,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_argument("--print-token", action="store_true",
                        help="print the token once on stdout (to pass as AGENTDESK_TOKEN)")
     logout = sub.add_parser("logout", help="revoke the token on the server and forget it")
-    _add_connection_args(logout, user_help="forget the token of NAME")
+    add_connection_args(logout, user_help="forget the token of NAME")
 
     serve = sub.add_parser("serve", help="run the desk in a web browser (textual-serve)")
     serve.add_argument("--host", default="localhost", help="bind address (default localhost)")
@@ -196,78 +193,3 @@ def build_parser() -> argparse.ArgumentParser:
     config_sub.add_parser("path", help="print the config file path")
     config_sub.add_parser("show", help="print the effective settings (no secrets are stored there)")
     return parser
-
-
-def _resolve(target: str) -> Callable[[argparse.Namespace], int]:
-    module, func = target.split(":")
-    return getattr(importlib.import_module(module), func)
-
-
-# Commands whose app turns the cyclic GC back on after its first frame
-# (AgentDeskApp); see `main`.
-_GC_AFTER_FIRST_FRAME = frozenset({"desk", "demo"})
-
-
-def main(argv: list[str] | None = None) -> int:
-    # Start-up time: no cyclic GC passes while ~700 modules load (about a tenth
-    # of the desk's time to its first frame, docs/benchmarks.md); pydantic's
-    # plugin discovery (an entry-point scan) is not used by agentdesk.
-    gc.disable()
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    try:
-        return _main(argv)
-    finally:
-        gc.enable()  # whatever happened before the app's first frame
-
-
-_GLOBAL_FLAGS = frozenset({"--debug"})
-_TOP_LEVEL_ONLY = frozenset({"-h", "--help", "--version"})
-
-
-def with_default_command(argv: list[str]) -> list[str]:
-    """Plain `agentdesk` is the desk: `agentdesk --server URL` means
-    `agentdesk desk --server URL` (the desk's options without the subcommand)."""
-    for index, token in enumerate(argv):
-        if token in _GLOBAL_FLAGS:
-            continue
-        if token in HANDLERS or token in _TOP_LEVEL_ONLY:
-            return argv
-        return [*argv[:index], "desk", *argv[index:]]
-    return argv
-
-
-def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
-    argv = with_default_command(list(argv if argv is not None else sys.argv[1:]))
-    args = parser.parse_args(argv)
-    command = args.command or "desk"
-    if command not in _GC_AFTER_FIRST_FRAME:
-        gc.enable()
-    if command == "desk" and args.command is None:
-        args = parser.parse_args([*argv, "desk"])
-    from agentdesk.extras import missing_extra
-
-    problem = missing_extra(command, demo=bool(getattr(args, "demo", False)))
-    if problem:
-        print(problem, file=sys.stderr)
-        return 2
-    try:
-        handler = _resolve(HANDLERS[command])
-    except (ImportError, AttributeError) as exc:
-        print(f"agentdesk {command}: not available in this build ({exc})", file=sys.stderr)
-        return 2
-    if command in ("desk", "demo", "monitor", "login", "logout"):
-        from agentdesk.logging_setup import setup_logging
-
-        setup_logging(debug=args.debug)
-    try:
-        return int(handler(args) or 0)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        if args.debug:
-            raise
-        text = str(exc).strip().splitlines()
-        print(f"agentdesk {command}: {type(exc).__name__}: {text[0] if text else 'failed'} "
-              "(--debug shows where)", file=sys.stderr)
-        return 1

@@ -1,4 +1,4 @@
-"""`agentdesk kb import|search|rebuild` (arguments are declared in agentdesk/cli.py).
+"""`agentdesk kb import|search|rebuild` (arguments are declared in agentdesk/cli/parser.py).
 
 search:  text output "rank. id  title  score" + snippet line; --json: one JSON
          array of {id, title, score, snippet, matched}; QUERY "-": one query

@@ -1,12 +1,14 @@
-"""`agentdesk mock-server`: run the simulated contact center.
+"""Serving the simulated contact center with uvicorn: listening sockets bound
+before anything starts, the URL line, the start-up banner, and a clean stop
+(on a signal, or when the process that started the server is gone).
 
-Prints exactly one line to stdout, the base URL with the real bound port, once
-the server accepts connections; everything else goes to stderr.
+`serve` prints exactly one line to stdout, the base URL with the real bound
+port, once the server accepts connections; everything else goes to stderr.
+The command itself is agentdesk/cli/mock_server.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import errno
@@ -14,7 +16,6 @@ import logging
 import os
 import signal
 import socket
-import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -26,15 +27,6 @@ from agentdesk.mockserver.routes_sim import is_loopback
 from agentdesk.mockserver.server import MockServer, ServerOptions
 
 log = logging.getLogger("agentdesk.mockserver")
-
-
-def options_from_args(args: argparse.Namespace) -> ServerOptions:
-    return ServerOptions(
-        seed=args.seed, speed=args.speed, agents=max(1, args.agents), bots=args.bots,
-        traffic=not args.no_traffic, sim=not args.no_sim, manual_clock=args.manual_clock,
-        db=args.db, scenario=args.scenario, host=args.host,
-        token_ttl_s=getattr(args, "token_ttl", None) or 12 * 3600.0,
-        capacity=getattr(args, "capacity", None))
 
 
 def url_for(host: str, port: int) -> str:
@@ -135,7 +127,7 @@ def _banner(server: MockServer, url: str) -> str:
     return "\n".join(lines)
 
 
-async def _serve(options: ServerOptions, rate_limit: float | None = None,
+async def serve(options: ServerOptions, rate_limit: float | None = None,
                  parent_pid: int | None = None,
                  sockets: list[socket.socket] | None = None) -> int:
     state = MockServer(options)
@@ -177,32 +169,3 @@ async def _exit_with_parent(server: uvicorn.Server, parent_pid: int) -> None:
         await asyncio.sleep(0.5)
     log.warning("parent process %d is gone: stopping", parent_pid)
     server.should_exit = True
-
-
-def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.DEBUG if getattr(args, "debug", False) else logging.INFO,
-                        stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    sockets: list[socket.socket] = []
-    try:
-        options = options_from_args(args)
-        options.port_hint = args.port
-        rate_limit = getattr(args, "rate_limit", None)  # requests/s per token; 0: off
-        if rate_limit is not None and not 0 <= rate_limit < float("inf"):
-            raise ValueError("--rate-limit must be a number >= 0 (0 turns it off)")
-        # Listen first: a port in use is reported before the database is opened.
-        sockets = listen_sockets(options.host, args.port)
-        return asyncio.run(_serve(options, rate_limit, getattr(args, "exit_with_parent", None),
-                                  sockets))
-    except (ValueError, ListenError) as exc:
-        for line in str(exc).splitlines():  # a scenario file: one line per problem
-            print(f"agentdesk mock-server: {line}", file=sys.stderr)
-        return 2
-    except (sqlite3.Error, OSError) as exc:  # --db: a folder that does not exist, no rights
-        print(f"agentdesk mock-server: cannot use the database {args.db}: {exc}"
-              if args.db else f"agentdesk mock-server: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        for sock in sockets:
-            sock.close()

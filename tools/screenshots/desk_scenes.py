@@ -1,7 +1,7 @@
 """Deterministic scenes of the desk, for the README screenshots and the
 snapshot tests.
 
-    python -m agentdesk.ui.screenshots DIR      # writes DIR/<scene>.svg (120x40)
+    python -m tools.screenshots DIR desk-tabs   # writes DIR/desk-tabs.svg (120x40)
 
 Each scene starts a fresh mock server (seeded, manual clock, no traffic, no
 bots), signs in as agent1, freezes the app clock at the server's clock, drives
@@ -12,7 +12,6 @@ are used by tests/ui/test_snapshots_desk.py.
 from __future__ import annotations
 
 import asyncio
-import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -26,25 +25,20 @@ from textual.pilot import Pilot
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Presence
-from agentdesk.ui.app import AgentDeskApp, make_app
+from agentdesk.testing.clock import FrozenClock
+from agentdesk.testing.mockserver import running_server
+from agentdesk.ui.app import AgentDeskApp
+from tools.screenshots.still import StillDeskApp
 
 SEED = 7
 QUIET = {kind: {"toast": False, "bell": False, "desktop": False}
          for kind in ("offer", "message", "missed", "error")}
 
 
-class _Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @dataclass
 class Scene:
     url: str
-    clock: _Clock
+    clock: FrozenClock
     pilot: Pilot[Any] | None = None
     sim: SimControl | None = None
 
@@ -262,19 +256,16 @@ THEMED_SCENES = ("desk-tabs", "call-transcript")
 @contextmanager
 def scene_app(store_dir: Path, theme: str | None = None) -> Iterator[tuple[AgentDeskApp, Scene]]:
     """A fresh seeded server and a signed-in, Available desk app for it (not yet running)."""
-    from agentdesk.mockserver.testing import running_server
-
     with running_server(agents=3, bots=0, traffic=False, manual_clock=True, seed=SEED) as server:
         token, now = asyncio.run(_prepare(server.url))
-        clock = _Clock(now)
-        app = make_app(
+        clock = FrozenClock(now)
+        app = StillDeskApp(
             NativeBackend(server.url, token=token),
             clock=clock,
             username="agent1",
             notifications=QUIET,
             store_path=store_dir / "desk.db",
             tz=UTC,
-            frozen=True,
             theme=theme,
         )
         yield app, Scene(server.url, clock)
@@ -326,73 +317,3 @@ def write_scene(
     path = out_dir / (filename or f"{name}.svg")
     path.write_text(svg, encoding="utf-8")
     return path
-
-
-def _spec(text: str) -> tuple[str, tuple[int, int], str | None]:
-    """A scene spec: NAME[@WxH][:THEME]."""
-    name, _, theme = text.partition(":")
-    name, _, size = name.partition("@")
-    width, _, height = (size or "120x40").partition("x")
-    return name, (int(width), int(height)), theme or None
-
-
-def _filename(name: str, size: tuple[int, int], theme: str | None) -> str:
-    suffix = "" if size == (120, 40) else f"-{size[0]}x{size[1]}"
-    return f"{name}{suffix}{'--' + theme if theme else ''}.svg"
-
-
-def all_specs() -> list[str]:
-    from agentdesk.ui.themes import BUILTIN_THEMES
-
-    specs = [*README_SCENES, "desk-tabs@80x24", "call-transcript@80x24"]
-    specs += [f"{name}:{theme.name}" for theme in BUILTIN_THEMES for name in THEMED_SCENES]
-    return specs
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if not args:
-        print("usage: python -m agentdesk.ui.screenshots DIR [NAME[@WxH][:THEME] ...]", file=sys.stderr)
-        return 2
-    out_dir = Path(args[0])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if args[1:]:
-        for text in args[1:]:
-            name, size, theme = _spec(text)
-            print(write_scene(name, out_dir, size=size, theme=theme, filename=_filename(name, size, theme)))
-        return 0
-    # Everything: one process per scene, so one scene's server and loop can never
-    # leak into (or hang) the next, and a stuck scene is reported, not waited on.
-    import subprocess
-
-    failed = []
-    for spec in all_specs():
-        try:
-            subprocess.run(
-                [sys.executable, "-m", "agentdesk.ui.screenshots", str(out_dir), spec],
-                check=True,
-                timeout=180,
-            )
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            failed.append(f"{spec}: {exc}")
-    # The desk on the fake Chatwoot (its own module: another backend, another fake).
-    try:
-        subprocess.run([sys.executable, "-m", "agentdesk.ui.chatwoot_screenshots", str(out_dir)],
-                       check=True, timeout=180)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-        failed.append(f"chatwoot-desk: {exc}")
-    code = (
-        "from agentdesk.ui.monitor.screenshots import save_monitor_screenshots as s; import sys; "
-        "[print(p) for p in s(sys.argv[1])]"
-    )
-    try:
-        subprocess.run([sys.executable, "-c", code, str(out_dir)], check=True, timeout=300)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-        failed.append(f"monitor: {exc}")
-    for line in failed:
-        print(f"screenshot failed: {line}", file=sys.stderr)
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,5 +1,6 @@
 """`agentdesk report --server URL [--interval 15m] [--format csv|json]`: today's
-interval report (GET /v1/reports/intervals), for the end of the day. Textual-free.
+interval report (GET /v1/reports/intervals), for the end of the day. Textual-free
+(its options: agentdesk/cli/parser.py).
 
 The token comes as for the monitor: `AGENTDESK_TOKEN`, the keyring entry of
 `agentdesk login` (user `supervisor` unless --user or the profile names
@@ -19,27 +20,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-INTERVALS = {"15": 15, "15m": 15, "30": 30, "30m": 30, "60": 60, "60m": 60, "1h": 60}
 CSV_COLUMNS = ("section", "start", "end", "queue_id", "channel", "offered", "answered",
                "abandoned", "sl_pct", "asa_s", "aht_s", "transfers", "agent_id", "reason",
                "away_s")
-
-
-def interval_minutes(text: str) -> int:
-    """`--interval`: 15m, 30m, 60m or 1h (minutes without a unit too)."""
-    minutes = INTERVALS.get(text.strip().lower())
-    if minutes is None:
-        raise argparse.ArgumentTypeError(f"{text!r}: the interval is 15m, 30m or 60m")
-    return minutes
-
-
-def add_report_parser(sub: Any, add_connection_args: Any) -> None:
-    report = sub.add_parser("report", help="today's interval report (supervisors)")
-    add_connection_args(report)
-    report.add_argument("--interval", type=interval_minutes, default=15, metavar="15m|30m|60m",
-                        help="interval length (default 15m)")
-    report.add_argument("--format", choices=("csv", "json"), default="csv",
-                        help="output format (default %(default)s)")
 
 
 def _iso(at: float) -> str:
@@ -84,7 +67,7 @@ async def fetch_report(url: str, token: str, minutes: int) -> dict[str, Any]:
             message = f"HTTP {r.status_code}"
         raise AgentDeskError(f"the server refused the report: {message}")
     try:
-        report = r.json()["report"]
+        report: dict[str, Any] = r.json()["report"]
         for key in ("interval_s", "now", "rows", "totals", "yesterday", "away"):
             report[key]
     except (ValueError, KeyError, TypeError):
@@ -94,8 +77,8 @@ async def fetch_report(url: str, token: str, minutes: int) -> dict[str, Any]:
 
 def run_report(args: argparse.Namespace) -> int:
     from agentdesk.backends.base import AgentDeskError
+    from agentdesk.cli.connection import resolve_server
     from agentdesk.credentials import load_token
-    from agentdesk.credentials_cli import resolve_server
 
     url, user = resolve_server(args)
     if not url:

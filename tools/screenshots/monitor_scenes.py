@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC
@@ -21,6 +22,8 @@ from typing import Any
 
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
+from agentdesk.testing.clock import FrozenClock
+from agentdesk.testing.mockserver import running_server
 from agentdesk.ui.monitor.monitor_app import MonitorApp
 
 SCENE_SEED = 11
@@ -47,19 +50,9 @@ wrapup_delay_s = [10.0, 40.0]
 """
 
 
-class FrozenClock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @contextlib.contextmanager
 def scene_server(**overrides: Any) -> Iterator[Any]:
     """The busy, seeded, manual-clock mock server of the monitor scenes."""
-    from agentdesk.mockserver.testing import running_server
-
     with tempfile.TemporaryDirectory(prefix="agentdesk-monitor-scene-") as tmp:
         scenario = Path(tmp) / "scene.toml"
         scenario.write_text(SCENE_SCENARIO, encoding="utf-8")
@@ -180,3 +173,8 @@ def save_monitor_screenshots(directory: str | Path, size: tuple[int, int] = (120
     with scene_server() as server:
         asyncio.run(run(server.url, supervisor_token(server.url)))
     return written
+
+
+if __name__ == "__main__":  # python -m tools.screenshots.monitor_scenes DIR
+    for written in save_monitor_screenshots(sys.argv[1] if sys.argv[1:] else "screenshots"):
+        print(written)

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     server = None
     if not args.demo:
-        from agentdesk.credentials_cli import resolve_server
+        from agentdesk.cli.connection import resolve_server
 
         server, _user = resolve_server(args)
         if not server:

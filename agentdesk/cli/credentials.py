@@ -1,4 +1,4 @@
-"""`agentdesk login`, `agentdesk logout` and `agentdesk config path|show`."""
+"""`agentdesk login` and `agentdesk logout`: a token obtained, kept, revoked, forgotten."""
 
 from __future__ import annotations
 
@@ -6,34 +6,14 @@ import argparse
 import asyncio
 import getpass
 import sys
-import tomllib
 from typing import TYPE_CHECKING
 
-from agentdesk.config import load_settings
+from agentdesk.cli.connection import resolve_server
 from agentdesk.credentials import NoKeyringError, delete_token, store_token
 
 if TYPE_CHECKING:
     from agentdesk.backend_choice import BackendChoice
     from agentdesk.backends.registry import BackendSpec
-
-
-def resolve_server(args: argparse.Namespace) -> tuple[str | None, str | None]:
-    """Server URL and user from --server/--user, else the chosen or default profile."""
-    loaded = load_settings()
-    settings = loaded.settings
-    server, user = getattr(args, "server", None), getattr(args, "user", None)
-    profile_name = getattr(args, "profile", None) or (None if server else settings.default_profile)
-    if profile_name:
-        profile = settings.profiles.get(profile_name)
-        if profile is None:
-            known = ", ".join(sorted(settings.profiles)) or "none"
-            print(f"agentdesk: no profile {profile_name!r} in {loaded.path} (known: {known})",
-                  file=sys.stderr)
-            args.profile_error = True  # said once: callers add no second line
-            return None, None
-        server = server or profile.url
-        user = user or profile.user
-    return server, user
 
 
 def run_login(args: argparse.Namespace) -> int:
@@ -94,6 +74,7 @@ def run_login(args: argparse.Namespace) -> int:
             if use_token:
                 who = await backend.use_token(secret)
                 return secret, user or who.id
+            assert user  # asked for above when no token is pasted
             return await backend.login(user, secret), user
         finally:
             await backend.close()
@@ -186,66 +167,3 @@ def run_logout(args: argparse.Namespace) -> int:
     else:
         print(f"No stored token for {user} at {server}.")
     return 0
-
-
-def run_config(args: argparse.Namespace) -> int:
-    if getattr(args, "config_command", None) is None:
-        print(args.config_help() if hasattr(args, "config_help") else
-              "usage: agentdesk config {path,show}", end="")
-        return 0
-    loaded = load_settings()
-    if args.config_command == "path":
-        print(loaded.path)
-        return 0
-    for problem in [*loaded.problems, *_late_problems(loaded)]:
-        print(f"warning: {problem}", file=sys.stderr)
-    print(f"# {loaded.path}{'' if loaded.path.exists() else ' (does not exist; defaults)'}")
-    print(_to_toml(loaded.settings.as_dict()))
-    return 0
-
-
-def _late_problems(loaded) -> list[str]:
-    """What the desk and the monitor check only when they start (keymap entries,
-    the time zone), checked here too so `config show` finds every problem."""
-    from agentdesk.ui.keymap import check_keymap, desk_binding_ids, monitor_binding_ids
-
-    problems: list[str] = []
-    keymap = loaded.settings.keymap
-    if keymap:
-        _, bad = check_keymap(keymap, [*desk_binding_ids(), *monitor_binding_ids()])
-        problems += [f"{loaded.path}: {problem}" for problem in bad]
-    name = loaded.settings.ui.timezone
-    if name:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"{loaded.path}: ui.timezone: unknown timezone {name!r} "
-                            "(using local time; names are like Europe/London)")
-    return problems
-
-
-def _to_toml(data: dict, prefix: str = "") -> str:
-    """Minimal TOML writer for the settings tree (strings, bools, numbers, tables)."""
-    out = _toml_table(data, prefix).strip()
-    tomllib.loads(out)  # what we print must read back
-    return out
-
-
-def _toml_table(data: dict, prefix: str) -> str:
-    import json
-
-    scalars = [f"{_key(k)} = {json.dumps(v)}" for k, v in data.items()
-               if v is not None and not isinstance(v, dict)]
-    out = "\n".join(scalars)
-    if scalars and prefix:
-        out = f"[{prefix.rstrip('.')}]\n{out}\n"
-    for key, value in data.items():
-        if isinstance(value, dict):
-            out += "\n" + _toml_table(value, f"{prefix}{_key(key)}.")
-    return out
-
-
-def _key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() else f'"{key}"'
