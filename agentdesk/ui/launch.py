@@ -70,10 +70,10 @@ async def _login(url: str, user: str, password: str, choice: BackendChoice = NAT
     return token
 
 
-async def _sign_in(url: str, user: str, password: str,
-                   choice: BackendChoice = NATIVE) -> tuple[str, User | None]:
+async def _sign_in(url: str, user: str, password: str, choice: BackendChoice = NATIVE,
+                   command: str = "desk") -> tuple[str, User | None]:
     """A token for user/password, and who it belongs to (with the role)."""
-    backend = _spec(choice).create(url, options=choice.options())
+    backend = _create(choice, url, None, command)
     try:
         token = await backend.login(user, password)
         return token, backend.user
@@ -81,14 +81,22 @@ async def _sign_in(url: str, user: str, password: str,
         await backend.close()
 
 
-async def _who(url: str, token: str, choice: BackendChoice = NATIVE) -> User | None:
+def _create(choice: BackendChoice, url: str, token: str | None, command: str,
+            **options: Any) -> Backend:
+    """The session for `command`: the monitor's source for "monitor"."""
+    spec = _spec(choice)
+    make = spec.create_monitor if command == "monitor" else spec.create
+    return make(url, token=token, options=choice.options(**options))
+
+
+async def _who(url: str, token: str, choice: BackendChoice = NATIVE,
+               command: str = "desk") -> User | None:
     """Who a token belongs to, or None when that cannot be known now (a refused
     token, a server that does not answer): the app then shows it as it does for
     a token that stops working later."""
     from agentdesk.backends.base import AgentDeskError
 
-    backend = _spec(choice).create(url, token=token, options=choice.options(
-        timeout_s=WHO_TIMEOUT_S, retry_attempts=1))
+    backend = _create(choice, url, token, command, timeout_s=WHO_TIMEOUT_S, retry_attempts=1)
     try:
         user, _agent = await backend.me()
         return user
@@ -98,9 +106,11 @@ async def _who(url: str, token: str, choice: BackendChoice = NATIVE) -> User | N
         await backend.close()
 
 
-def wrong_role(user: User, command: str) -> str | None:
+def wrong_role(user: User, command: str, choice: BackendChoice = NATIVE) -> str | None:
     """The one-line refusal when `user` cannot use `command` ("desk" or "monitor")."""
     role = str(getattr(user.role, "value", user.role))
+    if command == "monitor" and role != "supervisor" and choice.name != NATIVE.name:
+        return f"{user.name}: {_spec(choice).capabilities.missing_reason('monitor_role')}"
     if command == "monitor" and role != "supervisor":
         return f"{user.id} is an agent, not a supervisor: use `agentdesk desk`"
     if command == "desk" and role == "supervisor":
@@ -205,7 +215,7 @@ def _run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | 
     )
     from agentdesk.ui.monitor.sign_in_again import SignInAgain
 
-    backend = _spec(choice).create(url, token=token, options=choice.options())
+    backend = _create(choice, url, token, "monitor")
     app = make_monitor_app(backend, theme=loaded.settings.ui.theme, tz=tz,
                            keymap=loaded.settings.keymap)
     # As the desk: config problems as toasts (stderr is covered by the full-screen
@@ -369,13 +379,13 @@ def _connect(args: argparse.Namespace, command: str, default_user: str | None,
             print(file=sys.stderr)
             return 130
         try:
-            token, who = asyncio.run(_sign_in(url, user, password, choice))
+            token, who = asyncio.run(_sign_in(url, user, password, choice, command))
         except AgentDeskError as exc:
             print(f"agentdesk {command}: sign-in failed: {exc.message}", file=sys.stderr)
             return 1
     else:
-        who = asyncio.run(_who(url, token, choice))
-    refusal = wrong_role(who, command) if who is not None else None
+        who = asyncio.run(_who(url, token, choice, command))
+    refusal = wrong_role(who, command, choice) if who is not None else None
     if refusal:
         print(f"agentdesk {command}: {refusal}", file=sys.stderr)
         return 2
@@ -422,7 +432,9 @@ def run_monitor(args: argparse.Namespace) -> int:
     tz = _timezone(loaded)
     _report(loaded)  # also shown in the monitor (toasts): this copy outlives the UI
     secrets: dict[str, str] = {}
-    connected = _connect(args, "monitor", "supervisor", choice, secrets)
+    # agentdesk/1's supervisor is called "supervisor"; other backends name no one.
+    default_user = "supervisor" if choice.name == NATIVE.name else None
+    connected = _connect(args, "monitor", default_user, choice, secrets)
     if isinstance(connected, int):
         return connected
     url, user, token = connected

@@ -230,6 +230,14 @@ class ChatwootBackend(Backend):
                 continue
             self.inboxes[info.id] = info
 
+    async def reload_inboxes(self) -> None:
+        self.inboxes.clear()
+        await self._load_inboxes()
+
+    def account_role(self) -> str:
+        """The user's role in the chosen account: "administrator" or "agent"."""
+        return as_str(account_entry(self._profile, self.rest.account or "").get("role"))
+
     def invalidate_caches(self) -> None:
         """account.cache_invalidated: inboxes (and names) are fetched again when needed."""
         self.inboxes.clear()
