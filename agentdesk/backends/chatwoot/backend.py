@@ -406,6 +406,13 @@ class ChatwootBackend(Backend):
             cc=[c.strip() for c in (cc or []) if c.strip()] if kind == "reply" else [],
             customer_id=view.contact_id, channel=view.interaction.channel)
 
+    def note_unsettled(self, client_id: str, since: float) -> None:
+        """The outbox resends a command of unknown fate (also after a crash): its
+        message, and a wrap-up's note, are looked for in the conversation before
+        being posted again (`Outbound`)."""
+        self.outbound.note_unsettled(client_id, since)
+        self.outbound.note_unsettled(f"{client_id}:note", since)
+
     async def set_typing(self, interaction_id: str, typing: bool) -> None:
         """`POST …/toggle_typing_status` (the customer sees the agent typing).
         Debounced: the same state again within TYPING_REPEAT_S is not re-sent, so a
