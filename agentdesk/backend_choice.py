@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from agentdesk.backends.registry import DEFAULT_BACKEND
 
 if TYPE_CHECKING:
+    from agentdesk.backends.base import Backend
     from agentdesk.backends.registry import BackendOptions, BackendSpec
     from agentdesk.config import ServerProfile
 
@@ -38,6 +39,15 @@ def spec_for(choice: BackendChoice) -> BackendSpec:
     from agentdesk.backends.registry import load
 
     return load(choice.name)
+
+
+def create_session(choice: BackendChoice, url: str, token: str | None, command: str,
+                   **options: object) -> Backend:
+    """The session for `command`: the backend's monitor source for "monitor"
+    (Chatwoot's read-only board), its agent session for everything else."""
+    spec = spec_for(choice)
+    make = spec.create_monitor if command == "monitor" else spec.create
+    return make(url, token=token, options=choice.options(**options))
 
 
 def choose_backend(args: argparse.Namespace) -> BackendChoice:

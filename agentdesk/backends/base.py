@@ -181,6 +181,14 @@ class Backend(ABC):
         Default: the server keeps no session to end; forgetting the token is enough."""
         return None
 
+    def note_unsettled(self, client_id: str, since: float) -> None:
+        """A command with this client_id was sent before, perhaps by a process that
+        died before it learnt the outcome (the outbox's attempt count says so), and
+        is about to be sent again. Default: nothing (servers with idempotency keys,
+        like agentdesk/1's, apply a client_id once anyway); a backend without them
+        looks first for what the earlier attempt did (Chatwoot: `outbound.py`)."""
+        return None
+
     async def set_typing(self, interaction_id: str, typing: bool) -> None:
         """Tell the customer the agent is typing (`capabilities.typing_out`).
         Default: the backend cannot show it, so there is nothing to send."""

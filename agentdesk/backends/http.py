@@ -1,9 +1,16 @@
-"""JSON-over-HTTP for the native backend: timeouts, retries and error mapping.
+"""JSON over HTTP for every backend: timeouts, retries with backoff, error mapping.
+
+`HttpTransport` is the one transport: bounded timeouts on every phase, the
+capped body read, retries of transient failures (network, timeouts, 5xx,
+429) with full-jitter backoff, and the mapping of statuses onto the three
+`AgentDeskError`s. What differs per server is a dialect of small hooks: the
+auth header, how an error body reads, the words of a message. `JsonApi` is
+agentdesk/1's (`Authorization: Bearer`, `{"error": {"message", "code"}}`);
+Chatwoot's is `backends/chatwoot/rest.py`.
 
 Every response body is untrusted: it is decoded, sanitised and validated
-before anything else sees it, and every failure becomes one of the three
-`AgentDeskError`s the UI knows how to show. Raw httpx / pydantic exceptions
-never escape this module.
+before anything else sees it. Raw httpx / pydantic exceptions never escape
+this module.
 """
 
 from __future__ import annotations
@@ -60,8 +67,10 @@ class _Transient(Exception):
         self.retry_after = retry_after
 
 
-class JsonApi:
-    """A thin, strict JSON client for one server."""
+class HttpTransport:
+    """A thin, strict JSON client for one server; subclasses give the dialect."""
+
+    log = log  # where retries are logged (each dialect its backend's logger)
 
     def __init__(
         self,
@@ -91,8 +100,33 @@ class JsonApi:
     async def aclose(self) -> None:
         await self._client.aclose()
 
+    @property
+    def closed(self) -> bool:
+        return self._client.is_closed
+
+    # -- the dialect ---------------------------------------------------------------------
+
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        """The auth header(s) of a signed-in request."""
+        return {}
+
+    def server_error(self, raw: bytes, status: int) -> str:
+        """The message of a 5xx (retried, then a BackendConnectionError)."""
+        return f"server error {status}"
+
+    def rate_limited(self, response: httpx.Response) -> _Transient:
+        """A 429: the message, and how long the server asks to wait (None: ours)."""
+        return _Transient("server is busy (429)")
+
+    def unauthorized(self, raw: bytes) -> str:
+        """The message of a 401."""
+        return "the session is no longer valid"
+
+    def refused(self, raw: bytes, status: int, what: str) -> BackendCommandError:
+        """Another 4xx: the refusal the caller sees."""
+        return BackendCommandError(f"refused ({status})", status=status, code=f"http_{status}")
+
+    # -- sending ---------------------------------------------------------------------------
 
     async def call(
         self,
@@ -125,8 +159,8 @@ class JsonApi:
                 delay = self.retry.delay(attempt)
                 if exc.retry_after is not None:
                     delay = max(delay, min(exc.retry_after, self.retry.max_delay))
-                log.info("%s failed (%s); retry %d/%d in %.2fs", what, last, attempt,
-                         attempts - 1, delay)
+                self.log.info("%s failed (%s); retry %d/%d in %.2fs", what, last, attempt,
+                              attempts - 1, delay)
                 await asyncio.sleep(delay)
         raise BackendConnectionError(f"{what}: {last}")
 
@@ -166,19 +200,38 @@ class JsonApi:
 
         status = response.status_code
         if status >= 500:
-            detail = _error_parts(raw, status)[0] or "no detail"
-            raise _Transient(f"server error {status}: {detail}")
+            raise _Transient(self.server_error(raw, status))
         if status == 429:
-            raise _Transient("server is busy (429)", _retry_after(response))
+            raise self.rate_limited(response)
         if status == 401:
-            message = _error_parts(raw, status)[0]
-            raise BackendAuthError(message or "the session is no longer valid")
+            raise BackendAuthError(self.unauthorized(raw))
         if status >= 400:
-            message, code = _error_parts(raw, status)
-            raise BackendCommandError(message or f"refused ({status})", status=status, code=code)
+            raise self.refused(raw, status, what)
         if status >= 300:
             raise BackendConnectionError(f"{what}: unexpected redirect ({status})")
         return decode_body(raw, model, what)
+
+
+class JsonApi(HttpTransport):
+    """agentdesk/1's dialect: a bearer token, `{"error": {"message", "code"}}` bodies,
+    and a 429's `Retry-After` honoured (up to the policy's longest delay)."""
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def server_error(self, raw: bytes, status: int) -> str:
+        detail = _error_parts(raw, status)[0] or "no detail"
+        return f"server error {status}: {detail}"
+
+    def rate_limited(self, response: httpx.Response) -> _Transient:
+        return _Transient("server is busy (429)", _retry_after(response))
+
+    def unauthorized(self, raw: bytes) -> str:
+        return _error_parts(raw, 401)[0] or "the session is no longer valid"
+
+    def refused(self, raw: bytes, status: int, what: str) -> BackendCommandError:
+        message, code = _error_parts(raw, status)
+        return BackendCommandError(message or f"refused ({status})", status=status, code=code)
 
 
 def _tls_context(base_url: str) -> ssl.SSLContext | bool:

@@ -67,6 +67,13 @@ class BackendSpec(ABC):
                options: BackendOptions | None = None) -> Backend:
         """A new, not yet connected session with the server at `url`."""
 
+    def create_monitor(self, url: str, *, token: str | None = None,
+                       options: BackendOptions | None = None) -> Backend:
+        """The supervisor monitor's source (`capabilities.monitor`). By default the
+        backend itself answers the monitor's calls (agentdesk/1's supervisor
+        session); an adapter whose agent session cannot (Chatwoot) builds its own."""
+        return self.create(url, token=token, options=options)
+
 
 def names() -> list[str]:
     """Every registered backend name, sorted (nothing is imported)."""

@@ -12,7 +12,7 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
-from agentdesk.backend_choice import NATIVE, BackendChoice, spec_for
+from agentdesk.backend_choice import NATIVE, BackendChoice, create_session, spec_for
 from agentdesk.config import load_settings
 
 if TYPE_CHECKING:
@@ -45,10 +45,10 @@ async def login(url: str, user: str, password: str, choice: BackendChoice = NATI
     return token
 
 
-async def sign_in(url: str, user: str, password: str,
-                   choice: BackendChoice = NATIVE) -> tuple[str, User | None]:
+async def sign_in(url: str, user: str, password: str, choice: BackendChoice = NATIVE,
+                  command: str = "desk") -> tuple[str, User | None]:
     """A token for user/password, and who it belongs to (with the role)."""
-    backend = spec_for(choice).create(url, options=choice.options())
+    backend = create_session(choice, url, None, command)
     try:
         token = await backend.login(user, password)
         return token, backend.user
@@ -56,14 +56,15 @@ async def sign_in(url: str, user: str, password: str,
         await backend.close()
 
 
-async def who_is(url: str, token: str, choice: BackendChoice = NATIVE) -> User | None:
+async def who_is(url: str, token: str, choice: BackendChoice = NATIVE,
+                 command: str = "desk") -> User | None:
     """Who a token belongs to, or None when that cannot be known now (a refused
     token, a server that does not answer): the app then shows it as it does for
     a token that stops working later."""
     from agentdesk.backends.base import AgentDeskError
 
-    backend = spec_for(choice).create(url, token=token, options=choice.options(
-        timeout_s=WHO_TIMEOUT_S, retry_attempts=1))
+    backend = create_session(choice, url, token, command,
+                             timeout_s=WHO_TIMEOUT_S, retry_attempts=1)
     try:
         user, _agent = await backend.me()
         return user
@@ -73,9 +74,11 @@ async def who_is(url: str, token: str, choice: BackendChoice = NATIVE) -> User |
         await backend.close()
 
 
-def wrong_role(user: User, command: str) -> str | None:
+def wrong_role(user: User, command: str, choice: BackendChoice = NATIVE) -> str | None:
     """The one-line refusal when `user` cannot use `command` ("desk" or "monitor")."""
     role = str(getattr(user.role, "value", user.role))
+    if command == "monitor" and role != "supervisor" and choice.name != NATIVE.name:
+        return f"{user.name}: {spec_for(choice).capabilities.missing_reason('monitor_role')}"
     if command == "monitor" and role != "supervisor":
         return f"{user.id} is an agent, not a supervisor: use `agentdesk desk`"
     if command == "desk" and role == "supervisor":
@@ -121,13 +124,13 @@ def connect(args: argparse.Namespace, command: str, default_user: str | None,
             print(file=sys.stderr)
             return 130
         try:
-            token, who = asyncio.run(sign_in(url, user, password, choice))
+            token, who = asyncio.run(sign_in(url, user, password, choice, command))
         except AgentDeskError as exc:
             print(f"agentdesk {command}: sign-in failed: {exc.message}", file=sys.stderr)
             return 1
     else:
-        who = asyncio.run(who_is(url, token, choice))
-    refusal = wrong_role(who, command) if who is not None else None
+        who = asyncio.run(who_is(url, token, choice, command))
+    refusal = wrong_role(who, command, choice) if who is not None else None
     if refusal:
         print(f"agentdesk {command}: {refusal}", file=sys.stderr)
         return 2

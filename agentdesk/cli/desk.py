@@ -14,6 +14,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from agentdesk.backend_choice import NATIVE
 from agentdesk.cli.connection import choose, connect
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ def run_monitor(args: argparse.Namespace) -> int:
     tz = timezone_of(loaded)
     report_problems(loaded)  # also shown in the monitor (toasts): this copy outlives the UI
     secrets: dict[str, str] = {}
-    connected = connect(args, "monitor", "supervisor", choice, secrets)
+    # agentdesk/1's supervisor is called "supervisor"; other backends name no one.
+    default_user = "supervisor" if choice.name == NATIVE.name else None
+    connected = connect(args, "monitor", default_user, choice, secrets)
     if isinstance(connected, int):
         return connected
     url, user, token = connected

@@ -100,7 +100,8 @@ class AlertRules:
 
         out = {
             AlertKind.SL: pick("sl_below_pct", queue.sl_target_pct),
-            AlertKind.WAIT: pick("longest_wait_s", WAIT_FACTOR * queue.sl_threshold_s),
+            # A queue without a goal (threshold 0) has no derived wait alert.
+            AlertKind.WAIT: pick("longest_wait_s", WAIT_FACTOR * max(0.0, queue.sl_threshold_s)),
             AlertKind.LENGTH: pick("queue_length", max(MIN_QUEUE_LENGTH, agents_signed_in)),
             AlertKind.ABANDON: pick("abandon_pct", DEFAULT_ABANDON_PCT),
         }

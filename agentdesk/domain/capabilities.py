@@ -47,6 +47,12 @@ class Capabilities:
     read_marks: bool = True
     monitor: bool = True  # a supervisor may watch the floor read-only
     stats: bool = True  # queue statistics for the header
+    # What a supervisor monitor can show beyond counts (docs/monitor.md); a figure
+    # the backend lacks is left out of the boards, never shown as a zero.
+    service_level: bool = True  # SL%, goal, ASA, AHT, abandonment, staffing, SLA breaches
+    agent_capacity: bool = True  # capacity units in use per agent
+    state_times: bool = True  # since when an agent is in its state
+    handle_times: bool = True  # per agent: handle time, occupancy
     simulation: bool = False  # /sim endpoints (mock server only)
     logout_revokes: bool = True  # `agentdesk logout` can end the token on the server
     # Why a missing feature is missing, shown in one line when its key is pressed.

@@ -281,8 +281,8 @@ class Floor:
                 continue
             ix = self.interactions.get(iid)
             queue = self.queues.get(ix.queue_id) if ix is not None else None
-            if ix is None or queue is None:
-                continue
+            if ix is None or queue is None or queue.sl_threshold_s <= 0:
+                continue  # (no goal: no breach)
             wait = now - since
             if wait > queue.sl_threshold_s:
                 self._breached.add(iid)

@@ -193,6 +193,8 @@ class Queue(Model):
     id: str
     name: str
     channels: list[Channel]
+    # 0: the backend has no service-level goal for this queue (Chatwoot); no
+    # SLA breach is reported and no alert threshold is derived from it.
     sl_threshold_s: float = 20.0
     sl_target_pct: float = 80.0
 

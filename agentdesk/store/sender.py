@@ -248,6 +248,10 @@ class CommandSender:
         """Send one item through the backend with its stored client_id."""
         b, p, cid, iid = self.backend, item.payload, item.client_id, item.interaction_id or ""
         answer: BaseModel | None
+        if item.attempts > 1 and isinstance(b, Backend):  # (test doubles may not be)
+            # An earlier attempt of unknown fate, maybe by a process that died between
+            # the request and marking it sent: the backend checks before sending again.
+            b.note_unsettled(cid, item.created_at)
         match item.kind:
             case OutboxKind.MESSAGE:
                 answer = await b.send_message(

@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agentdesk.backend_choice import NATIVE, BackendChoice, spec_for
+from agentdesk.backend_choice import NATIVE, BackendChoice, create_session, spec_for
 from agentdesk.store.paths import data_dir
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def run_monitor_app(url: str, token: str, loaded: LoadedSettings, tz: tzinfo | N
     )
     from agentdesk.ui.monitor.sign_in_again import SignInAgain
 
-    backend = spec_for(choice).create(url, token=token, options=choice.options())
+    backend = create_session(choice, url, token, "monitor")
     app = make_monitor_app(backend, theme=loaded.settings.ui.theme, tz=tz,
                            keymap=loaded.settings.keymap)
     # As the desk: config problems as toasts (stderr is covered by the full-screen

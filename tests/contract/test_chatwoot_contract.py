@@ -129,3 +129,45 @@ async def test_calls_the_spec_does_not_describe(session) -> None:
         assert missing.value.status == 404
     finally:
         await fresh.close()
+
+
+# Every call the monitor source makes (all GETs; profile and inboxes come from the session).
+MONITOR_IN_SPEC = {
+    ("GET", "/api/v1/profile"),
+    ("GET", A + "/inboxes"),
+    ("GET", A + "/teams"),
+    ("GET", A + "/inbox_members/{id}"),
+    ("GET", A + "/teams/{id}/team_members"),
+    ("GET", A + "/agents"),
+    ("GET", A + "/conversations"),
+    ("GET", "/api/v2/accounts/{id}/summary_reports/agent"),
+    ("GET", A + "/contacts/{id}/conversations"),
+    ("GET", CV + "/messages"),
+}
+
+
+async def test_every_call_the_monitor_makes_is_valid_for_the_spec(prism: Prism) -> None:
+    """The administrator's monitor (backends/chatwoot/monitor.py) over Prism: its
+    snapshot and drill-down reads are requests the spec accepts, and the spec's
+    example answers map onto the floor."""
+    from agentdesk.backends.chatwoot.monitor import ChatwootMonitor
+
+    recorder = Recorder()
+    monitor = ChatwootMonitor(prism.url, token="contract-test-token", transport=recorder,
+                              retry=NO_RETRY)
+    try:
+        queues = await monitor.list_queues()
+        assert {q.id for q in queues} == {"inbox:0", "team:0"}
+        assert [a.id for a in await monitor.list_agents()] == ["0"]
+        stats = await monitor.get_stats()
+        assert {q.queue_id for q in stats.queues} == {"inbox:0", "team:0"}
+        # The agent report's example rows (agents 1 and 2) are read; agent 0 resolved none.
+        assert monitor.board.handled == {"1": 120, "2": 60}
+        assert [a.handled for a in stats.agents] == [0]
+        await monitor.list_interactions()
+        page = await monitor.get_timeline("3")
+        assert page.items
+    finally:
+        await monitor.close()
+    assert recorder.rejected() == []
+    assert recorder.made() == MONITOR_IN_SPEC

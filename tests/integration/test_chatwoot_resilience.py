@@ -223,3 +223,50 @@ async def test_a_silent_cable_is_a_dead_link_and_is_replaced() -> None:
             assert desk.backend.diagnostics.reconnects >= 1
         finally:
             await desk.stop()
+
+
+@pytest.mark.parametrize("posted", [True, False])
+async def test_a_crash_between_post_and_mark_sent_does_not_double_the_message(
+        tmp_path: Path, posted: bool) -> None:
+    """The desk dies after the outbox marked a message sending (its attempt is on
+    disk) and after (or before) the POST reached Chatwoot, but before it was marked
+    sent. The restarted desk (a new outbox on the same file, a new backend that
+    remembers nothing) finds the message in the conversation and marks it sent
+    instead of posting it again; one that never arrived is posted once."""
+    from agentdesk.store.outbox import Outbox, OutboxKind, OutboxState
+    from agentdesk.store.sender import CommandSender
+
+    async with running_chatwoot() as fake:
+        conv = await fake.new_conversation("Grace Hopper", "hi", assignee_id=7)
+        await fake.customer_message(conv.id, "Still there?")
+        db = tmp_path / "desk.db"
+
+        # The first process: queued, attempt recorded, POST made; then killed.
+        first = new_backend(fake)
+        await first.login(*ADA)
+        outbox = Outbox(db)
+        outbox.add(OutboxKind.MESSAGE, str(conv.id), {"body": "Refund on its way",
+                                                      "kind": "reply"}, client_id="crash-1")
+        outbox.mark_sending("crash-1")
+        if posted:
+            await first.send_message(str(conv.id), "Refund on its way", "crash-1")
+        outbox.close()  # nothing more is written: no mark_sent
+        await first.close()
+        assert fake.posts("/messages") == (1 if posted else 0)
+
+        # The restart: the same file, a fresh backend, the sender drains the outbox.
+        outbox = Outbox(db)
+        second = new_backend(fake)
+        await second.login(*ADA)
+        sender = CommandSender(second, outbox, backoff_base=0.05, backoff_cap=0.2)
+        sender.start()
+        try:
+            await sender.wait_idle(10)
+        finally:
+            await sender.stop()
+            await second.close()
+        item = outbox.get("crash-1")
+        outbox.close()
+        assert item is not None and item.state is OutboxState.SENT and item.attempts == 2
+        assert fake.posts("/messages") == 1
+        assert [m.content for m in fake.world.messages].count("Refund on its way") == 1

@@ -150,6 +150,13 @@ async def test_desk_on_chatwoot_live_take_transfer_resolve_and_reconnect(tmp_pat
         iid = str(conv.id)
         await desk.until(lambda: iid in screen.views, what="offer tab")
         assert screen.state.interactions[iid].state.value == "offered"
+        # Chatwoot offers do not expire: the banner has no countdown (never "0:00 left").
+        banner = screen.query_one("#banner")
+        await desk.until(lambda: banner.display and "Grace Hopper" in str(banner.render()),
+                         what="offer banner")
+        text = str(banner.render())
+        assert "offer from Grace Hopper" in text and "F2 accept" in text, text
+        assert "left" not in text, text
         screen.activate(iid)
         await desk.pilot.press("f2")  # take
         await desk.until(lambda: screen.state.interactions[iid].state.value == "active",

@@ -3,6 +3,8 @@ bound now, written as the footer writes them (F2, not f2)."""
 
 from __future__ import annotations
 
+import re
+
 from agentdesk.domain.enums import CallState
 
 KEYMAP = {"wrapup": "ctrl+w", "offer-accept": "f2,ctrl+a", "call-hold": "f12"}
@@ -15,6 +17,8 @@ async def test_offer_banner_writes_function_keys_as_the_footer_does(desk_factory
         text = str(desk.screen.query_one("#banner").render())
         assert "F2 accept" in text and "F3 reject" in text, text
         assert "f2 accept" not in text
+        # agentdesk/1 offers expire: the countdown stays.
+        assert re.search(r"\d+:\d\d left", text), text
 
 
 async def test_call_bar_and_state_line_show_remapped_keys(desk_factory):

@@ -117,11 +117,27 @@ def test_backend_and_account_options_are_offered(command: str) -> None:
     assert "--backend NAME" in proc.stdout and "--account ID" in proc.stdout
 
 
-def test_monitor_on_chatwoot_refuses_in_one_line_before_asking_anything() -> None:
-    # Chatwoot declares monitor=False: no password prompt, no connection, one line.
-    proc = run("monitor", "--backend", "chatwoot", "--server", "http://127.0.0.1:9",
-               "--user", "ada@example.com")
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    [line] = proc.stderr.strip().splitlines()
-    assert line.startswith("agentdesk monitor: no supervisor monitor on Chatwoot")
-    assert "Password" not in proc.stderr
+def test_monitor_on_chatwoot_refuses_an_agent_in_one_line_before_the_ui() -> None:
+    # The monitor needs an administrator of the account: Ada (an agent) is told so
+    # in one line, exit 2, before any screen; without a token or user, how to get one.
+    from agentdesk.testing.chatwoot.threaded import ThreadedFake
+
+    running = ThreadedFake(port=0).start()
+    try:
+        ada = running.fake.world.users[7]
+        env = dict(os.environ, AGENTDESK_TOKEN=ada.access_token)
+        proc = subprocess.run([sys.executable, "-m", "agentdesk", "monitor", "--backend",
+                               "chatwoot", "--server", running.url], capture_output=True,
+                              text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+        assert_refused(proc)
+        [line] = proc.stderr.strip().splitlines()
+        assert line == ("agentdesk monitor: Ada: the monitor needs an administrator of the "
+                        "Chatwoot account")
+        env.pop("AGENTDESK_TOKEN")
+        proc = subprocess.run([sys.executable, "-m", "agentdesk", "monitor", "--backend",
+                               "chatwoot", "--server", running.url], capture_output=True,
+                              text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+        assert_refused(proc, "agentdesk login --backend chatwoot", "--user NAME")
+        assert "Password" not in proc.stderr
+    finally:
+        running.stop()

@@ -230,6 +230,14 @@ class ChatwootBackend(Backend):
                 continue
             self.inboxes[info.id] = info
 
+    async def reload_inboxes(self) -> None:
+        self.inboxes.clear()
+        await self._load_inboxes()
+
+    def account_role(self) -> str:
+        """The user's role in the chosen account: "administrator" or "agent"."""
+        return as_str(account_entry(self._profile, self.rest.account or "").get("role"))
+
     def invalidate_caches(self) -> None:
         """account.cache_invalidated: inboxes (and names) are fetched again when needed."""
         self.inboxes.clear()
@@ -397,6 +405,13 @@ class ChatwootBackend(Backend):
             interaction_id, text, client_id, private=kind == "note",
             cc=[c.strip() for c in (cc or []) if c.strip()] if kind == "reply" else [],
             customer_id=view.contact_id, channel=view.interaction.channel)
+
+    def note_unsettled(self, client_id: str, since: float) -> None:
+        """The outbox resends a command of unknown fate (also after a crash): its
+        message, and a wrap-up's note, are looked for in the conversation before
+        being posted again (`Outbound`)."""
+        self.outbound.note_unsettled(client_id, since)
+        self.outbound.note_unsettled(f"{client_id}:note", since)
 
     async def set_typing(self, interaction_id: str, typing: bool) -> None:
         """`POST …/toggle_typing_status` (the customer sees the agent typing).

@@ -13,10 +13,12 @@ echo_id, and before sending a command again we look for it:
    by another client_id. Chatwoot does not store echo_id (it is an
    attr_accessor on Message), so a message list cannot show it.
 
-What this cannot cover: a crash of the desk between sending and the answer.
-The restarted desk has no record of the first attempt, so step 3 does not run,
-and the outbox's resend can post the message a second time. Documented in
-docs/backends/chatwoot.md.
+A crash of the desk between the POST and marking the message sent: the
+outbox keeps the attempt count, so the restarted desk's sender tells the
+backend (`note_unsettled(client_id, since=<queued at>)`) and step 3 runs
+before the resend, from the time the message was queued. Chatwoot keeps no
+key of ours (echo_id is not stored, `source_id` is null for agents' messages),
+so the match is by author, privacy, text and time; see docs/backends/chatwoot.md.
 """
 
 from __future__ import annotations
@@ -81,6 +83,13 @@ class Outbound:
         if not item.interaction_id:
             item = item.model_copy(update={"interaction_id": conversation_id})
         return self._settle(client_id, item)
+
+    def note_unsettled(self, client_id: str, since: float) -> None:
+        """An earlier attempt (maybe by another process) may have reached Chatwoot:
+        the next send looks in the conversation first. `since`: no later than that
+        attempt (the outbox's queued-at time)."""
+        if client_id not in self._results:
+            self._attempts[client_id] = min(since, self._attempts.get(client_id, since))
 
     def _settle(self, client_id: str, item: TimelineItem) -> TimelineItem:
         item = item.model_copy(update={"client_id": client_id})

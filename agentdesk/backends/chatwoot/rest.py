@@ -1,4 +1,6 @@
-"""Chatwoot's REST Application API over httpx: auth header, paths, error mapping.
+"""Chatwoot's REST Application API: paths, and Chatwoot's dialect of the shared
+transport (`backends/http.py`: timeouts, retries with backoff, the capped read,
+status mapping): the `api_access_token` header and its error bodies.
 
 Answers are read with the same 32 MiB cap as the native backend, decoded and
 passed through `sanitize_tree` before anything sees them; failures come out as
@@ -11,7 +13,6 @@ idempotent by nature; creating a message is not, and is never retried here
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
@@ -20,11 +21,9 @@ from urllib.parse import quote
 import httpx
 
 from agentdesk.backends.base import (
-    BackendAuthError,
     BackendCommandError,
-    BackendConnectionError,
 )
-from agentdesk.backends.http import RetryPolicy, _read_capped, decode_body, encode_json
+from agentdesk.backends.http import HttpTransport, RetryPolicy, _Transient
 from agentdesk.protocol.sanitize import sanitize_text
 
 log = logging.getLogger("agentdesk.backend.chatwoot")
@@ -34,37 +33,15 @@ log = logging.getLogger("agentdesk.backend.chatwoot")
 TOKEN_HEADER = "api_access_token"
 
 
-class _Transient(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ChatwootRest(HttpTransport):
+    """The shared transport in Chatwoot's dialect; `account` scopes the account paths."""
 
-
-class ChatwootRest:
-    """One httpx client for one Chatwoot server; `account` scopes the account paths."""
+    log = log
 
     def __init__(self, base_url: str, *, timeout: float = 10.0, retry: RetryPolicy | None = None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.retry = retry or RetryPolicy()
-        self.token: str | None = None
+        super().__init__(base_url, timeout=timeout, retry=retry, transport=transport)
         self.account: str | None = None
-        self._client = httpx.AsyncClient(
-            base_url=self.base_url,
-            timeout=httpx.Timeout(timeout, connect=timeout, read=timeout, write=timeout,
-                                  pool=timeout),
-            transport=transport,
-            headers={"Accept": "application/json", "User-Agent": "agentdesk"},
-            follow_redirects=False,
-        )
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    @property
-    def closed(self) -> bool:
-        return self._client.is_closed
 
     def acct(self, path: str) -> str:
         """`/api/v1/accounts/{account}` + path."""
@@ -87,65 +64,27 @@ class ChatwootRest:
     async def request(self, method: str, path: str, *, body: dict[str, Any] | None = None,
                       params: dict[str, Any] | None = None, retry: bool = True,
                       auth: bool = True) -> Any:
-        """Send one request; the sanitised JSON answer (None for an empty body)."""
-        what = f"{method} {path}"  # paths hold ids only; the token is in a header
-        if self._client.is_closed:
-            raise BackendConnectionError(f"{what}: this session has been closed")
-        attempts = self.retry.attempts if retry else 1
-        last = ""
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self._once(method, path, body, params, auth, what)
-            except _Transient as exc:
-                last = exc.message
-                if attempt == attempts:
-                    break
-                delay = self.retry.delay(attempt)
-                log.info("%s failed (%s); retry %d/%d in %.2fs", what, last, attempt,
-                         attempts - 1, delay)
-                await asyncio.sleep(delay)
-        raise BackendConnectionError(f"{what}: {last}")
+        """Send one request; the sanitised JSON answer (None for an empty body).
+        Paths hold ids only; the token is in a header."""
+        return await self.call(method, path, body=body, params=params, retry=retry, auth=auth)
 
-    async def _once(self, method: str, path: str, body: dict[str, Any] | None,
-                    params: dict[str, Any] | None, auth: bool, what: str) -> Any:
-        headers: dict[str, str] = {}
-        if auth and self.token:
-            headers[TOKEN_HEADER] = self.token
-        content = None
-        if body is not None:
-            content = encode_json(body)
-            headers["Content-Type"] = "application/json"
-        clean = {k: v for k, v in (params or {}).items() if v is not None}
-        try:
-            request = self._client.build_request(method, path, content=content,
-                                                 params=clean or None, headers=headers)
-            response = await self._client.send(request, stream=True)
-            try:
-                raw = await _read_capped(response, what)
-            finally:
-                await response.aclose()
-        except httpx.TimeoutException:
-            raise _Transient(f"no answer within {self.timeout:g}s") from None
-        except httpx.HTTPError as exc:
-            raise _Transient(f"cannot reach {self.base_url} ({type(exc).__name__})") from None
-        except BackendConnectionError:
-            raise
-        except Exception as exc:
-            raise BackendConnectionError(f"{what}: cannot send ({type(exc).__name__})") from None
+    # -- Chatwoot's dialect -------------------------------------------------------------------
 
-        status = response.status_code
-        if status >= 500:
-            raise _Transient(f"server error {status}{_suffix(error_message(raw))}")
-        if status == 429:
-            raise _Transient("Chatwoot is rate limiting this client (429)")
-        if status == 401:
-            raise BackendAuthError(error_message(raw) or "the Chatwoot token is not valid")
-        if status >= 400:
-            message = error_message(raw) or f"Chatwoot refused {what} ({status})"
-            raise BackendCommandError(message, status=status, code=_code(status))
-        if status >= 300:
-            raise BackendConnectionError(f"{what}: unexpected redirect ({status})")
-        return decode_body(raw, None, what)
+    def _headers(self) -> dict[str, str]:
+        return {TOKEN_HEADER: self.token} if self.token else {}
+
+    def server_error(self, raw: bytes, status: int) -> str:
+        return f"server error {status}{_suffix(error_message(raw))}"
+
+    def rate_limited(self, response: httpx.Response) -> _Transient:
+        return _Transient("Chatwoot is rate limiting this client (429)")
+
+    def unauthorized(self, raw: bytes) -> str:
+        return error_message(raw) or "the Chatwoot token is not valid"
+
+    def refused(self, raw: bytes, status: int, what: str) -> BackendCommandError:
+        message = error_message(raw) or f"Chatwoot refused {what} ({status})"
+        return BackendCommandError(message, status=status, code=_code(status))
 
 
 def error_message(raw: bytes) -> str:

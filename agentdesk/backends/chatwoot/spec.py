@@ -12,6 +12,7 @@ from agentdesk.domain.enums import Presence
 
 if TYPE_CHECKING:
     from agentdesk.backends.chatwoot.backend import ChatwootBackend
+    from agentdesk.backends.chatwoot.monitor import ChatwootMonitor
 
 CAPABILITIES = Capabilities(
     backend="chatwoot",
@@ -32,8 +33,12 @@ CAPABILITIES = Capabilities(
     typing_out=True,
     logout_revokes=False,  # user access tokens live until reset in Profile settings
     read_marks=True,
-    monitor=False,
+    monitor=True,  # an administrator's read-only monitor (backends/chatwoot/monitor.py)
     stats=False,
+    service_level=False,
+    agent_capacity=False,
+    state_times=False,
+    handle_times=False,
     simulation=False,
     reasons={
         "voice": "Chatwoot has no voice calls an agent can control from a terminal",
@@ -44,8 +49,11 @@ CAPABILITIES = Capabilities(
         "warm_transfer": "Chatwoot transfers by assignment only (no consult)",
         "transfer_queue": "Chatwoot has no queues: transfer to a team or an agent",
         "kb_from_server": "Chatwoot publishes no knowledge base to agents; the local KB is used",
-        "monitor": "no supervisor monitor on Chatwoot: its Application API has no live feed "
-                   "of the floor (use Chatwoot's own reports)",
+        "service_level": "Chatwoot has no service-level goal, ASA, handle time or abandonment",
+        "agent_capacity": "Chatwoot has no capacity units per agent, only conversations in hand",
+        "state_times": "Chatwoot does not say since when an agent is online, busy or offline",
+        "handle_times": "Chatwoot has no handle time or occupancy per agent",
+        "monitor_role": "the monitor needs an administrator of the Chatwoot account",
         "stats": "Chatwoot's Application API has no live queue figures (only reports)",
         "simulation": "a real Chatwoot server has no simulation controls",
         "presence_break": "Chatwoot availability is online, busy or offline: break is busy",
@@ -67,6 +75,14 @@ class ChatwootSpec(BackendSpec):
 
         opts = options or BackendOptions()
         return ChatwootBackend(url, token=token, account=opts.account, timeout=opts.timeout_s)
+
+    def create_monitor(self, url: str, *, token: str | None = None,
+                       options: BackendOptions | None = None) -> ChatwootMonitor:
+        """The administrator's read-only monitor source (`agentdesk monitor`)."""
+        from agentdesk.backends.chatwoot.monitor import ChatwootMonitor
+
+        opts = options or BackendOptions()
+        return ChatwootMonitor(url, token=token, account=opts.account, timeout=opts.timeout_s)
 
 
 SPEC = ChatwootSpec()

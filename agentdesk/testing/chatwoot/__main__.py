@@ -2,6 +2,7 @@
 
     python -m agentdesk.testing.chatwoot --port 8650
     agentdesk desk --backend chatwoot --server http://127.0.0.1:8650
+    agentdesk monitor --backend chatwoot --server http://127.0.0.1:8650 --user bob@example.com
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  sign in as {ada.email} / {ada.password}")
     print(f"  or export AGENTDESK_TOKEN={ada.access_token}")
     print(f"  agentdesk desk --backend chatwoot --server {running.url}")
+    bob = running.fake.world.users[9]
+    print(f"  monitor (administrator {bob.email} / {bob.password}): agentdesk monitor "
+          f"--backend chatwoot --server {running.url} --user {bob.email}")
     print("ctrl+c stops it", flush=True)
     try:
         threading.Event().wait()

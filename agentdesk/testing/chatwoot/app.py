@@ -119,6 +119,15 @@ class ChatwootFake(CableEndpoint):
         conv.updated_at = time.time()
         await self._conversation_events(conv, "conversation.status_changed")
 
+    async def set_availability(self, user_id: int, availability: str) -> None:
+        """An agent goes online, busy or offline (their dashboard's choice, or
+        auto-offline). Every subscriber gets a `presence.update` now, as the reply
+        to its next `update_presence` would bring it."""
+        self.world.users[user_id].availability = availability
+        for cable in list(self.cables):
+            if cable.ident is not None:
+                await self._presence(cable)
+
     async def push(self, event: str, data: dict[str, Any]) -> None:
         await self.broadcast(event, data)
 
@@ -168,6 +177,10 @@ class ChatwootFake(CableEndpoint):
             Route(A + "/teams", self._teams, methods=["GET"]),
             Route(A + "/labels", self._labels, methods=["GET"]),
             Route(A + "/inboxes", self._inboxes, methods=["GET"]),
+            Route(A + "/inbox_members/{inbox_id:int}", self._inbox_members, methods=["GET"]),
+            Route(A + "/teams/{team_id:int}/team_members", self._team_members, methods=["GET"]),
+            Route("/api/v2/accounts/{account_id:int}/summary_reports/agent", self._agent_summary,
+                  methods=["GET"]),
             WebSocketRoute("/cable", self._cable),
         ]
         app = Starlette(routes=routes)
@@ -322,6 +335,9 @@ class ChatwootFake(CableEndpoint):
         if status not in ("open", "resolved", "pending", "snoozed"):
             return JSONResponse({"error": "invalid status"}, 422)
         changed = status != conv.status
+        if changed and status == "resolved" and conv.assignee_id is not None:
+            w = self.world
+            w.resolved[conv.assignee_id] = w.resolved.get(conv.assignee_id, 0) + 1
         conv.status = status
         conv.snoozed_until = body.get("snoozed_until") if status == "snoozed" else None
         if status == "open" and conv.assignee_id is None and user.role == "agent":
@@ -451,3 +467,33 @@ class ChatwootFake(CableEndpoint):
         _user, denied = self._guard(request)
         return denied or JSONResponse({"payload": [i.rest() for i in
                                                    self.world.inboxes.values()]})
+
+    async def _inbox_members(self, request: Request) -> Response:
+        _user, denied = self._guard(request)
+        if denied:
+            return denied
+        ids = self.world.inbox_members.get(request.path_params["inbox_id"])
+        if ids is None:
+            return JSONResponse({"error": "Resource could not be found"}, 404)
+        return JSONResponse({"payload": [self.world.users[i].agent() for i in sorted(ids)]})
+
+    async def _team_members(self, request: Request) -> Response:
+        _user, denied = self._guard(request)
+        if denied:
+            return denied
+        ids = self.world.team_members.get(request.path_params["team_id"])
+        if ids is None:
+            return JSONResponse({"error": "Resource could not be found"}, 404)
+        return JSONResponse([self.world.users[i].agent() for i in sorted(ids)])
+
+    async def _agent_summary(self, request: Request) -> Response:
+        """Reports are for administrators: an agent gets Chatwoot's 401 (Pundit)."""
+        user, denied = self._guard(request)
+        if denied:
+            return denied
+        if user.role != "administrator":
+            return JSONResponse({"error": "You are not authorized to do this action"}, 401)
+        return JSONResponse([{"id": u.id, "conversations_count": 0,
+                              "resolved_conversations_count": self.world.resolved.get(u.id, 0),
+                              "avg_resolution_time": None, "avg_first_response_time": None,
+                              "avg_reply_time": None} for u in self.world.users.values()])

@@ -57,7 +57,7 @@ class FUser:
             "uid": self.email, "type": None,
             "accounts": [{"id": ACCOUNT_ID, "name": "Acme", "status": "active",
                           "active_at": _iso(time.time()), "role": self.role,
-                          "permissions": ["agent"], "availability": self.availability,
+                          "permissions": [self.role], "availability": self.availability,
                           "availability_status": self.availability, "auto_offline": True,
                           "custom_role_id": None}],
         }
@@ -140,7 +140,8 @@ class World:
     def __init__(self) -> None:
         self.users = {
             7: FUser(7, "Ada Lovelace", "ada@example.com", "secret-ada"),
-            9: FUser(9, "Bob Stone", "bob@example.com", "secret-bob"),
+            # Bob administers the account (the monitor's user); admins are agents too.
+            9: FUser(9, "Bob Stone", "bob@example.com", "secret-bob", role="administrator"),
         }
         self.inboxes = {
             1: FInbox(1, "Website", "Channel::WebWidget"),
@@ -148,6 +149,8 @@ class World:
             3: FInbox(3, "Texts", "Channel::TwilioSms", "sms"),
             4: FInbox(4, "WhatsApp", "Channel::Whatsapp"),
         }
+        self.inbox_members = {1: {7, 9}, 2: {7}, 3: {9}, 4: {7, 9}}
+        self.resolved: dict[int, int] = {}  # user id -> conversations resolved today
         self.teams = {1: "billing", 2: "tech"}
         self.team_members = {1: {9}, 2: {7, 9}}
         self.labels = {"billing": "Billing question", "vip": "VIP customer",

@@ -95,18 +95,19 @@ class AgentBoard(LiveTable):
             self.agent_id = agent_id
 
     def __init__(self, floor: Floor, *, alerts: AlertBook | None = None,
-                 id: str | None = None) -> None:
+                 hidden: frozenset[str] = frozenset(), id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
         self.alerts = alerts
+        self.hidden = hidden  # figures the backend cannot give (domain/monitor_figures.py)
         self.sort_index = 0
         self.sort_reverse = False
         self.filter = AgentFilter()
         self._shown: dict[tuple[str, str], str] = {}
         self._stale: set[str] = set()  # rows off screen whose cells are out of date
         self.cell_updates = 0
-        self.columns_spec = COLUMNS
         self.view = BoardView()
+        self.columns_spec = self.spec_for(False)
         self._narrow = False
 
     def on_mount(self) -> None:
@@ -178,7 +179,8 @@ class AgentBoard(LiveTable):
             # Room for the group column without scrolling sideways: presence and
             # occupancy give way (the work in hand too, under 100 columns).
             wanted = {k for k, _, _ in base} - GIVE_WAY_WHEN_GROUPED[narrow]
-        spec = tuple(c for c in base if wanted is None or c[0] in wanted)
+        spec = tuple(c for c in base if (wanted is None or c[0] in wanted)
+                     and c[0] not in self.hidden)
         if self.view.group:
             spec = (("group", self.view.group.capitalize(), 10 if narrow else 14), *spec)
         return spec

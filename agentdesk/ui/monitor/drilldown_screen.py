@@ -148,11 +148,15 @@ class DrilldownScreen(Screen[None]):
             return
         cap = agent.capacity
         v = self.app.theme_variables
+        hidden = self.monitor_app.hidden  # what the backend cannot tell is left out
+        state = f" · {ROUTING_LABEL[agent.routing_state]}"
+        if "since" not in hidden:
+            state += f" for {fmt_duration(floor.time_in_state(agent.id))}"
+        if "capacity" not in hidden:
+            state += f" · capacity {cap.used}/{cap.total}"
         self.query_one("#dd-agent", Static).update(line(
             v, ("AGENT ", "accent", True), (agent.name, None, True), (f" ({agent.id})", "muted-foreground"),
-            " · ", (PRESENCE_LABEL[agent.presence], presence_var(agent.presence)),
-            f" · {ROUTING_LABEL[agent.routing_state]} for "
-            f"{fmt_duration(floor.time_in_state(agent.id))} · capacity {cap.used}/{cap.total}",
+            " · ", (PRESENCE_LABEL[agent.presence], presence_var(agent.presence)), state,
             ("  read-only view", "muted-foreground")))
 
     def _row(self, ix: Interaction) -> dict[str, Text]:

@@ -42,8 +42,10 @@ from agentdesk.backends.base import (
     ProtocolProblem,
 )
 from agentdesk.domain.alerts import AlertBook, AlertChange, AlertRules
+from agentdesk.domain.capabilities import Capabilities
 from agentdesk.domain.events import ServerTime, SnapshotNeeded
 from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
+from agentdesk.domain.monitor_figures import unavailable_figures
 from agentdesk.domain.staffing import FigureHistory, QueueStaffing, floor_staffing
 from agentdesk.domain.teams import BoardView
 from agentdesk.ui.monitor.alert_signals import AlertSignals
@@ -94,6 +96,10 @@ class MonitorApp(LinkMixin, App[int]):
         self.tz = tz
         self.flush_s = flush_s
         self.floor = Floor()
+        # Figures this backend cannot give: left out of the boards and the header.
+        # (A test double that is not a Backend is taken as one with every figure.)
+        caps = backend.capabilities if isinstance(backend, Backend) else Capabilities()
+        self.hidden = unavailable_figures(caps)
         # Thresholds watched on every flush (domain/alerts.py); raised ones ring
         # once and notify, both raised and cleared go to the live feed.
         self.alerts = AlertBook(alert_rules)
@@ -298,6 +304,8 @@ class MonitorApp(LinkMixin, App[int]):
         if at != (self.floor.now, self.floor.stats_at):
             cache = {}
             self._staffing_cache = ((self.floor.now, self.floor.stats_at), cache)
+        if "need" in self.hidden:  # no service-level goal: nothing to staff against
+            return None
         if queue_id not in cache:
             cache[queue_id] = floor_staffing(self.floor, self.figures, queue_id, self.floor.now)
         return cache[queue_id]

@@ -23,8 +23,9 @@ class MonitorHeader(Static):
     MonitorHeader.-alert { background: $sla-breach 45%; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, hidden: frozenset[str] = frozenset(), id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
+        self.hidden = hidden  # figures the backend cannot give: left out, not zero
         self.user = ""
         self.link = "connecting"
         self.note = ""  # e.g. "signed in again 14:02": shown after the link state
@@ -61,34 +62,32 @@ class MonitorHeader(Static):
         return text
 
     def _figures(self, v, t: Totals, b: dict[str, int], nr: int) -> Text:
+        hidden = self.hidden
+        agents: list = [(f"{b.get('available', 0)} avail", "presence-available"),
+                        f" {b.get('busy', 0)} busy "]
+        if "acw" not in hidden:
+            agents.append(f"{b.get('acw', 0)} ACW ")
+        agents.append((f"{b.get('away', 0)} away", "presence-away"))
+        if "not_responding" not in hidden:
+            agents += [" ", (f"{nr} NR", "sla-breach" if nr else None, bool(nr))]
+        queue: list = [(str(t.waiting), "sla-warning" if t.waiting else None, True),
+                       f" max {fmt_duration(t.longest_wait_s)}"]
+        if "sl" not in hidden:
+            queue += [" SL ", (fmt_pct(t.sl_pct), None, True)]
+        bar = (" │ ", "muted-foreground")
         if self.compact:
             # 80 columns: the agent breakdown and the queue first (what a
             # supervisor acts on); the link and the user last, cut if need be.
             return line(
-                v, (f"{b.get('available', 0)} avail", "presence-available"),
-                f" {b.get('busy', 0)} busy {b.get('acw', 0)} ACW ",
-                (f"{b.get('away', 0)} away", "presence-away"), " ",
-                (f"{nr} NR", "sla-breach" if nr else None, bool(nr)),
-                (" │ ", "muted-foreground"),
-                "Q ", (str(t.waiting), "sla-warning" if t.waiting else None, True),
-                f" max {fmt_duration(t.longest_wait_s)} SL ", (fmt_pct(t.sl_pct), None, True),
-                (" │ ", "muted-foreground"),
+                v, *agents, bar, "Q ", *queue, bar,
                 ("● ", LINK_VAR.get(self.link, "sla-warning")), self.link, " ",
                 (self.user or "?", None, True),
             )
         # The figures first, who watches and the link last: on a narrow screen or
         # with a long name, the end is what gets cut.
         return line(
-            v, ("MONITOR", "accent", True), (" │ ", "muted-foreground"),
-            "queue ", (str(t.waiting), "sla-warning" if t.waiting else None, True),
-            f" max {fmt_duration(t.longest_wait_s)} SL ", (fmt_pct(t.sl_pct), None, True),
-            (" │ ", "muted-foreground"),
-            "agents ", (f"{t.logged_in}", None, True), f"/{t.agents}: ",
-            (f"{b.get('available', 0)} avail", "presence-available"),
-            f" {b.get('busy', 0)} busy {b.get('acw', 0)} ACW ",
-            (f"{b.get('away', 0)} away", "presence-away"), " ",
-            (f"{nr} NR", "sla-breach" if nr else None, bool(nr)),
-            (" │ ", "muted-foreground"),
+            v, ("MONITOR", "accent", True), bar, "queue ", *queue, bar,
+            "agents ", (f"{t.logged_in}", None, True), f"/{t.agents}: ", *agents, bar,
             (self.user or "?", None, True), (" read-only ", "muted-foreground"),
             ("● ", LINK_VAR.get(self.link, "sla-warning")), self.link,
             (f" {self.note}" if self.note else "", "muted-foreground"),

@@ -57,18 +57,19 @@ class MonitorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.monitor_app
-        yield MonitorHeader(id="monitor-header")
+        yield MonitorHeader(hidden=app.hidden, id="monitor-header")
         yield LinkBanner(id="monitor-banner")
         yield Label("Queues", classes="pane-title", id="queues-title")
-        yield QueueBoard(app.floor, alerts=app.alerts, id="queues")
+        yield QueueBoard(app.floor, alerts=app.alerts, hidden=app.hidden, id="queues")
         with Horizontal(id="boards"):
             with Vertical(id="agents-pane"):
                 yield Label("", classes="pane-title", id="agents-title", markup=False)
                 yield FilterBar(id="filter")
-                yield AgentBoard(app.floor, alerts=app.alerts, id="agents")
+                yield AgentBoard(app.floor, alerts=app.alerts, hidden=app.hidden, id="agents")
             with Vertical(id="side"):
                 yield Label("Trends · 30 min", classes="pane-title", markup=False)
-                yield SparklinePanel(app.floor, id="trends")
+                yield SparklinePanel(app.floor, service_level="sl" not in app.hidden,
+                                     id="trends")
                 yield Label("Live feed", classes="pane-title", markup=False)
                 yield LiveFeed(tz=app.tz, id="feed")
         yield Footer()

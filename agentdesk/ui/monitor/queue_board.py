@@ -88,10 +88,11 @@ class QueueBoard(LiveTable):
     ]
 
     def __init__(self, floor: Floor, *, alerts: AlertBook | None = None,
-                 id: str | None = None) -> None:
+                 hidden: frozenset[str] = frozenset(), id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.floor = floor
         self.alerts = alerts
+        self.hidden = hidden  # figures the backend cannot give (domain/monitor_figures.py)
         # queue id -> agents needed now (set by the screen; None: not shown)
         self.staffing: Callable[[str], QueueStaffing | None] | None = None
         self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text last set
@@ -100,7 +101,11 @@ class QueueBoard(LiveTable):
         self._open_queue: str | None = None  # compact mode: the one expanded queue
         self.cell_updates = 0
         self.rebuilds = 0
-        self.columns_spec = COLUMNS
+        self.columns_spec = self._without_hidden(COLUMNS)
+
+    def _without_hidden(self, spec: tuple[tuple[str, str, int], ...]
+                        ) -> tuple[tuple[str, str, int], ...]:
+        return tuple(c for c in spec if c[0] not in self.hidden) if self.hidden else spec
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -112,8 +117,8 @@ class QueueBoard(LiveTable):
 
     def set_narrow(self, narrow: bool) -> None:
         """The column set for the screen's width (NARROW below 100 columns)."""
-        spec = NARROW if narrow else COLUMNS
-        if spec is not self.columns_spec:
+        spec = self._without_hidden(NARROW if narrow else COLUMNS)
+        if spec != self.columns_spec:
             self.columns_spec = spec
             if self.is_mounted:
                 selected = self.selected_key  # clear() forgets the cursor

@@ -49,19 +49,24 @@ class SparklinePanel(Vertical):
     SparklinePanel > .trend-label { color: $muted-foreground; }
     """
 
-    def __init__(self, floor: Floor, *, id: str | None = None) -> None:
+    def __init__(self, floor: Floor, *, service_level: bool = True,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.floor = floor
         self.queue_id: str = OVERALL
+        self.service_level = service_level  # False: the backend has none, no SL chart
+
+    def on_mount(self) -> None:
+        if not self.service_level:
+            self.query_one("#trend-sl-label").display = False
+            self.query_one("#trend-sl").display = False
+        self.refresh_trends()
 
     def compose(self) -> ComposeResult:
         yield Static(id="trend-sl-label", classes="trend-label", markup=False)
         yield Static(id="trend-sl", markup=False)
         yield Static(id="trend-waiting-label", classes="trend-label", markup=False)
         yield Static(id="trend-waiting", markup=False)
-
-    def on_mount(self) -> None:
-        self.refresh_trends()
 
     def on_resize(self) -> None:
         self.refresh_trends()

@@ -56,11 +56,11 @@ class WallScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.monitor_app
-        yield MonitorHeader(id="wall-header")
+        yield MonitorHeader(hidden=app.hidden, id="wall-header")
         yield LinkBanner(id="wall-banner")
         with Grid(id="wall-grid"):
             for queue_id in app.floor.queues:
-                yield WallTile(app.floor, app.alerts, queue_id)
+                yield WallTile(app.floor, app.alerts, queue_id, app.hidden)
         yield Footer()
 
     def on_mount(self) -> None:

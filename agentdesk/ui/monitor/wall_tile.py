@@ -42,6 +42,19 @@ def wall_figures(floor: Floor, alerts: AlertBook | None,
     }
 
 
+def tile_id(queue_id: str) -> str:
+    """A widget id for a queue: queue ids may hold what ids may not (Chatwoot's
+    `inbox:1`), so anything but letters, digits, `-` and `_` becomes `_`, and a
+    hash of the id keeps two such ids apart."""
+    import hashlib
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", queue_id)
+    if safe == queue_id:
+        return f"wall-{queue_id}"
+    return f"wall-{safe}-{hashlib.sha1(queue_id.encode()).hexdigest()[:6]}"
+
+
 class WallTile(Vertical):
     DEFAULT_CSS = """
     WallTile { border: round $panel; padding: 0 1; height: 1fr; width: 1fr;
@@ -59,17 +72,20 @@ class WallTile(Vertical):
     WallTile .-breach Digits { color: $sla-breach; text-style: bold; }
     """
 
-    def __init__(self, floor: Floor, alerts: AlertBook | None, queue_id: str) -> None:
-        super().__init__(id=f"wall-{queue_id}")
+    def __init__(self, floor: Floor, alerts: AlertBook | None, queue_id: str,
+                 hidden: frozenset[str] = frozenset()) -> None:
+        super().__init__(id=tile_id(queue_id))
         self.floor = floor
         self.alerts = alerts
         self.queue_id = queue_id
+        # Figures the backend cannot give (no SL on Chatwoot): no tile figure at all.
+        self.figures = tuple((key, label) for key, label in FIGURES if key not in hidden)
 
     def compose(self) -> ComposeResult:
         queue = self.floor.queues.get(self.queue_id)
         yield Label(queue.name if queue else self.queue_id, classes="wall-name", markup=False)
         with Grid():
-            for key, label in FIGURES:
+            for key, label in self.figures:
                 with Vertical(classes="wall-figure", id=f"fig-{key}"):
                     yield Digits("")
                     yield Label(label, markup=False)
@@ -83,6 +99,8 @@ class WallTile(Vertical):
     def refresh_figures(self) -> None:
         figures = wall_figures(self.floor, self.alerts, self.queue_id)
         for key, (text, var) in figures.items():
+            if key not in dict(self.figures):
+                continue
             box = self.query_one(f"#fig-{key}", Vertical)
             box.query_one(Digits).update(text)
             wanted = {"sla-breach": "-breach", "sla-warning": "-warning"}.get(var or "", "-ok")
@@ -95,4 +113,4 @@ class WallTile(Vertical):
     def shown(self) -> dict[str, str]:
         """What the figures show now (tests, screenshots)."""
         return {key: str(self.query_one(f"#fig-{key}", Vertical).query_one(Digits).value)
-                for key, _ in FIGURES}
+                for key, _ in self.figures}

@@ -77,12 +77,15 @@ def view_keys(app: App[object] | None = None) -> dict[str, str]:
 
 def offer_line(inter: Interaction, now: float, app: App[object] | None = None) -> Content:
     """'◔ Chat offer from NAME · topic · 0:12 left · F2 accept · F3 reject', with the
-    keys bound to offer-accept/offer-reject now (see `bound_key`)."""
-    left = (inter.offer_expires_at or now) - now
+    keys bound to offer-accept/offer-reject now (see `bound_key`). An offer without
+    an expiry (Chatwoot's: unassigned conversations wait) has no countdown at all."""
+    expires = inter.offer_expires_at
+    left = expires - now if expires is not None else 0.0
+    countdown = f"[b ${countdown_level('offer', left)}]$left left[/]   " \
+        if expires is not None else " "
     about = inter.subject or inter.topic or ""
     return Content.from_markup(
-        f"[b]$ch offer[/b] from [b]$name[/b] [$muted-foreground]$about[/]  "
-        f"[b ${countdown_level('offer', left)}]$left left[/]   "
+        f"[b]$ch offer[/b] from [b]$name[/b] [$muted-foreground]$about[/]  {countdown}"
         "[$accent]$accept_key[/] accept  [$accent]$reject_key[/] reject",
         ch=CHANNEL_LABEL[inter.channel], name=inter.customer_name,
         about=f"· {about}" if about else "", left=duration(max(0.0, left)),
