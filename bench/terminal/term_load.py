@@ -136,6 +136,16 @@ class Typist:
             c in (self.read(s) or "") for c in "QXZJKVW"), 10)
 
 
+def shown_interaction(screen: Screen, interactions: list[dict]) -> dict:
+    """The chat on screen: its customer's full name is on the customer card
+    (the tab bar shortens names to fit 20 tabs)."""
+    text = screen.text()
+    for ix in interactions:
+        if f"▏ {ix['customer_name']} " in text:
+            return ix
+    raise SystemExit("the chat on screen was not found:\n" + text)
+
+
 class StampWatch:
     def __init__(self, load: Load) -> None:
         self.load = load
@@ -180,8 +190,7 @@ def main() -> int:
         desk.wait(lambda s: "● connected" in s.lines[0] and "Reply to the customer" in s.text(), 60)
         bare.wait(lambda s: "type here" in s.text(), 30)
         # The chat on screen: its customer's name is on the first tab.
-        tab_row = desk.screen.lines[2]
-        shown = next(ix for ix in interactions if ix["customer_name"] in tab_row.split("2 ◆")[0])
+        shown = shown_interaction(desk.screen, interactions)
         row = next(i for i, line in enumerate(desk.screen.lines) if "Reply to the customer" in line)
         click(desk, 20, row + 1)
         desk.send("QX")  # the composer has the focus: checked once, unmeasured
