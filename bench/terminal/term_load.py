@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -177,6 +178,8 @@ def main() -> int:
     parser.add_argument("--chats", type=int, default=20)
     parser.add_argument("--key-interval", type=float, default=0.1)
     parser.add_argument("--profile", help="py-spy the desk into this speedscope file")
+    parser.add_argument("--tree", help="run the desk from this tree (e.g. a `git archive` of an "
+                        "older commit), for before/after runs on the same machine")
     args = parser.parse_args()
     compile_agentdesk()
     server, token, interactions = floor_with_chats(args.chats)
@@ -184,8 +187,10 @@ def main() -> int:
     desk = bare = None
     load = None
     try:
+        if args.tree:
+            subprocess.run([PY, "-m", "compileall", "-q", f"{args.tree}/agentdesk"], check=True)
         desk = Terminal([PY, "-m", "agentdesk", "desk", "--server", server.url],
-                        env=homes[0].env(AGENTDESK_TOKEN=token), cwd=str(ROOT))
+                        env=homes[0].env(AGENTDESK_TOKEN=token), cwd=args.tree or str(ROOT))
         bare = Terminal([PY, "-c", BARE_INPUT_APP], env=homes[1].env(), cwd=str(ROOT))
         desk.wait(lambda s: "● connected" in s.lines[0] and "Reply to the customer" in s.text(), 60)
         bare.wait(lambda s: "type here" in s.text(), 30)
@@ -208,7 +213,6 @@ def main() -> int:
                 (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))}
         own0 = time.process_time()
         if args.profile:
-            import subprocess
             spy = subprocess.Popen(
                 [
                     str(Path(sys.executable).parent / "py-spy"),
