@@ -210,7 +210,7 @@ def main() -> int:
         time.sleep(2.0)  # the load reaches its pace
         started = time.monotonic()
         cpu0 = {name: cpu_seconds(pid) for name, pid in
-                (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))}
+                (("desk", desk.proc.pid), ("server", server.process.pid), ("bare", bare.proc.pid))}
         own0 = time.process_time()
         if args.profile:
             spy = subprocess.Popen(
@@ -238,7 +238,7 @@ def main() -> int:
         elapsed = time.monotonic() - started
         cpu = {
             name: (cpu_seconds(pid) - cpu0[name]) / elapsed
-            for name, pid in (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))
+            for name, pid in (("desk", desk.proc.pid), ("server", server.process.pid), ("bare", bare.proc.pid))
         }
         cpu["harness"] = (time.process_time() - own0) / elapsed
         if args.profile:
