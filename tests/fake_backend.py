@@ -68,6 +68,7 @@ class FakeBackend(Backend):
         self.snapshot_refused = False  # the snapshot load answers "signed out"
         self.snapshots = 0  # successful snapshot loads
         self.refuse: dict[str, str] = {}  # command name -> refusal message
+        self.mark_read_down = 0  # the next N read marks fail as if the server were unreachable
         self._items: asyncio.Queue[StreamItem | None] = asyncio.Queue()
         self._seq = 0
 
@@ -180,7 +181,19 @@ class FakeBackend(Backend):
         return self._find(interaction_id)
 
     async def mark_read(self, interaction_id: str) -> None:
+        if self.mark_read_down > 0:
+            self.mark_read_down -= 1
+            self.calls.append(("mark_read_failed", interaction_id))
+            raise BackendConnectionError("server unreachable")
         self.calls.append(("mark_read", interaction_id))
+
+    def inbound(self, interaction_id: str, body: str = "hello") -> None:
+        """A customer message on the stream (it counts as unread)."""
+        self._seq += 1
+        item = TimelineItem(id=f"in{self._seq}", customer_id="c-" + interaction_id,
+                            interaction_id=interaction_id, channel="chat", kind="message",
+                            direction="inbound", author="Cust", body=body, at=T0 + self._seq)
+        self.push(ItemAdded(item, T0 + self._seq))
 
     async def set_typing(self, interaction_id: str, typing: bool) -> None:
         self.calls.append(("set_typing", (interaction_id, typing)))

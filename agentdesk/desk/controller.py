@@ -26,6 +26,7 @@ from agentdesk.backends.base import (
     AgentDeskError,
     Backend,
     BackendAuthError,
+    BackendCommandError,
     LinkState,
     LinkStatus,
     ProtocolProblem,
@@ -64,6 +65,11 @@ SLOW_SERVER_S = 20.0  # the demo's first sign-in says "still trying" after this 
 FIRST_SIGN_IN_POLL_S = 0.05
 SNAPSHOT_RETRY = Backoff(base=0.5, cap=10.0)
 TYPING_REFRESH_S = 5.0  # "the agent is typing" is repeated this often while it lasts
+# Read marks go out at most once per interaction in this window: a chat on screen
+# reads every message as it arrives, and an HTTP call per message cost the UI
+# loop ~8 % of its time at 200 events/s (docs/benchmarks.md, "Under load").
+READ_MARK_WINDOW_S = 0.25
+READ_MARK_RETRY = Backoff(base=0.5, cap=10.0, jitter="equal")
 
 OUTBOX_WHAT = {OutboxKind.ACCEPT: "Accept", OutboxKind.REJECT: "Reject", OutboxKind.CALL: "Call action",
                OutboxKind.TRANSFER: "Transfer", OutboxKind.WRAPUP: "Wrap-up",
@@ -109,6 +115,9 @@ class DeskController:
         self._reissuing: str | None = None  # the refused message a retry replaces
         self._typing_sent: dict[str, float] = {}  # interaction -> when "typing" last went out
         self._build: asyncio.Future[Backend] | None = None  # prepare_backend() in progress
+        self._reads_due: set[str] = set()  # read locally, not yet told to the server
+        self._reads_timer: asyncio.TimerHandle | None = None
+        self._reads_failures = 0
 
     # -- the backend and its clock ------------------------------------------------------------
 
@@ -235,6 +244,8 @@ class DeskController:
         if link.state is LinkState.CONNECTED:
             self._awaiting_reconnect = False
             self.sender.resume()  # queued commands go out now
+            if self._reads_due:
+                self._schedule_reads(0.0)
             if self._snapshot_due or not self.state.loaded:
                 await self.load_snapshot()
         elif self.backend.link_auth_failed and not self._awaiting_reconnect:
@@ -392,8 +403,40 @@ class DeskController:
     def _mark_read(self, cmd: C.MarkRead) -> C.Outcome:
         changes = self._fold(S.marked_read(self.state, cmd.interaction_id))
         if changes and self.capabilities.read_marks:
-            self._spawn(self._quietly(self.backend.mark_read(cmd.interaction_id)))
+            self._reads_due.add(cmd.interaction_id)
+            self._schedule_reads(READ_MARK_WINDOW_S)
         return C.Done()
+
+    def _schedule_reads(self, delay: float) -> None:
+        """Read marks are shown at once (the reducer) and told to the server once
+        per window, one request per interaction, however many messages were read."""
+        if self._reads_timer is None:
+            loop = asyncio.get_running_loop()
+            self._reads_timer = loop.call_later(delay, lambda: self._spawn(self.send_read_marks()))
+
+    async def send_read_marks(self) -> None:
+        """Tell the server what was read since the last call. A mark that could
+        not be delivered (no connection) is kept and tried again with a backoff;
+        one the server refuses (the interaction is gone) is dropped."""
+        self._reads_timer = None
+        due, self._reads_due = self._reads_due, set()
+        for iid in sorted(due):
+            try:
+                await self.backend.mark_read(iid)
+            except BackendAuthError as exc:
+                # kept until the link is up again (signed in): no retry loop meanwhile
+                self._reads_due.update(i for i in due if i >= iid)
+                self.view.sign_in_needed(exc.message)
+                return
+            except BackendCommandError:
+                pass  # refused (closed, not ours): nothing left to mark
+            except AgentDeskError:
+                self._reads_due.add(iid)
+        if self._reads_due:
+            self._reads_failures += 1
+            self._schedule_reads(READ_MARK_RETRY.delay(self._reads_failures))
+        else:
+            self._reads_failures = 0
 
     def _typing(self, cmd: C.SetTyping) -> C.Outcome:
         """Tell the customer the agent types: on a change, and again every

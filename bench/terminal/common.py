@@ -11,8 +11,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
+
+from agentdesk.mockserver.testing import SubprocessServer, spawn_server
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -86,54 +87,12 @@ class ScratchHome:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-# The mock server with room for N concurrent chats per agent. Today the
-# per-agent limits are constants in `domain/capacity.py` (issue 13 asks for
-# them in the scenario file); until then the bench raises them in its own
-# server process only.
-LOAD_SERVER = """
-import sys
-from agentdesk.domain import capacity
-from agentdesk.domain.enums import Channel
-capacity.DEFAULT_LIMITS[Channel.CHAT] = {chats}
-capacity.DEFAULT_COSTS[Channel.CHAT] = 100 // {chats}
-from agentdesk.cli import main
-sys.exit(main(["mock-server", "--port", "0", *sys.argv[1:]]))
-"""
-
-
-class Server:
-    def __init__(self, *args: str, chats: int | None = None, env: dict[str, str] | None = None):
-        if chats is None:
-            argv = [PY, "-m", "agentdesk", "mock-server", "--port", "0", *args]
-        else:
-            argv = [PY, "-c", LOAD_SERVER.format(chats=chats), *args]
-        log_fd, self.log_path = tempfile.mkstemp(prefix="agentdesk-mock-", suffix=".log")
-        try:
-            self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log_fd,
-                                         stdin=subprocess.DEVNULL, text=True, cwd=ROOT,
-                                         env=dict(env or os.environ, PYTHONUNBUFFERED="1"))
-        finally:
-            os.close(log_fd)  # the child has its own copy
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()),
-                                  daemon=True)
-        reader.start()
-        reader.join(30)
-        self.url = line[0].strip() if line else ""
-        if not self.url.startswith("http://"):
-            self.stop()
-            raise RuntimeError(f"mock server did not start: {self.url!r}\n"
-                               f"{Path(self.log_path).read_text()[-2000:]}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        Path(self.log_path).unlink(missing_ok=True)
+def start_server(*args: str, chats: int | None = None) -> SubprocessServer:
+    """`agentdesk mock-server --port 0 *args` in a subprocess (the tests' own
+    `spawn_server`), with room for `chats` concurrent chats per agent."""
+    if chats is not None:
+        args = (*args, "--capacity", f"chat={chats}@{max(1, 100 // chats)}")
+    return spawn_server(*args)
 
 
 def compile_agentdesk() -> None:

@@ -9,7 +9,8 @@ import time
 import uuid
 from urllib.parse import urlparse
 
-from bench.terminal.common import Server
+from agentdesk.mockserver.testing import SubprocessServer
+from bench.terminal.common import start_server
 
 
 class Api:
@@ -48,10 +49,10 @@ class Api:
         return self.token
 
 
-def floor_with_chats(chats: int) -> tuple[Server, str, list[dict]]:
+def floor_with_chats(chats: int) -> tuple[SubprocessServer, str, list[dict]]:
     """A server (scripted: no arrivals, no customer autonomy, no rate limit) where
     agent1 has `chats` active chats. Returns (server, agent1's token, interactions)."""
-    server = Server("--agents", "2", "--bots", "0", "--no-traffic", "--rate-limit", "0",
+    server = start_server("--agents", "2", "--bots", "0", "--no-traffic", "--rate-limit", "0",
                     "--seed", "7", chats=chats)
     agent = Api(server.url)
     token = agent.login("agent1")

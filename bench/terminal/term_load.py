@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -136,6 +137,16 @@ class Typist:
             c in (self.read(s) or "") for c in "QXZJKVW"), 10)
 
 
+def shown_interaction(screen: Screen, interactions: list[dict]) -> dict:
+    """The chat on screen: its customer's full name is on the customer card
+    (the tab bar shortens names to fit 20 tabs)."""
+    text = screen.text()
+    for ix in interactions:
+        if f"▏ {ix['customer_name']} " in text:
+            return ix
+    raise SystemExit("the chat on screen was not found:\n" + text)
+
+
 class StampWatch:
     def __init__(self, load: Load) -> None:
         self.load = load
@@ -167,6 +178,8 @@ def main() -> int:
     parser.add_argument("--chats", type=int, default=20)
     parser.add_argument("--key-interval", type=float, default=0.1)
     parser.add_argument("--profile", help="py-spy the desk into this speedscope file")
+    parser.add_argument("--tree", help="run the desk from this tree (e.g. a `git archive` of an "
+                        "older commit), for before/after runs on the same machine")
     args = parser.parse_args()
     compile_agentdesk()
     server, token, interactions = floor_with_chats(args.chats)
@@ -174,14 +187,15 @@ def main() -> int:
     desk = bare = None
     load = None
     try:
+        if args.tree:
+            subprocess.run([PY, "-m", "compileall", "-q", f"{args.tree}/agentdesk"], check=True)
         desk = Terminal([PY, "-m", "agentdesk", "desk", "--server", server.url],
-                        env=homes[0].env(AGENTDESK_TOKEN=token), cwd=str(ROOT))
+                        env=homes[0].env(AGENTDESK_TOKEN=token), cwd=args.tree or str(ROOT))
         bare = Terminal([PY, "-c", BARE_INPUT_APP], env=homes[1].env(), cwd=str(ROOT))
         desk.wait(lambda s: "● connected" in s.lines[0] and "Reply to the customer" in s.text(), 60)
         bare.wait(lambda s: "type here" in s.text(), 30)
         # The chat on screen: its customer's name is on the first tab.
-        tab_row = desk.screen.lines[2]
-        shown = next(ix for ix in interactions if ix["customer_name"] in tab_row.split("2 ◆")[0])
+        shown = shown_interaction(desk.screen, interactions)
         row = next(i for i, line in enumerate(desk.screen.lines) if "Reply to the customer" in line)
         click(desk, 20, row + 1)
         desk.send("QX")  # the composer has the focus: checked once, unmeasured
@@ -196,10 +210,9 @@ def main() -> int:
         time.sleep(2.0)  # the load reaches its pace
         started = time.monotonic()
         cpu0 = {name: cpu_seconds(pid) for name, pid in
-                (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))}
+                (("desk", desk.proc.pid), ("server", server.process.pid), ("bare", bare.proc.pid))}
         own0 = time.process_time()
         if args.profile:
-            import subprocess
             spy = subprocess.Popen(
                 [
                     str(Path(sys.executable).parent / "py-spy"),
@@ -225,7 +238,7 @@ def main() -> int:
         elapsed = time.monotonic() - started
         cpu = {
             name: (cpu_seconds(pid) - cpu0[name]) / elapsed
-            for name, pid in (("desk", desk.proc.pid), ("server", server.proc.pid), ("bare", bare.proc.pid))
+            for name, pid in (("desk", desk.proc.pid), ("server", server.process.pid), ("bare", bare.proc.pid))
         }
         cpu["harness"] = (time.process_time() - own0) / elapsed
         if args.profile:

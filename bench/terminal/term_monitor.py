@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.bench_proc_common import cpu_seconds
-from bench.terminal.common import PY, ROOT, ScratchHome, Server, compile_agentdesk, pct
+from bench.terminal.common import PY, ROOT, ScratchHome, compile_agentdesk, pct, start_server
 from bench.terminal.load_setup import Api
 from bench.terminal.pty_term import Screen, Terminal
 
@@ -72,7 +72,7 @@ def main() -> int:
     parser.add_argument("--agents", type=int, default=200)
     args = parser.parse_args()
     compile_agentdesk()
-    server = Server("--agents", str(args.agents), "--seed", "7", "--rate-limit", "0")
+    server = start_server("--agents", str(args.agents), "--seed", "7", "--rate-limit", "0")
     homes = [ScratchHome(), ScratchHome()]
     terms: dict[str, Terminal] = {}
     try:
@@ -89,7 +89,7 @@ def main() -> int:
         state = ["offline"]
         lat: dict[str, list[float]] = {name: [] for name in terms}
         cpu0 = {name: cpu_seconds(t.proc.pid) for name, t in terms.items()}
-        cpu0["server"] = cpu_seconds(server.proc.pid)
+        cpu0["server"] = cpu_seconds(server.process.pid)
         started = time.monotonic()
         for r in range(args.rounds):
             for name, term in terms.items():
@@ -97,7 +97,7 @@ def main() -> int:
             print(f"round {r + 1}/{args.rounds}", file=sys.stderr)
         elapsed = time.monotonic() - started
         cpu = {name: (cpu_seconds(t.proc.pid) - cpu0[name]) / elapsed for name, t in terms.items()}
-        cpu["server"] = (cpu_seconds(server.proc.pid) - cpu0["server"]) / elapsed
+        cpu["server"] = (cpu_seconds(server.process.pid) - cpu0["server"]) / elapsed
         print(f"\nmonitor, {args.agents} agents (bots), presence change of agent1 to its row on "
               f"screen; CPU (1.0 = a core, whole run, both monitors connected throughout): "
               + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))

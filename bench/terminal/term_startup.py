@@ -42,15 +42,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from agentdesk.mockserver.testing import SubprocessServer
 from bench.terminal.common import (
     BARE_APP,
     PALEO,
     PY,
     ROOT,
     ScratchHome,
-    Server,
     compile_agentdesk,
     med,
+    start_server,
 )
 from bench.terminal.pty_term import Screen, Terminal
 
@@ -95,7 +96,7 @@ class Program:
     cwd: str = str(ROOT)  # `python -m agentdesk` runs the tree it is started in
 
 
-def programs(names: list[str], server: Server | None, token: str | None,
+def programs(names: list[str], server: SubprocessServer | None, token: str | None,
              before: str | None = None) -> list[Program]:
     out = []
     for name in names:
@@ -223,7 +224,7 @@ def main() -> int:
         subprocess.run([PY, "-m", "compileall", "-q", f"{args.before}/agentdesk"], check=True)
     server = token = None
     if any(n.startswith("desk") for n in names):
-        server = Server("--seed", "7")
+        server = start_server("--seed", "7")
         import httpx
         token = httpx.post(f"{server.url}/v1/login",
                            json={"username": "agent1", "password": "demo"}).json()["token"]

@@ -107,6 +107,29 @@ async def test_suggestion_panel_shows_top_three_and_posts_requests() -> None:
         assert not list(panel.query(".suggestion-card"))
 
 
+async def test_the_same_ranking_again_keeps_the_cards_and_the_focus() -> None:
+    """Suggestions are ranked again after every customer message, mostly to the
+    same answer: the cards stay (no remount), so a focused card keeps the focus."""
+    app = WidgetApp(lambda: SuggestionPanel())
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(SuggestionPanel)
+        panel.show(suggestions(), "from the latest customer turns")
+        await pilot.pause()
+        cards = list(panel.query(".suggestion-card"))
+        cards[1].focus()
+        panel.show(suggestions(), "from the latest customer turns")
+        await pilot.pause()
+        assert list(panel.query(".suggestion-card")) == cards and app.focused is cards[1]
+        changed = [*suggestions()[:2], FakeSuggestion("kb-9", "Other", 0.2, "new", [])]
+        panel.show(changed, "from the latest customer turns")
+        await pilot.pause()
+        assert "Other" in panel_text(panel) and list(panel.query(".suggestion-card")) != cards
+        panel.show_empty("Nothing yet")
+        panel.show_empty("Nothing yet")
+        await pilot.pause()
+        assert "Nothing yet" in panel_text(panel) and not list(panel.query(".suggestion-card"))
+
+
 async def test_suggestion_panel_hostile_titles() -> None:
     app = WidgetApp(lambda: SuggestionPanel())
     async with app.run_test(size=(80, 24)) as pilot:

@@ -275,6 +275,37 @@ async def test_mark_read_goes_through_the_reducer_and_tells_the_backend(rig: Rig
     assert not any(c[0] == "set_typing" for c in rig.backend.calls)
 
 
+async def test_read_marks_go_out_once_per_interaction_however_many_messages_are_read(rig: Rig) -> None:
+    rig.backend.interactions = [chat("i1", unread=1), chat("i2", unread=1)]
+    await rig.start()
+    rig.backend.connect()
+    await until(lambda: rig.desk.state.loaded, "snapshot")
+    rig.desk.execute(C.MarkRead("i1"))
+    for n in range(5):  # the chat on screen reads each message as it arrives
+        rig.backend.inbound("i1", f"message {n}")
+        await until(lambda: S.unread_count(rig.desk.state, "i1") == 1, "unread")
+        rig.desk.execute(C.MarkRead("i1"))
+        assert S.unread_count(rig.desk.state, "i1") == 0  # shown read at once
+    rig.desk.execute(C.MarkRead("i2"))
+    await until(lambda: ("mark_read", "i2") in rig.backend.calls, "read marks sent")
+    await until(lambda: ("mark_read", "i1") in rig.backend.calls, "read marks sent")
+    marks = [c for c in rig.backend.calls if c[0] == "mark_read"]
+    # one window, or a few if the loop was slow: never one request per message
+    assert marks.count(("mark_read", "i2")) == 1 and marks.count(("mark_read", "i1")) < 6
+
+
+async def test_a_read_mark_that_could_not_be_sent_is_tried_again(rig: Rig) -> None:
+    rig.backend.interactions = [chat("i1", unread=3)]
+    rig.backend.mark_read_down = 2
+    await rig.start()
+    rig.backend.connect()
+    await until(lambda: rig.desk.state.loaded, "snapshot")
+    rig.desk.execute(C.MarkRead("i1"))
+    await until(lambda: ("mark_read", "i1") in rig.backend.calls, "read mark delivered")
+    assert [c for c in rig.backend.calls if c[0].startswith("mark_read")] == [
+        ("mark_read_failed", "i1"), ("mark_read_failed", "i1"), ("mark_read", "i1")]
+
+
 async def test_choosing_available_clears_the_missed_banner_through_the_reducer(rig: Rig) -> None:
     rig.backend.interactions = [chat("o1", InteractionState.OFFERED)]
     await rig.start()

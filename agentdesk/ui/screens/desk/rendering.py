@@ -67,7 +67,12 @@ class DeskRendering:
             header.show_stats(state.stats)
         if tabs.active_id is None or tabs.active_id not in state.interactions:
             tabs.activate(S.most_urgent(state), quiet=True)
-        tabs.render()
+        current = tabs.current_id
+        if (changes.added or changes.removed or changes.updated or changes.calls or changes.unread
+                or changes.me or current in changes.items or current in changes.typing):
+            tabs.render()
+        elif changes.items or changes.typing:
+            tabs.render_soon()  # only tabs in the background changed: their counts can wait
         self.banner.render()
         if changes.added or changes.removed or changes.updated or changes.me:
             self.refresh_bindings_if_changed()

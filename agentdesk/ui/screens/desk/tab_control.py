@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.css.query import NoMatches
+from textual.timer import Timer
 
 from agentdesk.desk import commands as C
 from agentdesk.domain import session as S
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
     from agentdesk.ui.widgets.interaction.interaction_view import InteractionView
 
 MOUNT_RETRY_S = 0.02  # poll period while waiting for a new view to mount
+# Unread counts and typing marks of tabs in the background are shown at most
+# this often: under 200 events/s they changed every frame, and a tab row dirty
+# in the same frame as the timeline made Textual re-render everything between
+# them (its update region is the union of what changed).
+BACKGROUND_TABS_S = 0.25
 
 
 class TabControl:
@@ -33,6 +39,7 @@ class TabControl:
         # focus moves into it. Actions, the side column and read-marking follow it.
         self.current_id: str | None = None
         self.sort_by_urgency = sort_by_urgency
+        self._render_timer: Timer | None = None  # a pending `render_soon`
 
     # -- order -----------------------------------------------------------------------
 
@@ -215,8 +222,17 @@ class TabControl:
         self.active_id, self.split_id = self.split_id, self.active_id
         self.activate(self.active_id)
 
+    def render_soon(self) -> None:
+        """`render` within BACKGROUND_TABS_S: for changes only the labels of tabs in
+        the background show (their unread counts, typing)."""
+        if self._render_timer is None:
+            self._render_timer = self.screen.set_timer(BACKGROUND_TABS_S, self.render)
+
     def render(self) -> None:
         """Tab labels, unread counts and countdowns (no-op before the tabs exist)."""
+        if self._render_timer is not None:
+            self._render_timer.stop()
+            self._render_timer = None
         screen = self.screen
         try:
             tabs = screen.query_one(InteractionTabs)

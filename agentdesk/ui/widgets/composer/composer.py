@@ -128,6 +128,7 @@ class Composer(Vertical):
         self._mode_label = Static(id="composer-mode")
         self._disabled_label = Static(id="composer-disabled")
         self._count_label = Static(id="composer-count")
+        self._count_shown: str | None = None
         self._problem_label = Static(id="composer-problem")  # why the last send was refused
         self._subject_input: Input | None = None
         self._cc_input: Input | None = None
@@ -375,7 +376,12 @@ class Composer(Vertical):
         verdict = body_verdict(self._channel, self._kind, self._body.text)
         for level in ("warning", "error"):
             self._count_label.set_class(verdict.level == level, f"-{level}")
-        self._count_label.update(Content(verdict.counter))
+        if verdict.counter != self._count_shown:
+            # A counter of the same width repaints; only a new width needs a layout pass.
+            counter = Content(verdict.counter)
+            self._count_label.update(
+                counter, layout=counter.cell_length != Content(self._count_shown or "").cell_length)
+            self._count_shown = verdict.counter
 
     def _post_draft(self) -> None:
         self._draft_timer = None

@@ -34,6 +34,7 @@ from agentdesk.ui.glyphs import (
     presence_var,
 )
 from agentdesk.ui.timefmt import duration
+from agentdesk.ui.widgets.repaint import show
 
 if TYPE_CHECKING:  # models are loaded after the first frame (docs/benchmarks.md, "Start-up")
     from agentdesk.domain.models import AgentInfo, Stats
@@ -229,21 +230,21 @@ class DeskHeader(Widget):
         self._stats = stats
         if self.is_mounted:
             queues = self._agent.queues if self._agent else None
-            self.query_one("#hdr-queue", Static).update(
-                queue_content(stats, queues, compact=self.size.width < COMPACT_BELOW))
+            show(self.query_one("#hdr-queue", Static),
+                 queue_content(stats, queues, compact=self.size.width < COMPACT_BELOW))
 
     def show_link(self, state: LinkState, attempt: int = 0) -> None:
         self._link = (state, attempt)
         if self.is_mounted:
-            self.query_one("#hdr-link", Static).update(link_content(state, attempt))
+            show(self.query_one("#hdr-link", Static), link_content(state, attempt))
 
     def tick(self, now: float) -> None:
         """Refresh the times in state (called once a second)."""
         self._now = now
         if self.is_mounted:
-            self.query_one("#hdr-presence", Static).update(
-                presence_content(self._agent, now, self.presence_names))
-            self.query_one("#hdr-routing", Static).update(routing_content(self._agent, now))
+            show(self.query_one("#hdr-presence", Static),
+                 presence_content(self._agent, now, self.presence_names))
+            show(self.query_one("#hdr-routing", Static), routing_content(self._agent, now))
 
     def on_resize(self) -> None:
         self._render_all()
@@ -256,8 +257,7 @@ class DeskHeader(Widget):
         for part in ("#hdr-brand", "#hdr-user"):
             self.query_one(part, Static).display = not compact
         self.tick(self._now)
-        self.query_one("#hdr-capacity", Static).update(
-            capacity_content(self._agent, with_reasons=wide and self.show_reasons)
-        )
+        show(self.query_one("#hdr-capacity", Static),
+             capacity_content(self._agent, with_reasons=wide and self.show_reasons))
         self.show_stats(self._stats)
         self.show_link(*self._link)

@@ -88,6 +88,7 @@ class SuggestionPanel(Vertical):
         self._empty = Static("No suggestions yet.", id="suggestion-empty", markup=False)
         self._cards = Vertical(id="suggestion-cards")
         self._unmounted_cards: list[SuggestionCard] = []
+        self._shown: tuple[Any, ...] | None = None  # what is on screen (skip showing it again)
 
     @property
     def suggestions(self) -> list[Any]:
@@ -105,7 +106,15 @@ class SuggestionPanel(Vertical):
             self.call_after_refresh(self._replace_cards, cards)
 
     def show(self, suggestions: Sequence[Any], source_label: str) -> None:
-        self._suggestions = list(suggestions)[:SHOWN]
+        shown = list(suggestions)[:SHOWN]
+        key = ("cards", source_label, tuple(
+            (s.article_id, s.title, s.score, s.snippet, tuple(s.matched_terms)) for s in shown))
+        if key == self._shown:
+            # Ranked again after each customer message, mostly to the same answer:
+            # remounting the cards would cost a layout of the screen for nothing.
+            return
+        self._shown = key
+        self._suggestions = shown
         if not self._suggestions:
             self.show_empty("No matching articles.")
             return
@@ -114,6 +123,9 @@ class SuggestionPanel(Vertical):
         self._replace_cards([SuggestionCard(n, s) for n, s in enumerate(self._suggestions, start=1)])
 
     def show_empty(self, reason: str) -> None:
+        if self._shown == ("empty", reason):
+            return
+        self._shown = ("empty", reason)
         self._suggestions = []
         self._source.update("")
         self._empty.update(Content(reason))
