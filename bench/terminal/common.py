@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from agentdesk.mockserver.testing import SubprocessServer, spawn_server
+from agentdesk.testing.mockserver import SubprocessServer, spawn_server
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable

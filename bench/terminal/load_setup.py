@@ -9,7 +9,7 @@ import time
 import uuid
 from urllib.parse import urlparse
 
-from agentdesk.mockserver.testing import SubprocessServer
+from agentdesk.testing.mockserver import SubprocessServer
 from bench.terminal.common import start_server
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from agentdesk.mockserver.testing import SubprocessServer
+from agentdesk.testing.mockserver import SubprocessServer
 from bench.terminal.common import (
     BARE_APP,
     PALEO,
