@@ -31,7 +31,7 @@ from agentdesk.ui.commands.providers import (
 )
 from agentdesk.ui.keymap import APP_BINDINGS
 from agentdesk.ui.notify import Notifier
-from agentdesk.ui.terminal_keys import parse_alt_digits
+from agentdesk.ui.terminal_keys import parse_alt_keys
 from agentdesk.ui.textual_compat import keep_newest_toasts
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes, set_initial_theme
 
@@ -68,7 +68,7 @@ class AgentDeskApp(App[int]):
     ) -> None:
         super().__init__()
         self.demo = demo  # quitting stops the demo's server: the quit dialog says so
-        parse_alt_digits()  # alt+1..9 (tab keys) from ESC-prefix terminals: see terminal_keys.py
+        parse_alt_keys()  # alt+key from ESC-prefix terminals, however fast: see terminal_keys.py
         # The demo paints the desk first and signs in when its server is up.
         self.sign_in = sign_in
         self.sort_by_urgency_default = sort_by_urgency

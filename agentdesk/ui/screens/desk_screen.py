@@ -37,6 +37,7 @@ from agentdesk.ui.screens.desk.key_actions import DeskKeyActions
 from agentdesk.ui.screens.desk.rendering import DeskRendering
 from agentdesk.ui.screens.desk.suggestion_flow import SuggestionFlow
 from agentdesk.ui.screens.desk.tab_control import TabControl
+from agentdesk.ui.screens.desk.type_ahead import TypeAhead
 from agentdesk.ui.screens.desk.view_loader import ViewLoader
 from agentdesk.ui.screens.desk.wrapup_flow import WrapupFlow
 from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
@@ -77,7 +78,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         self._bindings_shown: tuple[Any, ...] | None = None
         self.side_forced: bool | None = None  # None: automatic by width
         self._follow_worker: Any = None
-        self._focus_on_accept: str | None = None  # focus its composer once it is active
+        self.type_ahead = TypeAhead(self)  # keys typed before the accepted composer opens
 
     # -- what tests, the palette and the app read -------------------------------------------
 
@@ -177,7 +178,12 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         return True
 
     def on_key(self, event: Any) -> None:
-        """A key whose capability this backend lacks is hidden; pressed anyway, it says why."""
+        """A key whose capability this backend lacks is hidden; pressed anyway, it says why.
+        Text typed while an accept is on its way is kept for that composer."""
+        if self.type_ahead.capture(event):
+            event.stop()
+            event.prevent_default()
+            return
         self.gated.pressed(event)
 
     # -- what the controller reports (DeskView) ------------------------------------------

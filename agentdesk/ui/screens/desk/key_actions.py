@@ -29,7 +29,7 @@ class DeskKeyActions:
     loader: Any
     state: Any
     side_forced: bool | None
-    _focus_on_accept: str | None
+    type_ahead: Any
 
     def activate(self, iid: str | None, *, quiet: bool = False) -> None:
         self.tabs.activate(iid, quiet=quiet)
@@ -37,7 +37,7 @@ class DeskKeyActions:
     def accept(self, iid: str) -> None:
         self.tabs.activate(iid, quiet=True)
         if isinstance(self.run_command(C.Accept(iid)), C.Queued):
-            self._focus_on_accept = iid
+            self.type_ahead.start(iid)
 
     def reject(self, iid: str) -> None:
         self.run_command(C.Reject(iid))
