@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentdesk.backend_choice import BackendChoice
+from agentdesk.store.demo_world import demo_world
 from agentdesk.store.paths import data_dir
 
 if TYPE_CHECKING:
@@ -48,13 +49,15 @@ WHO_TIMEOUT_S = 3.0  # the role check before the UI: a server that does not answ
 NATIVE = BackendChoice("agentdesk")  # the demo's backend
 
 
-def store_path_for(url: str, user: str, backend: str = "agentdesk") -> Path:
-    """One outbox/drafts file per backend, server and user: queued commands must
-    never be replayed against another account. (agentdesk/1 keeps its file name
-    of before backends had names, so nothing queued is orphaned by an upgrade.)"""
+def store_path_for(server: str, user: str, backend: str = "agentdesk") -> Path:
+    """One outbox/drafts file per backend, server identity and user: queued
+    commands must never be replayed against another account. A server's
+    identity is its URL, except the demo's, whose port changes every start
+    (store/demo_world.py). (agentdesk/1 keeps its file name of before backends
+    had names, so nothing queued is orphaned by an upgrade.)"""
     import hashlib
 
-    name = f"{url}|{user}" if backend == "agentdesk" else f"{backend}|{url}|{user}"
+    name = f"{server}|{user}" if backend == "agentdesk" else f"{backend}|{server}|{user}"
     key = hashlib.sha256(name.encode()).hexdigest()[:16]
     return data_dir() / f"desk-{key}.db"
 
@@ -158,7 +161,8 @@ def _close(backend: Backend | None) -> None:
 
 def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
                   tz: tzinfo | None, sign_in: tuple[str, str] | None = None,
-                  choice: BackendChoice = NATIVE, demo: bool = False) -> int:
+                  choice: BackendChoice = NATIVE, demo: bool = False,
+                  identity: str | None = None) -> int:
     from agentdesk.ui.app import make_app
     from agentdesk.ui.keymap import check_desk_keymap
 
@@ -178,7 +182,7 @@ def _run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings
         backend,
         sign_in=sign_in,
         username=user,
-        store_path=store_path_for(url, user, choice.name),
+        store_path=store_path_for(identity or url, user, choice.name),
         keymap=keymap,
         notifications=settings.notifications.as_options(),
         theme=settings.ui.theme,
@@ -244,17 +248,22 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_demo_server(args: argparse.Namespace, port: int, bots: int | None) -> subprocess.Popen:
+def start_demo_server(args: argparse.Namespace, port: int, bots: int | None,
+                      world_file: Path | None = None) -> subprocess.Popen:
     """The mock server as a child process on `port`. The desk does not wait
     for it: it paints at once and signs in when the server answers. A process,
     not a thread: building the simulated world then runs on another core
     instead of competing with the desk's first frame for the GIL. It stops by
-    itself if the desk's process dies, even by SIGKILL (`--exit-with-parent`)."""
+    itself if the desk's process dies, even by SIGKILL (`--exit-with-parent`).
+    With `world_file` it keeps its state there (`--db`), so the next demo goes on
+    where this one stopped."""
     command = [sys.executable, "-m", "agentdesk", "mock-server", "--port", str(port),
                "--seed", str(args.seed), "--speed", str(args.speed), "--agents", str(args.agents),
                "--exit-with-parent", str(os.getpid())]
     if bots is not None:
         command += ["--bots", str(bots)]
+    if world_file is not None:
+        command += ["--db", str(world_file)]
     log_path = demo_server_log()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as log:
@@ -301,11 +310,12 @@ def run_demo(args: argparse.Namespace) -> int:
         return _run_demo_monitor(args, load_settings())
     bots = None if number <= 1 else max(0, args.agents - number)
     port = _free_port()
-    server = start_demo_server(args, port, bots)  # first: it starts while the desk loads
+    world = demo_world(args.seed, args.agents, bots)  # the same world as last time
+    server = start_demo_server(args, port, bots, world.world_file)  # first: it starts while the desk loads
     try:
         loaded = load_settings()
         code = _run_desk_app(f"http://127.0.0.1:{port}", user, None, loaded, _timezone(loaded),
-                             sign_in=(user, DEMO_PASSWORD), demo=True)
+                             sign_in=(user, DEMO_PASSWORD), demo=True, identity=world.identity)
     finally:
         failure = stop_demo_server(server)
     if failure:
