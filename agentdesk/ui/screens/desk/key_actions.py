@@ -99,6 +99,8 @@ class DeskKeyActions:
         inter = self.tabs.current()
         if inter is None or inter.state is not InteractionState.ACTIVE:
             self.notify("Transfer needs an active interaction", markup=False)
+        elif inter.call is not None and inter.call.consult_agent_id:
+            self.dialogs.consult(inter.id)  # a warm transfer is running: decide it
         else:
             self.dialogs.transfer(inter.id)
 
