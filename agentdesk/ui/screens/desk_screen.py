@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from agentdesk.backends.base import AgentDeskError, BackendAuthError, LinkState, LinkStatus
 from agentdesk.desk import commands as C
@@ -41,6 +41,7 @@ from agentdesk.ui.screens.desk.type_ahead import TypeAhead
 from agentdesk.ui.screens.desk.view_loader import ViewLoader
 from agentdesk.ui.screens.desk.wrapup_flow import WrapupFlow
 from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
+from agentdesk.ui.widgets.footer.desk_footer import DeskFooter
 from agentdesk.ui.widgets.header.desk_header import DeskHeader
 from agentdesk.ui.widgets.suggestions.suggestion_panel import SuggestionPanel
 from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
@@ -123,7 +124,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
             with Vertical(id="side"):
                 yield CustomerPanel(id="customer", tz=self.services.tz)
                 yield SuggestionPanel(id="suggestions")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
