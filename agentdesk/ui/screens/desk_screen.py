@@ -312,13 +312,15 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
 
     def focus_fallback(self) -> None:
         """Focus the current interaction's composer, else the first focusable widget
-        (or nothing: the screen's own bindings still work)."""
+        outside the customer/KB column (typing there by surprise is worse than no
+        focus), or nothing: the screen's own bindings still work."""
         current = self.tabs.current_id
         if current is not None and current in self.tabs.views:
             self.tabs.focus_composer(current)
             return
+        side = self.query_one("#side")
         chain = [w for w in self.focus_chain if w.is_attached and not w._pruning
-                 and not any(a._pruning for a in w.ancestors)]
+                 and not any(a._pruning for a in w.ancestors) and side not in w.ancestors_with_self]
         self.set_focus(chain[0] if chain else None)
 
     # -- widget messages ----------------------------------------------------------------------
