@@ -58,6 +58,7 @@ from agentdesk.protocol.requests import (
     MessageRequest,
     MessageResponse,
     PresenceRequest,
+    RejectRequest,
     TransferRequest,
     WrapupRequest,
 )
@@ -302,9 +303,10 @@ class NativeBackend(Backend):
             interaction_id, "accept", _build(CommandRequest, client_id=client_id)
         )
 
-    async def reject(self, interaction_id: str, client_id: str) -> Interaction:
+    async def reject(self, interaction_id: str, client_id: str,
+                     reason: str | None = None) -> Interaction:
         return await self._interaction_command(
-            interaction_id, "reject", _build(CommandRequest, client_id=client_id)
+            interaction_id, "reject", _build(RejectRequest, client_id=client_id, reason=reason)
         )
 
     async def mark_read(self, interaction_id: str) -> None:

@@ -335,7 +335,8 @@ class DeskController:
         inter = self._interaction(cmd.interaction_id)
         if inter is None or inter.state is not InteractionState.OFFERED:
             return C.Refused("No offer to reject")
-        return self._submit(OutboxKind.REJECT, inter.id, {})
+        reason = cmd.reason if self.capabilities.reject_reasons else None
+        return self._submit(OutboxKind.REJECT, inter.id, {"reason": reason} if reason else {})
 
     def _send(self, cmd: C.SendMessage) -> C.Outcome:
         inter = self._interaction(cmd.interaction_id)

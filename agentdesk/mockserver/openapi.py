@@ -41,6 +41,7 @@ from agentdesk.protocol.requests import (
     MessageRequest,
     MessageResponse,
     PresenceRequest,
+    RejectRequest,
     SimClockRequest,
     SimContactRequest,
     SimMessageRequest,
@@ -196,9 +197,9 @@ def _paths() -> dict[str, Any]:
         },
         "/v1/interactions/{id}/reject": {
             "post": _op(
-                "Reject an offer; it goes back to the queue",
+                "Reject an offer (optionally with a reason code); it goes back to the queue",
                 InteractionResponse,
-                body=CommandRequest,
+                body=RejectRequest,
                 body_optional=True,
                 errors=MUTATING,
                 params=ix,
@@ -473,6 +474,7 @@ def openapi_document(dispositions: tuple[str, ...] = ()) -> dict[str, Any]:
         PresenceRequest,
         AgentResponse,
         CommandRequest,
+        RejectRequest,
         InteractionResponse,
         MessageRequest,
         MessageResponse,

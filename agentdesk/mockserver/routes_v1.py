@@ -38,6 +38,7 @@ from agentdesk.protocol.requests import (
     MessageRequest,
     MessageResponse,
     PresenceRequest,
+    RejectRequest,
     TransferRequest,
     WrapupRequest,
 )
@@ -133,6 +134,18 @@ def _command(method: str):
         return run_command(request, user, body.client_id, act)
 
     return handler
+
+
+async def reject(request: Request) -> Response:
+    """Like accept, with an optional reason the simulation records."""
+    user = require_agent(request)
+    body = await parse(request, RejectRequest, empty_ok=True)
+    sim = server_of(request).sim
+    iid = request.path_params["id"]
+
+    def act():
+        return InteractionResponse(interaction=sim.reject(user.id, iid, reason=body.reason))
+    return run_command(request, user, body.client_id, act)
 
 
 async def post_message(request: Request) -> Response:
@@ -306,7 +319,7 @@ ROUTES = [
     Route("/v1/interactions", list_interactions, methods=["GET"]),
     Route("/v1/interactions/{id}", _sim_error_guard(get_interaction), methods=["GET"]),
     Route("/v1/interactions/{id}/accept", _command("accept"), methods=["POST"]),
-    Route("/v1/interactions/{id}/reject", _command("reject"), methods=["POST"]),
+    Route("/v1/interactions/{id}/reject", reject, methods=["POST"]),
     Route("/v1/interactions/{id}/read", _command("mark_read"), methods=["POST"]),
     Route("/v1/interactions/{id}/messages", post_message, methods=["POST"]),
     Route("/v1/interactions/{id}/call", call_action, methods=["POST"]),

@@ -60,6 +60,13 @@ class CommandRequest(Request):
                                   pattern=CLIENT_ID_PATTERN)
 
 
+class RejectRequest(CommandRequest):
+    """Reject: the idempotency key and, optionally, why (a short code such as
+    `busy` or `wrong_skill`, for supervisors' reports)."""
+
+    reason: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+
+
 class MessageRequest(Request):
     client_id: str = ClientId
     kind: Literal["reply", "note"] = "reply"

@@ -508,7 +508,7 @@ class Simulation:
         self.settle()
         return ix
 
-    def reject(self, agent_id: str, interaction_id: str) -> Interaction:
+    def reject(self, agent_id: str, interaction_id: str, reason: str | None = None) -> Interaction:
         ix = self.ix(interaction_id)
         meta = self.meta[ix.id]
         if meta.consult_agent == agent_id:
@@ -517,6 +517,8 @@ class Simulation:
             return ix
         ix = self._mine(agent_id, interaction_id, (InteractionState.OFFERED,))
         meta.declined_by.append(agent_id)
+        if reason:
+            meta.reject_reasons[agent_id] = reason  # kept with the interaction (and persisted)
         self.requeue(ix)
         self.emit_ix("interaction.rejected", ix, "rejected", also=(agent_id,))
         self.settle()

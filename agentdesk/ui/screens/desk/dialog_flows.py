@@ -70,6 +70,20 @@ class DialogFlows:
 
         screen.app.push_screen(ConsultDialog(inter.customer_name, target, call.consult_state), chosen)
 
+    def reject(self, iid: str) -> None:
+        """F3: a short picker of reasons; escape keeps the offer ringing."""
+        from agentdesk.ui.glyphs import CHANNEL_LABEL
+        from agentdesk.ui.modals.reject_dialog import RejectDialog
+
+        screen = self.screen
+        inter = screen.state.interactions[iid]
+
+        def chosen(reason: Any) -> None:
+            if reason is not None:
+                screen.run_command(C.Reject(iid, reason=reason.code))
+
+        screen.app.push_screen(RejectDialog(inter.customer_name, CHANNEL_LABEL[inter.channel]), chosen)
+
     def presence(self) -> None:
         from agentdesk.ui.modals.presence_menu import PresenceMenu
 

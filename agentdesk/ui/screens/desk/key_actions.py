@@ -30,6 +30,7 @@ class DeskKeyActions:
     state: Any
     side_forced: bool | None
     type_ahead: Any
+    controller: Any
 
     def activate(self, iid: str | None, *, quiet: bool = False) -> None:
         self.tabs.activate(iid, quiet=quiet)
@@ -40,7 +41,11 @@ class DeskKeyActions:
             self.type_ahead.start(iid)
 
     def reject(self, iid: str) -> None:
-        self.run_command(C.Reject(iid))
+        """Reject an offer: first ask why, where the backend records a reason."""
+        if self.controller.capabilities.reject_reasons:
+            self.dialogs.reject(iid)
+        else:
+            self.run_command(C.Reject(iid))
 
     def open_wrapup(self, iid: str) -> None:
         self.wrapup.open(iid)
