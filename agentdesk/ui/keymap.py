@@ -49,6 +49,8 @@ CALL_BINDINGS: list[Binding] = [
 WORK_BINDINGS: list[Binding] = [
     Binding("f9", "wrapup", "Wrap-up", id="wrapup", key_display="F9", priority=True),
     Binding("ctrl+s", "send", "Send", id="composer-send", show=False),
+    # Flex/Zendesk's "send and close": the reply goes, then the wrap-up dialog opens.
+    Binding("ctrl+g", "send_and_close", "Send+wrap up", id="composer-send-close"),
     Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False, priority=True),
     Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),
     Binding("ctrl+o", "open_link", "Open a link of this conversation…", id="open-link", show=False),

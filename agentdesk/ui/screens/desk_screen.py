@@ -28,7 +28,7 @@ from agentdesk.desk import commands as C
 from agentdesk.desk.gate import action_allowed
 from agentdesk.desk.view import Notice
 from agentdesk.domain import session as S
-from agentdesk.domain.enums import InteractionState, Presence
+from agentdesk.domain.enums import Channel, InteractionState, Presence
 from agentdesk.ui.keymap import DESK_BINDINGS
 from agentdesk.ui.screens.desk.banner import DeskBanner
 from agentdesk.ui.screens.desk.dialog_flows import DialogFlows
@@ -174,6 +174,9 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
             return active is not None and active.call is not None and active.state is InteractionState.ACTIVE
         if action == "transfer":
             return active is not None and active.state is InteractionState.ACTIVE
+        if action == "send_and_close":
+            return (active is not None and active.state is InteractionState.ACTIVE
+                    and active.channel is not Channel.VOICE)
         if action == "wrapup":
             return active is not None and active.state is not InteractionState.OFFERED
         return True

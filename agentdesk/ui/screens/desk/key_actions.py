@@ -47,6 +47,10 @@ class DeskKeyActions:
         else:
             self.run_command(C.Reject(iid))
 
+    def send_and_close(self, iid: str) -> None:
+        self.tabs.activate(iid)
+        self.action_send_and_close()
+
     def open_wrapup(self, iid: str) -> None:
         self.wrapup.open(iid)
 
@@ -167,6 +171,21 @@ class DeskKeyActions:
         view = self.tabs.views.get(self.tabs.current_id or "")
         if view is not None:
             view.composer.action_send()
+
+    def action_send_and_close(self) -> None:
+        """Send the reply and start the wrap-up in one key. A send the composer
+        refuses (empty, too long, a bad cc) keeps its text and opens nothing."""
+        view = self.tabs.views.get(self.tabs.current_id or "")
+        if view is None:
+            self.notify("No conversation open", markup=False)
+            return
+        composer = view.composer
+        if not composer.text.strip():
+            self.notify("Nothing to send: type the reply first", markup=False)
+            return
+        composer.action_send()
+        if not composer.text:  # sent (a refused send keeps the text to fix)
+            self.wrapup.open(view.interaction.id)
 
     def action_open_link(self) -> None:
         """ctrl+o: the links of the conversation with the keyboard (the split pane
