@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from agentdesk.domain.models import (
         AgentInfo,
         CannedResponse,
+        Customer,
         CustomerDetail,
         Disposition,
         Interaction,
@@ -210,6 +211,11 @@ class Backend(ABC):
 
     @abstractmethod
     async def get_customer(self, customer_id: str) -> CustomerDetail: ...
+
+    async def search_customers(self, query: str) -> list[Customer]:
+        """Customers matching `query` by name, phone, email or account (palette
+        search; `Capabilities.customer_search`). Default: none."""
+        return []
 
     @abstractmethod
     async def get_timeline(

@@ -34,6 +34,7 @@ from agentdesk.domain.models import (
     AgentInfo,
     CallAction,
     CannedResponse,
+    Customer,
     CustomerDetail,
     Disposition,
     Interaction,
@@ -51,6 +52,7 @@ from agentdesk.domain.models import (
 from agentdesk.protocol.requests import (
     CallRequest,
     CommandRequest,
+    CustomerSearchResponse,
     InteractionResponse,
     LoginRequest,
     LoginResponse,
@@ -230,6 +232,12 @@ class NativeBackend(Backend):
             "GET", f"/v1/interactions/{_seg(interaction_id)}", model=InteractionResponse
         )
         return reply.interaction
+
+    async def search_customers(self, query: str) -> list[Customer]:
+        reply: CustomerSearchResponse = await self._api.call(
+            "GET", "/v1/customers", params={"q": query}, model=CustomerSearchResponse
+        )
+        return reply.customers
 
     async def get_customer(self, customer_id: str) -> CustomerDetail:
         detail: CustomerDetail = await self._api.call(

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from agentdesk.domain.models import (
         AgentInfo,
         CannedResponse,
+        Customer,
         CustomerDetail,
         Disposition,
         Interaction,
@@ -496,6 +497,11 @@ class DeskController:
 
     async def customer(self, customer_id: str) -> CustomerDetail:
         return await self.backend.get_customer(customer_id)
+
+    async def search_customers(self, query: str) -> list[Customer]:
+        if not self.capabilities.customer_search:
+            return []
+        return await self.backend.search_customers(query)
 
     async def transfer_targets(self) -> tuple[list[Queue], list[AgentInfo]]:
         """The groups (queues, or teams where `transfer_to` has TEAM: the backend's

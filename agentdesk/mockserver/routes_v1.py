@@ -31,6 +31,7 @@ from agentdesk.mockserver.sim.errors import SimError
 from agentdesk.protocol.requests import (
     CallRequest,
     CommandRequest,
+    CustomerSearchResponse,
     InteractionResponse,
     LoginRequest,
     LoginResponse,
@@ -190,6 +191,17 @@ async def wrapup(request: Request) -> Response:
         interaction=sim.wrapup(user.id, iid, body.disposition, body.notes)))
 
 
+async def search_customers(request: Request) -> Response:
+    from agentdesk.mockserver.customer_search import MIN_QUERY, search
+
+    _reader(request)
+    query = request.query_params.get("q", "")
+    if len(query.strip()) < MIN_QUERY or len(query) > 100:
+        raise HttpError(422, "validation_error", f"q: {MIN_QUERY} to 100 characters")
+    customers = server_of(request).sim.customers.customers.values()
+    return json_response(CustomerSearchResponse(customers=search(customers, query)))
+
+
 async def get_customer(request: Request) -> Response:
     _reader(request)
     sim = server_of(request).sim
@@ -325,6 +337,7 @@ ROUTES = [
     Route("/v1/interactions/{id}/call", call_action, methods=["POST"]),
     Route("/v1/interactions/{id}/transfer", transfer, methods=["POST"]),
     Route("/v1/interactions/{id}/wrapup", wrapup, methods=["POST"]),
+    Route("/v1/customers", search_customers, methods=["GET"]),
     Route("/v1/customers/{id}", get_customer, methods=["GET"]),
     Route("/v1/customers/{id}/timeline", _sim_error_guard(get_timeline), methods=["GET"]),
     Route("/v1/queues", list_queues, methods=["GET"]),

@@ -14,6 +14,7 @@ from agentdesk.domain.models import (
     AgentInfo,
     CallAction,
     Channel,
+    Customer,
     Interaction,
     Presence,
     TimelineItem,
@@ -113,6 +114,12 @@ class MessageResponse(BaseModel):
 
 class InteractionResponse(BaseModel):
     interaction: Interaction
+
+
+class CustomerSearchResponse(BaseModel):
+    """`GET /v1/customers?q=`: the customers matching by name, phone, email or account."""
+
+    customers: list[Customer]
 
 
 class MeResponse(BaseModel):

@@ -51,6 +51,12 @@ class DeskKeyActions:
         self.tabs.activate(iid)
         self.action_send_and_close()
 
+    def show_customer_profile(self, customer_id: str) -> None:
+        """A customer found from the palette: their profile in the side column."""
+        self.side_forced = True
+        self._apply_side_visibility()
+        self.loader.show_profile_of(customer_id)
+
     def open_wrapup(self, iid: str) -> None:
         self.wrapup.open(iid)
 
