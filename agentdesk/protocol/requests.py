@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agentdesk.domain.models import (
     AgentInfo,
+    Attachment,
     CallAction,
     Channel,
     Customer,
@@ -141,6 +142,7 @@ class SimContactRequest(Request):
 
 class SimMessageRequest(Request):
     text: str = Field(min_length=1, max_length=MAX_BODY)
+    attachments: list[Attachment] = Field(default_factory=list, max_length=10)
 
 
 class SimClockRequest(Request):
