@@ -121,7 +121,7 @@ class LoadBackend(Backend):
 
     async def set_presence(self, presence: Any, next: Any = None) -> AgentInfo: ...  # type: ignore[override]
     async def accept(self, interaction_id: str, client_id: str) -> Interaction: ...  # type: ignore[override]
-    async def reject(self, interaction_id: str, client_id: str) -> Interaction: ...  # type: ignore[override]
+    async def reject(self, interaction_id: str, client_id: str, reason: str | None = None) -> Interaction: ...  # type: ignore[override]
     async def mark_read(self, interaction_id: str) -> None: ...
     async def send_message(self, *a: Any, **k: Any) -> TimelineItem: ...  # type: ignore[override]
     async def call_action(self, *a: Any, **k: Any) -> Interaction: ...  # type: ignore[override]

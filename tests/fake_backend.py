@@ -176,7 +176,8 @@ class FakeBackend(Backend):
         self.push(InteractionChanged(InteractionChange.ACCEPTED, done, time.time()))
         return done
 
-    async def reject(self, interaction_id: str, client_id: str) -> Interaction:
+    async def reject(self, interaction_id: str, client_id: str,
+                     reason: str | None = None) -> Interaction:
         self._check("reject", interaction_id)
         return self._find(interaction_id)
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from agentdesk.domain.models import (
         AgentInfo,
         CannedResponse,
+        Customer,
         CustomerDetail,
         Disposition,
         Interaction,
@@ -219,6 +220,11 @@ class Backend(ABC):
     @abstractmethod
     async def get_customer(self, customer_id: str) -> CustomerDetail: ...
 
+    async def search_customers(self, query: str) -> list[Customer]:
+        """Customers matching `query` by name, phone, email or account (palette
+        search; `Capabilities.customer_search`). Default: none."""
+        return []
+
     @abstractmethod
     async def get_timeline(
         self, customer_id: str, *, before: str | None = None, limit: int = 100
@@ -266,7 +272,8 @@ class Backend(ABC):
     async def accept(self, interaction_id: str, client_id: str) -> Interaction: ...
 
     @abstractmethod
-    async def reject(self, interaction_id: str, client_id: str) -> Interaction: ...
+    async def reject(self, interaction_id: str, client_id: str,
+                     reason: str | None = None) -> Interaction: ...
 
     @abstractmethod
     async def mark_read(self, interaction_id: str) -> None: ...

@@ -34,6 +34,7 @@ from agentdesk.domain.models import (
     AgentInfo,
     CallAction,
     CannedResponse,
+    Customer,
     CustomerDetail,
     Disposition,
     Interaction,
@@ -51,6 +52,7 @@ from agentdesk.domain.models import (
 from agentdesk.protocol.requests import (
     CallRequest,
     CommandRequest,
+    CustomerSearchResponse,
     InteractionResponse,
     LoginRequest,
     LoginResponse,
@@ -58,6 +60,7 @@ from agentdesk.protocol.requests import (
     MessageRequest,
     MessageResponse,
     PresenceRequest,
+    RejectRequest,
     TransferRequest,
     WrapupRequest,
 )
@@ -230,6 +233,12 @@ class NativeBackend(Backend):
         )
         return reply.interaction
 
+    async def search_customers(self, query: str) -> list[Customer]:
+        reply: CustomerSearchResponse = await self._api.call(
+            "GET", "/v1/customers", params={"q": query}, model=CustomerSearchResponse
+        )
+        return reply.customers
+
     async def get_customer(self, customer_id: str) -> CustomerDetail:
         detail: CustomerDetail = await self._api.call(
             "GET", f"/v1/customers/{_seg(customer_id)}", model=CustomerDetail
@@ -302,9 +311,10 @@ class NativeBackend(Backend):
             interaction_id, "accept", _build(CommandRequest, client_id=client_id)
         )
 
-    async def reject(self, interaction_id: str, client_id: str) -> Interaction:
+    async def reject(self, interaction_id: str, client_id: str,
+                     reason: str | None = None) -> Interaction:
         return await self._interaction_command(
-            interaction_id, "reject", _build(CommandRequest, client_id=client_id)
+            interaction_id, "reject", _build(RejectRequest, client_id=client_id, reason=reason)
         )
 
     async def mark_read(self, interaction_id: str) -> None:

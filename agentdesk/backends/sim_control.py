@@ -49,9 +49,10 @@ class SimControl:
         reply = await self._api.call("POST", "/sim/contacts", body=body)
         return str(_field(reply, "interaction_id", str))
 
-    async def customer_message(self, interaction_id: str, text: str) -> None:
+    async def customer_message(self, interaction_id: str, text: str,
+                               attachments: list[dict[str, Any]] | None = None) -> None:
         await self._api.call("POST", _ix_path(interaction_id, "customer-message"),
-                             body={"text": text})
+                             body={"text": text, **({"attachments": attachments} if attachments else {})})
 
     async def typing(self, interaction_id: str, typing: bool = True) -> None:
         """The customer starts (or stops) typing."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentdesk.cli.desk import timezone_of
+from agentdesk.store.demo_world import demo_world
 from agentdesk.store.paths import data_dir
 
 if TYPE_CHECKING:
@@ -37,18 +38,22 @@ def _free_port() -> int:
         return port
 
 
-def start_demo_server(args: argparse.Namespace, port: int,
-                      bots: int | None) -> subprocess.Popen[bytes]:
+def start_demo_server(args: argparse.Namespace, port: int, bots: int | None,
+                      world_file: Path | None = None) -> subprocess.Popen[bytes]:
     """The mock server as a child process on `port`. The desk does not wait
     for it: it paints at once and signs in when the server answers. A process,
     not a thread: building the simulated world then runs on another core
     instead of competing with the desk's first frame for the GIL. It stops by
-    itself if the desk's process dies, even by SIGKILL (`--exit-with-parent`)."""
+    itself if the desk's process dies, even by SIGKILL (`--exit-with-parent`).
+    With `world_file` it keeps its state there (`--db`), so the next demo goes on
+    where this one stopped."""
     command = [sys.executable, "-m", "agentdesk", "mock-server", "--port", str(port),
                "--seed", str(args.seed), "--speed", str(args.speed), "--agents", str(args.agents),
                "--exit-with-parent", str(os.getpid())]
     if bots is not None:
         command += ["--bots", str(bots)]
+    if world_file is not None:
+        command += ["--db", str(world_file)]
     log_path = demo_server_log()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as log:
@@ -96,11 +101,12 @@ def run_demo(args: argparse.Namespace) -> int:
         return _run_demo_monitor(args, load_settings())
     bots = None if number <= 1 else max(0, args.agents - number)
     port = _free_port()
-    server = start_demo_server(args, port, bots)  # first: it starts while the desk loads
+    world = demo_world(args.seed, args.agents, bots)  # the same world as last time
+    server = start_demo_server(args, port, bots, world.world_file)  # first: it starts while the desk loads
     try:
         loaded = load_settings()
         code = run_desk_app(f"http://127.0.0.1:{port}", user, None, loaded, timezone_of(loaded),
-                             sign_in=(user, DEMO_PASSWORD), demo=True)
+                             sign_in=(user, DEMO_PASSWORD), demo=True, identity=world.identity)
     finally:
         failure = stop_demo_server(server)
     if failure:

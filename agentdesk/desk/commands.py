@@ -22,9 +22,11 @@ class Accept:
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """Decline an offer (Chatwoot: leave it to others)."""
+    """Decline an offer (Chatwoot: leave it to others), with a reason code where
+    the backend takes one (`Capabilities.reject_reasons`)."""
 
     interaction_id: str
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

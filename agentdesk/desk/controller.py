@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from agentdesk.domain.models import (
         AgentInfo,
         CannedResponse,
+        Customer,
         CustomerDetail,
         Disposition,
         Interaction,
@@ -346,7 +347,8 @@ class DeskController:
         inter = self._interaction(cmd.interaction_id)
         if inter is None or inter.state is not InteractionState.OFFERED:
             return C.Refused("No offer to reject")
-        return self._submit(OutboxKind.REJECT, inter.id, {})
+        reason = cmd.reason if self.capabilities.reject_reasons else None
+        return self._submit(OutboxKind.REJECT, inter.id, {"reason": reason} if reason else {})
 
     def _send(self, cmd: C.SendMessage) -> C.Outcome:
         inter = self._interaction(cmd.interaction_id)
@@ -538,6 +540,11 @@ class DeskController:
 
     async def customer(self, customer_id: str) -> CustomerDetail:
         return await self.backend.get_customer(customer_id)
+
+    async def search_customers(self, query: str) -> list[Customer]:
+        if not self.capabilities.customer_search:
+            return []
+        return await self.backend.search_customers(query)
 
     async def transfer_targets(self) -> tuple[list[Queue], list[AgentInfo]]:
         """The groups (queues, or teams where `transfer_to` has TEAM: the backend's

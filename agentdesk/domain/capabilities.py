@@ -33,6 +33,8 @@ class Capabilities:
     voice: bool = True  # calls: hold, mute, DTMF, hang up
     offers: bool = True  # work is offered and must be accepted or rejected
     offer_timeout: bool = True  # offers expire (missed / not responding)
+    reject_reasons: bool = True  # a reject says why (F3 asks for a reason first)
+    customer_search: bool = True  # find a customer by name, phone, email, account (palette)
     acw_timer: bool = True  # after-contact work with a deadline
     presence_states: tuple[Presence, ...] = ALL_PRESENCES
     presence_next: bool = True  # "apply when current work is done"

@@ -163,6 +163,15 @@ class Interaction(Model):
     priority: str | None = Field(default=None, exclude=True)
 
 
+class Attachment(Model):
+    """A file sent with a message: shown as its name, size and link."""
+
+    name: str = Field(min_length=1, max_length=200)
+    url: str = Field(min_length=1, max_length=2000, pattern=r"^https?://")
+    size_bytes: int = Field(default=0, ge=0)
+    content_type: str | None = Field(default=None, max_length=100)
+
+
 class TimelineItem(Model):
     """One entry of a customer's unified timeline, whatever the channel."""
 
@@ -179,6 +188,7 @@ class TimelineItem(Model):
     at: float
     client_id: str | None = None  # echo of the sender's idempotency key
     speaker: str | None = None  # transcript: "customer" or "agent"
+    attachments: list[Attachment] = Field(default_factory=list)
 
 
 class TimelinePage(Model):

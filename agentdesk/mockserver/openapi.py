@@ -34,6 +34,7 @@ from agentdesk.mockserver.routes_reports import IntervalReportResponse
 from agentdesk.protocol.requests import (
     CallRequest,
     CommandRequest,
+    CustomerSearchResponse,
     InteractionResponse,
     LoginRequest,
     LoginResponse,
@@ -41,6 +42,7 @@ from agentdesk.protocol.requests import (
     MessageRequest,
     MessageResponse,
     PresenceRequest,
+    RejectRequest,
     SimClockRequest,
     SimContactRequest,
     SimMessageRequest,
@@ -196,9 +198,9 @@ def _paths() -> dict[str, Any]:
         },
         "/v1/interactions/{id}/reject": {
             "post": _op(
-                "Reject an offer; it goes back to the queue",
+                "Reject an offer (optionally with a reason code); it goes back to the queue",
                 InteractionResponse,
-                body=CommandRequest,
+                body=RejectRequest,
                 body_optional=True,
                 errors=MUTATING,
                 params=ix,
@@ -251,6 +253,12 @@ def _paths() -> dict[str, Any]:
                 errors=MUTATING,
                 params=ix,
             )
+        },
+        "/v1/customers": {
+            "get": _op("Find customers by name, phone, email or account number (at most 20)",
+                       CustomerSearchResponse, errors="401 422",
+                       params=[{"name": "q", "in": "query", "required": True,
+                                "schema": {"type": "string", "minLength": 2, "maxLength": 100}}])
         },
         "/v1/customers/{id}": {
             "get": _op("Customer profile and contacts", CustomerDetail, errors="401 404", params=ix)
@@ -473,6 +481,8 @@ def openapi_document(dispositions: tuple[str, ...] = ()) -> dict[str, Any]:
         PresenceRequest,
         AgentResponse,
         CommandRequest,
+        CustomerSearchResponse,
+        RejectRequest,
         InteractionResponse,
         MessageRequest,
         MessageResponse,

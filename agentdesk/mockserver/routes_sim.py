@@ -118,7 +118,7 @@ async def customer_message(request: Request) -> Response:
     body = await parse(request, SimMessageRequest)
     server = server_of(request)
     server.sync_clock()
-    item = server.sim.customer_message(request.path_params["id"], body.text)
+    item = server.sim.customer_message(request.path_params["id"], body.text, body.attachments)
     return json_response(MessageResponse(item=item), 201)
 
 

@@ -31,6 +31,7 @@ from agentdesk.mockserver.sim.errors import SimError
 from agentdesk.protocol.requests import (
     CallRequest,
     CommandRequest,
+    CustomerSearchResponse,
     InteractionResponse,
     LoginRequest,
     LoginResponse,
@@ -38,6 +39,7 @@ from agentdesk.protocol.requests import (
     MessageRequest,
     MessageResponse,
     PresenceRequest,
+    RejectRequest,
     TransferRequest,
     WrapupRequest,
 )
@@ -135,6 +137,18 @@ def _command(method: str):
     return handler
 
 
+async def reject(request: Request) -> Response:
+    """Like accept, with an optional reason the simulation records."""
+    user = require_agent(request)
+    body = await parse(request, RejectRequest, empty_ok=True)
+    sim = server_of(request).sim
+    iid = request.path_params["id"]
+
+    def act():
+        return InteractionResponse(interaction=sim.reject(user.id, iid, reason=body.reason))
+    return run_command(request, user, body.client_id, act)
+
+
 async def post_message(request: Request) -> Response:
     user = require_agent(request)
     body = await parse(request, MessageRequest)
@@ -175,6 +189,17 @@ async def wrapup(request: Request) -> Response:
     iid = request.path_params["id"]
     return run_command(request, user, body.client_id, lambda: InteractionResponse(
         interaction=sim.wrapup(user.id, iid, body.disposition, body.notes)))
+
+
+async def search_customers(request: Request) -> Response:
+    from agentdesk.mockserver.customer_search import MIN_QUERY, search
+
+    _reader(request)
+    query = request.query_params.get("q", "")
+    if len(query.strip()) < MIN_QUERY or len(query) > 100:
+        raise HttpError(422, "validation_error", f"q: {MIN_QUERY} to 100 characters")
+    customers = server_of(request).sim.customers.customers.values()
+    return json_response(CustomerSearchResponse(customers=search(customers, query)))
 
 
 async def get_customer(request: Request) -> Response:
@@ -306,12 +331,13 @@ ROUTES = [
     Route("/v1/interactions", list_interactions, methods=["GET"]),
     Route("/v1/interactions/{id}", _sim_error_guard(get_interaction), methods=["GET"]),
     Route("/v1/interactions/{id}/accept", _command("accept"), methods=["POST"]),
-    Route("/v1/interactions/{id}/reject", _command("reject"), methods=["POST"]),
+    Route("/v1/interactions/{id}/reject", reject, methods=["POST"]),
     Route("/v1/interactions/{id}/read", _command("mark_read"), methods=["POST"]),
     Route("/v1/interactions/{id}/messages", post_message, methods=["POST"]),
     Route("/v1/interactions/{id}/call", call_action, methods=["POST"]),
     Route("/v1/interactions/{id}/transfer", transfer, methods=["POST"]),
     Route("/v1/interactions/{id}/wrapup", wrapup, methods=["POST"]),
+    Route("/v1/customers", search_customers, methods=["GET"]),
     Route("/v1/customers/{id}", get_customer, methods=["GET"]),
     Route("/v1/customers/{id}/timeline", _sim_error_guard(get_timeline), methods=["GET"]),
     Route("/v1/queues", list_queues, methods=["GET"]),

@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agentdesk.domain.models import (
     AgentInfo,
+    Attachment,
     CallAction,
     Channel,
+    Customer,
     Interaction,
     Presence,
     TimelineItem,
@@ -58,6 +60,13 @@ class CommandRequest(Request):
 
     client_id: str | None = Field(default=None, min_length=1, max_length=MAX_CLIENT_ID,
                                   pattern=CLIENT_ID_PATTERN)
+
+
+class RejectRequest(CommandRequest):
+    """Reject: the idempotency key and, optionally, why (a short code such as
+    `busy` or `wrong_skill`, for supervisors' reports)."""
+
+    reason: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
 
 
 class MessageRequest(Request):
@@ -108,6 +117,12 @@ class InteractionResponse(BaseModel):
     interaction: Interaction
 
 
+class CustomerSearchResponse(BaseModel):
+    """`GET /v1/customers?q=`: the customers matching by name, phone, email or account."""
+
+    customers: list[Customer]
+
+
 class MeResponse(BaseModel):
     user: User
     agent: AgentInfo | None = None  # absent for supervisors
@@ -127,6 +142,7 @@ class SimContactRequest(Request):
 
 class SimMessageRequest(Request):
     text: str = Field(min_length=1, max_length=MAX_BODY)
+    attachments: list[Attachment] = Field(default_factory=list, max_length=10)
 
 
 class SimClockRequest(Request):

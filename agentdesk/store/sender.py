@@ -271,7 +271,7 @@ class CommandSender:
             case OutboxKind.ACCEPT:
                 answer = await b.accept(iid, cid)
             case OutboxKind.REJECT:
-                answer = await b.reject(iid, cid)
+                answer = await b.reject(iid, cid, reason=p.get("reason"))
             case OutboxKind.PRESENCE:
                 nxt = p.get("next")
                 answer = await b.set_presence(

@@ -23,6 +23,7 @@ from agentdesk.store.drafts import Drafts
 from agentdesk.store.outbox import Outbox
 from agentdesk.store.paths import data_dir
 from agentdesk.store.sender import CommandSender
+from agentdesk.ui.commands.customer_search import CustomerSearchCommands
 from agentdesk.ui.commands.providers import (
     CustomerCommands,
     InteractionCommands,
@@ -31,7 +32,7 @@ from agentdesk.ui.commands.providers import (
 )
 from agentdesk.ui.keymap import APP_BINDINGS
 from agentdesk.ui.notify import Notifier
-from agentdesk.ui.terminal_keys import parse_alt_digits
+from agentdesk.ui.terminal_keys import parse_alt_keys
 from agentdesk.ui.textual_compat import keep_newest_toasts
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes, set_initial_theme
 
@@ -43,7 +44,8 @@ class AgentDeskApp(App[int]):
     CSS_PATH = Path(__file__).with_name("agentdesk.tcss")
     TITLE = "agentdesk"
     BINDINGS = [*APP_BINDINGS, Binding("ctrl+c", "app.request_quit", show=False, id="quit-ctrl-c")]
-    COMMANDS = App.COMMANDS | {InteractionCommands, CustomerCommands, PresenceCommands, KbCommands}
+    COMMANDS = App.COMMANDS | {InteractionCommands, CustomerCommands, PresenceCommands, KbCommands,
+                               CustomerSearchCommands}
     # Still frames, for snapshots and screenshots (a subclass sets it:
     # tools/screenshots/still.py): no blinking cursor, and no timeline scrollbar
     # (its thumb follows lazily measured item heights, which depend on timing).
@@ -71,7 +73,7 @@ class AgentDeskApp(App[int]):
     ) -> None:
         super().__init__()
         self.demo = demo  # quitting stops the demo's server: the quit dialog says so
-        parse_alt_digits()  # alt+1..9 (tab keys) from ESC-prefix terminals: see terminal_keys.py
+        parse_alt_keys()  # alt+key from ESC-prefix terminals, however fast: see terminal_keys.py
         # The demo paints the desk first and signs in when its server is up.
         self.sign_in = sign_in
         self.sort_by_urgency_default = sort_by_urgency

@@ -49,6 +49,8 @@ CALL_BINDINGS: list[Binding] = [
 WORK_BINDINGS: list[Binding] = [
     Binding("f9", "wrapup", "Wrap-up", id="wrapup", key_display="F9", priority=True),
     Binding("ctrl+s", "send", "Send", id="composer-send", show=False),
+    # Flex/Zendesk's "send and close": the reply goes, then the wrap-up dialog opens.
+    Binding("ctrl+g", "send_and_close", "Send+wrap up", id="composer-send-close"),
     Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False, priority=True),
     Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),
     Binding("ctrl+o", "open_link", "Open a link of this conversation…", id="open-link", show=False),
@@ -183,26 +185,24 @@ def key_names() -> frozenset[str]:
     """The key names (without modifiers) Textual can report: named keys
     (f1-f24, escape, enter, pageup, ...) and the names of printable ASCII
     characters (slash, question_mark, comma, ...)."""
-    from textual.keys import KEY_ALIASES, Keys, _character_to_key
+    from textual.keys import KEY_ALIASES, Keys
+
+    from agentdesk.ui.textual_compat import character_to_key, functional_key_names
 
     names: set[str] = set()
     for value in [k.value for k in Keys] + [a for v in KEY_ALIASES.values() for a in v]:
         if not value.startswith("<") and value != "ctrl-at":
             names.add(value.rpartition("+")[2])
-    names.update(_character_to_key(chr(c)) for c in range(32, 127))
-    try:  # keys only the kitty keyboard protocol reports (f25-f35, menu, media keys)
-        from textual._keyboard_protocol import FUNCTIONAL_KEYS
-
-        names.update(FUNCTIONAL_KEYS.values())
-    except ImportError:  # a private module of Textual: optional
-        pass
+    names.update(character_to_key(chr(c)) for c in range(32, 127))
+    # keys only the kitty keyboard protocol reports (f25-f35, menu, media keys)
+    names.update(functional_key_names())
     names.discard("")
     return frozenset(names)
 
 
 def _check_key(key: str) -> tuple[str | None, str]:
     """(the key as Textual names it, "") or (None, what is wrong with it)."""
-    from textual.keys import _character_to_key
+    from agentdesk.ui.textual_compat import character_to_key
 
     if not key:
         return None, "an empty key (two commas, or a comma at the end?)"
@@ -223,7 +223,7 @@ def _check_key(key: str) -> tuple[str | None, str]:
             return None, f"{key!r} is not a key"
         # Textual names punctuation ('/' is 'slash'), with or without modifiers.
         if not name.isalnum():
-            name = _character_to_key(name)
+            name = character_to_key(name)
     else:
         lowered = name.lower()
         lowered = _KEY_NAME_ALIASES.get(lowered, lowered)

@@ -26,13 +26,15 @@ if TYPE_CHECKING:
 # needed, so `agentdesk demo` paints its desk before loading them.
 
 
-def store_path_for(url: str, user: str, backend: str = "agentdesk") -> Path:
-    """One outbox/drafts file per backend, server and user: queued commands must
-    never be replayed against another account. (agentdesk/1 keeps its file name
-    of before backends had names, so nothing queued is orphaned by an upgrade.)"""
+def store_path_for(server: str, user: str, backend: str = "agentdesk") -> Path:
+    """One outbox/drafts file per backend, server identity and user: queued
+    commands must never be replayed against another account. A server's
+    identity is its URL, except the demo's, whose port changes every start
+    (store/demo_world.py). (agentdesk/1 keeps its file name of before backends
+    had names, so nothing queued is orphaned by an upgrade.)"""
     import hashlib
 
-    name = f"{url}|{user}" if backend == "agentdesk" else f"{backend}|{url}|{user}"
+    name = f"{server}|{user}" if backend == "agentdesk" else f"{backend}|{server}|{user}"
     key = hashlib.sha256(name.encode()).hexdigest()[:16]
     return data_dir() / f"desk-{key}.db"
 
@@ -72,7 +74,8 @@ def close_backend(backend: Backend | None) -> None:
 
 def run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
                   tz: tzinfo | None, sign_in: tuple[str, str] | None = None,
-                  choice: BackendChoice = NATIVE, demo: bool = False) -> int:
+                  choice: BackendChoice = NATIVE, demo: bool = False,
+                  identity: str | None = None) -> int:
     from agentdesk.ui.app import make_app
     from agentdesk.ui.keymap import check_desk_keymap
 
@@ -92,7 +95,7 @@ def run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
         backend,
         sign_in=sign_in,
         username=user,
-        store_path=store_path_for(url, user, choice.name),
+        store_path=store_path_for(identity or url, user, choice.name),
         keymap=keymap,
         notifications=settings.notifications.as_options(),
         theme=settings.ui.theme,

@@ -143,8 +143,8 @@ def functional_key_names() -> Iterable[str]:
 
 
 def ansi_sequences_table() -> dict[str, Any] | None:
-    """Textual's terminal key table (ui/terminal_keys.py edits nine entries of it
-    so ESC+digit is alt+digit). None if it moved: the workaround is skipped."""
+    """Textual's terminal key table (ui/terminal_keys.py adds ESC+digit and
+    ESC+letter to it as alt+key). None if it moved: the workaround is skipped."""
     try:
         from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
     except ImportError:

@@ -90,8 +90,10 @@ class Desk:
 async def open_desk(
     size: tuple[int, int] = (120, 40), *, available: bool = True, keymap: dict[str, str] | None = None,
     before: Callable[[ServerHandle], None] | None = None, seed: int = 7, tmp: Path | None = None,
+    bots: int = 0,
 ) -> AsyncIterator[Desk]:
-    with running_server(agents=3, bots=0, traffic=False, manual_clock=True, seed=seed) as server:
+    """`bots`: the last agents are simulated (they answer consults, for one)."""
+    with running_server(agents=3, bots=bots, traffic=False, manual_clock=True, seed=seed) as server:
         if before is not None:
             before(server)
         backend = NativeBackend(server.url)

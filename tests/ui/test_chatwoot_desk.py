@@ -246,3 +246,19 @@ async def test_dialogs_on_chatwoot_offer_only_what_the_capabilities_allow(tmp_pa
         await desk.until(lambda: iid not in screen.views, what="snoozed")
         snoozed = desk.fake.world.conversations[conv.id]
         assert snoozed.status == "snoozed" and sorted(snoozed.labels) == ["billing", "vip"]
+
+
+@NEEDS_CONTROLLER
+async def test_on_chatwoot_f3_hides_the_offer_without_asking_a_reason(tmp_path: Path) -> None:
+    """Chatwoot has no reject (nothing to record a reason): no reason picker."""
+    async with chatwoot_desk(tmp_path) as desk:
+        fake, screen = desk.fake, desk.screen
+        await asyncio.wait_for(fake.subscribed.wait(), 10)
+        conv = await fake.new_conversation("Ada Lovelace", "Is anyone there?")
+        iid = str(conv.id)
+        await desk.until(lambda: iid in screen.views, what="offer tab")
+        assert not screen.controller.capabilities.reject_reasons
+        screen.activate(iid)
+        await desk.pilot.press("f3")
+        await desk.until(lambda: iid not in screen.views, what="offer hidden")
+        assert type(desk.app.screen).__name__ == "DeskScreen"

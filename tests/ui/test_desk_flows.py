@@ -42,6 +42,8 @@ async def test_reject_offer_closes_tab(desk_factory):
     async with desk_factory() as desk:
         iid = await desk.offer("chat", text="hi")
         await desk.pilot.press("f3")
+        await desk.until(lambda: type(desk.app.screen).__name__ == "RejectDialog", what="reasons")
+        await desk.pilot.press("enter")
         await desk.until(lambda: iid not in desk.screen.views, what="tab closed")
         assert not desk.screen.state.interactions
 

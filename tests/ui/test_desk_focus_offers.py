@@ -47,6 +47,8 @@ async def test_f3_rejects_the_ringing_offer_not_the_open_email(desk_factory):
         assert screen.active_id == a
         assert "Chat offer" in _banner(desk)
         await desk.pilot.press("f3")
+        await desk.until(lambda: type(desk.app.screen).__name__ == "RejectDialog", what="reasons")
+        await desk.pilot.press("enter")
         await desk.until(lambda: b not in screen.state.interactions, what="offer rejected")
         assert screen.state.interactions[a].state.value == "active"
 

@@ -33,11 +33,12 @@ async def test_quit_names_unsent_drafts(desk_factory):
         assert any("half written" in line for line in lines), lines
 
 
-async def test_demo_quit_says_the_server_stops_with_the_work(desk_factory):
+async def test_demo_quit_says_the_work_is_back_next_start(desk_factory):
     async with desk_factory(available=True) as desk:
         desk.app.demo = True
         await desk.accepted("chat", text="hi")
         lines = await quit_lines(desk)
         assert lines[0] == "Quit the demo?"
-        assert any("stops the demo server: this work ends with it" in line for line in lines), lines
+        assert any("pauses the demo: this work is back when you start it again" in line
+                   for line in lines), lines
         assert not any("stays assigned" in line for line in lines), lines

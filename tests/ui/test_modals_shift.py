@@ -20,7 +20,7 @@ def screen_text(screen) -> str:
     return "\n".join(str(w.render()) for w in screen.query(Static))
 
 
-async def test_demo_quit_dialog_says_the_server_stops_and_lists_drafts() -> None:
+async def test_demo_quit_dialog_says_the_demo_pauses_and_lists_drafts() -> None:
     """Issue 14 item 14."""
     app = WidgetApp(lambda: Static("desk"))
     results: list[bool | None] = []
@@ -30,7 +30,7 @@ async def test_demo_quit_dialog_says_the_server_stops_and_lists_drafts() -> None
         app.push_screen(dialog, results.append)
         await pilot.pause()
         text = screen_text(app.screen)
-        assert "stops the demo server" in text
+        assert "pauses the demo" in text
         assert "stay assigned to you on the server" not in text
         assert "1 unsent draft(s)" in text and "Nia Okafor" in text
         await pilot.press("n")

@@ -1,8 +1,10 @@
-"""Alt+digit through Textual's real terminal parser: stock Textual 8.2 reads
-ESC 1 as "¡" (so alt+1..9 never reach the desk's tab bindings); after
-`parse_alt_digits()` it reads alt+1, while ESC+letter and a typed "¡" are as
-before. Each case runs in a fresh interpreter: the fix changes a module-level
-table for the whole process."""
+"""Alt+key through Textual's real terminal parser: stock Textual 8.2 reads
+ESC 1 as "¡" (so alt+1..9 never reach the desk's tab bindings), and ESC s ESC t
+arriving in one read as "^", "s", alt+t (issue 14 item 4: "^1^2" typed
+into the reply); after `parse_alt_keys()` both read as alt+1, alt+2, while
+escape sequences (arrows, F1) and a typed "¡" are as before. Each case runs
+in a fresh interpreter: the fix changes a module-level table for the whole
+process."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ PARSE = """
 import json, sys
 from textual._xterm_parser import XTermParser
 if sys.argv[1] == "fixed":
-    from agentdesk.ui.terminal_keys import parse_alt_digits
-    assert parse_alt_digits()
+    from agentdesk.ui.terminal_keys import parse_alt_keys
+    assert parse_alt_keys()
 
 def keys(data):
     parser = XTermParser()
@@ -23,7 +25,8 @@ def keys(data):
 
 print(json.dumps({name: keys(data) for name, data in
                   {"esc1": "\\x1b1", "esc9": "\\x1b9", "escs": "\\x1bs", "inverted": "\\u00a1",
-                   "digit": "1"}.items()}))
+                   "digit": "1", "fast": "\\x1b1\\x1b2\\x1b3", "fast_letters": "\\x1bs\\x1bt",
+                   "arrows": "\\x1b[A\\x1bOP\\x1bb", "escape_then_up": "\\x1b\\x1b[A"}.items()}))
 """
 
 
@@ -39,6 +42,7 @@ def test_stock_textual_reads_esc_digit_as_a_character():
     keys = _parsed("stock")
     assert keys["esc1"] == ["inverted_exclamation_mark"]
     assert keys["escs"] == ["alt+s"]
+    assert keys["fast_letters"] == ["circumflex_accent", "s", "alt+t"]  # ESC s ESC t in one read
 
 
 def test_after_the_fix_esc_digit_is_alt_digit_and_nothing_else_changes():
@@ -47,3 +51,11 @@ def test_after_the_fix_esc_digit_is_alt_digit_and_nothing_else_changes():
     assert keys["escs"] == ["alt+s"]
     assert keys["inverted"] == ["inverted_exclamation_mark"]  # a typed "¡" stays a character
     assert keys["digit"] == ["1"]
+
+
+def test_after_the_fix_keys_arriving_together_stay_keys():
+    keys = _parsed("fixed")
+    assert keys["fast"] == ["alt+1", "alt+2", "alt+3"]
+    assert keys["fast_letters"] == ["alt+s", "alt+t"]
+    assert keys["arrows"] == ["up", "f1", "ctrl+left"]  # sequences and Textual's own ESC b
+    assert keys["escape_then_up"] == _parsed("stock")["escape_then_up"]

@@ -366,7 +366,8 @@ class ChatwootBackend(Backend):
             view = await self.reads.fetch_view(interaction_id)
         return self._settle(view)
 
-    async def reject(self, interaction_id: str, client_id: str) -> Interaction:
+    async def reject(self, interaction_id: str, client_id: str,
+                     reason: str | None = None) -> Interaction:
         """Chatwoot has no reject: the offer is hidden locally and stays unassigned
         for the other agents of the inbox. No request is made."""
         view = self.tracker.views.get(interaction_id) or await self.reads.fetch_view(interaction_id)

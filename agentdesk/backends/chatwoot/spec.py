@@ -19,6 +19,8 @@ CAPABILITIES = Capabilities(
     voice=False,
     offers=True,  # unassigned conversations in my inboxes: take = assign to me
     offer_timeout=False,
+    reject_reasons=False,  # no reject at all: the offer is only hidden locally
+    customer_search=False,  # not wired to Chatwoot's contact search yet
     acw_timer=False,
     # online -> available, busy -> away, offline -> offline (docs/backends/chatwoot.md)
     presence_states=(Presence.AVAILABLE, Presence.AWAY, Presence.OFFLINE),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from agentdesk.domain import metrics
 from agentdesk.domain.models import (
+    Attachment,
     CallState,
     Channel,
     Direction,
@@ -20,12 +21,13 @@ if TYPE_CHECKING:
     from agentdesk.mockserver.sim.engine import Simulation
 
 
-def customer_says(sim: Simulation, ix: Interaction, text: str) -> None:
+def customer_says(sim: Simulation, ix: Interaction, text: str,
+                  attachments: list[Attachment] | None = None) -> None:
     """A customer message: unread, last_customer_at and the next-reply deadline."""
     customer = sim.customers.customers[ix.customer_id]
     subject = ix.subject if ix.channel is Channel.EMAIL else None
     sim.add_item(ix, TimelineKind.MESSAGE, Direction.INBOUND, customer.name, text,
-                  subject=subject)
+                  subject=subject, attachments=attachments)
     ix.last_customer_at = sim.now
     sla = sim.scenario.reply_sla_s.get(ix.channel)
     if ix.reply_due_at is None and sla is not None:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from agentdesk.domain import metrics
 from agentdesk.domain.models import (
     AgentInfo,
+    Attachment,
     CallInfo,
     CallState,
     Channel,
@@ -212,12 +213,13 @@ class Simulation:
 
     def add_item(self, ix: Interaction, kind: TimelineKind, direction: Direction, author: str,
                  body: str, *, subject: str | None = None, cc: list[str] | None = None,
-                 client_id: str | None = None, speaker: str | None = None) -> TimelineItem:
+                 client_id: str | None = None, speaker: str | None = None,
+                 attachments: list[Attachment] | None = None) -> TimelineItem:
         item = TimelineItem(
             id=self._next_id("item", "it-", 6), customer_id=ix.customer_id,
             interaction_id=ix.id, channel=ix.channel, kind=kind, direction=direction,
             author=author, body=body, subject=subject, cc=cc or [], at=self.now,
-            client_id=client_id, speaker=speaker)
+            client_id=client_id, speaker=speaker, attachments=attachments or [])
         self.items.setdefault(ix.customer_id, []).append(item)
         self.changes.items.append(item)
         watcher = ix.agent_id if ix.state in routing.HOLDING_STATES else None
@@ -421,7 +423,8 @@ class Simulation:
         self.settle()
         return ix
 
-    def customer_message(self, interaction_id: str, text: str) -> TimelineItem:
+    def customer_message(self, interaction_id: str, text: str,
+                         attachments: list[Attachment] | None = None) -> TimelineItem:
         ix = self.ix(interaction_id)
         if ix.state not in (InteractionState.QUEUED, InteractionState.OFFERED,
                             InteractionState.ACTIVE):
@@ -430,7 +433,7 @@ class Simulation:
             raise Conflict("customers speak on calls; use the transcript")
         self.emit("customer.typing", TypingData(interaction_id=ix.id, typing=False),
                   (ix.agent_id or "",))
-        contacts.customer_says(self, ix, text)
+        contacts.customer_says(self, ix, text, attachments)
         item = self.items[ix.customer_id][-1]
         self.emit_ix("interaction.updated", ix)
         self.behaviour.on_customer_message(ix)
@@ -508,7 +511,7 @@ class Simulation:
         self.settle()
         return ix
 
-    def reject(self, agent_id: str, interaction_id: str) -> Interaction:
+    def reject(self, agent_id: str, interaction_id: str, reason: str | None = None) -> Interaction:
         ix = self.ix(interaction_id)
         meta = self.meta[ix.id]
         if meta.consult_agent == agent_id:
@@ -517,6 +520,8 @@ class Simulation:
             return ix
         ix = self._mine(agent_id, interaction_id, (InteractionState.OFFERED,))
         meta.declined_by.append(agent_id)
+        if reason:
+            meta.reject_reasons[agent_id] = reason  # kept with the interaction (and persisted)
         self.requeue(ix)
         self.emit_ix("interaction.rejected", ix, "rejected", also=(agent_id,))
         self.settle()

@@ -53,6 +53,7 @@ class InteractionMeta:
 
     queued_at: float
     declined_by: list[str] = field(default_factory=list)
+    reject_reasons: dict[str, str] = field(default_factory=dict)  # agent id -> reason code
     followups_left: int = 0
     followup_pos: int = 0
     transcript_pos: int = 0

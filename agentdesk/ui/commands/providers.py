@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from agentdesk.domain.enums import InteractionState, Presence
+from agentdesk.domain.enums import Channel, InteractionState, Presence
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, PRESENCE_LABEL
+from agentdesk.ui.screens.desk_support import bound_key
 
 if TYPE_CHECKING:
     from agentdesk.ui.screens.desk_screen import DeskScreen
@@ -64,6 +65,11 @@ class InteractionCommands(_DeskProvider):
                 out.append((text, display, partial(desk.accept, iid), "accept the offer"))
                 text, display = _label("interaction: reject", inter.customer_name, glyph)
                 out.append((text, display, partial(desk.reject, iid), "reject the offer"))
+            if inter.state is InteractionState.ACTIVE and inter.channel is not Channel.VOICE:
+                text, display = _label("interaction: send the reply and wrap up", inter.customer_name,
+                                       glyph)
+                out.append((text, display, partial(desk.send_and_close, iid),
+                            f"{bound_key('composer-send-close', desk.app)}: send, then the wrap-up dialog"))
             if inter.state in (InteractionState.ACTIVE, InteractionState.WRAPUP):
                 text, display = _label("interaction: wrap up", inter.customer_name, glyph)
                 out.append((text, display, partial(desk.open_wrapup, iid), "disposition and notes"))

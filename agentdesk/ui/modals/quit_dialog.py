@@ -3,7 +3,8 @@
 What the dialog says must be true of the way the desk runs:
 
 - `demo=True`: the desk started the simulated contact center, and quitting
-  stops it: the open work and the floor end with it (nothing "stays assigned").
+  stops it; its world is saved (store/demo_world.py), so the open work, paused,
+  is there again at the next `agentdesk demo`.
   Otherwise open interactions stay assigned to the agent on the server.
 - `available=True` (on a real server): the agent stays Available there after
   the desk closes, so offers keep coming and will be missed; F4 first.
@@ -59,10 +60,10 @@ class QuitDialog(DeskModal[bool]):
         if self.open_work:
             out.append(f"You have {len(self.open_work)} open interaction(s):")
             out += _bullets(self.open_work)
-            out.append("Quitting stops the demo server: this work ends with it." if self.demo
-                       else "They stay assigned to you on the server.")
+            out.append("Quitting pauses the demo: this work is back when you start it again."
+                       if self.demo else "They stay assigned to you on the server.")
         elif self.demo:
-            out.append("Quitting stops the demo server (the simulated contact center).")
+            out.append("Quitting pauses the demo (the simulated contact center is saved).")
         if self.drafts:
             out.append(f"{len(self.drafts)} unsent draft(s), kept on this computer but not sent:")
             out += _bullets(self.drafts)

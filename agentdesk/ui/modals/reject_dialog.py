@@ -6,8 +6,9 @@ with the reject so a supervisor can tell "busy with a customer" from
 
 Public API: `RejectDialog(customer, channel_label, reasons=REJECT_REASONS)`,
 dismissed with a `RejectReason` or None; `REJECT_REASONS` (code, label).
-The protocol's reject takes no reason yet (`POST .../reject {client_id}`):
-the shell may log it locally or send it once the backend accepts one.
+The desk sends the code with the reject (`POST .../reject {client_id,
+reason}`) where the backend records reasons (`Capabilities.reject_reasons`;
+on Chatwoot, which has no reject, F3 hides the offer at once).
 """
 
 from __future__ import annotations

@@ -21,14 +21,14 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from agentdesk.backends.base import AgentDeskError, BackendAuthError, LinkState, LinkStatus
 from agentdesk.desk import commands as C
 from agentdesk.desk.gate import action_allowed
 from agentdesk.desk.view import Notice
 from agentdesk.domain import session as S
-from agentdesk.domain.enums import InteractionState, Presence
+from agentdesk.domain.enums import Channel, InteractionState, Presence
 from agentdesk.ui.keymap import DESK_BINDINGS
 from agentdesk.ui.screens.desk.banner import DeskBanner
 from agentdesk.ui.screens.desk.dialog_flows import DialogFlows
@@ -37,9 +37,11 @@ from agentdesk.ui.screens.desk.key_actions import DeskKeyActions
 from agentdesk.ui.screens.desk.rendering import DeskRendering
 from agentdesk.ui.screens.desk.suggestion_flow import SuggestionFlow
 from agentdesk.ui.screens.desk.tab_control import TabControl
+from agentdesk.ui.screens.desk.type_ahead import TypeAhead
 from agentdesk.ui.screens.desk.view_loader import ViewLoader
 from agentdesk.ui.screens.desk.wrapup_flow import WrapupFlow
 from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
+from agentdesk.ui.widgets.footer.desk_footer import DeskFooter
 from agentdesk.ui.widgets.header.desk_header import DeskHeader
 from agentdesk.ui.widgets.suggestions.suggestion_panel import SuggestionPanel
 from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
@@ -77,7 +79,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         self._bindings_shown: tuple[Any, ...] | None = None
         self.side_forced: bool | None = None  # None: automatic by width
         self._follow_worker: Any = None
-        self._focus_on_accept: str | None = None  # focus its composer once it is active
+        self.type_ahead = TypeAhead(self)  # keys typed before the accepted composer opens
 
     # -- what tests, the palette and the app read -------------------------------------------
 
@@ -122,7 +124,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
             with Vertical(id="side"):
                 yield CustomerPanel(id="customer", tz=self.services.tz)
                 yield SuggestionPanel(id="suggestions")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
@@ -172,12 +174,20 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
             return active is not None and active.call is not None and active.state is InteractionState.ACTIVE
         if action == "transfer":
             return active is not None and active.state is InteractionState.ACTIVE
+        if action == "send_and_close":
+            return (active is not None and active.state is InteractionState.ACTIVE
+                    and active.channel is not Channel.VOICE)
         if action == "wrapup":
             return active is not None and active.state is not InteractionState.OFFERED
         return True
 
     def on_key(self, event: Any) -> None:
-        """A key whose capability this backend lacks is hidden; pressed anyway, it says why."""
+        """A key whose capability this backend lacks is hidden; pressed anyway, it says why.
+        Text typed while an accept is on its way is kept for that composer."""
+        if self.type_ahead.capture(event):
+            event.stop()
+            event.prevent_default()
+            return
         self.gated.pressed(event)
 
     # -- what the controller reports (DeskView) ------------------------------------------
@@ -305,13 +315,15 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
 
     def focus_fallback(self) -> None:
         """Focus the current interaction's composer, else the first focusable widget
-        (or nothing: the screen's own bindings still work)."""
+        outside the customer/KB column (typing there by surprise is worse than no
+        focus), or nothing: the screen's own bindings still work."""
         current = self.tabs.current_id
         if current is not None and current in self.tabs.views:
             self.tabs.focus_composer(current)
             return
+        side = self.query_one("#side")
         chain = [w for w in self.focus_chain if w.is_attached and not w._pruning
-                 and not any(a._pruning for a in w.ancestors)]
+                 and not any(a._pruning for a in w.ancestors) and side not in w.ancestors_with_self]
         self.set_focus(chain[0] if chain else None)
 
     # -- widget messages ----------------------------------------------------------------------

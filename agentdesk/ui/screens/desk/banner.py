@@ -13,6 +13,7 @@ from textual.widgets import Static
 from agentdesk.backends.base import LinkState
 from agentdesk.desk.view import Notice
 from agentdesk.domain.enums import RoutingState
+from agentdesk.domain.models import Interaction
 from agentdesk.ui.screens.desk_support import bound_key, offer_line
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class DeskBanner:
         # the banner names the one F2/F3 act on.
         offer = screen.tabs.offer_target()
         if offer is not None:
-            self._set(banner, offer_line(offer, screen.now()), "offer")
+            self._set(banner, self._fitted_offer(offer, screen.size.width - 2), "offer")
             return
         link = screen.link
         if link.state in (LinkState.CONNECTED, LinkState.CONNECTING):
@@ -64,6 +65,23 @@ class DeskBanner:
         else:
             self._set(banner, Content(f"Connection lost ({link.detail or 'reconnecting'}). "
                                       "Messages you send are queued."), "warning")
+
+    def _fitted_offer(self, offer: Interaction, width: int) -> Content:
+        """The offer line on one line (at 80 columns a topic pushed "reject" onto
+        the tab row): the topic goes first, then the name is shortened; the
+        countdown and the keys always stay."""
+        now = self.screen.now()
+        line = offer_line(offer, now)
+        if width <= 0 or line.cell_length <= width:
+            return line
+        bare = offer.model_copy(update={"subject": None, "topic": None})
+        line = offer_line(bare, now)
+        over = line.cell_length - width
+        if over > 0:
+            name = offer.customer_name
+            short = name[: max(1, len(name) - over - 1)] + "…"
+            line = offer_line(bare.model_copy(update={"customer_name": short}), now)
+        return line
 
     @staticmethod
     def _set(banner: Static, content: Content, level: str) -> None:

@@ -1,5 +1,6 @@
-"""The dialogs that end in a command: transfer, presence, the DTMF keypad, and
-signing in again when the server refuses the session."""
+"""The dialogs that end in a command: transfer, the warm transfer's consult
+decision, presence, the DTMF keypad, and signing in again when the server
+refuses the session."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class DialogFlows:
     def __init__(self, screen: DeskScreen) -> None:
         self.screen = screen
         self.relogin_open = False
+        self.agent_names: dict[str, str] = {}  # id -> name, learnt with the transfer targets
 
     def transfer(self, iid: str) -> None:
         self.screen.run_worker(self._transfer(iid), group="dialogs", exclusive=True,
@@ -33,6 +35,7 @@ class DialogFlows:
         except AgentDeskError as exc:
             screen.show_error(exc, "Transfer")
             return
+        self.learn_agent_names({a.id: a.name for a in agents if a.name})
         caps = screen.controller.capabilities
         kind = "team" if TransferTarget.TEAM in caps.transfer_to else "queue"
         choice = await screen.app.push_screen_wait(TransferDialog(
@@ -41,6 +44,45 @@ class DialogFlows:
             return
         screen.run_command(C.Transfer(iid, queue_id=choice.queue_id, agent_id=choice.agent_id,
                                       team_id=choice.team_id, mode=choice.mode))
+
+    def learn_agent_names(self, names: dict[str, str]) -> None:
+        """Call bars name a consulted agent ("consulting Agent 5", not "agent5")."""
+        self.agent_names.update(names)
+        for view in self.screen.tabs.views.values():
+            if view.call_bar is not None:
+                view.call_bar.set_agent_names(self.agent_names)
+
+    def consult(self, iid: str) -> None:
+        """F7 during a warm transfer: complete it, conference, or go back to the
+        customer (ConsultDialog offers what the consult's state allows)."""
+        from agentdesk.ui.modals.consult_dialog import ConsultDialog
+
+        screen = self.screen
+        inter = screen.state.interactions[iid]
+        call = inter.call
+        if call is None or not call.consult_agent_id:
+            return
+        target = self.agent_names.get(call.consult_agent_id, call.consult_agent_id)
+
+        def chosen(action: str | None) -> None:
+            if action:
+                screen.run_command(C.CallControl(iid, CallAction(action)))
+
+        screen.app.push_screen(ConsultDialog(inter.customer_name, target, call.consult_state), chosen)
+
+    def reject(self, iid: str) -> None:
+        """F3: a short picker of reasons; escape keeps the offer ringing."""
+        from agentdesk.ui.glyphs import CHANNEL_LABEL
+        from agentdesk.ui.modals.reject_dialog import RejectDialog
+
+        screen = self.screen
+        inter = screen.state.interactions[iid]
+
+        def chosen(reason: Any) -> None:
+            if reason is not None:
+                screen.run_command(C.Reject(iid, reason=reason.code))
+
+        screen.app.push_screen(RejectDialog(inter.customer_name, CHANNEL_LABEL[inter.channel]), chosen)
 
     def presence(self) -> None:
         from agentdesk.ui.modals.presence_menu import PresenceMenu

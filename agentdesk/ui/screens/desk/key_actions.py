@@ -29,7 +29,8 @@ class DeskKeyActions:
     loader: Any
     state: Any
     side_forced: bool | None
-    _focus_on_accept: str | None
+    type_ahead: Any
+    controller: Any
 
     def activate(self, iid: str | None, *, quiet: bool = False) -> None:
         self.tabs.activate(iid, quiet=quiet)
@@ -37,10 +38,24 @@ class DeskKeyActions:
     def accept(self, iid: str) -> None:
         self.tabs.activate(iid, quiet=True)
         if isinstance(self.run_command(C.Accept(iid)), C.Queued):
-            self._focus_on_accept = iid
+            self.type_ahead.start(iid)
 
     def reject(self, iid: str) -> None:
-        self.run_command(C.Reject(iid))
+        """Reject an offer: first ask why, where the backend records a reason."""
+        if self.controller.capabilities.reject_reasons:
+            self.dialogs.reject(iid)
+        else:
+            self.run_command(C.Reject(iid))
+
+    def send_and_close(self, iid: str) -> None:
+        self.tabs.activate(iid)
+        self.action_send_and_close()
+
+    def show_customer_profile(self, customer_id: str) -> None:
+        """A customer found from the palette: their profile in the side column."""
+        self.side_forced = True
+        self._apply_side_visibility()
+        self.loader.show_profile_of(customer_id)
 
     def open_wrapup(self, iid: str) -> None:
         self.wrapup.open(iid)
@@ -99,6 +114,8 @@ class DeskKeyActions:
         inter = self.tabs.current()
         if inter is None or inter.state is not InteractionState.ACTIVE:
             self.notify("Transfer needs an active interaction", markup=False)
+        elif inter.call is not None and inter.call.consult_agent_id:
+            self.dialogs.consult(inter.id)  # a warm transfer is running: decide it
         else:
             self.dialogs.transfer(inter.id)
 
@@ -160,6 +177,21 @@ class DeskKeyActions:
         view = self.tabs.views.get(self.tabs.current_id or "")
         if view is not None:
             view.composer.action_send()
+
+    def action_send_and_close(self) -> None:
+        """Send the reply and start the wrap-up in one key. A send the composer
+        refuses (empty, too long, a bad cc) keeps its text and opens nothing."""
+        view = self.tabs.views.get(self.tabs.current_id or "")
+        if view is None:
+            self.notify("No conversation open", markup=False)
+            return
+        composer = view.composer
+        if not composer.text.strip():
+            self.notify("Nothing to send: type the reply first", markup=False)
+            return
+        composer.action_send()
+        if not composer.text:  # sent (a refused send keeps the text to fix)
+            self.wrapup.open(view.interaction.id)
 
     def action_open_link(self) -> None:
         """ctrl+o: the links of the conversation with the keyboard (the split pane

@@ -12,7 +12,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from agentdesk.domain import session as S
-from agentdesk.domain.enums import InteractionState, Presence, RoutingState
+from agentdesk.domain.enums import Presence, RoutingState
 from agentdesk.ui.screens.desk_support import bound_key
 from agentdesk.ui.widgets.header.desk_header import DeskHeader
 
@@ -26,7 +26,7 @@ class DeskRendering:
     banner: Any
     services: Any
     state: Any
-    _focus_on_accept: str | None
+    type_ahead: Any
     _bindings_shown: tuple[Any, ...] | None
 
     def _render_changes(self, changes: S.Changes) -> None:
@@ -38,11 +38,9 @@ class DeskRendering:
                 tabs.open_view(iid)
         for iid in (changes.updated | changes.calls) - changes.added:
             tabs.update_view(iid)
-        accepted = state.interactions.get(self._focus_on_accept or "")
-        if accepted is not None and accepted.state is InteractionState.ACTIVE:
-            self._focus_on_accept = None
-            if accepted.id == tabs.active_id:
-                tabs.focus_composer(accepted.id)
+        accepted = self.type_ahead.settle()
+        if accepted is not None and accepted == tabs.active_id:
+            tabs.focus_composer(accepted)
         for iid, items in changes.items.items():
             view = tabs.views.get(iid)
             if view is None:

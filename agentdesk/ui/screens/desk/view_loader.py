@@ -87,6 +87,23 @@ class ViewLoader:
         if active is not None and active.customer_id == customer_id:
             self.show_customer()
 
+    def show_profile_of(self, customer_id: str) -> None:
+        """Any customer's profile in the panel (a palette search), until the tab changes."""
+        self.screen.run_worker(self._show_profile_of(customer_id), group="customer",
+                               exit_on_error=False)
+
+    async def _show_profile_of(self, customer_id: str) -> None:
+        try:
+            detail = await self.screen.controller.customer(customer_id)
+        except AgentDeskError as exc:
+            self.screen.show_error(exc)
+            return
+        self.customers[customer_id] = detail
+        try:
+            self.screen.query_one(CustomerPanel).show(detail)
+        except NoMatches:
+            return
+
     def show_customer(self) -> None:
         try:
             panel = self.screen.query_one(CustomerPanel)

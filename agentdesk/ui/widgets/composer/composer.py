@@ -18,7 +18,7 @@ Public API: `Composer(interaction_id, channel, *, subject=None,
 disabled_reason=None, draft_delay=0.5, name=None, id=None, classes=None)`,
 `set_canned(responses)`, `set_agent_name(name)` (unset: asked of the
 screen's state), `load_draft(text, subject=None, cc=None)` (posts no
-DraftChanged), `insert_text(text)`, `set_disabled(reason | None)`, `clear()`,
+DraftChanged), `insert_text(text)`, `type_text(text)`, `set_disabled(reason | None)`, `clear()`,
 `focus_body()`, properties `text`, `kind`, `channel`, `is_email`,
 `disabled_reason`; every method works before mounting. Messages:
 `Composer.Submitted(interaction_id, body, kind, subject, cc)` (then the
@@ -232,6 +232,11 @@ class Composer(Vertical):
         before = line[:column] if column else (body.document.get_line(row - 1) + "\n" if row else "")
         body.insert(joined(before, text, line[column:]))
         body.focus()
+
+    def type_text(self, text: str) -> None:
+        """Type `text` at the cursor as the agent would (type-ahead after an accept)."""
+        if not self._body.read_only:
+            self._body.insert(text)
 
     def set_disabled(self, reason: str | None) -> None:
         """Make the composer read-only and say why, or enable it again (None)."""

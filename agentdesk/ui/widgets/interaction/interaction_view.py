@@ -37,7 +37,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from agentdesk.domain.models import Channel, Interaction, InteractionState
-from agentdesk.ui.glyphs import CHANNEL_LABEL
+from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
 from agentdesk.ui.widgets.call.call_bar import CallBar, key_label
 from agentdesk.ui.widgets.composer.composer import Composer
 from agentdesk.ui.widgets.timeline.timeline import Timeline
@@ -87,6 +87,14 @@ class InteractionView(Vertical):
         self._state_text = ""
         self._state_line = Static(id="interaction-state")
         self._keys = {"offer-accept": "F2", "offer-reject": "F3", "wrapup": "F9"}
+        self._name_pane()
+
+    def _name_pane(self) -> None:
+        """The pane's title (shown in the split view, where two conversations sit
+        side by side): whose conversation it is."""
+        inter = self._interaction
+        self.border_title = Content.assemble(
+            CHANNEL_GLYPH.get(inter.channel, ""), " ", (inter.customer_name, "bold"))
 
     @property
     def interaction(self) -> Interaction:
@@ -121,6 +129,7 @@ class InteractionView(Vertical):
 
     def update_interaction(self, interaction: Interaction) -> None:
         self._interaction = interaction
+        self._name_pane()
         if self._call_bar is not None:
             self._call_bar.update_call(interaction.call)
         self._apply_state()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal
 
+from agentdesk.domain.attachments import body_with_attachments
 from agentdesk.domain.enums import Channel, Direction, TimelineKind
 
 DeliveryState = Literal["queued", "sent", "failed"]
@@ -41,15 +42,18 @@ class Entry:
     at: float
     client_id: str | None
     speaker: str | None
+    attachments: tuple[Any, ...] = ()  # also written into `body` (a line each, as links)
 
     @classmethod
     def of(cls, item: Any) -> Entry:
         """From a `TimelineItem` (or an `Entry`, returned as is)."""
         if isinstance(item, Entry):
             return item
+        attachments = getattr(item, "attachments", None)
+        body = body_with_attachments(item.body, attachments) if attachments else item.body
         return cls(item.id, item.customer_id, item.interaction_id, item.channel, item.kind,
-                   item.direction, item.author, item.body, item.subject, tuple(item.cc),
-                   item.at, item.client_id, item.speaker)
+                   item.direction, item.author, body, item.subject, tuple(item.cc),
+                   item.at, item.client_id, item.speaker, tuple(attachments or ()))
 
     def model_copy(self, update: dict[str, Any] | None = None) -> Entry:
         """`TimelineItem.model_copy`'s spelling, for code written against the model."""

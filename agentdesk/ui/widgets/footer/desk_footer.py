@@ -1,0 +1,75 @@
+"""The desk's footer: Textual's Footer, fitted to the width.
+
+Textual's footer lays the keys out in the order it finds them (the focused
+composer's first) and cuts the row at the screen's edge, so at 80 columns, or
+with a voice call at 120, F1 and F10 fell off the end and the last key read
+"F8 Hang▏". This footer keeps Textual's keys (clickable, remapped labels) but
+drops the least needed ones until the row fits, whole keys only; F1 Help and
+F10 Quit always stay (every key is still in F1 and the palette).
+
+Public API: `DeskFooter()`, a drop-in for `Footer`; `KEEP_RANK` (action ->
+how long it stays, higher stays longer; unknown actions rank lowest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.events import Resize
+from textual.widget import Widget
+from textual.widgets import Footer
+
+KEEP_RANK: dict[str, int] = {
+    "app.help": 100, "app.request_quit": 100,
+    "accept": 90, "reject": 89, "wrapup": 85, "hangup": 80, "hold": 75, "mute": 70,
+    "transfer": 65, "presence_menu": 60, "send": 50, "send_and_close": 48,
+    "toggle_note": 40, "edit_external": 30,
+}
+PALETTE_WIDTH = 21  # "▏^p Command palette " at the right edge
+KEY_PADDING = 3  # " F4 Presence ": a space before, between and after
+
+
+def key_width(widget: Widget) -> int:
+    """Cells a footer key takes (its key as shown and its description)."""
+    shown = str(getattr(widget, "key_display", "") or "")
+    description = str(getattr(widget, "description", "") or "")
+    return len(shown) + len(description) + KEY_PADDING
+
+
+def fit_keys(keys: list[Widget], width: int) -> list[Widget]:
+    """The keys to show in `width` cells, in their order: the lowest ranked go
+    first until the rest fit (F1 and F10 are never dropped)."""
+    kept = list(keys)
+    by_rank = sorted(kept, key=lambda w: KEEP_RANK.get(str(getattr(w, "action", "")), 0))
+    for widget in by_rank:
+        if sum(key_width(w) for w in kept) <= width:
+            break
+        if KEEP_RANK.get(str(getattr(widget, "action", "")), 0) >= 100:
+            continue
+        kept.remove(widget)
+    return kept
+
+
+class DeskFooter(Footer):
+    def __init__(self) -> None:
+        super().__init__()
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        widgets: Iterable[Widget] = super().compose()
+        keys: list[Widget] = []
+        rest: list[Widget] = []
+        for widget in widgets:
+            is_key = hasattr(widget, "action") and not widget.has_class("-command-palette")
+            (keys if is_key else rest).append(widget)
+        width = (self.size.width or self.app.size.width) - PALETTE_WIDTH
+        shown = fit_keys(keys, width)
+        self.styles.grid_size_columns = len(shown)
+        yield from shown
+        yield from rest
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self.call_after_refresh(self.recompose)
