@@ -18,10 +18,10 @@ import httpx
 from agentdesk.backends.base import new_client_id
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
+from agentdesk.cli.demo import start_demo_server, stop_demo_server
 from agentdesk.domain.models import Presence
 from agentdesk.store.demo_world import demo_world
 from agentdesk.ui.app import make_app
-from agentdesk.cli.demo import start_demo_server, stop_demo_server
 from agentdesk.ui.launch import store_path_for
 
 

@@ -13,10 +13,10 @@ from textual.widgets import Static
 from agentdesk.backends.base import LinkState
 from agentdesk.desk.view import Notice
 from agentdesk.domain.enums import RoutingState
-from agentdesk.domain.models import Interaction
 from agentdesk.ui.screens.desk_support import bound_key, offer_line
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models need pydantic: kept off the first frame's path
+    from agentdesk.domain.models import Interaction
     from agentdesk.ui.screens.desk_screen import DeskScreen
 
 
