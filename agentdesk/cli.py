@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     ms.add_argument("--capacity", metavar="SPEC",
                     help="per-agent capacity over the scenario's, e.g. chat=20@5,total=100 "
                          "(CHANNEL=LIMIT[@COST units])")
+    ms.add_argument("--calling-window", metavar="HH:MM-HH:MM",
+                    help="customers' local hours for outbound calls and callbacks, over the "
+                         "scenario's (default 08:00-21:00)")
     ms.add_argument("--bots", type=not_negative, default=None, metavar="N",
                     help="how many agents the simulation works itself (default: all but agent1)")
     ms.add_argument("--no-traffic", action="store_true", help="no automatic arrivals")
