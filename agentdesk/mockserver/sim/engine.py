@@ -415,6 +415,10 @@ class Simulation:
         self.open_ids.add(ix.id)
         self._count_offered(queue, channel)
         self.changed(ix)
+        from agentdesk.mockserver.sim import self_service
+        ix.self_service = self_service.for_contact(ix, spec)
+        if ix.self_service is not None:
+            self.system_item(ix, self_service.timeline_text(ix.self_service))
         if channel is Channel.VOICE:
             self.system_item(ix, f"Incoming call from {customer.phone}", TimelineKind.CALL)
         else:
