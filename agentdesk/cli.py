@@ -25,6 +25,7 @@ HANDLERS: dict[str, str] = {
     "config": "agentdesk.credentials_cli:run_config",
     "serve": "agentdesk.ui.serve:run",
     "report": "agentdesk.report_cli:run_report",
+    "export": "agentdesk.export_cli:run_export",
 }
 
 
@@ -129,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     from agentdesk.report_cli import add_report_parser
 
     add_report_parser(sub, _add_connection_args)
+
+    from agentdesk.export_cli import add_export_parser
+
+    add_export_parser(sub, _add_connection_args)
 
     ms = sub.add_parser("mock-server", help="run the simulated contact center")
     ms.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from agentdesk.mockserver import (
+    routes_export,
     routes_outbound,
     routes_reports,
     routes_sim,
@@ -116,6 +117,7 @@ def build_app(options: ServerOptions | None = None, server: MockServer | None = 
         Route("/healthz", health, methods=["GET"]),
         *routes_v1.ROUTES,
         *routes_outbound.ROUTES,
+        *routes_export.ROUTES,
         *routes_reports.ROUTES,
         *routes_sim.ROUTES,
         *routes_ws.ROUTES,

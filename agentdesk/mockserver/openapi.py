@@ -40,6 +40,7 @@ from agentdesk.protocol.requests import (
     CommandRequest,
     DialRequest,
     DisclosureRequest,
+    ExportPage,
     InteractionResponse,
     LoginRequest,
     LoginResponse,
@@ -291,6 +292,19 @@ def _paths() -> dict[str, Any]:
                 errors=MUTATING,
             ),
         },
+        "/v1/export": {
+            "get": _op(
+                "Interactions I may read, with their timeline events, in pages",
+                ExportPage,
+                errors="401 404 422",
+                params=[
+                    _query("since", "number", "only interactions with activity at or after this time"),
+                    _query("after", "string", "the `next` of the previous page"),
+                    _query("limit", "integer", "page size 1..500, default 100", minimum=1, maximum=500,
+                           default=100),
+                ],
+            )
+        },
         "/v1/customers/{id}": {
             "get": _op("Customer profile and contacts", CustomerDetail, errors="401 404", params=ix)
         },
@@ -535,6 +549,7 @@ def openapi_document(dispositions: tuple[str, ...] = ()) -> dict[str, Any]:
         WrapupRequest,
         DialRequest,
         DisclosureRequest,
+        ExportPage,
         CallbackRequest,
         CallbackResponse,
         CallbackList,

@@ -143,6 +143,20 @@ class CallbackList(BaseModel):
     callbacks: list[Callback]
 
 
+class ExportRecord(BaseModel):
+    """One interaction and its timeline events (messages, notes, call, transcript, system)."""
+
+    interaction: Interaction
+    events: list[TimelineItem]
+
+
+class ExportPage(BaseModel):
+    """`GET /v1/export`: `next` is the `after` of the next page (null: the last page)."""
+
+    records: list[ExportRecord]
+    next: str | None = None
+
+
 class MessageResponse(BaseModel):
     item: TimelineItem
 
