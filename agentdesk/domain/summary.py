@@ -62,6 +62,10 @@ class WrapupSummary:
     next_step: str = ""
     callback: str = ""
 
+    def one_line(self) -> str:
+        """The same parts on one line (the wrap-up dialog's notes field is one line)."""
+        return " | ".join(self.text().splitlines())
+
     def text(self) -> str:
         """The draft as the wrap-up note: one labelled line per part that has content."""
         lines = [f"Reason: {self.reason}" if self.reason else "Reason: (not found)"]

@@ -82,7 +82,9 @@ def offer_line(inter: Interaction, now: float, app: App[object] | None = None) -
     """'◔ Chat offer from NAME · topic · 0:12 left · F2 accept · F3 reject', with the
     keys bound to offer-accept/offer-reject now (see `bound_key`)."""
     left = (inter.offer_expires_at or now) - now
-    about = inter.subject or inter.topic or ""
+    # What the customer told the IVR or bot says more than a topic id.
+    service = inter.self_service.summary() if inter.self_service is not None else ""
+    about = service or inter.subject or inter.topic or ""
     return Content.from_markup(
         f"[b]$ch offer[/b] from [b]$name[/b] [$muted-foreground]$about[/]  "
         f"[b ${countdown_level('offer', left)}]$left left[/]   "

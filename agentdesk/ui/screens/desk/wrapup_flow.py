@@ -67,7 +67,10 @@ class WrapupFlow:
             return
         caps = screen.controller.capabilities
         kept = screen.services.drafts.load(notes_key(iid))  # typed before, then escape
-        notes = kept.text if kept is not None else ""
+        # First opening: the drafted summary of the contact, to review and edit.
+        notes = kept.text if kept is not None else await screen.controller.wrapup_draft(iid)
+        if iid not in screen.state.interactions:
+            return
         if caps.wrapup is WrapupStyle.LABELS:
             from agentdesk.ui.modals.label_wrapup_dialog import LabelWrapupDialog
 
