@@ -146,8 +146,9 @@ class CallInfo(Model):
     consult_agent_id: str | None = None  # warm transfer in progress
     consult_state: str | None = None  # "ringing", "talking" (customer on hold) or "conference"
     # Recording disclosure: "pending" until the agent confirms it was given,
-    # "confirmed", or "declined" (the customer refused: recording paused).
-    disclosure: str = "pending"
+    # "confirmed", or "declined" (the customer refused: recording paused); None
+    # from a server that does not track it (the desk then shows no prompt).
+    disclosure: str | None = None
     recording: bool = True  # False while recording is paused (no transcript then)
 
 

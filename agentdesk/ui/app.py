@@ -23,6 +23,7 @@ from agentdesk.store.drafts import Drafts
 from agentdesk.store.outbox import Outbox
 from agentdesk.store.paths import data_dir
 from agentdesk.store.sender import CommandSender
+from agentdesk.ui.commands.outbound import OutboundCommands
 from agentdesk.ui.commands.providers import (
     CustomerCommands,
     InteractionCommands,
@@ -43,7 +44,8 @@ class AgentDeskApp(App[int]):
     CSS_PATH = Path(__file__).with_name("agentdesk.tcss")
     TITLE = "agentdesk"
     BINDINGS = [*APP_BINDINGS, Binding("ctrl+c", "app.request_quit", show=False, id="quit-ctrl-c")]
-    COMMANDS = App.COMMANDS | {InteractionCommands, CustomerCommands, PresenceCommands, KbCommands}
+    COMMANDS = App.COMMANDS | {InteractionCommands, CustomerCommands, PresenceCommands, KbCommands,
+                               OutboundCommands}
 
     def __init__(
         self,

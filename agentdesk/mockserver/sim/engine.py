@@ -407,7 +407,8 @@ class Simulation:
             customer_name=customer.name, queue_id=queue, state=InteractionState.QUEUED,
             subject=subject if channel is Channel.EMAIL else None, topic=slug,
             created_at=self.now,
-            call=CallInfo(state=CallState.RINGING) if channel is Channel.VOICE else None)
+            call=CallInfo(state=CallState.RINGING, disclosure="pending")
+            if channel is Channel.VOICE else None)
         meta = InteractionMeta(queued_at=self.now,
                                followups_left=len(spec.followups) if spec else 0)
         self.interactions[ix.id] = ix

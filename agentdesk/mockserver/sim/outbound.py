@@ -83,7 +83,7 @@ def dial(sim: Simulation, agent_id: str, customer_id: str) -> Interaction:
         id=sim._next_id("ix", "in-", 4), channel=Channel.VOICE, customer_id=customer.id,
         customer_name=customer.name, queue_id=queue, state=InteractionState.ACTIVE,
         agent_id=agent_id, created_at=sim.now, accepted_at=sim.now,
-        direction=Direction.OUTBOUND, call=CallInfo(state=CallState.DIALING))
+        direction=Direction.OUTBOUND, call=CallInfo(state=CallState.DIALING, disclosure="pending"))
     sim.interactions[ix.id] = ix
     sim.meta[ix.id] = InteractionMeta(queued_at=sim.now)
     sim.open_ids.add(ix.id)
@@ -96,7 +96,7 @@ def start_dialing(sim: Simulation, ix: Interaction) -> None:
     """The number is being dialled (a new outbound call or an accepted callback)."""
     customer = sim.customers.customers[ix.customer_id]
     agent = sim.agents[ix.agent_id or ""]
-    ix.call = CallInfo(state=CallState.DIALING)
+    ix.call = CallInfo(state=CallState.DIALING, disclosure="pending")
     sim.system_item(ix, f"{agent.name} is calling {customer.name} on {customer.phone}",
                     TimelineKind.CALL)
     sim.emit("call.updated", CallData(interaction_id=ix.id, call=ix.call), (agent.id,))
