@@ -106,9 +106,8 @@ async def _dial(desk: DeskScreen, customer_id: str, name: str) -> None:
         return
     if detail is not None:
         name = detail.customer.name
-    outcome = desk.run_command(C.Dial(customer_id, name))
-    if isinstance(outcome, C.Queued):
-        desk.notify(f"Calling {name}…", title="Call", markup=False, timeout=3)
+    # The call's own tab says it dials; a refusal by the server comes as a toast.
+    desk.run_command(C.Dial(customer_id, name))
 
 
 def schedule(desk: DeskScreen, customer_id: str, name: str) -> None:
@@ -124,6 +123,9 @@ async def _schedule(desk: DeskScreen, customer_id: str, name: str) -> None:
     if choice is None:
         return
     at, note = choice
+    # Sent, not yet accepted: the server checks the calling rules at that time, and
+    # its refusal follows as a toast in its own words.
     outcome = desk.run_command(C.ScheduleCallback(customer_id, at, note))
     if isinstance(outcome, C.Queued):
-        desk.notify(f"Callback for {name} scheduled", title="Callback", markup=False, timeout=3)
+        desk.notify(f"Asking the server for a callback to {name}…", title="Callback",
+                    markup=False, timeout=3)
