@@ -100,3 +100,22 @@ async def test_the_recording_notice_is_confirmed_from_the_palette(desk_factory):
         await desk.until(lambda: "REC PAUSED" in str(bar.render()), what="recording paused")
         await palette(desk, "confirm the recording")
         await desk.until(lambda: "recording notice" not in str(bar.render()), what="confirmed")
+
+
+def test_the_rules_line_marks_what_a_rule_forbids():
+    from agentdesk.domain.models import Consent, Customer
+    from agentdesk.ui.widgets.customer.compliance_line import compliance_line
+
+    assert compliance_line(Customer(id="c1", name="Ada")) is None
+    line = compliance_line(Customer(id="c1", name="Ada", dnc=True,
+                                    consent=Consent(recording=False, sms=False)))
+    assert line is not None
+    assert line.plain == "Rules    ⛔ do not call · no recording consent · no SMS"
+
+
+async def test_the_customer_panel_shows_the_rules(desk_factory):
+    async with desk_factory() as desk:
+        await desk.offer("email", customer_id="c0004", text="Stop calling me")
+        panel = desk.screen.query_one("CustomerPanel")
+        await desk.until(lambda: "⛔ do not call" in str(panel._profile_text.render()),
+                         what="the rules line")
