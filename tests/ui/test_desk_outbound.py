@@ -119,3 +119,31 @@ async def test_the_customer_panel_shows_the_rules(desk_factory):
         panel = desk.screen.query_one("CustomerPanel")
         await desk.until(lambda: "⛔ do not call" in str(panel._profile_text.render()),
                          what="the rules line")
+
+
+async def test_a_callback_scheduled_from_wrapup_lands_in_the_notes(desk_factory):
+    from textual.widgets import Input
+
+    async with desk_factory() as desk:
+        iid = await desk.accepted("voice", customer_id="c0010")
+        await desk.until(lambda: desk.screen.state.interactions[iid].call.state
+                         is CallState.CONNECTED, what="connected")
+        await desk.pilot.press("f8")
+        await desk.until(lambda: desk.screen.state.interactions[iid].state.value == "wrapup",
+                         what="acw")
+        await desk.pilot.press("f9")
+        await desk.until(lambda: top(desk) == "WrapupDialog", what="wrap-up dialog")
+        await desk.pilot.press("ctrl+b")
+        await desk.until(lambda: top(desk) == "CallbackPicker", what="callback picker")
+        await desk.pilot.press("enter")  # in 1 hour
+        await desk.until(lambda: top(desk) == "WrapupDialog", what="back in wrap-up")
+        field = desk.app.screen.query_one("#wrapup-notes", Input)
+        await desk.until(lambda: "Callback: " in field.value, what="the callback in the notes")
+        listed = []
+        for _ in range(100):
+            listed = await desk.probe.list_callbacks()
+            if listed:
+                break
+            await desk.pilot.pause(0.05)
+        assert [cb.customer_id for cb in listed] == ["c0010"]
+        assert listed[0].at == desk.clock.now + 3600
