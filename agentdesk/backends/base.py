@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from agentdesk.domain.events import DeskEvent
     from agentdesk.domain.models import (
         AgentInfo,
+        Callback,
         CannedResponse,
         Customer,
         CustomerDetail,
@@ -94,6 +95,21 @@ class NotSupportedError(BackendCommandError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, status=404, code="not_supported")
+
+
+# The codes of `CallRefusedError` (agentdesk/1 sends them with 409).
+DNC = "dnc"  # the customer is on the do-not-call list
+OUTSIDE_CALLING_WINDOW = "outside_calling_window"  # not within the customer's local hours
+NO_CAPACITY = "no_capacity"  # the agent has no room for a call now
+CALL_REFUSALS = frozenset({DNC, OUTSIDE_CALLING_WINDOW, NO_CAPACITY})
+
+
+class CallRefusedError(BackendCommandError):
+    """A calling rule refused a dial, a callback or a callback's dial. `code` is one
+    of CALL_REFUSALS; `message` says why in words the desk shows as they are
+    ("Ada Lovelace is on the do-not-call list")."""
+
+    title = "Not called"
 
 
 # --- stream items -----------------------------------------------------------------
@@ -269,7 +285,9 @@ class Backend(ABC):
     async def set_presence(self, presence: Presence, next: Presence | None = None) -> AgentInfo: ...
 
     @abstractmethod
-    async def accept(self, interaction_id: str, client_id: str) -> Interaction: ...
+    async def accept(self, interaction_id: str, client_id: str) -> Interaction:
+        """Accept an offer. A due callback's offer dials the customer, so a calling
+        rule may refuse it (`CallRefusedError`; the callback is then blocked)."""
 
     @abstractmethod
     async def reject(self, interaction_id: str, client_id: str,
@@ -307,6 +325,30 @@ class Backend(ABC):
         team_id: str | None = None,
     ) -> Interaction:
         """To a queue, an agent or (`capabilities.transfer_to` has TEAM) a team."""
+
+    # -- outbound calls, callbacks and recording disclosure. Not abstract: a backend
+    # without them keeps these (and its capabilities say outbound / callbacks /
+    # recording_disclosure are off, so the desk never offers them).
+    async def dial(self, customer_id: str, client_id: str) -> Interaction:
+        """Call a customer now (`capabilities.outbound`); `CallRefusedError` when a
+        calling rule or the agent's capacity says no."""
+        raise NotSupportedError(self.capabilities.missing_reason("outbound"))
+
+    async def schedule_callback(
+        self, customer_id: str, at: float, client_id: str, *, note: str = "",
+        queue_id: str | None = None, agent_id: str | None = None,
+    ) -> Callback:
+        """Call a customer back at `at` (server time): me, `agent_id` or anyone in
+        `queue_id` (`capabilities.callbacks`); `CallRefusedError` as for `dial`."""
+        raise NotSupportedError(self.capabilities.missing_reason("callbacks"))
+
+    async def list_callbacks(self) -> list[Callback]:
+        raise NotSupportedError(self.capabilities.missing_reason("callbacks"))
+
+    async def disclosure(self, interaction_id: str, action: str, client_id: str) -> Interaction:
+        """Recording disclosure on a call: `confirm`, `decline` (recording pauses) or
+        `resume` (`capabilities.recording_disclosure`)."""
+        raise NotSupportedError(self.capabilities.missing_reason("recording_disclosure"))
 
     @abstractmethod
     async def wrapup(

@@ -19,9 +19,11 @@ import httpx
 from pydantic import ValidationError
 
 from agentdesk.backends.base import (
+    CALL_REFUSALS,
     AgentDeskError,
     Backend,
     BackendCommandError,
+    CallRefusedError,
     NotSupportedError,
     StreamItem,
     new_client_id,
@@ -33,6 +35,7 @@ from agentdesk.domain.capabilities import Capabilities, TransferTarget, WrapupSt
 from agentdesk.domain.models import (
     AgentInfo,
     CallAction,
+    Callback,
     CannedResponse,
     Customer,
     CustomerDetail,
@@ -50,9 +53,14 @@ from agentdesk.domain.models import (
     User,
 )
 from agentdesk.protocol.requests import (
+    CallbackList,
+    CallbackRequest,
+    CallbackResponse,
     CallRequest,
     CommandRequest,
     CustomerSearchResponse,
+    DialRequest,
+    DisclosureRequest,
     InteractionResponse,
     LoginRequest,
     LoginResponse,
@@ -87,6 +95,9 @@ NATIVE_CAPABILITIES = Capabilities(
     monitor=True,
     stats=True,
     simulation=False,
+    outbound=True,
+    callbacks=True,
+    recording_disclosure=True,
 )
 
 
@@ -307,9 +318,11 @@ class NativeBackend(Backend):
         return reply.agent
 
     async def accept(self, interaction_id: str, client_id: str) -> Interaction:
-        return await self._interaction_command(
+        # a due callback's offer dials when accepted: a calling rule may refuse it
+        result: Interaction = await _refusals(self._interaction_command(
             interaction_id, "accept", _build(CommandRequest, client_id=client_id)
-        )
+        ))
+        return result
 
     async def reject(self, interaction_id: str, client_id: str,
                      reason: str | None = None) -> Interaction:
@@ -375,6 +388,34 @@ class NativeBackend(Backend):
         request = _build(WrapupRequest, client_id=client_id, disposition=disposition, notes=notes)
         return await self._interaction_command(interaction_id, "wrapup", request)
 
+    # -- outbound calls, callbacks, recording disclosure ----------------------------------
+
+    async def dial(self, customer_id: str, client_id: str) -> Interaction:
+        request = _build(DialRequest, client_id=client_id, customer_id=customer_id)
+        reply: InteractionResponse = await _refusals(self._api.call(
+            "POST", "/v1/outbound/calls", body=request.model_dump(mode="json"),
+            model=InteractionResponse))
+        return reply.interaction
+
+    async def schedule_callback(
+        self, customer_id: str, at: float, client_id: str, *, note: str = "",
+        queue_id: str | None = None, agent_id: str | None = None,
+    ) -> Callback:
+        request = _build(CallbackRequest, client_id=client_id, customer_id=customer_id, at=at,
+                         note=note, queue_id=queue_id, agent_id=agent_id)
+        reply: CallbackResponse = await _refusals(self._api.call(
+            "POST", "/v1/callbacks", body=request.model_dump(mode="json", exclude_none=True),
+            model=CallbackResponse))
+        return reply.callback
+
+    async def list_callbacks(self) -> list[Callback]:
+        reply: CallbackList = await self._api.call("GET", "/v1/callbacks", model=CallbackList)
+        return reply.callbacks
+
+    async def disclosure(self, interaction_id: str, action: str, client_id: str) -> Interaction:
+        request = _build(DisclosureRequest, client_id=client_id, action=action)
+        return await self._interaction_command(interaction_id, "disclosure", request)
+
     async def _interaction_command(
         self, interaction_id: str, verb: str, request: Any
     ) -> Interaction:
@@ -437,6 +478,16 @@ class AgentdeskSpec(BackendSpec):
 
 
 SPEC = AgentdeskSpec()
+
+
+async def _refusals(call: Any) -> Any:
+    """A refusal by a calling rule as its typed error (the message is already plain words)."""
+    try:
+        return await call
+    except BackendCommandError as exc:
+        if exc.code in CALL_REFUSALS:
+            raise CallRefusedError(exc.message, status=exc.status, code=exc.code) from None
+        raise
 
 
 def _build(model: type[Any], **fields: Any) -> Any:

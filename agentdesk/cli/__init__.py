@@ -8,6 +8,7 @@
     credentials.py  `login`, `logout`
     config_cmd.py   `config path|show`
     report.py       `report`: today's interval report
+    export.py       `export`: interactions and their events as JSON lines
     mock_server.py  `mock-server`
     kb.py           `kb import|search|rebuild`
     serve.py        `serve`: the desk or the monitor in a browser

@@ -27,6 +27,7 @@ HANDLERS: dict[str, str] = {
     "config": "agentdesk.cli.config_cmd:run_config",
     "serve": "agentdesk.cli.serve:run",
     "report": "agentdesk.cli.report:run_report",
+    "export": "agentdesk.cli.export:run_export",
 }
 
 

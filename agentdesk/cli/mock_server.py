@@ -20,7 +20,8 @@ def options_from_args(args: argparse.Namespace) -> ServerOptions:
         traffic=not args.no_traffic, sim=not args.no_sim, manual_clock=args.manual_clock,
         db=args.db, scenario=args.scenario, host=args.host,
         token_ttl_s=getattr(args, "token_ttl", None) or 12 * 3600.0,
-        capacity=getattr(args, "capacity", None))
+        capacity=getattr(args, "capacity", None),
+        calling_window=getattr(args, "calling_window", None))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,10 @@ module per command group (agentdesk/cli/__init__.py lists them).
 from __future__ import annotations
 
 import argparse
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from agentdesk import __version__
 
@@ -74,6 +78,30 @@ def backend_name(text: str) -> str:
     return name
 
 
+_AGE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def since_time(text: str, now: Callable[[], float] = time.time) -> float:
+    """`--since`: ISO 8601, Unix seconds or an age like 2h; ArgumentTypeError otherwise."""
+    value = text.strip()
+    age = _AGE.match(value.lower())
+    if age:
+        return now() - float(age.group(1)) * _UNITS[age.group(2)]
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give an ISO time (2026-03-02T09:00), Unix seconds or an age (2h)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
 def add_connection_args(p: argparse.ArgumentParser,
                          user_help: str = "log in as NAME (asks for the password)") -> None:
     p.add_argument("--backend", metavar="NAME", type=backend_name,
@@ -127,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("csv", "json"), default="csv",
                         help="output format (default %(default)s)")
 
+    export = sub.add_parser("export", help="interactions and their events as JSON lines")
+    add_connection_args(export, "the user whose stored token (agentdesk login) is used")
+    export.add_argument("--since", type=since_time, default=None, metavar="TIME",
+                        help="only interactions active since TIME: ISO time, Unix seconds or "
+                             "an age (30m, 2h, 7d)")
+    export.add_argument("--format", choices=("jsonl",), default="jsonl",
+                        help="output format (default %(default)s)")
+
     ms = sub.add_parser("mock-server", help="run the simulated contact center")
     ms.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")
     ms.add_argument("--port", type=port_number, default=8640,
@@ -138,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     ms.add_argument("--capacity", metavar="SPEC",
                     help="per-agent capacity over the scenario's, e.g. chat=20@5,total=100 "
                          "(CHANNEL=LIMIT[@COST units])")
+    ms.add_argument("--calling-window", metavar="HH:MM-HH:MM",
+                    help="customers' local hours for outbound calls and callbacks, over the "
+                         "scenario's (default 08:00-21:00)")
     ms.add_argument("--bots", type=not_negative, default=None, metavar="N",
                     help="how many agents the simulation works itself (default: all but agent1)")
     ms.add_argument("--no-traffic", action="store_true", help="no automatic arrivals")

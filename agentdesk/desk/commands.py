@@ -95,9 +95,35 @@ class DiscardSend:
     client_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Dial:
+    """Call a customer now (`capabilities.outbound`); calling rules may refuse it."""
+
+    customer_id: str
+    customer_name: str = ""  # for messages only
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleCallback:
+    """Call a customer back at `at` (server time), me or `queue_id` (`capabilities.callbacks`)."""
+
+    customer_id: str
+    at: float
+    note: str = ""
+    queue_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """Recording disclosure on a call: "confirm", "decline" (recording pauses) or "resume"."""
+
+    interaction_id: str
+    action: str
+
+
 DeskCommand: TypeAlias = (
     "Accept | Reject | SendMessage | CallControl | Transfer | Wrapup | SetPresence"
-    " | MarkRead | SetTyping | RetrySend | DiscardSend"
+    " | MarkRead | SetTyping | RetrySend | DiscardSend | Dial | ScheduleCallback | Disclosure"
 )
 
 

@@ -74,7 +74,8 @@ READ_MARK_RETRY = Backoff(base=0.5, cap=10.0, jitter="equal")
 
 OUTBOX_WHAT = {OutboxKind.ACCEPT: "Accept", OutboxKind.REJECT: "Reject", OutboxKind.CALL: "Call action",
                OutboxKind.TRANSFER: "Transfer", OutboxKind.WRAPUP: "Wrap-up",
-               OutboxKind.PRESENCE: "Presence"}
+               OutboxKind.PRESENCE: "Presence", OutboxKind.DIAL: "Call",
+               OutboxKind.CALLBACK: "Callback", OutboxKind.DISCLOSURE: "Recording"}
 DELIVERY = {OutboxState.QUEUED: Delivery.QUEUED, OutboxState.SENDING: Delivery.QUEUED,
             OutboxState.SENT: Delivery.SENT, OutboxState.FAILED: Delivery.FAILED}
 SESSION_REFUSED = ("The server no longer accepts this session. Sign in again; "
@@ -394,6 +395,22 @@ class DeskController:
         return self._submit(OutboxKind.WRAPUP, inter.id,
                             {"disposition": cmd.disposition, "notes": cmd.notes})
 
+    def _dial(self, cmd: C.Dial) -> C.Outcome:
+        return self._submit(OutboxKind.DIAL, None, {"customer_id": cmd.customer_id})
+
+    def _schedule_callback(self, cmd: C.ScheduleCallback) -> C.Outcome:
+        if cmd.at <= self.state.server_now(self.now()):
+            return C.Refused("The callback time has passed: pick a later one", "Not scheduled")
+        return self._submit(OutboxKind.CALLBACK, None, {
+            "customer_id": cmd.customer_id, "at": cmd.at, "note": cmd.note,
+            "queue_id": cmd.queue_id})
+
+    def _disclosure(self, cmd: C.Disclosure) -> C.Outcome:
+        inter = self._interaction(cmd.interaction_id)
+        if inter is None or inter.call is None or inter.state is not InteractionState.ACTIVE:
+            return C.Refused("No call in hand in this tab")
+        return self._submit(OutboxKind.DISCLOSURE, inter.id, {"action": cmd.action})
+
     def _presence(self, cmd: C.SetPresence) -> C.Outcome:
         current = self.state.agent.presence if self.state.agent else Presence.OFFLINE
         target = cmd.presence or current
@@ -563,6 +580,13 @@ class DeskController:
             agents = []
         return queues, agents
 
+    async def wrapup_draft(self, interaction_id: str) -> str:
+        """The drafted wrap-up note of a contact ("" when there is nothing to draft)."""
+        from agentdesk.desk.wrapup_draft import draft_note
+
+        inter = self.state.interactions.get(interaction_id)
+        return await draft_note(self.backend, inter) if inter is not None else ""
+
     async def wrapup_options(self) -> list[Disposition]:
         return await self.backend.list_dispositions()
 
@@ -605,4 +629,7 @@ _HANDLERS: dict[type, Callable[[DeskController, Any], C.Outcome]] = {
     C.SetTyping: DeskController._typing,
     C.RetrySend: DeskController._retry,
     C.DiscardSend: DeskController._discard,
+    C.Dial: DeskController._dial,
+    C.ScheduleCallback: DeskController._schedule_callback,
+    C.Disclosure: DeskController._disclosure,
 }

@@ -7,7 +7,16 @@ palette, and says why in one line when it is pressed anyway).
 
 from __future__ import annotations
 
-from agentdesk.desk.commands import CallControl, DeskCommand, SendMessage, SetPresence, Transfer
+from agentdesk.desk.commands import (
+    CallControl,
+    DeskCommand,
+    Dial,
+    Disclosure,
+    ScheduleCallback,
+    SendMessage,
+    SetPresence,
+    Transfer,
+)
 from agentdesk.domain.capabilities import Capabilities, TransferTarget
 from agentdesk.domain.enums import TransferMode
 
@@ -29,6 +38,9 @@ FEATURE_NAMES: dict[str, str] = {
     "presence_next": "Presence after current work",
     "warm_transfer": "Warm transfer",
     "offers": "Offers",
+    "outbound": "Outbound calls",
+    "callbacks": "Callbacks",
+    "recording_disclosure": "Recording disclosure",
 }
 
 
@@ -80,6 +92,12 @@ def command_refusal(caps: Capabilities, command: DeskCommand) -> str | None:
             return reason(caps, "notes")
         if command.cc and not caps.email_cc:
             return reason(caps, "email_cc")
+    if isinstance(command, Dial) and not caps.outbound:
+        return reason(caps, "outbound")
+    if isinstance(command, ScheduleCallback) and not caps.callbacks:
+        return reason(caps, "callbacks")
+    if isinstance(command, Disclosure) and not caps.recording_disclosure:
+        return reason(caps, "recording_disclosure")
     if isinstance(command, SetPresence):
         if command.presence is not None and command.presence not in caps.presence_states:
             return caps.reasons.get(f"presence_{command.presence.value}") or (

@@ -57,6 +57,11 @@ class Capabilities:
     handle_times: bool = True  # per agent: handle time, occupancy
     simulation: bool = False  # /sim endpoints (mock server only)
     logout_revokes: bool = True  # `agentdesk logout` can end the token on the server
+    # Off unless a backend says so: a desk without them hides dialling, callbacks and
+    # the disclosure prompt rather than offer what the server cannot do.
+    outbound: bool = False  # dial a customer (within the calling rules)
+    callbacks: bool = False  # schedule calls for later; due ones are offered
+    recording_disclosure: bool = False  # confirm / decline recording on calls
     # Why a missing feature is missing, shown in one line when its key is pressed.
     reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     # The backend's own word for a presence where it differs (Chatwoot: away is "Busy").

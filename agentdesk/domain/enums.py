@@ -54,10 +54,15 @@ class InteractionState(StrEnum):
 
 
 class CallState(StrEnum):
+    DIALING = "dialing"  # outbound: the number is being dialled
     RINGING = "ringing"
     CONNECTED = "connected"
     HELD = "held"
     ENDED = "ended"
+    # outbound calls that never connected (the interaction goes to wrap-up)
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    VOICEMAIL = "voicemail"
 
 
 class TimelineKind(StrEnum):

@@ -58,6 +58,15 @@ class User(Model):
     role: Role
 
 
+class Consent(Model):
+    """What the customer agreed to. A customer without an answer on file has not
+    refused: the defaults are the permissive ones, as a server without the fields sends."""
+
+    recording: bool = True
+    marketing: bool = True
+    sms: bool = True
+
+
 class Customer(Model):
     id: str
     name: str
@@ -69,6 +78,9 @@ class Customer(Model):
     location: str | None = None
     since: float | None = None  # customer since
     attributes: dict[str, str] = Field(default_factory=dict)
+    dnc: bool = False  # on the do-not-call list: never dial
+    consent: Consent = Field(default_factory=Consent)
+    timezone: str | None = None  # IANA name, derived from the location
 
 
 class ContactSummary(Model):
@@ -133,6 +145,29 @@ class CallInfo(Model):
     dtmf: str = ""  # digits sent so far
     consult_agent_id: str | None = None  # warm transfer in progress
     consult_state: str | None = None  # "ringing", "talking" (customer on hold) or "conference"
+    # Recording disclosure: "pending" until the agent confirms it was given,
+    # "confirmed", or "declined" (the customer refused: recording paused); None
+    # from a server that does not track it (the desk then shows no prompt).
+    disclosure: str | None = None
+    recording: bool = True  # False while recording is paused (no transcript then)
+
+
+class SelfService(Model):
+    """What the customer did before the handover: the IVR path (voice) or the bot
+    conversation (digital), and whether the IVR or bot verified who they are."""
+
+    kind: str  # "ivr" or "bot"
+    path: list[str] = Field(default_factory=list)  # IVR menu choices, e.g. ["Billing", "Missed payment"]
+    identity_verified: bool | None = None
+    transcript: list[str] = Field(default_factory=list)  # bot turns, "Customer: ..." / "Bot: ..."
+
+    def summary(self) -> str:
+        """One line for the offer banner."""
+        what = " > ".join(self.path) if self.path else ("bot chat" if self.kind == "bot" else "IVR")
+        verified = {True: "identity verified", False: "identity not verified", None: ""}[
+            self.identity_verified]
+        head = "IVR" if self.kind == "ivr" else "Bot"
+        return f"{head}: {what}" + (f" · {verified}" if verified else "")
 
 
 class Interaction(Model):
@@ -158,6 +193,9 @@ class Interaction(Model):
     reply_due_at: float | None = None  # next-reply SLA deadline (digital)
     unread: int = 0  # customer messages the assigned agent has not read
     transferred_from: str | None = None  # agent id
+    direction: Direction = Direction.INBOUND  # outbound: dialled by the agent (or a callback)
+    callback_id: str | None = None  # the scheduled callback this call carries out
+    self_service: SelfService | None = None  # what happened before the handover
     # The backend's priority word (Chatwoot: low / medium / high / urgent). Not part of
     # the agentdesk/1 wire format (excluded from dumps); adapters set it directly.
     priority: str | None = Field(default=None, exclude=True)
@@ -189,6 +227,25 @@ class TimelineItem(Model):
     client_id: str | None = None  # echo of the sender's idempotency key
     speaker: str | None = None  # transcript: "customer" or "agent"
     attachments: list[Attachment] = Field(default_factory=list)
+
+
+class Callback(Model):
+    """A call scheduled for later: at `at` it is offered like other work (to the
+    agent, or to anyone in the queue); accepting it dials the customer."""
+
+    id: str
+    customer_id: str
+    customer_name: str
+    at: float
+    note: str = ""
+    agent_id: str | None = None  # the target agent, or None: anyone in queue_id
+    queue_id: str
+    state: str = "scheduled"  # scheduled, offered, dialled, blocked, cancelled
+    created_by: str
+    created_at: float
+    interaction_id: str | None = None  # the offer (and then the call) once due
+    missed: int = 0  # offers that timed out; each one re-queues it for anyone
+    blocked_reason: str | None = None  # why it could not be dialled at its time
 
 
 class TimelinePage(Model):

@@ -13,7 +13,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from agentdesk.mockserver import routes_reports, routes_sim, routes_v1, routes_ws
+from agentdesk.mockserver import (
+    routes_export,
+    routes_outbound,
+    routes_reports,
+    routes_sim,
+    routes_v1,
+    routes_ws,
+)
 from agentdesk.mockserver.http import HttpError, error_response, json_response
 from agentdesk.mockserver.openapi import openapi_document
 from agentdesk.mockserver.ratelimit import RateLimit, RateLimiter, RateLimitMiddleware
@@ -109,6 +116,8 @@ def build_app(options: ServerOptions | None = None, server: MockServer | None = 
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
         *routes_v1.ROUTES,
+        *routes_outbound.ROUTES,
+        *routes_export.ROUTES,
         *routes_reports.ROUTES,
         *routes_sim.ROUTES,
         *routes_ws.ROUTES,

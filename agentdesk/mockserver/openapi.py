@@ -21,6 +21,7 @@ from agentdesk import __version__
 from agentdesk.domain.models import (
     AgentInfo,
     CannedResponse,
+    Customer,
     CustomerDetail,
     Disposition,
     Interaction,
@@ -32,9 +33,15 @@ from agentdesk.domain.models import (
 )
 from agentdesk.mockserver.routes_reports import IntervalReportResponse
 from agentdesk.protocol.requests import (
+    CallbackList,
+    CallbackRequest,
+    CallbackResponse,
     CallRequest,
     CommandRequest,
     CustomerSearchResponse,
+    DialRequest,
+    DisclosureRequest,
+    ExportPage,
     InteractionResponse,
     LoginRequest,
     LoginResponse,
@@ -44,6 +51,7 @@ from agentdesk.protocol.requests import (
     PresenceRequest,
     RejectRequest,
     SimClockRequest,
+    SimComplianceRequest,
     SimContactRequest,
     SimMessageRequest,
     TransferRequest,
@@ -75,6 +83,10 @@ class AuditEntry(BaseModel):
 class SimContactResponse(BaseModel):
     interaction_id: str
     interaction: Interaction
+
+
+class SimCustomerResponse(BaseModel):
+    customer: Customer
 
 
 class LogoutResponse(BaseModel):
@@ -260,6 +272,47 @@ def _paths() -> dict[str, Any]:
                        params=[{"name": "q", "in": "query", "required": True,
                                 "schema": {"type": "string", "minLength": 2, "maxLength": 100}}])
         },
+        "/v1/outbound/calls": {
+            "post": _op(
+                "Call a customer now (409 dnc, outside_calling_window, no_capacity)",
+                InteractionResponse,
+                body=DialRequest,
+                status="201",
+                errors=MUTATING,
+            )
+        },
+        "/v1/interactions/{id}/disclosure": {
+            "post": _op(
+                "Recording disclosure on a call: confirm, decline (recording pauses), resume",
+                InteractionResponse,
+                body=DisclosureRequest,
+                errors=MUTATING,
+                params=ix,
+            )
+        },
+        "/v1/callbacks": {
+            "get": _op("Callbacks: mine and my queues' (agents), all (supervisors)", CallbackList),
+            "post": _op(
+                "Schedule a callback (409 dnc, outside_calling_window at its time)",
+                CallbackResponse,
+                body=CallbackRequest,
+                status="201",
+                errors=MUTATING,
+            ),
+        },
+        "/v1/export": {
+            "get": _op(
+                "Interactions I may read, with their timeline events, in pages",
+                ExportPage,
+                errors="401 404 422",
+                params=[
+                    _query("since", "number", "only interactions with activity at or after this time"),
+                    _query("after", "string", "the `next` of the previous page"),
+                    _query("limit", "integer", "page size 1..500, default 100", minimum=1, maximum=500,
+                           default=100),
+                ],
+            )
+        },
         "/v1/customers/{id}": {
             "get": _op("Customer profile and contacts", CustomerDetail, errors="401 404", params=ix)
         },
@@ -397,6 +450,16 @@ def _paths() -> dict[str, Any]:
                 auth=False,
             )
         },
+        "/sim/customers/{id}/compliance": {
+            "post": _op(
+                "Change a customer's do-not-call flag or consent",
+                SimCustomerResponse,
+                body=SimComplianceRequest,
+                errors="400 404 413 422",
+                params=ix,
+                auth=False,
+            )
+        },
         "/sim/clock": {
             "get": _op("Simulation time", SimClockResponse, errors="", auth=False),
             "post": _op(
@@ -448,6 +511,11 @@ RULES: dict[str, dict[str, Any]] = {
         ],
         "description": "`digits` is required for `dtmf`, and only for it",
     },
+    "CallbackRequest": {
+        "not": {"required": ["queue_id", "agent_id"],
+                "properties": {"queue_id": {"type": "string"}, "agent_id": {"type": "string"}}},
+        "description": "at most one of `queue_id` and `agent_id` (neither: the agent asking)",
+    },
     "TransferRequest": {
         "oneOf": [
             {"required": ["queue_id"], "properties": {"queue_id": {"type": "string"}, "agent_id": _NULL}},
@@ -489,6 +557,14 @@ def openapi_document(dispositions: tuple[str, ...] = ()) -> dict[str, Any]:
         CallRequest,
         TransferRequest,
         WrapupRequest,
+        DialRequest,
+        DisclosureRequest,
+        ExportPage,
+        CallbackRequest,
+        CallbackResponse,
+        CallbackList,
+        SimComplianceRequest,
+        SimCustomerResponse,
         CustomerDetail,
         TimelinePage,
         InteractionList,

@@ -19,7 +19,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from agentdesk.domain.metrics import ContactOutcome, HandledContact
-from agentdesk.domain.models import Channel, Interaction, TimelineItem
+from agentdesk.domain.models import Callback, Channel, Customer, Interaction, TimelineItem
 from agentdesk.mockserver.hub import Entry
 from agentdesk.mockserver.sim.customers import CustomerBase
 from agentdesk.mockserver.sim.engine import Changes
@@ -68,6 +68,13 @@ CREATE TABLE IF NOT EXISTS history (bucket INTEGER PRIMARY KEY, data TEXT NOT NU
 CREATE TABLE IF NOT EXISTS report_log (n INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
                                        at REAL NOT NULL, data TEXT NOT NULL)
 """,
+    # 7: scheduled callbacks; customers' do-not-call and consent changes (over the seeded
+    # profiles, which are not stored)
+    """
+CREATE TABLE IF NOT EXISTS callbacks (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customer_compliance (customer_id TEXT PRIMARY KEY,
+                                                data TEXT NOT NULL)
+""",
 )
 PRUNE_EVERY = 500  # flushes
 
@@ -106,7 +113,7 @@ class Store:
         core_dirty = bool(entries or changes.interactions or changes.items or dirty_recipients)
         report = sim.report_log.take_new()
         if not (core_dirty or tokens or revoked or keys or audit or changes.outcomes or changes.handled
-                or changes.history or report):
+                or changes.history or report or changes.callbacks or changes.customers):
             return
         c = self.conn
         c.execute("BEGIN")
@@ -128,6 +135,11 @@ class Store:
                 [(h.queue_id, h.agent_id, h.handle_s, _channel_text(h.channel), h.at)
                  for h in changes.handled])
             c.executemany("INSERT INTO report_log (kind, at, data) VALUES (?, ?, ?)", report)
+            c.executemany("INSERT OR REPLACE INTO callbacks VALUES (?, ?)",
+                          [(i, sim.callbacks[i].model_dump_json()) for i in changes.callbacks])
+            c.executemany("INSERT OR REPLACE INTO customer_compliance VALUES (?, ?)",
+                          [(i, _compliance_json(sim.customers.customers[i]))
+                           for i in changes.customers])
             if changes.history:
                 c.executemany("INSERT OR REPLACE INTO history VALUES (?, ?)", changes.history)
                 c.execute("DELETE FROM history WHERE bucket <= ?",
@@ -204,6 +216,14 @@ class Store:
         sim.history.restore(c.execute("SELECT bucket, data FROM history ORDER BY bucket")
                             .fetchall())
         sim.report_log.restore(c.execute("SELECT kind, at, data FROM report_log ORDER BY n"))
+        for (data,) in c.execute("SELECT data FROM callbacks ORDER BY id"):
+            cb = Callback.model_validate_json(data)
+            sim.callbacks[cb.id] = cb
+        for cid, data in c.execute("SELECT customer_id, data FROM customer_compliance"):
+            if cid in sim.customers.customers:
+                saved = Customer.model_validate_json(data)
+                sim.customers.customers[cid] = sim.customers.customers[cid].model_copy(
+                    update={"dnc": saved.dnc, "consent": saved.consent})
         for user_id, last_seq in c.execute("SELECT user_id, last_seq FROM recipients"):
             if user_id in hub.recipients:
                 hub.recipients[user_id].last_seq = last_seq
@@ -258,6 +278,15 @@ def restore_core(server: MockServer, core: dict[str, Any]) -> None:
     sim.timers = Timers.from_json(core["timers"])
     version, state, gauss = core["rng"]
     sim.rng.setstate((version, tuple(state), gauss))
+
+
+_COMPLIANCE = {"dnc", "consent"}
+
+
+def _compliance_json(customer: Customer) -> str:
+    """What /sim changed of a customer: DNC and consent (the rest is seeded)."""
+    fields = customer.model_dump(mode="json", include=_COMPLIANCE)
+    return json.dumps({"id": customer.id, "name": customer.name, **fields})
 
 
 def _channel_text(channel: Channel | None) -> str | None:

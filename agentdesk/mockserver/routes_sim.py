@@ -35,6 +35,7 @@ from agentdesk.protocol.requests import (
     InteractionResponse,
     MessageResponse,
     SimClockRequest,
+    SimComplianceRequest,
     SimContactRequest,
     SimMessageRequest,
 )
@@ -122,6 +123,16 @@ async def customer_message(request: Request) -> Response:
     return json_response(MessageResponse(item=item), 201)
 
 
+async def customer_compliance(request: Request) -> Response:
+    """A customer joins or leaves the do-not-call list, or changes consent."""
+    body = await parse(request, SimComplianceRequest)
+    server = server_of(request)
+    cid = request.path_params["id"]
+    consent = body.consent.model_dump(exclude_none=True) if body.consent else None
+    server.sim.set_compliance(cid, body.dnc, consent)
+    return json_response({"customer": server.sim.customers.customers[cid]})
+
+
 async def customer_typing(request: Request) -> Response:
     body = await parse(request, SimTypingRequest, empty_ok=True)
     sim = server_of(request).sim
@@ -204,6 +215,7 @@ ROUTES = [
           methods=["POST"]),
     Route("/sim/interactions/{id}/typing", _sim_route(customer_typing), methods=["POST"]),
     Route("/sim/interactions/{id}/end", _sim_route(customer_end), methods=["POST"]),
+    Route("/sim/customers/{id}/compliance", _sim_route(customer_compliance), methods=["POST"]),
     Route("/sim/clock", _sim_route(clock), methods=["GET", "POST"]),
     Route("/sim/burst", _sim_route(burst), methods=["POST"]),
 ]

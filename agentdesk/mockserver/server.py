@@ -46,6 +46,7 @@ class ServerOptions:
     db: str | None = None
     scenario: str | None = None
     capacity: str | None = None  # per-agent capacity spec, e.g. "chat=20@5" (over the scenario)
+    calling_window: str | None = None  # "08:00-21:00": customers' local hours for outbound
     host: str = "127.0.0.1"
     port_hint: int = 0  # the port asked for (0: any free one); used by the CLI
     kb_dir: str | None = None
@@ -61,7 +62,8 @@ class ServerOptions:
 class MockServer:
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
-        self.scenario = load_scenario(options.scenario, options.capacity)
+        self.scenario = load_scenario(options.scenario, options.capacity,
+                                      options.calling_window)
         self.dispositions = load_dispositions()
         self.canned = load_canned()
         self.kb = KbLibrary(Path(options.kb_dir) if options.kb_dir else None)

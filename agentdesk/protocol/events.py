@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from agentdesk.domain.models import (
     AgentInfo,
+    Callback,
     CallInfo,
     Interaction,
     KbArticle,
@@ -68,6 +69,11 @@ class KbData(Model):
     removed: list[str] = []
 
 
+class CallbackData(Model):
+    callback: Callback
+    reason: str | None = None  # scheduled, due, dialled, blocked; missed, rejected (missed)
+
+
 class EmptyData(Model):
     pass
 
@@ -89,6 +95,8 @@ EVENT_DATA: dict[str, type[BaseModel]] = {
     "agent.updated": AgentData,
     "stats.updated": StatsData,
     "kb.updated": KbData,
+    "callback.updated": CallbackData,  # scheduled, offered (due), dialled, blocked
+    "callback.missed": CallbackData,  # its agent missed it: back in the queue for anyone
     "resync": EmptyData,
 }
 

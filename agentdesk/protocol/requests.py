@@ -14,6 +14,7 @@ from agentdesk.domain.models import (
     AgentInfo,
     Attachment,
     CallAction,
+    Callback,
     Channel,
     Customer,
     Interaction,
@@ -109,6 +110,62 @@ class WrapupRequest(Request):
     notes: str | None = Field(default=None, max_length=5_000)
 
 
+class DialRequest(Request):
+    """`POST /v1/outbound/calls`: call a customer now."""
+
+    client_id: str = ClientId
+    customer_id: str = Field(min_length=1, max_length=64)
+
+
+class CallbackRequest(Request):
+    """`POST /v1/callbacks`: call a customer back at `at` (server time). The target is
+    the agent `agent_id`, anyone in `queue_id`, or (neither given) the agent asking."""
+
+    client_id: str = ClientId
+    customer_id: str = Field(min_length=1, max_length=64)
+    at: float = Field(ge=0, le=1e11)
+    note: str = Field(default="", max_length=1_000)
+    queue_id: str | None = Field(default=None, max_length=64)
+    agent_id: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> CallbackRequest:
+        if self.queue_id is not None and self.agent_id is not None:
+            raise ValueError("at most one of queue_id and agent_id")
+        return self
+
+
+class DisclosureRequest(Request):
+    """`POST /v1/interactions/{id}/disclosure`: the recording disclosure was given
+    (`confirm`), the customer refused recording (`decline`: recording pauses), or
+    recording goes on again (`resume`)."""
+
+    client_id: str = ClientId
+    action: Literal["confirm", "decline", "resume"]
+
+
+class CallbackResponse(BaseModel):
+    callback: Callback
+
+
+class CallbackList(BaseModel):
+    callbacks: list[Callback]
+
+
+class ExportRecord(BaseModel):
+    """One interaction and its timeline events (messages, notes, call, transcript, system)."""
+
+    interaction: Interaction
+    events: list[TimelineItem]
+
+
+class ExportPage(BaseModel):
+    """`GET /v1/export`: `next` is the `after` of the next page (null: the last page)."""
+
+    records: list[ExportRecord]
+    next: str | None = None
+
+
 class MessageResponse(BaseModel):
     item: TimelineItem
 
@@ -143,6 +200,19 @@ class SimContactRequest(Request):
 class SimMessageRequest(Request):
     text: str = Field(min_length=1, max_length=MAX_BODY)
     attachments: list[Attachment] = Field(default_factory=list, max_length=10)
+
+
+class SimConsent(Request):
+    recording: bool | None = None
+    marketing: bool | None = None
+    sms: bool | None = None
+
+
+class SimComplianceRequest(Request):
+    """`POST /sim/customers/{id}/compliance`: change a customer's DNC flag or consent."""
+
+    dnc: bool | None = None
+    consent: SimConsent | None = None
 
 
 class SimClockRequest(Request):

@@ -40,6 +40,9 @@ class OutboxKind(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     PRESENCE = "presence"
+    DIAL = "dial"
+    CALLBACK = "callback"
+    DISCLOSURE = "disclosure"
 
 
 class OutboxState(StrEnum):

@@ -277,6 +277,15 @@ class CommandSender:
                 answer = await b.set_presence(
                     Presence(p["presence"]), Presence(nxt) if nxt else None
                 )
+            case OutboxKind.DIAL:
+                answer = await b.dial(p["customer_id"], cid)
+            case OutboxKind.CALLBACK:
+                answer = await b.schedule_callback(
+                    p["customer_id"], float(p["at"]), cid, note=p.get("note", ""),
+                    queue_id=p.get("queue_id"),
+                )
+            case OutboxKind.DISCLOSURE:
+                answer = await b.disclosure(iid, p["action"], cid)
             case _:
                 raise ValueError(f"unknown command kind {item.kind!r}")
         return answer.model_dump(mode="json") if answer is not None else None

@@ -24,6 +24,7 @@ from agentdesk.store.outbox import Outbox
 from agentdesk.store.paths import data_dir
 from agentdesk.store.sender import CommandSender
 from agentdesk.ui.commands.customer_search import CustomerSearchCommands
+from agentdesk.ui.commands.outbound import OutboundCommands
 from agentdesk.ui.commands.providers import (
     CustomerCommands,
     InteractionCommands,
@@ -45,7 +46,7 @@ class AgentDeskApp(App[int]):
     TITLE = "agentdesk"
     BINDINGS = [*APP_BINDINGS, Binding("ctrl+c", "app.request_quit", show=False, id="quit-ctrl-c")]
     COMMANDS = App.COMMANDS | {InteractionCommands, CustomerCommands, PresenceCommands, KbCommands,
-                               CustomerSearchCommands}
+                               CustomerSearchCommands, OutboundCommands}
     # Still frames, for snapshots and screenshots (a subclass sets it:
     # tools/screenshots/still.py): no blinking cursor, and no timeline scrollbar
     # (its thumb follows lazily measured item heights, which depend on timing).

@@ -120,7 +120,8 @@ def display_keys(keys: str) -> str:
 # `App.set_keymap` remaps them too). A test keeps this list equal to the classes'.
 WIDGET_BINDING_IDS: tuple[str, ...] = (
     "quit-ctrl-c",
-    "modal-cancel", "quit-confirm", "quit-cancel", "wrapup-submit", "wrapup-check", "transfer-mode",
+    "modal-cancel", "quit-confirm", "quit-cancel", "wrapup-submit", "wrapup-callback", "wrapup-check",
+    "transfer-mode",
     "composer-send", "composer-note-toggle", "composer-editor", "composer-canned",
     "canned-cancel", "canned-up", "canned-down",
     "link-picker-cancel",

@@ -285,7 +285,8 @@ class ChatwootMonitor(Backend):
     async def accept(self, interaction_id: str, client_id: str) -> Interaction:
         raise _read_only()
 
-    async def reject(self, interaction_id: str, client_id: str) -> Interaction:
+    async def reject(self, interaction_id: str, client_id: str,
+                     reason: str | None = None) -> Interaction:
         raise _read_only()
 
     async def mark_read(self, interaction_id: str) -> None:

@@ -42,7 +42,13 @@ CAPABILITIES = Capabilities(
     state_times=False,
     handle_times=False,
     simulation=False,
+    outbound=False,
+    callbacks=False,
+    recording_disclosure=False,
     reasons={
+        "outbound": "Chatwoot has no telephony: no outbound calls",
+        "callbacks": "Chatwoot cannot schedule callbacks (no telephony)",
+        "recording_disclosure": "Chatwoot has no calls to record",
         "voice": "Chatwoot has no voice calls an agent can control from a terminal",
         "logout_revokes": "Chatwoot cannot revoke an access token from here (reset it in Profile settings)",
         "offer_timeout": "Chatwoot offers do not expire: unassigned conversations wait",

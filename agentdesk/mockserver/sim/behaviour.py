@@ -213,8 +213,37 @@ class Behaviour:
         sim.meta[ix.id].declined_by.append(agent.id)
         sim.emit_ix("interaction.missed", ix, "timeout", also=(agent.id,))
         sim._touched.add(agent.id)
+        if ix.callback_id:
+            from agentdesk.mockserver.sim import callbacks
+            callbacks.missed(sim, ix, "missed")
         if agent.bot:  # a bot re-arms itself a little later
             sim.schedule("bot_back", agent.id, 30.0)
+
+    def _on_dial_ring(self, key: str) -> None:
+        from agentdesk.mockserver.sim import outbound
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None:
+            outbound.on_ring(self.sim, ix)
+
+    def _on_dial_outcome(self, key: str) -> None:
+        from agentdesk.mockserver.sim import outbound
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None:
+            outbound.on_outcome(self.sim, ix)
+
+    def _on_disclosure_overdue(self, key: str) -> None:
+        from agentdesk.mockserver.sim import disclosure
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None:
+            disclosure.on_overdue(self.sim, ix)
+
+    def _on_callback_due(self, key: str) -> None:
+        from agentdesk.mockserver.sim import callbacks
+        callbacks.on_due(self.sim, key)
+
+    def _on_callback_release(self, key: str) -> None:
+        from agentdesk.mockserver.sim import callbacks
+        callbacks.on_release(self.sim, key)
 
     def _on_consult_timeout(self, key: str) -> None:
         ix = self._open(key, InteractionState.ACTIVE)
@@ -280,7 +309,9 @@ class Behaviour:
             return
         meta = sim.meta[ix.id]
         lines = self._script(ix)
-        if meta.transcript_pos < len(lines):
+        if meta.transcript_pos < len(lines) and not ix.call.recording:
+            meta.transcript_pos += 1  # they talk, but nothing is recorded or transcribed
+        elif meta.transcript_pos < len(lines):
             text, speaker = lines[meta.transcript_pos]
             meta.transcript_pos += 1
             customer = sim.customers.customers[ix.customer_id]

@@ -32,7 +32,9 @@ _ALLOWED = {
     "mute": (CallState.CONNECTED, CallState.HELD),
     "unmute": (CallState.CONNECTED, CallState.HELD),
     "dtmf": (CallState.CONNECTED,),
-    "hangup": (CallState.CONNECTED, CallState.HELD),
+    # an outbound call may be hung up while it dials or rings (inbound calls in
+    # hand are always connected or held)
+    "hangup": (CallState.DIALING, CallState.RINGING, CallState.CONNECTED, CallState.HELD),
     "consult_complete": (CallState.CONNECTED, CallState.HELD),
     "consult_cancel": (CallState.CONNECTED, CallState.HELD),
     "conference": (CallState.CONNECTED, CallState.HELD),

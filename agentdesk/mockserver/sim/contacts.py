@@ -20,6 +20,11 @@ from agentdesk.protocol.events import CallData
 if TYPE_CHECKING:
     from agentdesk.mockserver.sim.engine import Simulation
 
+# Call states a contact's end hangs up (an outbound call that was not answered
+# keeps its outcome: no_answer, busy, voicemail).
+LIVE_CALL = frozenset({CallState.DIALING, CallState.RINGING, CallState.CONNECTED,
+                       CallState.HELD})
+
 
 def customer_says(sim: Simulation, ix: Interaction, text: str,
                   attachments: list[Attachment] | None = None) -> None:
@@ -68,7 +73,9 @@ def end_contact(sim: Simulation, ix: Interaction, reason: str) -> None:
     ix.acw_deadline = sim.now + sim.scenario.acw_limit_s
     ix.reply_due_at = None
     sim.timers.schedule("acw", ix.id, ix.acw_deadline)
-    if ix.call and ix.call.state is not CallState.ENDED:
+    for kind in ("dial_ring", "dial_outcome"):
+        sim.timers.cancel(kind, ix.id)
+    if ix.call and ix.call.state in LIVE_CALL:
         if ix.call.held_since is not None:
             ix.call.hold_total_s += sim.now - ix.call.held_since
             ix.call.held_since = None

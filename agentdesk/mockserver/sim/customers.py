@@ -12,8 +12,10 @@ from __future__ import annotations
 import random
 from collections import OrderedDict
 
+from agentdesk.domain.compliance import timezone_for
 from agentdesk.domain.models import (
     Channel,
+    Consent,
     ContactSummary,
     Customer,
     Direction,
@@ -42,6 +44,11 @@ CITIES = [
     "Liverpool", "Sheffield", "Nottingham", "Brighton", "Leicester", "Newcastle", "Aberdeen",
     "Norwich", "York", "Bath",
 ]
+# Some customers live abroad, so the calling window is not the same for everyone.
+# Set by customer number (not the seeded RNG), like the compliance flags below,
+# so every seed has the same documented examples (docs/mock-server.md).
+ABROAD = ("New York", "Sydney", "Toronto", "Dublin", "Warsaw", "Madrid", "Los Angeles",
+          "Singapore")
 TIERS = ("standard", "standard", "standard", "plus", "plus", "premium", "business")
 LANGS = ("en",) * 12 + ("es", "pl", "fr", "de", "cy")
 PLANS = ("Fibre 100", "Fibre 500", "Fibre 900", "Mobile 10GB", "Mobile Unlimited",
@@ -64,7 +71,7 @@ class CustomerBase:
         rng = random.Random(seed * 7919 + 1)
         self.customers: dict[str, Customer] = {}
         for i in range(1, count + 1):
-            cust = self._profile(i, rng)
+            cust = self._compliance(i, self._profile(i, rng))
             self.customers[cust.id] = cust
         self._history: OrderedDict[str, tuple[list[TimelineItem], list[ContactSummary]]] = (
             OrderedDict())
@@ -94,6 +101,17 @@ class CustomerBase:
                 "devices": str(rng.randint(1, 9)),
             },
         )
+
+    @staticmethod
+    def _compliance(n: int, cust: Customer) -> Customer:
+        """Do-not-call and consent flags and the time zone, by customer number:
+        c0004, c0016, ... (n % 12 == 4) are on the do-not-call list; c0006, c0015, ...
+        (n % 9 == 6) gave no recording consent; n % 4 == 2 no marketing consent;
+        n % 7 == 3 no SMS consent; n % 10 == 3 live abroad (c0003 in New York)."""
+        location = ABROAD[(n // 10) % len(ABROAD)] if n % 10 == 3 else cust.location
+        return cust.model_copy(update={
+            "location": location, "timezone": timezone_for(location), "dnc": n % 12 == 4,
+            "consent": Consent(recording=n % 9 != 6, marketing=n % 4 != 2, sms=n % 7 != 3)})
 
     def is_rich(self, customer_id: str) -> bool:
         """A few customers have long histories so timelines look lived-in."""

@@ -20,6 +20,7 @@ from agentdesk.domain import metrics
 from agentdesk.domain.models import (
     AgentInfo,
     Attachment,
+    Callback,
     CallInfo,
     CallState,
     Channel,
@@ -96,6 +97,8 @@ class Changes:
     outcomes: list[metrics.ContactOutcome] = field(default_factory=list)
     handled: list[metrics.HandledContact] = field(default_factory=list)
     history: list[tuple[int, str]] = field(default_factory=list)  # closed trend buckets
+    callbacks: set[str] = field(default_factory=set)  # callback ids
+    customers: set[str] = field(default_factory=set)  # customers whose compliance changed
 
 
 def dump(model: BaseModel) -> str:
@@ -128,7 +131,8 @@ class Simulation:
         self.offered_by_channel: dict[str, dict[str, int]] = {}  # queue -> channel -> n
         self.history = StatsHistoryRing()
         self.report_log = ReportLog()  # arrivals, transfers, presence: interval reports
-        self.counters = {"ix": 1000, "item": 0}
+        self.counters = {"ix": 1000, "item": 0, "cb": 0}
+        self.callbacks: dict[str, Callback] = {}
         self.last_stats_at = 0.0
         self._last_stats_wall = 0.0
         self.events: list[Emitted] = []
@@ -405,7 +409,8 @@ class Simulation:
             customer_name=customer.name, queue_id=queue, state=InteractionState.QUEUED,
             subject=subject if channel is Channel.EMAIL else None, topic=slug,
             created_at=self.now,
-            call=CallInfo(state=CallState.RINGING) if channel is Channel.VOICE else None)
+            call=CallInfo(state=CallState.RINGING, disclosure="pending")
+            if channel is Channel.VOICE else None)
         meta = InteractionMeta(queued_at=self.now,
                                followups_left=len(spec.followups) if spec else 0)
         self.interactions[ix.id] = ix
@@ -413,6 +418,10 @@ class Simulation:
         self.open_ids.add(ix.id)
         self._count_offered(queue, channel)
         self.changed(ix)
+        from agentdesk.mockserver.sim import self_service
+        ix.self_service = self_service.for_contact(ix, spec)
+        if ix.self_service is not None:
+            self.system_item(ix, self_service.timeline_text(ix.self_service))
         if channel is Channel.VOICE:
             self.system_item(ix, f"Incoming call from {customer.phone}", TimelineKind.CALL)
         else:
@@ -490,6 +499,8 @@ class Simulation:
             self.settle()
             return view
         ix = self._mine(agent_id, interaction_id, (InteractionState.OFFERED,))
+        if ix.callback_id:
+            return self._accept_callback(ix)
         self.timers.cancel("offer_timeout", ix.id)
         self.timers.cancel("abandon", ix.id)
         ix.state = InteractionState.ACTIVE
@@ -507,9 +518,67 @@ class Simulation:
             self.emit("call.updated", CallData(interaction_id=ix.id, call=ix.call), (agent_id,))
             self.system_item(ix, f"Call connected to {self.agents[agent_id].name}",
                              TimelineKind.CALL)
+            from agentdesk.mockserver.sim import disclosure
+            disclosure.on_connected(self, ix)
         self.behaviour.on_accepted(ix)
         self.settle()
         return ix
+
+    def _accept_callback(self, ix: Interaction) -> Interaction:
+        """A due callback accepted: no queue metrics (nobody waited on the line); it
+        dials now, or is refused by a calling rule (the offer is withdrawn)."""
+        from agentdesk.mockserver.sim import callbacks
+        from agentdesk.mockserver.sim.errors import Refused
+        self.timers.cancel("offer_timeout", ix.id)
+        try:
+            callbacks.on_accept(self, ix)
+        except Refused:
+            self.settle()
+            raise
+        ix.state = InteractionState.ACTIVE
+        ix.accepted_at = self.now
+        ix.offer_expires_at = None
+        self.emit_ix("interaction.accepted", ix, "callback")
+        self.settle()
+        return ix
+
+    # -- outbound calls and callbacks (sim/outbound.py, sim/callbacks.py) ------------------
+
+    def dial(self, agent_id: str, customer_id: str) -> Interaction:
+        from agentdesk.mockserver.sim import outbound
+        ix = outbound.dial(self, agent_id, customer_id)
+        self.settle()
+        return ix
+
+    def schedule_callback(self, agent_id: str, customer_id: str, at: float, note: str,
+                          queue_id: str | None, target_agent: str | None) -> Callback:
+        from agentdesk.mockserver.sim import callbacks
+        cb = callbacks.schedule(self, agent_id, customer_id, at, note, queue_id, target_agent)
+        self.settle()
+        return cb
+
+    def disclosure(self, agent_id: str, interaction_id: str, action: str) -> Interaction:
+        ix = self.ix(interaction_id)
+        if ix.call is None:
+            raise Conflict(f"recording disclosure is for calls; this is {ix.channel.value}")
+        ix = self._mine(agent_id, interaction_id, (InteractionState.ACTIVE,))
+        from agentdesk.mockserver.sim import disclosure
+        disclosure.apply(self, ix, action)
+        self.settle()
+        return ix
+
+    def set_compliance(self, customer_id: str, dnc: bool | None,
+                       consent: dict[str, bool] | None) -> None:
+        """/sim: a customer joins or leaves the do-not-call list, or changes consent."""
+        from agentdesk.mockserver.sim import outbound
+        customer = outbound.customer_of(self, customer_id)
+        update: dict[str, object] = {}
+        if dnc is not None:
+            update["dnc"] = dnc
+        if consent:
+            update["consent"] = customer.consent.model_copy(update=consent)
+        self.customers.customers[customer_id] = customer.model_copy(update=update)
+        self.changes.customers.add(customer_id)
 
     def reject(self, agent_id: str, interaction_id: str, reason: str | None = None) -> Interaction:
         ix = self.ix(interaction_id)
@@ -524,6 +593,9 @@ class Simulation:
             meta.reject_reasons[agent_id] = reason  # kept with the interaction (and persisted)
         self.requeue(ix)
         self.emit_ix("interaction.rejected", ix, "rejected", also=(agent_id,))
+        if ix.callback_id:
+            from agentdesk.mockserver.sim import callbacks
+            callbacks.missed(self, ix, "rejected")
         self.settle()
         return ix
 

@@ -25,3 +25,12 @@ class Conflict(SimError):
 class Invalid(SimError):
     status = 422
     code = "invalid"
+
+
+class Refused(Conflict):
+    """A calling rule or capacity refused the command: 409 with its own code
+    (`dnc`, `outside_calling_window`, `no_capacity`), the message in plain words."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

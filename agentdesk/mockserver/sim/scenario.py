@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agentdesk.domain.compliance import CallingWindow
 from agentdesk.domain.models import Channel, Queue
 from agentdesk.mockserver.sim import scenario_check
 from agentdesk.mockserver.sim.capacity_rule import DEFAULT_RULE, CapacityRule, parse_capacity
@@ -65,6 +66,8 @@ class Scenario:
     stats_every_s: float = 1.5
     queues: list[QueueSpec] = field(default_factory=_default_queues)
     capacity: CapacityRule = DEFAULT_RULE  # per agent: units, channel limits and costs
+    # customers' local hours in which outbound calls and callbacks are allowed
+    calling_window: CallingWindow = field(default_factory=CallingWindow)
     # The default rates suit the default floor of 12 agents and grow with the floor;
     # rates given in a scenario file are taken as they are.
     arrivals_scale_with_agents: bool = True
@@ -85,7 +88,8 @@ class ScenarioError(ValueError):
     """A scenario file that cannot be used: one line per problem (file:line: key: reason)."""
 
 
-def load_scenario(path: str | Path | None, capacity: str | None = None) -> Scenario:
+def load_scenario(path: str | Path | None, capacity: str | None = None,
+                  calling_window: str | None = None) -> Scenario:
     """Defaults, overridden by the TOML file at `path` (if any) and then by a
     `--capacity` spec. Raises ScenarioError naming every problem."""
     sc = Scenario()
@@ -105,6 +109,11 @@ def load_scenario(path: str | Path | None, capacity: str | None = None) -> Scena
             problems = [f"{path}: capacity: {p}" for p in sc.capacity.problems()]
         if problems:
             raise ScenarioError("\n".join(problems))
+    if calling_window:
+        try:
+            sc.calling_window = CallingWindow.parse(calling_window)
+        except ValueError as exc:
+            raise ScenarioError(f"--calling-window: {exc}") from None
     if capacity:
         try:
             sc.capacity = parse_capacity(capacity, sc.capacity)
@@ -144,6 +153,9 @@ def _apply(sc: Scenario, raw: dict[str, Any]) -> None:
             )
             for q in raw["queues"]
         ]
+    window = raw.get("compliance", {}).get("calling_window")
+    if window:
+        sc.calling_window = CallingWindow.parse(window)
     cap = raw.get("capacity", {})
     if cap:
         sc.capacity = sc.capacity.updated(total=cap.get("total"), limits=cap.get("limits"),

@@ -62,6 +62,17 @@ def seconds_range(value: Any) -> str | None:
     return None
 
 
+def calling_window(value: Any) -> str | None:
+    from agentdesk.domain.compliance import CallingWindow
+    if not isinstance(value, str):
+        return f"must be a string like \"08:00-21:00\", not {_show(value)}"
+    try:
+        CallingWindow.parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def text(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return f"must be a non-empty string, not {_show(value)}"
@@ -98,6 +109,7 @@ SECTIONS: dict[str, dict[str, Check]] = {
     "bots": {name: seconds_range for name in BOT_RANGES},
     "call": {"segment_every_s": positive},
     "stats": {"every_s": positive},
+    "compliance": {"calling_window": calling_window},
 }
 QUEUE_KEYS: dict[str, Check] = {"id": text, "name": text, "channels": channels,
                                 "skills": strings, "sl_threshold_s": positive,

@@ -5,7 +5,7 @@ closes this dialog (`close_unsaved`) and says what happened to the notes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -28,11 +28,16 @@ class WrapupChoice:
 
 
 class WrapupDialog(DeskModal[WrapupChoice | None]):
-    BINDINGS = [Binding("ctrl+s", "submit", "Wrap up", id="wrapup-submit")]
+    BINDINGS = [Binding("ctrl+s", "submit", "Wrap up", id="wrapup-submit"),
+                Binding("ctrl+b", "callback", "Callback", id="wrapup-callback")]
 
     def __init__(self, customer: str, dispositions: list[Disposition], *,
-                 acw_deadline: float | None, clock: Callable[[], float], notes: str = "") -> None:
+                 acw_deadline: float | None, clock: Callable[[], float], notes: str = "",
+                 schedule_callback: Callable[[], Awaitable[str | None]] | None = None) -> None:
         super().__init__()
+        # Opens the callback picker over this dialog and schedules; the callback in
+        # words, or None (cancelled or refused). None: the backend has no callbacks.
+        self.schedule_callback = schedule_callback
         self.customer = customer
         self.dispositions = dispositions
         self.acw_deadline = acw_deadline
@@ -49,8 +54,10 @@ class WrapupDialog(DeskModal[WrapupChoice | None]):
                 id="wrapup-dispositions",
             )
             yield Input(self.initial_notes, placeholder="notes (optional)", id="wrapup-notes")
-            yield Static("enter on a disposition or ctrl+s: wrap up   escape: later",
-                         classes="dialog-hint", markup=False)
+            hint = "enter on a disposition or ctrl+s: wrap up   escape: later"
+            if self.schedule_callback is not None:
+                hint += "   ctrl+b: callback"
+            yield Static(hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self._tick()
@@ -89,6 +96,26 @@ class WrapupDialog(DeskModal[WrapupChoice | None]):
         elif self in app.screen_stack:
             self.pop_until_active()
             app.call_later(self.dismiss, None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "callback":
+            return self.schedule_callback is not None
+        return True
+
+    def action_callback(self) -> None:
+        if self.schedule_callback is not None:
+            self.run_worker(self._callback(self.schedule_callback), group="callback",
+                            exclusive=True, exit_on_error=False)
+
+    async def _callback(self, schedule: Callable[[], Awaitable[str | None]]) -> None:
+        made = await schedule()
+        if made is None:
+            return
+        try:
+            field = self.query_one("#wrapup-notes", Input)
+        except NoMatches:
+            return
+        field.value = " | ".join(p for p in (field.value.strip(), f"Callback: {made}") if p)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

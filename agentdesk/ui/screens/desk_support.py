@@ -83,7 +83,9 @@ def offer_line(inter: Interaction, now: float, app: App[object] | None = None) -
     left = expires - now if expires is not None else 0.0
     countdown = f"[b ${countdown_level('offer', left)}]$left left[/]   " \
         if expires is not None else " "
-    about = inter.subject or inter.topic or ""
+    # What the customer told the IVR or bot says more than a topic id.
+    service = inter.self_service.summary() if inter.self_service is not None else ""
+    about = service or inter.subject or inter.topic or ""
     return Content.from_markup(
         f"[b]$ch offer[/b] from [b]$name[/b] [$muted-foreground]$about[/]  {countdown}"
         "[$accent]$accept_key[/] accept  [$accent]$reject_key[/] reject",

@@ -3,6 +3,8 @@ happens when the contact closes while the picker is open."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from agentdesk.backends.base import AgentDeskError
@@ -67,7 +69,10 @@ class WrapupFlow:
             return
         caps = screen.controller.capabilities
         kept = screen.services.drafts.load(notes_key(iid))  # typed before, then escape
-        notes = kept.text if kept is not None else ""
+        # First opening: the drafted summary of the contact, to review and edit.
+        notes = kept.text if kept is not None else await screen.controller.wrapup_draft(iid)
+        if iid not in screen.state.interactions:
+            return
         if caps.wrapup is WrapupStyle.LABELS:
             from agentdesk.ui.modals.label_wrapup_dialog import LabelWrapupDialog
 
@@ -76,8 +81,10 @@ class WrapupFlow:
         else:
             # Without an ACW timer on the backend the dialog shows no countdown.
             deadline = inter.acw_deadline if caps.acw_timer else None
+            callback = (partial(self._schedule_callback, inter.customer_id, inter.customer_name)
+                        if caps.callbacks else None)
             dialog = WrapupDialog(inter.customer_name, choices, acw_deadline=deadline,
-                                  clock=screen.now, notes=notes)
+                                  clock=screen.now, notes=notes, schedule_callback=callback)
         dialog.interaction_id = iid
         self.dialog = (iid, dialog)
         try:
@@ -91,6 +98,22 @@ class WrapupFlow:
         outcome = screen.run_command(C.Wrapup(iid, choice.disposition, choice.notes))
         if not isinstance(outcome, C.Refused):
             self._forget(iid)
+
+    async def _schedule_callback(self, customer_id: str, name: str) -> str | None:
+        """The callback picker over the wrap-up dialog; the callback in words once
+        it is sent (the server's refusal, if any, follows as a toast)."""
+        from agentdesk.ui.modals.callback_picker import CallbackPicker
+
+        screen = self.screen
+        tz = screen.services.tz
+        choice = await screen.app.push_screen_wait(CallbackPicker(name, screen.now(), tz=tz))
+        if choice is None:
+            return None
+        at, note = choice
+        if isinstance(screen.run_command(C.ScheduleCallback(customer_id, at, note)), C.Refused):
+            return None
+        when = datetime.fromtimestamp(at, tz).strftime("%a %d %b %H:%M")
+        return f"{when}, {note}" if note else when
 
     def _forget(self, iid: str) -> None:
         self._kept.pop(iid, None)

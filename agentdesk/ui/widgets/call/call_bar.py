@@ -41,6 +41,10 @@ DEFAULT_KEYS: dict[str, str] = {
 CONSULT_STATE = {"ringing": " (ringing)", "talking": " (talking, customer on hold)",
                  "conference": " (conference)"}
 DTMF_SHOWN = 12  # the last digits sent; older ones do not help the agent
+# An outbound call that never connected: how it ended.
+UNREACHED = {CallState.NO_ANSWER: "■ No answer", CallState.BUSY: "■ Busy",
+             CallState.VOICEMAIL: "■ Voicemail"}
+LIVE = (CallState.CONNECTED, CallState.HELD)
 
 
 def key_label(key: str) -> str:
@@ -142,8 +146,12 @@ class CallBar(Static):
         now = self._now()
         talk = format_duration(talk_seconds(call, now))
         parts: list[Content | str | tuple[str, str]] = []
-        if call.state is CallState.RINGING:
+        if call.state is CallState.DIALING:
+            parts.append(("☎ Dialling…", "bold $warning"))
+        elif call.state is CallState.RINGING:
             parts.append(("☎ Ringing", "bold $warning"))
+        elif call.state in UNREACHED:
+            parts.append((UNREACHED[call.state], "bold"))
         elif call.state is CallState.CONNECTED:
             parts += [("● Connected", "bold $success"), "  ", (talk, "bold")]
         elif call.state is CallState.HELD:
@@ -155,6 +163,11 @@ class CallBar(Static):
             parts += ["  ", (" MUTED ", "bold reverse $error")]
         if call.dtmf:
             parts += ["  DTMF ", (call.dtmf[-DTMF_SHOWN:], "bold")]
+        if call.state in LIVE and not call.recording:
+            parts += ["  ", (" REC PAUSED ", "bold reverse $warning")]
+        if call.state in LIVE and call.disclosure == "pending":
+            # Until the agent confirms the recording notice was given (palette: "call:").
+            parts += ["  ", ("⚠ read the recording notice", "bold $warning")]
         if call.consult_agent_id:
             who = self._names.get(call.consult_agent_id, call.consult_agent_id)
             state = CONSULT_STATE.get(call.consult_state or "ringing", "")
@@ -166,7 +179,7 @@ class CallBar(Static):
         call = self._call
         if call is None:
             return []
-        if call.state is CallState.ENDED:
+        if call.state is CallState.ENDED or call.state in UNREACHED:
             return [(self._keys["wrapup"], "wrap up")]
         held = call.state is CallState.HELD
         pairs = [
@@ -176,7 +189,7 @@ class CallBar(Static):
             ("call-hangup", "hang up"),
             ("call-dtmf", "keypad"),
         ]
-        if call.state is CallState.RINGING:
+        if call.state in (CallState.RINGING, CallState.DIALING):
             pairs = [pairs[3]]
         elif call.consult_state == "talking":  # the customer holds for the consult: F7 decides
             pairs = pairs[1:]

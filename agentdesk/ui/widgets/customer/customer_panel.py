@@ -29,6 +29,7 @@ from textual.widgets import Static
 
 from agentdesk.domain.enums import InteractionState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, channel_var
+from agentdesk.ui.widgets.customer.compliance_line import compliance_line
 
 if TYPE_CHECKING:  # models are loaded after the first frame (docs/benchmarks.md, "Start-up")
     from agentdesk.domain.models import ContactSummary, CustomerDetail
@@ -149,6 +150,9 @@ class CustomerPanel(VerticalScroll):
         ):
             if value:
                 lines.append(Content.assemble((f"{label:<9}", "$muted-foreground"), _short(value)))
+        rules = compliance_line(customer)
+        if rules is not None:
+            lines.append(rules)
         return Content("\n").join(lines)
 
     def _attributes(self, attributes: dict[str, str]) -> Content:
