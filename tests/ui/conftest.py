@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
@@ -42,6 +42,11 @@ def _load_hostile() -> Any:
 hostile = _load_hostile()
 
 
+# Generous: a deadline only bounds a failing test, and a loaded 2-core CI
+# machine running the whole suite is much slower than a developer's.
+UNTIL_S = 20.0
+
+
 @dataclass
 class Desk:
     app: AgentDeskApp
@@ -62,11 +67,21 @@ class Desk:
     async def settle(self, pause: float = 0.15) -> None:
         await self.pilot.pause(pause)
 
-    async def until(self, predicate: Callable[[], bool], timeout: float = 8.0, what: str = "") -> None:
+    async def until(self, predicate: Callable[[], bool], timeout: float = UNTIL_S, what: str = "") -> None:
         """Poll the UI until `predicate()` holds (events cross a real socket)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not predicate():
+            if loop.time() > deadline:
+                raise AssertionError(f"timed out waiting for {what or predicate}")
+            await self.pilot.pause(0.05)
+
+    async def until_server(self, predicate: Callable[[], Awaitable[bool]],
+                           timeout: float = UNTIL_S, what: str = "") -> None:
+        """As `until`, for a condition asked of the server (an awaited probe)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not await predicate():
             if loop.time() > deadline:
                 raise AssertionError(f"timed out waiting for {what or predicate}")
             await self.pilot.pause(0.05)

@@ -35,11 +35,7 @@ async def test_notes_typed_in_wrapup_survive_the_acw_timeout(desk_factory):
             return any(i.interaction_id == iid and i.body.endswith("called back")
                        and str(getattr(i.kind, "value", i.kind)) == "note" for i in page.items)
 
-        for _ in range(100):
-            if await noted():
-                break
-            await desk.pilot.pause(0.05)
-        assert await noted(), "the notes never reached the server"
+        await desk.until_server(noted, what="the notes reaching the server")
         await desk.advance(5)
         await desk.until(lambda: iid not in screen.views, what="closed by ACW timeout")
         def messages() -> list[str]:

@@ -76,11 +76,12 @@ async def test_a_callback_from_the_palette_comes_back_as_an_offer(desk_factory):
         await desk.pilot.press("enter")
         await desk.until(lambda: top(desk) != "CallbackPicker", what="picker closed")
         listed = []
-        for _ in range(100):
-            listed = await desk.probe.list_callbacks()
-            if listed:
-                break
-            await desk.pilot.pause(0.05)
+
+        async def scheduled() -> bool:
+            listed[:] = await desk.probe.list_callbacks()
+            return bool(listed)
+
+        await desk.until_server(scheduled, what="the callback on the server")
         assert len(listed) == 1 and listed[0].note == "refund"
         assert listed[0].at == desk.clock.now + 3600
         await desk.advance(3600)
@@ -140,10 +141,11 @@ async def test_a_callback_scheduled_from_wrapup_lands_in_the_notes(desk_factory)
         field = desk.app.screen.query_one("#wrapup-notes", Input)
         await desk.until(lambda: "Callback: " in field.value, what="the callback in the notes")
         listed = []
-        for _ in range(100):
-            listed = await desk.probe.list_callbacks()
-            if listed:
-                break
-            await desk.pilot.pause(0.05)
+
+        async def scheduled() -> bool:
+            listed[:] = await desk.probe.list_callbacks()
+            return bool(listed)
+
+        await desk.until_server(scheduled, what="the callback on the server")
         assert [cb.customer_id for cb in listed] == ["c0010"]
         assert listed[0].at == desk.clock.now + 3600

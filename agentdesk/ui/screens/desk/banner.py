@@ -68,19 +68,24 @@ class DeskBanner:
 
     def _fitted_offer(self, offer: Interaction, width: int) -> Content:
         """The offer line on one line (at 80 columns a topic pushed "reject" onto
-        the tab row): the topic goes first, then the name is shortened; the
-        countdown and the keys always stay."""
+        the tab row): what it is about (the self-service path, subject or topic)
+        is shortened first, then the name; the countdown and the keys always stay."""
         now = self.screen.now()
         line = offer_line(offer, now)
         if width <= 0 or line.cell_length <= width:
             return line
-        bare = offer.model_copy(update={"subject": None, "topic": None})
+        bare = offer.model_copy(update={"subject": None, "topic": None, "self_service": None})
         line = offer_line(bare, now)
         over = line.cell_length - width
         if over > 0:
             name = offer.customer_name
             short = name[: max(1, len(name) - over - 1)] + "…"
-            line = offer_line(bare.model_copy(update={"customer_name": short}), now)
+            return offer_line(bare.model_copy(update={"customer_name": short}), now)
+        about = _about(offer)
+        room = -over - 3  # "· " before it and a space after
+        if about and room >= 8:  # a shorter stub says nothing
+            cut = about if len(about) <= room else about[: room - 1] + "…"
+            line = offer_line(bare.model_copy(update={"subject": cut}), now)
         return line
 
     @staticmethod
@@ -88,3 +93,9 @@ class DeskBanner:
         banner.update(content)
         banner.set_classes(f"-{level}")
         banner.display = True
+
+
+def _about(offer: Interaction) -> str:
+    """What offer_line shows after the name: the self-service path first."""
+    service = offer.self_service.summary() if offer.self_service is not None else ""
+    return service or offer.subject or offer.topic or ""

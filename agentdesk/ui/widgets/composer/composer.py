@@ -309,6 +309,11 @@ class Composer(Vertical):
             return
 
         def chosen(response: CannedResponse | None) -> None:
+            if not self.is_attached:
+                # The interaction closed while the picker was open (the customer
+                # left, ACW ran out): focusing or filling a removed text area
+                # renders it without its styles, and Textual raises (KeyError).
+                return
             if response is None:
                 self._body.focus()
                 return
