@@ -26,6 +26,7 @@ ACTION_FEATURES: dict[str, str] = {
     "mute": "voice",
     "hangup": "voice",
     "dtmf": "voice",
+    "disclosure": "recording_disclosure",
     "transfer": "transfer",
 }
 

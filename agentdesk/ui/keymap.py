@@ -44,6 +44,9 @@ CALL_BINDINGS: list[Binding] = [
     Binding("f7", "transfer", "Transfer", id="transfer", key_display="F7", priority=True),
     Binding("f8", "hangup", "Hang up", id="call-hangup", key_display="F8", priority=True),
     Binding("ctrl+d", "dtmf", "Keypad", id="call-dtmf", show=False, priority=True),
+    # The recording notice: given and agreed, or declined (recording pauses).
+    Binding("ctrl+r", "disclosure", "Recording notice", id="call-disclosure", show=False,
+            priority=True),
 ]
 
 WORK_BINDINGS: list[Binding] = [

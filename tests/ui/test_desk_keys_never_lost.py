@@ -63,6 +63,7 @@ MODALS = {
     "kb-search": ("ctrl+k", "KbSearchDialog", "escape"),
     "canned": ("ctrl+underscore", "CannedPicker", "escape"),
     "dtmf": ("ctrl+d", "DtmfPad", "escape"),
+    "disclosure": ("ctrl+r", "DisclosureDialog", "escape"),
     "transfer": ("f7", "TransferDialog", "escape"),
     "wrapup": ("f9", "WrapupDialog", "escape"),
     "diagnostics": ("alt+d", "DiagnosticsScreen", "escape"),

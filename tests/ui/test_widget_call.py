@@ -133,3 +133,61 @@ async def test_call_bar_shows_the_consult_and_the_consult_dialog_offers_what_app
             "consult_complete", "conference", "consult_cancel"]
         await pilot.press("down", "enter")
         assert results == ["conference"]
+
+
+async def test_call_bar_leads_with_the_recording_notice_key_until_it_is_answered() -> None:
+    """Issue 17: the disclosure prompt names the key that records the answer."""
+    clock = Clock(T0 + 65)
+    app = WidgetApp(lambda: CallBar(call(CallState.CONNECTED, disclosure="pending"), clock))
+    async with app.run_test(size=(100, 10)) as pilot:
+        bar = app.query_one(CallBar)
+        status, keys = bar_text(bar).split("\n")
+        assert "read the recording notice" in status
+        assert keys.startswith("ctrl+r notice")
+        bar.set_keys({"call-disclosure": "f11"})
+        await pilot.pause()
+        assert bar_text(bar).split("\n")[1].startswith("F11 notice")
+        bar.update_call(call(CallState.CONNECTED, disclosure="declined", recording=False))
+        status, keys = bar_text(bar).split("\n")
+        assert "REC PAUSED" in status and keys.startswith("F11 resume recording")
+        bar.update_call(call(CallState.CONNECTED, disclosure="confirmed"))
+        status, keys = bar_text(bar).split("\n")
+        assert "notice" not in status + keys and "F11" not in keys
+
+
+async def test_a_long_call_state_never_pushes_the_keys_out_of_the_bar() -> None:
+    """At 80 columns a consult, MUTED, DTMF and the notice did not fit: the
+    state line wrapped and the keys line fell out of the two-row bar."""
+    clock = Clock(T0 + 65)
+    busy = call(CallState.HELD, held_since=T0 + 60, muted=True, dtmf="1234567890",
+                disclosure="pending", consult_agent_id="agent5", consult_state="talking")
+    app = WidgetApp(lambda: CallBar(busy, clock))
+    async with app.run_test(size=(60, 10)) as pilot:
+        bar = app.query_one(CallBar)
+        bar.set_agent_names({"agent5": "Agent 5"})
+        await pilot.pause()
+        status, keys = bar_text(bar).split("\n")
+        width = bar.content_region.width
+        assert len(status) <= width and status.endswith("…")
+        assert keys.startswith("ctrl+r notice") and "F7 consult…" in keys
+        await pilot.resize_terminal(120, 10)
+        await pilot.pause()
+        assert "consulting Agent 5" in bar_text(bar).split("\n")[0]
+
+
+async def test_the_disclosure_dialog_offers_what_applies() -> None:
+    from textual.widgets import OptionList
+
+    from agentdesk.ui.modals.disclosure_dialog import DisclosureDialog
+
+    assert [a for a, _ in DisclosureDialog.choices("pending", True)] == ["confirm", "decline"]
+    assert [a for a, _ in DisclosureDialog.choices("confirmed", True)] == ["decline"]
+    assert [a for a, _ in DisclosureDialog.choices("declined", False)] == ["resume"]
+    app = WidgetApp(lambda: Static("call"))
+    results: list[str | None] = []
+    async with app.run_test(size=(100, 20)) as pilot:
+        app.push_screen(DisclosureDialog("Alfie Wright", "pending", True), results.append)
+        await pilot.pause()
+        assert [o.id for o in app.screen.query_one(OptionList).options] == ["confirm", "decline"]
+        await pilot.press("down", "enter")
+        assert results == ["decline"]

@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # imported when the first interaction opens: not on the start
     from agentdesk.ui.widgets.composer.composer import Composer
 
 FLUSH_DELAY_S = 1 / 60  # coalesce bursts of events: at most one render per frame
-_CALL_ACTIONS = frozenset({"hold", "mute", "hangup", "dtmf"})
+_CALL_ACTIONS = frozenset({"hold", "mute", "hangup", "dtmf", "disclosure"})
 
 
 class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):

@@ -67,7 +67,7 @@ def bound_key(binding_id: str, app: App[object] | None = None) -> str:
 
 
 VIEW_KEY_IDS = ("offer-accept", "offer-reject", "wrapup", "call-hold", "call-mute", "transfer",
-                "call-hangup", "call-dtmf")
+                "call-hangup", "call-dtmf", "call-disclosure")
 
 
 def view_keys(app: App[object] | None = None) -> dict[str, str]:

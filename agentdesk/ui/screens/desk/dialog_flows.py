@@ -103,6 +103,23 @@ class DialogFlows:
             work_open=bool(state.interactions), rearm=rearm, states=caps.presence_states,
             schedule=caps.presence_next, names=caps.presence_names), chosen)
 
+    def disclosure(self, iid: str) -> None:
+        """ctrl+r on a call: the notice given and agreed, declined, or resumed."""
+        from agentdesk.ui.modals.disclosure_dialog import DisclosureDialog
+
+        screen = self.screen
+        inter = screen.state.interactions[iid]
+        call = inter.call
+        if call is None:
+            return
+
+        def chosen(action: str | None) -> None:
+            if action:
+                screen.run_command(C.Disclosure(iid, action))
+
+        screen.app.push_screen(DisclosureDialog(inter.customer_name, call.disclosure,
+                                                call.recording), chosen)
+
     def dtmf(self, iid: str) -> None:
         from agentdesk.ui.widgets.call.dtmf_pad import DtmfPad
 

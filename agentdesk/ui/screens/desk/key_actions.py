@@ -110,6 +110,14 @@ class DeskKeyActions:
         else:
             self.dialogs.dtmf(inter.id)
 
+    def action_disclosure(self) -> None:
+        inter = self.tabs.current()
+        call = inter.call if inter is not None else None
+        if inter is None or call is None or call.state not in (CallState.CONNECTED, CallState.HELD):
+            self.notify("The recording notice is for a connected call", markup=False)
+        else:
+            self.dialogs.disclosure(inter.id)
+
     def action_transfer(self) -> None:
         inter = self.tabs.current()
         if inter is None or inter.state is not InteractionState.ACTIVE:

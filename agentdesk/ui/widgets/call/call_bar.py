@@ -20,7 +20,10 @@ defaults in `DEFAULT_KEYS`. Each label says what the key does *now*: "resume"
 while held, "unmute" while muted, and after the call ended only the wrap-up
 key is offered (hold, mute, transfer and hang-up no longer apply). During a
 warm-transfer consult the transfer key's hint reads "consult…" (complete,
-cancel or conference: `ConsultDialog`).
+cancel or conference: `ConsultDialog`). While the recording notice is
+pending (or recording is paused) the notice key leads the hints. Each line is
+cut to the bar's width: a long state (a consult, MUTED, DTMF) never pushes
+the keys out of sight.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from agentdesk.domain.models import CallInfo, CallState
 # Binding id -> the key the desk binds by default (agentdesk.ui.keymap).
 DEFAULT_KEYS: dict[str, str] = {
     "call-hold": "F5", "call-mute": "F6", "transfer": "F7", "call-hangup": "F8",
-    "call-dtmf": "ctrl+d", "wrapup": "F9",
+    "call-dtmf": "ctrl+d", "wrapup": "F9", "call-disclosure": "ctrl+r",
 }
 CONSULT_STATE = {"ringing": " (ringing)", "talking": " (talking, customer on hold)",
                  "conference": " (conference)"}
@@ -137,7 +140,14 @@ class CallBar(Static):
         state = call.state if call else None
         for name in ("ringing", "connected", "held", "ended"):
             self.set_class(state is not None and state.value == name, f"-{name}")
-        self.update(Content("\n").join([self._status_line(), self._hints_line()]))
+        width = self.content_region.width if self.is_mounted else 0
+        lines = [self._status_line(), self._hints_line()]
+        if width > 0:
+            lines = [line.truncate(width, ellipsis=True) for line in lines]
+        self.update(Content("\n").join(lines))
+
+    def on_resize(self) -> None:
+        self.tick()
 
     def _status_line(self) -> Content:
         call = self._call
@@ -166,7 +176,7 @@ class CallBar(Static):
         if call.state in LIVE and not call.recording:
             parts += ["  ", (" REC PAUSED ", "bold reverse $warning")]
         if call.state in LIVE and call.disclosure == "pending":
-            # Until the agent confirms the recording notice was given (palette: "call:").
+            # Until the agent records the customer's answer (ctrl+r, or the palette).
             parts += ["  ", ("⚠ read the recording notice", "bold $warning")]
         if call.consult_agent_id:
             who = self._names.get(call.consult_agent_id, call.consult_agent_id)
@@ -193,6 +203,8 @@ class CallBar(Static):
             pairs = [pairs[3]]
         elif call.consult_state == "talking":  # the customer holds for the consult: F7 decides
             pairs = pairs[1:]
+        if call.state in LIVE and (call.disclosure == "pending" or not call.recording):
+            pairs.insert(0, ("call-disclosure", "notice" if call.recording else "resume recording"))
         return [(self._keys[binding], label) for binding, label in pairs]
 
     def _hints_line(self) -> Content:
