@@ -262,3 +262,16 @@ async def test_on_chatwoot_f3_hides_the_offer_without_asking_a_reason(tmp_path: 
         await desk.pilot.press("f3")
         await desk.until(lambda: iid not in screen.views, what="offer hidden")
         assert type(desk.app.screen).__name__ == "DeskScreen"
+
+
+async def test_on_chatwoot_the_header_says_working_while_conversations_are_in_hand(
+        tmp_path: Path) -> None:
+    # Chatwoot has no routing states: an online agent is "idle" to the adapter
+    # whatever they hold. "waiting for work" beside an open conversation lied.
+    async with chatwoot_desk(tmp_path, _one_assigned) as desk:
+        routing = desk.screen.query_one("#hdr-routing")
+        await desk.until(lambda: "working" in str(routing.render()), what="working in the header")
+        conv = next(iter(desk.fake.world.conversations.values()))
+        await desk.fake.set_status(conv.id, "resolved")
+        await desk.until(lambda: "waiting for work" in str(routing.render()),
+                         what="waiting once nothing is in hand")

@@ -12,7 +12,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from agentdesk.domain import session as S
-from agentdesk.domain.enums import Presence, RoutingState
+from agentdesk.domain.enums import InteractionState, Presence, RoutingState
 from agentdesk.ui.screens.desk_support import bound_key
 from agentdesk.ui.widgets.header.desk_header import DeskHeader
 
@@ -63,6 +63,8 @@ class DeskRendering:
             self.show_empty()
         if changes.stats:
             header.show_stats(state.stats)
+        header.show_working(any(i.state in (InteractionState.ACTIVE, InteractionState.WRAPUP)
+                                for i in state.interactions.values()))
         if tabs.active_id is None or tabs.active_id not in state.interactions:
             tabs.activate(S.most_urgent(state), quiet=True)
         current = tabs.current_id

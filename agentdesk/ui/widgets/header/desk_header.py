@@ -85,11 +85,17 @@ ROUTING_WORDS: dict[RoutingState, str] = {
 }
 
 
-def routing_content(agent: AgentInfo | None, now: float) -> Content:
-    """'· waiting for work 0:16': what routing does with me now, and for how long."""
+def routing_content(agent: AgentInfo | None, now: float, working: bool = False) -> Content:
+    """'· waiting for work 0:16': what routing does with me now, and for how long.
+
+    `working`: the agent has work in hand. A backend without routing states
+    (Chatwoot) reports an online agent as idle whatever they hold; "waiting for
+    work" next to four open conversations would be a label that lies."""
     if agent is None:
         return Content("")
     state = agent.routing_state
+    if working and state is RoutingState.IDLE:
+        state = RoutingState.BUSY
     since = duration(max(0.0, now - agent.routing_since)) if agent.routing_since else ""
     return Content.from_markup(
         f"[$muted-foreground]·[/] [b ${ROUTING_VAR[state]}]$label[/] [$muted-foreground]$since[/]",
@@ -202,6 +208,7 @@ class DeskHeader(Widget):
         self._stats: Stats | None = None
         self._link: tuple[LinkState, int] = (LinkState.CONNECTING, 0)
         self._now = 0.0
+        self._working = False
         self.show_reasons = True
 
     def compose(self) -> ComposeResult:
@@ -226,6 +233,12 @@ class DeskHeader(Widget):
             self.query_one("#hdr-user", Static).update(Content(name))
         self._render_all()
 
+    def show_working(self, working: bool) -> None:
+        """Whether the agent has work in hand (see `routing_content`)."""
+        if working != self._working:
+            self._working = working
+            self.tick(self._now)
+
     def show_stats(self, stats: Stats | None) -> None:
         self._stats = stats
         if self.is_mounted:
@@ -244,7 +257,8 @@ class DeskHeader(Widget):
         if self.is_mounted:
             show(self.query_one("#hdr-presence", Static),
                  presence_content(self._agent, now, self.presence_names))
-            show(self.query_one("#hdr-routing", Static), routing_content(self._agent, now))
+            show(self.query_one("#hdr-routing", Static),
+                 routing_content(self._agent, now, self._working))
 
     def on_resize(self) -> None:
         self._render_all()
