@@ -55,14 +55,18 @@ async def test_a_do_not_call_customer_is_refused_in_words(desk_factory):
         assert not calls_to(desk, "c0004")
 
 
-async def test_outside_the_calling_window_the_server_says_why(desk_factory):
+async def test_outside_the_calling_window_the_desk_says_why_before_dialling(desk_factory):
     async with desk_factory() as desk:
+        sent = []
+        submit = desk.screen.controller.sender.submit
+        desk.screen.controller.sender.submit = lambda kind, *a, **k: (sent.append(kind),
+                                                                       submit(kind, *a, **k))[1]
         await palette(desk, "call c0003")
         await desk.until(lambda: any("America/New_York" in t for t in toasts(desk)),
                          what="the window refusal")
         assert ("It is 04:00 for the customer (America/New_York): calls are allowed "
                 "08:00-21:00") in toasts(desk)
-        assert not calls_to(desk, "c0003")
+        assert not calls_to(desk, "c0003") and sent == []  # nothing went to the server
 
 
 async def test_a_callback_from_the_palette_comes_back_as_an_offer(desk_factory):
