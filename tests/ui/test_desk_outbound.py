@@ -151,3 +151,20 @@ async def test_a_callback_scheduled_from_wrapup_lands_in_the_notes(desk_factory)
             await desk.pilot.pause(0.05)
         assert [cb.customer_id for cb in listed] == ["c0010"]
         assert listed[0].at == desk.clock.now + 3600
+
+
+async def test_the_customer_panel_shows_local_time_and_marks_outside_hours(desk_factory):
+    async with desk_factory() as desk:
+        await desk.accepted("email", customer_id="c0003", text="Call me after work")  # New York
+        panel = desk.screen.query_one("CustomerPanel")
+
+        def profile() -> str:
+            return str(panel._profile_text.render())
+
+        await desk.until(lambda: "Local" in profile(), what="the local time line")
+        assert ("Local    04:00 America/New_York\n         ⚠ outside 08:00-21:00"
+                in profile())
+        await desk.advance(4 * 3600 + 60)  # 08:01 in New York
+        panel.refresh_local_time()  # what the per-minute timer calls
+        await desk.until(lambda: "08:01 America/New_York" in profile(), what="a new minute")
+        assert "outside" not in profile()
