@@ -131,6 +131,7 @@ WIDGET_BINDING_IDS: tuple[str, ...] = (
     "suggestion-insert", "suggestion-preview",
     "link-open", "link-cancel", "article-insert", "article-close",
     "dtmf-send", "dtmf-cancel", "dtmf-backspace",
+    "customer-dial",
 )
 
 # In the order Textual writes them in a key name (sorted: "alt+ctrl+shift+left").

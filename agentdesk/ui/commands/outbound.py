@@ -1,7 +1,8 @@
 """Palette commands for the rest of a blended agent's day, shown only where the
 backend has them (`capabilities.outbound`, `callbacks`, `recording_disclosure`):
 
-- "call: dial NAME" for the customer of each open tab, and for any customer
+- "call: dial NAME" for the customer of each open tab and the one in the
+  customer panel (its `c` key does the same), and for any customer
   whose id is typed ("call c0042"; the calling rules, do-not-call and the
   customer's local hours, are checked by the controller on fresh customer data
   and a refusal is said in plain words before anything is sent; the server
@@ -65,6 +66,9 @@ class OutboundCommands(_DeskProvider):
         for iid in desk.tab_order():
             inter = desk.state.interactions[iid]
             customers.setdefault(inter.customer_id, inter.customer_name)
+        shown = desk.shown_customer()  # the customer panel's, e.g. one found by search
+        if shown is not None:
+            customers.setdefault(shown.id, shown.name)
         for cid, name in customers.items():
             if caps.outbound:
                 text, display = _label("call: dial", name)

@@ -122,7 +122,8 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
             with Container(id="centre"):
                 yield Static(id="empty", markup=False)
             with Vertical(id="side"):
-                yield CustomerPanel(id="customer", tz=self.services.tz, clock=self.now)
+                yield CustomerPanel(id="customer", tz=self.services.tz, clock=self.now,
+                                    on_dial=self.dial_customer)
                 yield SuggestionPanel(id="suggestions")
         yield DeskFooter()
 

@@ -57,6 +57,19 @@ class DeskKeyActions:
         self._apply_side_visibility()
         self.loader.show_profile_of(customer_id)
 
+    def shown_customer(self) -> Any:
+        """The customer in the side column's panel (a `Customer`), or None."""
+        from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
+
+        detail = self.query_one(CustomerPanel).detail
+        return detail.customer if detail is not None else None
+
+    def dial_customer(self, customer_id: str, name: str) -> None:
+        """Call a customer (the customer panel's `c`): the rules are checked first."""
+        from agentdesk.ui.commands.outbound import dial
+
+        dial(self, customer_id, name)
+
     def open_wrapup(self, iid: str) -> None:
         self.wrapup.open(iid)
 

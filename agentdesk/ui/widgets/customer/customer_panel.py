@@ -16,11 +16,15 @@ With a `clock` (server time) and a customer whose time zone is known, a
 when it is outside their calling hours ("21:40 America/New_York · outside
 calling hours 08:00-21:00").
 
+With `on_dial(customer_id, name)`, `c` (id `customer-dial`) while the panel
+has the keyboard calls the customer shown, whoever it is (a tab's customer or
+one found by search); the desk checks the calling rules before anything rings.
+
 Public API: `CustomerPanel(detail: CustomerDetail | None = None, *, tz=None,
-clock=None, name=None, id=None, classes=None)`, `show(detail)`,
+clock=None, on_dial=None, name=None, id=None, classes=None)`, `show(detail)`,
 `show_empty(reason)`, `refresh_local_time()`, property `detail` (both may be
-called before mounting). No messages, no bindings (it scrolls with the usual
-keys). All text is untrusted and rendered literally.
+called before mounting). No messages; it scrolls with the usual keys. All text
+is untrusted and rendered literally.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -63,6 +68,8 @@ def _short(text: str | None, limit: int = FIELD_CHARS) -> str:
 class CustomerPanel(VerticalScroll):
     """Profile and contact history of the current customer."""
 
+    BINDINGS = [Binding("c", "dial", "Call this customer", id="customer-dial")]
+
     DEFAULT_CSS = """
     CustomerPanel { height: 1fr; padding: 0 1; background: $surface; }
     CustomerPanel > Static { height: auto; }
@@ -77,6 +84,7 @@ class CustomerPanel(VerticalScroll):
         *,
         tz: tzinfo | None = None,
         clock: Callable[[], float] | None = None,
+        on_dial: Callable[[str, str], None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -84,6 +92,7 @@ class CustomerPanel(VerticalScroll):
         super().__init__(name=name, id=id, classes=classes)
         self.tz = tz
         self.clock = clock  # server time: the customer's local time is read from it
+        self.on_dial = on_dial
         self._shown_minute: float | None = None  # the minute the Local line was drawn for
         # Children exist from construction so `show` works before mounting too.
         self._empty = Static(id="customer-empty")
@@ -109,6 +118,16 @@ class CustomerPanel(VerticalScroll):
         yield self._contacts_text
         yield self._attributes_heading
         yield self._attributes_text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dial":
+            return self.on_dial is not None and self._detail is not None
+        return True
+
+    def action_dial(self) -> None:
+        if self.on_dial is not None and self._detail is not None:
+            customer = self._detail.customer
+            self.on_dial(customer.id, customer.name)
 
     def on_mount(self) -> None:
         if self.clock is not None:
