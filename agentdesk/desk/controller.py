@@ -285,7 +285,20 @@ class DeskController:
         for iid in self.state.interactions:
             changes |= self._rebuild_outgoing(iid)
         self._emit(changes)
+        if self.capabilities.callbacks:
+            self._spawn(self.refresh_callbacks())
         return True
+
+    async def refresh_callbacks(self) -> None:
+        """Reload the callbacks (snapshot, resync); the callback.* events keep them
+        current in between. Best effort: the list waits for the next load."""
+        if not self.capabilities.callbacks:
+            return
+        try:
+            callbacks = await self.backend.list_callbacks()
+        except AgentDeskError:
+            return
+        self._fold(S.set_callbacks(self.state, callbacks))
 
     async def _stats_or_none(self) -> Any:
         return await self.backend.get_stats() if self.capabilities.stats else None

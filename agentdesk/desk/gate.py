@@ -27,6 +27,7 @@ ACTION_FEATURES: dict[str, str] = {
     "hangup": "voice",
     "dtmf": "voice",
     "transfer": "transfer",
+    "callbacks_today": "callbacks",
 }
 
 # How each feature is named in the one-line reason.

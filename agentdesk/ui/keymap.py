@@ -54,6 +54,7 @@ WORK_BINDINGS: list[Binding] = [
     Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False, priority=True),
     Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),
     Binding("ctrl+o", "open_link", "Open a link of this conversation…", id="open-link", show=False),
+    Binding("alt+b", "callbacks_today", "My callbacks due today", id="callbacks-today", show=False),
 ]
 
 TAB_BINDINGS: list[Binding] = [

@@ -8,6 +8,7 @@ backend has them (`capabilities.outbound`, `callbacks`, `recording_disclosure`):
   and a refusal is said in plain words before anything is sent; the server
   checks again and its refusal is shown as it words it),
 - "callback: schedule for NAME" (the callback picker),
+- "callbacks: my callbacks due today" (the list, also alt+b),
 - "call: confirm the recording notice" / "call: customer declines recording" /
   "call: resume recording" on the active call.
 """
@@ -24,6 +25,7 @@ from textual.content import Content
 from agentdesk.desk import commands as C
 from agentdesk.domain.enums import InteractionState
 from agentdesk.ui.commands.providers import Command, _DeskProvider, _label
+from agentdesk.ui.screens.desk_support import bound_key
 
 if TYPE_CHECKING:
     from agentdesk.domain.models import Interaction
@@ -78,6 +80,10 @@ class OutboundCommands(_DeskProvider):
                 text, display = _label("callback: schedule for", name)
                 out.append((text, display, partial(schedule, desk, cid, name),
                             "call this customer back later"))
+        if caps.callbacks:
+            title = "callbacks: my callbacks due today"
+            out.append((title, Content(title), desk.callbacks.open,
+                        f"{bound_key('callbacks-today', desk.app)}: time, customer, note, state"))
         active = desk.active_interaction()
         if caps.recording_disclosure and _call_in_hand(active):
             assert active is not None

@@ -31,6 +31,7 @@ class DeskKeyActions:
     side_forced: bool | None
     type_ahead: Any
     controller: Any
+    callbacks: Any
 
     def activate(self, iid: str | None, *, quiet: bool = False) -> None:
         self.tabs.activate(iid, quiet=quiet)
@@ -217,6 +218,9 @@ class DeskKeyActions:
             self.notify("No conversation open", markup=False)
         else:
             view.open_link_picker()
+
+    def action_callbacks_today(self) -> None:
+        self.callbacks.open()
 
     def action_insert_suggestion(self) -> None:
         top = self.suggestions.top()
