@@ -422,13 +422,16 @@ class DeskController:
 
     def time_refusal(self, customer_id: str, at: float) -> str | None:
         """Short words for a callback time the rules forbid ("22:30 local · outside
-        calling hours 08:00-21:00"), for the callback picker; None when allowed."""
+        08:00-21:00"), for the callback picker; None when allowed."""
         from agentdesk.domain.compliance import local_clock
 
         customer = self.customers.get(customer_id)
         if customer is None or self.rule_refusal(customer_id, at) is None:
             return None
-        return "do not call" if customer.dnc else str(local_clock(customer, at))
+        if customer.dnc:
+            return "do not call"
+        clock = local_clock(customer, at)
+        return f"{clock.time} local · outside {clock.window}"
 
     def _dial(self, cmd: C.Dial) -> C.Outcome:
         refusal = self.rule_refusal(cmd.customer_id, self.now())

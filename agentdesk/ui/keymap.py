@@ -54,7 +54,8 @@ WORK_BINDINGS: list[Binding] = [
     Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False, priority=True),
     Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),
     Binding("ctrl+o", "open_link", "Open a link of this conversation…", id="open-link", show=False),
-    Binding("alt+b", "callbacks_today", "My callbacks due today", id="callbacks-today", show=False),
+    # alt+l (list), not alt+b: terminals send alt+b as ESC b, which Textual reads as a word move.
+    Binding("alt+l", "callbacks_today", "My callbacks due today", id="callbacks-today", show=False),
 ]
 
 TAB_BINDINGS: list[Binding] = [

@@ -1,4 +1,4 @@
-"""My callbacks due today (alt+b, the palette): the list follows callback.*
+"""My callbacks due today (alt+l, the palette): the list follows callback.*
 events while open (scheduled -> due -> missed), a missed callback of mine is
 a calm toast, and picking a due callback dials it. Real mock server, manual
 clock at 09:00 UTC (the desk's time zone is UTC here)."""
@@ -29,7 +29,7 @@ async def test_the_list_follows_the_callback_from_scheduled_to_due_to_missed(des
         name = (await desk.probe.get_customer("c0010")).customer.name
         await scheduled(desk, "c0010", 3600, "refund check")
         await desk.until(lambda: desk.screen.state.callbacks, what="the callback known")
-        await desk.pilot.press("alt+b")
+        await desk.pilot.press("alt+l")
         await desk.until(lambda: top(desk) == "CallbacksToday", what="the list")
         await desk.until(lambda: lines(desk) == [f"10:00  scheduled {name}  refund check"],
                          what="the scheduled row")
@@ -51,7 +51,7 @@ async def test_picking_a_due_callback_dials_it(desk_factory):
         await desk.until(lambda: any(i.callback_id == cb_id
                                      for i in desk.screen.state.interactions.values()),
                          what="the callback offered")
-        await desk.pilot.press("alt+b")
+        await desk.pilot.press("alt+l")
         await desk.until(lambda: top(desk) == "CallbacksToday", what="the list")
         await desk.until(lambda: any("due" in line for line in lines(desk)), what="the due row")
         await desk.pilot.press("enter")

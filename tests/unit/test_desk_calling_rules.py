@@ -106,7 +106,7 @@ async def test_a_callback_is_checked_at_its_own_time(live) -> None:
     assert night == C.Refused("It is 05:00 for the customer (America/New_York): "
                               "calls are allowed 08:00-21:00", "Not scheduled")
     assert rig.desk.time_refusal("c0003", EPOCH + 3600) == (
-        "05:00 local · outside calling hours 08:00-21:00")
+        "05:00 local · outside 08:00-21:00")
     assert submitted(rig, OutboxKind.CALLBACK) == []
     later = rig.desk.execute(C.ScheduleCallback("c0003", EPOCH + 5 * 3600, "refund"))  # 09:00 NY
     assert isinstance(later, C.Queued)

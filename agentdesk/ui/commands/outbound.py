@@ -8,7 +8,7 @@ backend has them (`capabilities.outbound`, `callbacks`, `recording_disclosure`):
   and a refusal is said in plain words before anything is sent; the server
   checks again and its refusal is shown as it words it),
 - "callback: schedule for NAME" (the callback picker),
-- "callbacks: my callbacks due today" (the list, also alt+b),
+- "callbacks: my callbacks due today" (the list, also alt+l),
 - "call: confirm the recording notice" / "call: customer declines recording" /
   "call: resume recording" on the active call.
 """

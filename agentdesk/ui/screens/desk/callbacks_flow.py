@@ -1,4 +1,4 @@
-"""The desk's side of callbacks: the list of my callbacks due today (alt+b,
+"""The desk's side of callbacks: the list of my callbacks due today (alt+l,
 id `callbacks-today`, and the palette), kept current while open by the
 callback.* events the controller folds into the session, and a calm toast when
 a callback of mine is missed (it is back in its queue for anyone)."""
