@@ -181,8 +181,9 @@ class Floor:
         for ix in interactions:
             self._put_interaction(ix, ix.created_at)
         self.disclosure_overdue = {i for i in self.disclosure_overdue  # still open and pending
-                                   if (ix := self.interactions.get(i)) is not None
-                                   and ix.call is not None and ix.call.disclosure == "pending"}
+                                   if (open_ix := self.interactions.get(i)) is not None
+                                   and open_ix.call is not None
+                                   and open_ix.call.disclosure == "pending"}
         self.queue_stats = {}
         self.agent_stats = {}
         if stats is not None:
