@@ -168,3 +168,32 @@ async def test_the_customer_panel_shows_local_time_and_marks_outside_hours(desk_
         panel.refresh_local_time()  # what the per-minute timer calls
         await desk.until(lambda: "08:01 America/New_York" in profile(), what="a new minute")
         assert "outside" not in profile()
+
+
+async def test_the_callback_picker_greys_times_outside_the_customer_hours(desk_factory):
+    from textual.widgets import OptionList
+
+    async with desk_factory() as desk:  # 09:00 UTC: 04:00 in New York
+        await palette(desk, "callback c0003")
+        await desk.until(lambda: top(desk) == "CallbackPicker", what="callback picker")
+        options = desk.app.screen.query_one("#callback-times", OptionList).options
+        assert [o.disabled for o in options] == [True, True, True, False, True, False, False]
+        assert "04:30 local · outside 08:00-21:00" in str(options[0].prompt)
+        await desk.pilot.press("enter")  # the first time allowed: in 4 hours, 08:00 there
+        await desk.until(lambda: top(desk) != "CallbackPicker", what="picker closed")
+        listed = []
+        for _ in range(100):
+            listed = await desk.probe.list_callbacks()
+            if listed:
+                break
+            await desk.pilot.pause(0.05)
+        assert [cb.at for cb in listed] == [desk.clock.now + 4 * 3600]
+
+
+async def test_a_do_not_call_customer_gets_no_callback_picker(desk_factory):
+    async with desk_factory() as desk:
+        name = (await desk.probe.get_customer("c0004")).customer.name
+        await palette(desk, "callback c0004")
+        await desk.until(lambda: f"{name} is on the do-not-call list" in toasts(desk),
+                         what="refused at once")
+        assert top(desk) != "CallbackPicker" and await desk.probe.list_callbacks() == []
