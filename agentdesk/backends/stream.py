@@ -35,6 +35,7 @@ from agentdesk.backends.base import (
 from agentdesk.domain.backoff import Backoff
 from agentdesk.domain.events import (
     AgentChanged,
+    CallbackChanged,
     CallChanged,
     CustomerTyping,
     DeskEvent,
@@ -432,6 +433,8 @@ def to_desk_event(event: Event) -> DeskEvent | None:
         return StatsChanged(data.stats, at)
     if kind == "kb.updated":
         return KbChanged(list(data.articles), list(data.removed), at)
+    if kind in ("callback.updated", "callback.missed"):
+        return CallbackChanged(data.callback, at, data.reason, missed=kind == "callback.missed")
     if kind == "resync":
         return SnapshotNeeded(at)
     return None  # a type decode_frame knows but the desk has no use for

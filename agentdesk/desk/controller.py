@@ -120,6 +120,9 @@ class DeskController:
         self._reads_due: set[str] = set()  # read locally, not yet told to the server
         self._reads_timer: asyncio.TimerHandle | None = None
         self._reads_failures = 0
+        # Customers as last loaded (profile, search): the calling rules are checked
+        # against them before a dial or a callback is sent (the server checks again).
+        self.customers: dict[str, Customer] = {}
 
     # -- the backend and its clock ------------------------------------------------------------
 
@@ -282,7 +285,20 @@ class DeskController:
         for iid in self.state.interactions:
             changes |= self._rebuild_outgoing(iid)
         self._emit(changes)
+        if self.capabilities.callbacks:
+            self._spawn(self.refresh_callbacks())
         return True
+
+    async def refresh_callbacks(self) -> None:
+        """Reload the callbacks (snapshot, resync); the callback.* events keep them
+        current in between. Best effort: the list waits for the next load."""
+        if not self.capabilities.callbacks:
+            return
+        try:
+            callbacks = await self.backend.list_callbacks()
+        except AgentDeskError:
+            return
+        self._fold(S.set_callbacks(self.state, callbacks))
 
     async def _stats_or_none(self) -> Any:
         return await self.backend.get_stats() if self.capabilities.stats else None
@@ -395,12 +411,40 @@ class DeskController:
         return self._submit(OutboxKind.WRAPUP, inter.id,
                             {"disposition": cmd.disposition, "notes": cmd.notes})
 
+    def rule_refusal(self, customer_id: str, at: float) -> str | None:
+        """Why a calling rule forbids calling this customer at `at` (server time),
+        from what the desk last loaded of them; None when allowed or not known."""
+        from agentdesk.domain.compliance import check_customer
+
+        customer = self.customers.get(customer_id)
+        refusal = check_customer(customer, at) if customer is not None else None
+        return refusal.message if refusal is not None else None
+
+    def time_refusal(self, customer_id: str, at: float) -> str | None:
+        """Short words for a callback time the rules forbid ("22:30 local · outside
+        08:00-21:00"), for the callback picker; None when allowed."""
+        from agentdesk.domain.compliance import local_clock
+
+        customer = self.customers.get(customer_id)
+        if customer is None or self.rule_refusal(customer_id, at) is None:
+            return None
+        if customer.dnc:
+            return "do not call"
+        clock = local_clock(customer, at)
+        return f"{clock.time} local · outside {clock.window}"
+
     def _dial(self, cmd: C.Dial) -> C.Outcome:
+        refusal = self.rule_refusal(cmd.customer_id, self.now())
+        if refusal is not None:  # said here, and nothing is sent
+            return C.Refused(refusal, "Not called")
         return self._submit(OutboxKind.DIAL, None, {"customer_id": cmd.customer_id})
 
     def _schedule_callback(self, cmd: C.ScheduleCallback) -> C.Outcome:
         if cmd.at <= self.state.server_now(self.now()):
             return C.Refused("The callback time has passed: pick a later one", "Not scheduled")
+        refusal = self.rule_refusal(cmd.customer_id, cmd.at)  # the rules at the callback's time
+        if refusal is not None:
+            return C.Refused(refusal, "Not scheduled")
         return self._submit(OutboxKind.CALLBACK, None, {
             "customer_id": cmd.customer_id, "at": cmd.at, "note": cmd.note,
             "queue_id": cmd.queue_id})
@@ -556,12 +600,30 @@ class DeskController:
         return await self.backend.get_timeline(customer_id, before=before, limit=limit)
 
     async def customer(self, customer_id: str) -> CustomerDetail:
-        return await self.backend.get_customer(customer_id)
+        detail = await self.backend.get_customer(customer_id)
+        self.customers[detail.customer.id] = detail.customer
+        return detail
+
+    async def fresh_customer(self, customer_id: str) -> Customer | None:
+        """The customer as the server has them now (a dial checks the rules on
+        fresh data); what was loaded last if the server cannot say; None if never."""
+        try:
+            return (await self.customer(customer_id)).customer
+        except AgentDeskError:
+            return self.customers.get(customer_id)
+
+    async def dial(self, customer_id: str, name: str = "") -> C.Outcome:
+        """Call a customer now: the rules are checked on fresh data first, so a
+        refusal is said before anything rings (the server checks again)."""
+        customer = await self.fresh_customer(customer_id)
+        return self.execute(C.Dial(customer_id, customer.name if customer else name))
 
     async def search_customers(self, query: str) -> list[Customer]:
         if not self.capabilities.customer_search:
             return []
-        return await self.backend.search_customers(query)
+        found = await self.backend.search_customers(query)
+        self.customers.update((c.id, c) for c in found)
+        return found
 
     async def transfer_targets(self) -> tuple[list[Queue], list[AgentInfo]]:
         """The groups (queues, or teams where `transfer_to` has TEAM: the backend's

@@ -28,6 +28,7 @@ ACTION_FEATURES: dict[str, str] = {
     "dtmf": "voice",
     "disclosure": "recording_disclosure",
     "transfer": "transfer",
+    "callbacks_today": "callbacks",
 }
 
 # How each feature is named in the one-line reason.

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:
+    from agentdesk.domain.models import Customer
 
 DNC = "dnc"
 OUTSIDE_WINDOW = "outside_calling_window"
@@ -85,6 +89,47 @@ def check_call(name: str, dnc: bool, tz_name: str, at: float,
         return Refusal(OUTSIDE_WINDOW, f"It is {local:%H:%M} for the customer ({tz_name}): "
                                        f"calls are allowed {window}")
     return None
+
+
+def window_of(text: str | None) -> CallingWindow:
+    """A customer's calling window as the server states it (`Customer.calling_window`);
+    the protocol's default 08:00-21:00 when it says nothing or nothing readable."""
+    if text:
+        try:
+            return CallingWindow.parse(text)
+        except ValueError:
+            pass
+    return CallingWindow()
+
+
+def check_customer(customer: Customer, at: float) -> Refusal | None:
+    """Why `customer` may not be called at `at`, from what the desk knows of them:
+    the same words the server uses, so the desk can say it before anything rings."""
+    return check_call(customer.name, customer.dnc, customer.timezone or DEFAULT_TIMEZONE, at,
+                      window_of(customer.calling_window))
+
+
+@dataclass(frozen=True, slots=True)
+class LocalClock:
+    """The customer's local time at a moment, and whether it is inside their window."""
+
+    timezone: str
+    time: str  # "21:40"
+    window: CallingWindow
+    callable: bool
+
+    def __str__(self) -> str:
+        """"21:40 local · outside calling hours 08:00-21:00" (inside: "10:05 local")."""
+        if self.callable:
+            return f"{self.time} local"
+        return f"{self.time} local · outside calling hours {self.window}"
+
+
+def local_clock(customer: Customer, at: float) -> LocalClock:
+    tz_name = customer.timezone or DEFAULT_TIMEZONE
+    window = window_of(customer.calling_window)
+    local = local_time(at, tz_name)
+    return LocalClock(tz_name, f"{local:%H:%M}", window, window.contains(local))
 
 
 def _minutes(text: str) -> int:

@@ -20,7 +20,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from agentdesk.domain.models import AgentInfo, CallInfo, Interaction, KbArticle, Stats, TimelineItem
+    from agentdesk.domain.models import (
+        AgentInfo,
+        Callback,
+        CallInfo,
+        Interaction,
+        KbArticle,
+        Stats,
+        TimelineItem,
+    )
 
 
 class InteractionChange(StrEnum):
@@ -100,6 +108,17 @@ class KbChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class CallbackChanged:
+    """A scheduled callback changed: scheduled, due (offered), dialled, blocked; or
+    `missed` (its offer timed out or was rejected: back in its queue for anyone)."""
+
+    callback: Callback
+    at: float
+    reason: str | None = None
+    missed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SnapshotNeeded:
     """The adapter could not bring the live stream up to date by itself (a
     replay window was too old, a catch-up failed): reload every snapshot."""
@@ -117,5 +136,5 @@ class ServerTime:
 
 DeskEvent: TypeAlias = (
     "InteractionChanged | ItemAdded | CallChanged | CustomerTyping | AgentChanged"
-    " | StatsChanged | KbChanged | SnapshotNeeded | ServerTime"
+    " | StatsChanged | KbChanged | CallbackChanged | SnapshotNeeded | ServerTime"
 )

@@ -13,7 +13,10 @@ event stream (`apply`). It keeps:
   same reducer the server uses (`domain/trends.py`);
 - a bounded live feed of notable events: offers missed, rejected, contacts
   abandoned, transferred, SLA breaches (a contact waiting longer than its
-  queue's threshold; a queue's service level falling below its target).
+  queue's threshold; a queue's service level falling below its target), calls
+  whose recording notice was not confirmed in time (`disclosure_overdue`, kept
+  in `disclosure_overdue` until confirmed, declined or the call ends) and
+  callbacks missed by their agent (back in the queue for anyone).
 
 The UI never repaints per event: `apply` only records *what* changed in dirty
 sets, and the UI drains them with `take_dirty()` on a timer (e.g. every
@@ -32,6 +35,7 @@ from enum import StrEnum
 
 from agentdesk.domain.events import (
     AgentChanged,
+    CallbackChanged,
     CallChanged,
     DeskEvent,
     InteractionChange,
@@ -76,6 +80,8 @@ class FeedKind(StrEnum):
     TRANSFERRED = "transferred"
     SLA_BREACH = "sla_breach"  # one contact waited longer than the queue threshold
     SL_BELOW_TARGET = "sl_below_target"  # a queue's service level fell below target
+    DISCLOSURE_OVERDUE = "disclosure_overdue"  # a call's recording notice not confirmed in time
+    CALLBACK_MISSED = "callback_missed"  # its agent missed a callback: back in queue for anyone
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +98,7 @@ class FeedEntry:
     interaction_id: str = ""
     customer_name: str = ""
     channel: Channel | None = None
-    value: float | None = None  # wait seconds, SL %, ...
+    value: float | None = None  # wait seconds, SL %, a callback's time ...
     target: float | None = None  # threshold or target it is compared with
 
 
@@ -157,6 +163,8 @@ class Floor:
         self.events_applied = 0
         self._breached: set[str] = set()  # interactions already reported as SLA breaches
         self._below_target: set[str] = set()  # queues whose SL is below target
+        # calls whose recording notice is overdue (flagged by the server, not yet confirmed)
+        self.disclosure_overdue: set[str] = set()
         self._dirty = Dirty()
 
     # -- loading ---------------------------------------------------------------------
@@ -172,6 +180,10 @@ class Floor:
         self.waiting_since = {}
         for ix in interactions:
             self._put_interaction(ix, ix.created_at)
+        self.disclosure_overdue = {i for i in self.disclosure_overdue  # still open and pending
+                                   if (open_ix := self.interactions.get(i)) is not None
+                                   and open_ix.call is not None
+                                   and open_ix.call.disclosure == "pending"}
         self.queue_stats = {}
         self.agent_stats = {}
         if stats is not None:
@@ -192,11 +204,18 @@ class Floor:
             self._apply_stats(event.stats, report=True)
         elif isinstance(event, InteractionChanged):
             self._apply_interaction(event.change, event.interaction, event.at)
+            if event.reason == "disclosure_overdue":
+                self._disclosure_overdue(event.interaction, event.at)
         elif isinstance(event, CallChanged):
             ix = self.interactions.get(event.interaction_id)
             if ix is not None:
                 self.interactions[ix.id] = ix.model_copy(update={"call": event.call})
                 self._dirty.interactions.add(ix.id)
+                if event.call.disclosure != "pending" or event.call.ended_at is not None:
+                    self._disclosure_done(ix.id, ix.agent_id)
+        elif isinstance(event, CallbackChanged):
+            if event.missed:
+                self._callback_missed(event)
         elif isinstance(event, ItemAdded):
             self._dirty.items.append(event.item)
 
@@ -236,6 +255,39 @@ class Floor:
             self.interactions.pop(ix.id, None)
             self.waiting_since.pop(ix.id, None)
             self._breached.discard(ix.id)
+            self.disclosure_overdue.discard(ix.id)
+
+    def _disclosure_overdue(self, ix: Interaction, at: float) -> None:
+        call = ix.call
+        if call is None or call.disclosure != "pending" or ix.id not in self.interactions:
+            return
+        if ix.id not in self.disclosure_overdue:
+            self.disclosure_overdue.add(ix.id)
+            self._report(FeedKind.DISCLOSURE_OVERDUE, at, ix, agent_id=ix.agent_id or "")
+
+    def _disclosure_done(self, interaction_id: str, agent_id: str | None) -> None:
+        if interaction_id in self.disclosure_overdue:
+            self.disclosure_overdue.discard(interaction_id)
+            if agent_id:
+                self._dirty.agents.add(agent_id)
+
+    def _callback_missed(self, event: CallbackChanged) -> None:
+        cb = event.callback
+        queue = self.queues.get(cb.queue_id)
+        agent = self.agents.get(cb.agent_id or "")
+        entry = FeedEntry(
+            at=event.at, kind=FeedKind.CALLBACK_MISSED, queue_id=cb.queue_id,
+            queue_name=queue.name if queue else cb.queue_id, agent_id=cb.agent_id or "",
+            agent_name=agent.name if agent else (cb.agent_id or ""),
+            interaction_id=cb.interaction_id or "", customer_name=cb.customer_name,
+            channel=Channel.VOICE, value=cb.at)
+        self.feed.append(entry)
+        self._dirty.feed.append(entry)
+
+    def overdue_disclosures(self, agent_id: str) -> list[str]:
+        """The agent's calls whose recording notice is overdue."""
+        return sorted(i for i in self.disclosure_overdue
+                      if (ix := self.interactions.get(i)) is not None and ix.agent_id == agent_id)
 
     def _put_interaction(self, ix: Interaction, since: float) -> None:
         if ix.state in OPEN_STATES:

@@ -81,6 +81,8 @@ class Customer(Model):
     dnc: bool = False  # on the do-not-call list: never dial
     consent: Consent = Field(default_factory=Consent)
     timezone: str | None = None  # IANA name, derived from the location
+    # Local hours in which this customer may be called, "08:00-21:00" (None: that default)
+    calling_window: str | None = None
 
 
 class ContactSummary(Model):

@@ -23,6 +23,7 @@ from agentdesk.domain.enums import Direction, InteractionState, TimelineKind
 from agentdesk.domain.events import (
     LEAVING,
     AgentChanged,
+    CallbackChanged,
     CallChanged,
     CustomerTyping,
     InteractionChange,
@@ -39,7 +40,16 @@ from agentdesk.domain.outgoing import Outgoing
 # the first frame before pydantic is imported (docs/benchmarks.md, "Start-up").
 if TYPE_CHECKING:
     from agentdesk.domain.events import DeskEvent
-    from agentdesk.domain.models import AgentInfo, Interaction, KbArticle, Queue, Stats, TimelineItem, User
+    from agentdesk.domain.models import (
+        AgentInfo,
+        Callback,
+        Interaction,
+        KbArticle,
+        Queue,
+        Stats,
+        TimelineItem,
+        User,
+    )
 
 # Interactions the desk shows as tabs.
 OPEN_STATES = frozenset({InteractionState.OFFERED, InteractionState.ACTIVE, InteractionState.WRAPUP})
@@ -74,6 +84,8 @@ class SessionState:
     # Outgoing messages not yet confirmed by the server, per interaction, in the
     # order written (rebuilt from the outbox; the timeline shows them as pending).
     outgoing: dict[str, tuple[Outgoing, ...]] = field(default_factory=dict)
+    # Scheduled callbacks the server shows this agent (GET /v1/callbacks, callback.* events).
+    callbacks: dict[str, Callback] = field(default_factory=dict)
 
     def server_now(self, local_now: float) -> float:
         return local_now + self.clock_offset
@@ -99,13 +111,15 @@ class Changes:
     stats: bool = False
     me: bool = False
     resync: bool = False
+    callbacks: bool = False  # the callbacks changed (the list of the day)
+    callbacks_missed: list[str] = field(default_factory=list)  # my callbacks just missed (toast)
     dropped: int = 0  # duplicate or stale events ignored
 
     def __bool__(self) -> bool:
         return bool(
             self.added or self.updated or self.removed or self.items or self.calls
             or self.typing or self.outgoing or self.unread or self.offered or self.missed or self.kb_articles
-            or self.kb_removed or self.stats or self.me or self.resync
+            or self.kb_removed or self.stats or self.me or self.resync or self.callbacks
         )
 
     def __ior__(self, other: Changes) -> Changes:
@@ -133,6 +147,8 @@ class Changes:
         self.stats |= other.stats
         self.me |= other.me
         self.resync |= other.resync
+        self.callbacks |= other.callbacks
+        self.callbacks_missed.extend(other.callbacks_missed)
         self.dropped += other.dropped
         return self
 
@@ -304,6 +320,22 @@ def _kb_event(state: SessionState, event: KbChanged, changes: Changes) -> tuple[
     return state, changes
 
 
+def _callback_event(
+    state: SessionState, event: CallbackChanged, changes: Changes
+) -> tuple[SessionState, Changes]:
+    cb = event.callback
+    changes.callbacks = True
+    me = state.me.id if state.me else None
+    if event.missed and me is not None and me in (cb.agent_id, cb.created_by):
+        changes.callbacks_missed.append(cb.id)
+    return replace(state, callbacks={**state.callbacks, cb.id: cb}), changes
+
+
+def set_callbacks(state: SessionState, callbacks: Iterable[Callback]) -> tuple[SessionState, Changes]:
+    """The callbacks as the server lists them now (on load and after a resync)."""
+    return replace(state, callbacks={cb.id: cb for cb in callbacks}), Changes(callbacks=True)
+
+
 def _snapshot_needed(
     state: SessionState, event: SnapshotNeeded, changes: Changes
 ) -> tuple[SessionState, Changes]:
@@ -324,6 +356,7 @@ _HANDLERS: dict[type, _Handler] = {
     AgentChanged: _agent_event,
     StatsChanged: _stats_event,
     KbChanged: _kb_event,
+    CallbackChanged: _callback_event,
     SnapshotNeeded: _snapshot_needed,
     ServerTime: _server_time,
 }

@@ -35,11 +35,27 @@ _DONE = re.compile(
 _PROMISE = re.compile(
     r"\b(i'll|i will|we'll|we will|you'll (?:get|receive|have)|you will (?:get|receive)|"
     r"it'll|it will|will be|within \d+|completes|takes (?:a few|\d+) (?:days|minutes|hours)|"
-    r"arrive|send you|email you|call you back|ring you back)\b", re.IGNORECASE)
+    r"arrive|send you|email you|call you back|ring you back)\b"
+    # An offer made to the customer binds as much ("I can also spread the £64 over 6
+    # months", "we can transfer the account"); not "I can help / see / check".
+    r"|\b(?:i|we) can (?:also )?(?!help|see|check|hear|understand|definitely help)[a-z]+",
+    re.IGNORECASE)
 # What happens next on the customer's side (their own words), or the agent's advice.
 _CUSTOMER_NEXT = re.compile(r"\b(i'll|i will|we'll|let's|send me|add it|book it|go ahead)\b",
                             re.IGNORECASE)
 _ADVICE = re.compile(r"\b(you can|please|if it happens again|make sure|try)\b", re.IGNORECASE)
+# An instruction given as an imperative ("Turn on Record padding.", "Text PAC to 65075").
+_INSTRUCTION = re.compile(
+    r"^(turn|text|restart|reset|press|go|open|tap|choose|select|use|unplug|plug|hold|reply|"
+    r"upload|return|take|switch|log|sign|visit|enter|type)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9£']+")
+# Words too common to say what a sentence is about (relevance to the reason).
+_STOP_WORDS = (
+    "a an the and or but to of in on at for with from by is are was be been it its it's this "
+    "that i i'm i've me my we we'll our you you'll your can can't do does did don't not no yes "
+    "will would could should have has had get got what how when where why which who if so "
+    "just now any all some there here up out off about as then also very really")
+_STOP = frozenset(_STOP_WORDS.split())
 _CALLBACK = re.compile(r"\b(call you back|ring you back|callback)\b", re.IGNORECASE)
 _SMALL_TALK = re.compile(r"\b(speaking|how can i help|anything else)\b", re.IGNORECASE)
 MAX_DONE = 2
@@ -113,7 +129,7 @@ def draft(said: Sequence[Said], *, interaction: Interaction | None = None,
     summary.promised = _pick(agent, _PROMISE, MAX_PROMISED, questions=False)
     summary.done = [t for t in _pick(agent, _DONE, MAX_DONE + MAX_PROMISED, questions=False)
                     if t not in summary.promised][:MAX_DONE]
-    summary.next_step = _next_step(said)
+    summary.next_step = _next_step(said, summary.reason)
     if not summary.callback:
         promised_call = next((s.text for s in said if s.who == "agent" and _CALLBACK.search(s.text)),
                              "")
@@ -157,13 +173,27 @@ def _pick(lines: Sequence[str], pattern: re.Pattern[str], limit: int, *,
     return found
 
 
-def _next_step(said: Sequence[Said]) -> str:
+def _next_step(said: Sequence[Said], reason: str = "") -> str:
     """The customer's own last commitment ("OK, I'll reset it now"), else the
-    agent's last piece of advice."""
+    agent's advice or instruction most about why the customer got in touch (the
+    words it shares with the reason; the latest on a tie). A chat answers each
+    question in turn, so its last advice is often about a side question ("Please
+    choose something at least 10 characters long" after "You can reset it with
+    Forgot password" for a forgotten password)."""
     for s in reversed(said):
         if s.who == "customer" and _CUSTOMER_NEXT.search(s.text):
             return "Customer: " + _ungreeted(s.text)
-    for s in reversed(said):
-        if s.who == "agent" and _ADVICE.search(s.text) and not s.text.endswith("?"):
-            return s.text
-    return ""
+    advice = [s.text for s in said if s.who == "agent" and not s.text.endswith("?")
+              and (_ADVICE.search(s.text) or _INSTRUCTION.search(s.text))]
+    if not advice:
+        return ""
+    about = _content_words(reason)
+    best = max(range(len(advice)), key=lambda i: (len(about & _content_words(advice[i])), i))
+    return advice[best]
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-case words that say what a sentence is about, crudely stemmed (a
+    trailing "s" dropped: "recordings" ~ "recording")."""
+    return {w.rstrip("s") if len(w) > 3 else w
+            for w in _WORD.findall(text.lower()) if w not in _STOP}

@@ -266,7 +266,8 @@ def restore_core(server: MockServer, core: dict[str, Any]) -> None:
     if float(core["anchor"]) != sim.anchor:
         sim.anchor = float(core["anchor"])
         sim.customers = CustomerBase(sim.options.seed, sim.anchor, sim.topics,
-                                     sim.options.customers)
+                                     sim.options.customers,
+                                     calling_window=str(sim.scenario.calling_window))
     sim.last_stats_at = float(core["last_stats_at"])
     sim.counters.update(core["counters"])
     sim.offered_count.update(core["offered_count"])

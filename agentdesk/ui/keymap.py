@@ -57,6 +57,8 @@ WORK_BINDINGS: list[Binding] = [
     Binding("ctrl+k", "kb_search", "KB search", id="kb-search", show=False, priority=True),
     Binding("alt+s", "insert_suggestion", "Insert suggestion", id="suggestion-insert-top", show=False),
     Binding("ctrl+o", "open_link", "Open a link of this conversation…", id="open-link", show=False),
+    # alt+l (list), not alt+b: terminals send alt+b as ESC b, which Textual reads as a word move.
+    Binding("alt+l", "callbacks_today", "My callbacks due today", id="callbacks-today", show=False),
 ]
 
 TAB_BINDINGS: list[Binding] = [
@@ -134,6 +136,7 @@ WIDGET_BINDING_IDS: tuple[str, ...] = (
     "suggestion-insert", "suggestion-preview",
     "link-open", "link-cancel", "article-insert", "article-close",
     "dtmf-send", "dtmf-cancel", "dtmf-backspace",
+    "customer-dial",
 )
 
 # In the order Textual writes them in a key name (sorted: "alt+ctrl+shift+left").

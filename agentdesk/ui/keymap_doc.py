@@ -49,7 +49,8 @@ def render() -> str:
         "The conversation widgets have their own keys (composer: enter / shift+enter / "
         "ctrl+t note / `/` canned / ctrl+e editor; timeline: arrows, page keys, r retry; "
         "suggestions: 1-3 insert, p preview; link picker: enter choose, escape cancel; "
-        "link confirmation: y open, n / escape cancel); see their module docstrings under "
+        "link confirmation: y open, n / escape cancel; customer panel: c call the customer "
+        "shown, id `customer-dial`); see their module docstrings under "
         "`agentdesk/ui/widgets/`."
     )
     return "\n".join(out) + "\n"

@@ -112,3 +112,19 @@ async def test_a_scheduled_render_without_widgets_does_nothing(tmp_path: Path) -
         desk.link_changed(desk.link)
         await pilot.pause(0.1)
         assert app.is_running and app._exception is None
+
+
+async def test_without_callbacks_the_list_key_says_why_and_the_panel_dial_is_refused(
+        tmp_path: Path) -> None:
+    """A backend without callbacks or outbound calls (Chatwoot declares both off):
+    alt+l says why instead of opening an empty list, and `c` in the customer
+    panel is refused in one line, nothing sent."""
+    async with fake_desk(tmp_path, Capabilities(backend="fake")) as (app, pilot, backend):
+        await pilot.press("alt+l")
+        await until(pilot, lambda: any("Callbacks" in str(n.message) for n in app._notifications),
+                    "the reason toast")
+        assert type(app.screen).__name__ != "CallbacksToday"
+        app.desk.dial_customer("c-v1", "Cust v1")
+        await until(pilot, lambda: any("Outbound calls" in str(n.message)
+                                       for n in app._notifications), "the dial refused")
+        assert not any(c[0] == "dial" for c in backend.calls)

@@ -55,14 +55,18 @@ async def test_a_do_not_call_customer_is_refused_in_words(desk_factory):
         assert not calls_to(desk, "c0004")
 
 
-async def test_outside_the_calling_window_the_server_says_why(desk_factory):
+async def test_outside_the_calling_window_the_desk_says_why_before_dialling(desk_factory):
     async with desk_factory() as desk:
+        sent = []
+        submit = desk.screen.controller.sender.submit
+        desk.screen.controller.sender.submit = lambda kind, *a, **k: (sent.append(kind),
+                                                                       submit(kind, *a, **k))[1]
         await palette(desk, "call c0003")
         await desk.until(lambda: any("America/New_York" in t for t in toasts(desk)),
                          what="the window refusal")
         assert ("It is 04:00 for the customer (America/New_York): calls are allowed "
                 "08:00-21:00") in toasts(desk)
-        assert not calls_to(desk, "c0003")
+        assert not calls_to(desk, "c0003") and sent == []  # nothing went to the server
 
 
 async def test_a_callback_from_the_palette_comes_back_as_an_offer(desk_factory):
@@ -149,3 +153,49 @@ async def test_a_callback_scheduled_from_wrapup_lands_in_the_notes(desk_factory)
         await desk.until_server(scheduled, what="the callback on the server")
         assert [cb.customer_id for cb in listed] == ["c0010"]
         assert listed[0].at == desk.clock.now + 3600
+
+
+async def test_the_customer_panel_shows_local_time_and_marks_outside_hours(desk_factory):
+    async with desk_factory() as desk:
+        await desk.accepted("email", customer_id="c0003", text="Call me after work")  # New York
+        panel = desk.screen.query_one("CustomerPanel")
+
+        def profile() -> str:
+            return str(panel._profile_text.render())
+
+        await desk.until(lambda: "Local" in profile(), what="the local time line")
+        assert ("Local    04:00 America/New_York\n         ⚠ outside 08:00-21:00"
+                in profile())
+        await desk.advance(4 * 3600 + 60)  # 08:01 in New York
+        panel.refresh_local_time()  # what the per-minute timer calls
+        await desk.until(lambda: "08:01 America/New_York" in profile(), what="a new minute")
+        assert "outside" not in profile()
+
+
+async def test_the_callback_picker_greys_times_outside_the_customer_hours(desk_factory):
+    from textual.widgets import OptionList
+
+    async with desk_factory() as desk:  # 09:00 UTC: 04:00 in New York
+        await palette(desk, "callback c0003")
+        await desk.until(lambda: top(desk) == "CallbackPicker", what="callback picker")
+        options = desk.app.screen.query_one("#callback-times", OptionList).options
+        assert [o.disabled for o in options] == [True, True, True, False, True, False, False]
+        assert "04:30 local · outside 08:00-21:00" in str(options[0].prompt)
+        await desk.pilot.press("enter")  # the first time allowed: in 4 hours, 08:00 there
+        await desk.until(lambda: top(desk) != "CallbackPicker", what="picker closed")
+        listed = []
+        for _ in range(100):
+            listed = await desk.probe.list_callbacks()
+            if listed:
+                break
+            await desk.pilot.pause(0.05)
+        assert [cb.at for cb in listed] == [desk.clock.now + 4 * 3600]
+
+
+async def test_a_do_not_call_customer_gets_no_callback_picker(desk_factory):
+    async with desk_factory() as desk:
+        name = (await desk.probe.get_customer("c0004")).customer.name
+        await palette(desk, "callback c0004")
+        await desk.until(lambda: f"{name} is on the do-not-call list" in toasts(desk),
+                         what="refused at once")
+        assert top(desk) != "CallbackPicker" and await desk.probe.list_callbacks() == []

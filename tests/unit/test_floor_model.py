@@ -247,3 +247,38 @@ def test_unknown_events_are_ignored() -> None:
     floor.apply(CustomerTyping("i1", True, T0 + 1))
     assert not floor.take_dirty()
     assert floor.now == T0 + 1
+
+
+def test_an_overdue_recording_notice_is_reported_once_and_cleared_when_given() -> None:
+    from agentdesk.domain.events import CallChanged
+    from agentdesk.domain.models import CallInfo, CallState
+
+    floor = fresh_floor()
+    pending = CallInfo(state=CallState.CONNECTED, connected_at=T0, disclosure="pending")
+    call = ix("v1", InteractionState.ACTIVE, agent_id="a2", channel=Channel.VOICE).model_copy(
+        update={"call": pending})
+    floor.apply(InteractionChanged(InteractionChange.ACCEPTED, call, T0))
+    floor.apply(InteractionChanged(InteractionChange.UPDATED, call, T0 + 30, "disclosure_overdue"))
+    floor.apply(InteractionChanged(InteractionChange.UPDATED, call, T0 + 31, "disclosure_overdue"))
+    notices = [e for e in floor.feed if e.kind is FeedKind.DISCLOSURE_OVERDUE]
+    assert [(e.interaction_id, e.agent_name) for e in notices] == [("v1", "Name a2")]
+    assert floor.overdue_disclosures("a2") == ["v1"]
+    floor.take_dirty()
+    given = pending.model_copy(update={"disclosure": "confirmed"})
+    floor.apply(CallChanged("v1", given, T0 + 40))
+    assert floor.overdue_disclosures("a2") == [] and "a2" in floor.take_dirty().agents
+
+
+def test_a_missed_callback_is_a_feed_line() -> None:
+    from agentdesk.domain.events import CallbackChanged
+    from agentdesk.domain.models import Callback
+
+    floor = fresh_floor()
+    cb = Callback(id="cb-1", customer_id="c1", customer_name="Maya", at=T0, agent_id="a1",
+                  queue_id="support", state="offered", created_by="a1", created_at=T0 - 60,
+                  missed=1, interaction_id="in-9")
+    floor.apply(CallbackChanged(cb, T0 + 20, "dialled"))  # not news for the feed
+    floor.apply(CallbackChanged(cb, T0 + 30, "missed", missed=True))
+    [entry] = [e for e in floor.feed if e.kind is FeedKind.CALLBACK_MISSED]
+    assert (entry.customer_name, entry.agent_name, entry.queue_name, entry.value) == (
+        "Maya", "Name a1", "Support", T0)

@@ -237,6 +237,12 @@ class Behaviour:
         if ix is not None:
             disclosure.on_overdue(self.sim, ix)
 
+    def _on_bot_disclosure(self, key: str) -> None:
+        from agentdesk.mockserver.sim import disclosure
+        ix = self._open(key, InteractionState.ACTIVE)
+        if ix is not None:
+            disclosure.on_bot_confirm(self.sim, ix)
+
     def _on_callback_due(self, key: str) -> None:
         from agentdesk.mockserver.sim import callbacks
         callbacks.on_due(self.sim, key)

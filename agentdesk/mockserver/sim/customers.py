@@ -63,7 +63,7 @@ class CustomerBase:
     """Customer profiles and their (lazily generated) past contacts."""
 
     def __init__(self, seed: int, anchor: float, topics: dict[str, Topic], count: int = 240,
-                 cache_size: int = 64) -> None:
+                 cache_size: int = 64, calling_window: str | None = None) -> None:
         self.seed = seed
         self.anchor = anchor  # history ends before this sim time
         self.topics = topics
@@ -72,6 +72,8 @@ class CustomerBase:
         self.customers: dict[str, Customer] = {}
         for i in range(1, count + 1):
             cust = self._compliance(i, self._profile(i, rng))
+            if calling_window is not None:  # the server's hours, so a desk can check first
+                cust = cust.model_copy(update={"calling_window": calling_window})
             self.customers[cust.id] = cust
         self._history: OrderedDict[str, tuple[list[TimelineItem], list[ContactSummary]]] = (
             OrderedDict())

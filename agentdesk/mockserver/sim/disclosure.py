@@ -5,6 +5,11 @@ Every call starts `pending`. A customer without recording consent on file
 starts with recording paused. A connected call still `pending` after
 `OVERDUE_S` is flagged to supervisors (`interaction.updated`, reason
 `disclosure_overdue`); they also see `disclosure` in every `call.updated`.
+
+Simulated agents (bots) give the notice `BOT_CONFIRM_S` after connecting, as
+people mostly do, except on every `BOT_FORGETS_EVERY`-th call (by interaction
+number, no randomness drawn), so a supervisor's feed shows the odd overdue one
+rather than every bot call.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ if TYPE_CHECKING:
     from agentdesk.mockserver.sim.engine import Simulation
 
 OVERDUE_S = 30.0
+BOT_CONFIRM_S = 5.0
+BOT_FORGETS_EVERY = 8
 ACTIONS = ("confirm", "decline", "resume")
 
 
@@ -32,6 +39,15 @@ def on_connected(sim: Simulation, ix: Interaction) -> None:
         sim.system_item(ix, "No recording consent on file: recording paused", TimelineKind.CALL)
     if call.disclosure == "pending":
         sim.schedule("disclosure_overdue", ix.id, OVERDUE_S)
+        agent = sim.agents.get(ix.agent_id or "")
+        digits = "".join(ch for ch in ix.id if ch.isdigit())
+        if agent is not None and agent.bot and int(digits or 0) % BOT_FORGETS_EVERY:
+            sim.schedule("bot_disclosure", ix.id, BOT_CONFIRM_S)
+
+
+def on_bot_confirm(sim: Simulation, ix: Interaction) -> None:
+    if ix.call is not None and ix.call.disclosure == "pending" and ix.call.ended_at is None:
+        apply(sim, ix, "confirm")
 
 
 def on_overdue(sim: Simulation, ix: Interaction) -> None:

@@ -116,7 +116,8 @@ class Simulation:
         self.topics = options.topics if options.topics is not None else load_topics()
         self.topic_ids = sorted(self.topics)
         self.anchor = self.now
-        self.customers = CustomerBase(options.seed, self.anchor, self.topics, options.customers)
+        self.customers = CustomerBase(options.seed, self.anchor, self.topics, options.customers,
+                                      calling_window=str(scenario.calling_window))
         self.queues = {spec.queue.id: spec.queue for spec in scenario.queues}
         self.dispositions = set(options.dispositions) | {"timeout"}
         self.agents: dict[str, AgentState] = {}

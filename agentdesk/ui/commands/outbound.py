@@ -1,11 +1,14 @@
 """Palette commands for the rest of a blended agent's day, shown only where the
 backend has them (`capabilities.outbound`, `callbacks`, `recording_disclosure`):
 
-- "call: dial NAME" for the customer of each open tab, and for any customer
-  whose id is typed ("call c0042"; a customer on the
-  do-not-call list is refused here in plain words before anything is sent; the
-  server checks the rules again and its refusal is shown as it words it),
+- "call: dial NAME" for the customer of each open tab and the one in the
+  customer panel (its `c` key does the same), and for any customer
+  whose id is typed ("call c0042"; the calling rules, do-not-call and the
+  customer's local hours, are checked by the controller on fresh customer data
+  and a refusal is said in plain words before anything is sent; the server
+  checks again and its refusal is shown as it words it),
 - "callback: schedule for NAME" (the callback picker),
+- "callbacks: my callbacks due today" (the list, also alt+l),
 - "call: confirm the recording notice" / "call: customer declines recording" /
   "call: resume recording" on the active call.
 """
@@ -22,6 +25,7 @@ from textual.content import Content
 from agentdesk.desk import commands as C
 from agentdesk.domain.enums import InteractionState
 from agentdesk.ui.commands.providers import Command, _DeskProvider, _label
+from agentdesk.ui.screens.desk_support import bound_key
 
 if TYPE_CHECKING:
     from agentdesk.domain.models import Interaction
@@ -64,6 +68,9 @@ class OutboundCommands(_DeskProvider):
         for iid in desk.tab_order():
             inter = desk.state.interactions[iid]
             customers.setdefault(inter.customer_id, inter.customer_name)
+        shown = desk.shown_customer()  # the customer panel's, e.g. one found by search
+        if shown is not None:
+            customers.setdefault(shown.id, shown.name)
         for cid, name in customers.items():
             if caps.outbound:
                 text, display = _label("call: dial", name)
@@ -73,6 +80,10 @@ class OutboundCommands(_DeskProvider):
                 text, display = _label("callback: schedule for", name)
                 out.append((text, display, partial(schedule, desk, cid, name),
                             "call this customer back later"))
+        if caps.callbacks:
+            title = "callbacks: my callbacks due today"
+            out.append((title, Content(title), desk.callbacks.open,
+                        f"{bound_key('callbacks-today', desk.app)}: time, customer, note, state"))
         active = desk.active_interaction()
         if caps.recording_disclosure and _call_in_hand(active):
             assert active is not None
@@ -93,21 +104,12 @@ def dial(desk: DeskScreen, customer_id: str, name: str) -> None:
 
 
 async def _dial(desk: DeskScreen, customer_id: str, name: str) -> None:
-    """Refuse a do-not-call customer here, in words, before anything is sent."""
-    from agentdesk.backends.base import AgentDeskError
-
-    try:
-        detail = await desk.controller.customer(customer_id)
-    except AgentDeskError:
-        detail = None  # the server checks anyway
-    if detail is not None and detail.customer.dnc:
-        desk.notify(f"{detail.customer.name} is on the do-not-call list", title="Not called",
-                    severity="warning", markup=False)
-        return
-    if detail is not None:
-        name = detail.customer.name
-    # The call's own tab says it dials; a refusal by the server comes as a toast.
-    desk.run_command(C.Dial(customer_id, name))
+    """The controller checks the calling rules on fresh customer data: a refusal
+    is said here, in words, and nothing is sent. The call's own tab says it
+    dials; a refusal by the server (stale data) follows as a toast."""
+    outcome = await desk.controller.dial(customer_id, name)
+    if isinstance(outcome, C.Refused):
+        desk.notify(outcome.reason, title=outcome.title, severity="warning", markup=False)
 
 
 def schedule(desk: DeskScreen, customer_id: str, name: str) -> None:
@@ -118,14 +120,25 @@ def schedule(desk: DeskScreen, customer_id: str, name: str) -> None:
 async def _schedule(desk: DeskScreen, customer_id: str, name: str) -> None:
     from agentdesk.ui.modals.callback_picker import CallbackPicker
 
-    now = desk.now()
-    choice = await desk.app.push_screen_wait(CallbackPicker(name, now, tz=desk.services.tz))
+    controller = desk.controller
+    customer = await controller.fresh_customer(customer_id)
+    if customer is not None:
+        name = customer.name
+        if customer.dnc:  # no time would do: say so before asking for one
+            desk.notify(f"{name} is on the do-not-call list", title="Not scheduled",
+                        severity="warning", markup=False)
+            return
+    choice = await desk.app.push_screen_wait(CallbackPicker(
+        name, desk.now(), tz=desk.services.tz,
+        rule=partial(controller.time_refusal, customer_id)))
     if choice is None:
         return
     at, note = choice
-    # Sent, not yet accepted: the server checks the calling rules at that time, and
-    # its refusal follows as a toast in its own words.
-    outcome = desk.run_command(C.ScheduleCallback(customer_id, at, note))
-    if isinstance(outcome, C.Queued):
+    # Checked against the rules at that time, then sent; the server checks again
+    # and a refusal of its own follows as a toast in its words.
+    outcome = controller.execute(C.ScheduleCallback(customer_id, at, note))
+    if isinstance(outcome, C.Refused):
+        desk.notify(outcome.reason, title=outcome.title, severity="warning", markup=False)
+    elif isinstance(outcome, C.Queued):
         desk.notify(f"Asking the server for a callback to {name}…", title="Callback",
                     markup=False, timeout=3)

@@ -167,8 +167,11 @@ class AgentBoard(LiveTable):
         if self._narrow and agent.routing_state is RoutingState.OFF_QUEUE:
             # No presence column here: an away agent's state says which away.
             return cell(PRESENCE_LABEL[agent.presence], v, presence_var(agent.presence))
-        return cell(STATE_SHORT[agent.routing_state], v, STATE_VAR[agent.routing_state],
-                    bold=agent.routing_state is RoutingState.NOT_RESPONDING)
+        state = cell(STATE_SHORT[agent.routing_state], v, STATE_VAR[agent.routing_state],
+                     bold=agent.routing_state is RoutingState.NOT_RESPONDING)
+        if self.floor.overdue_disclosures(agent.id):  # a call's recording notice not confirmed
+            state.append(" ⚠", style=theme_style(v, "sla-warning", bold=True))
+        return state
 
     def spec_for(self, narrow: bool) -> tuple[tuple[str, str, int], ...]:
         """The columns: the view's (or all), within the narrow set below 100

@@ -165,8 +165,10 @@ class DrilldownScreen(Screen[None]):
         cells = {
             "ch": cell(CHANNEL_GLYPH[ix.channel], v, f"channel-{ix.channel.value}"),
             "customer": cell(ix.customer_name, v, bold=ix.id == self.interaction_id),
-            "state": cell(ix.state.value, v, "sla-warning" if ix.state.value == "offered"
-                          else None),
+            "state": cell(ix.state.value + (" ⚠" if ix.id in self.monitor_app.floor.disclosure_overdue
+                                            else ""),
+                          v, "sla-warning" if ix.state.value == "offered"
+                          or ix.id in self.monitor_app.floor.disclosure_overdue else None),
             "age": num(fmt_hms(now - (ix.accepted_at or ix.created_at), 99)),
         }
         return {key: gap(text, WIDTHS[key]) for key, text in cells.items()}
@@ -228,6 +230,8 @@ class DrilldownScreen(Screen[None]):
             if c.held_since is not None:
                 flags.append(f"on hold {fmt_duration(floor.now - c.held_since)}")
             parts += ["  ", ("call " + " · ".join(flags), "channel-voice", True)]
+            if ix.id in floor.disclosure_overdue:
+                parts += ["  ", ("⚠ recording notice not confirmed", "sla-warning", True)]
         call.update(line(v, *parts))
 
     # -- opening an interaction ----------------------------------------------------------------

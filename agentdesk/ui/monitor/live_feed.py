@@ -22,12 +22,15 @@ KIND_LABEL = {
     FeedKind.TRANSFERRED: ("XFER", "accent"),
     FeedKind.SLA_BREACH: ("SLA", "sla-breach"),
     FeedKind.SL_BELOW_TARGET: ("SL<GOAL", "sla-breach"),
+    FeedKind.DISCLOSURE_OVERDUE: ("NOTICE", "sla-warning"),
+    FeedKind.CALLBACK_MISSED: ("CB MISS", "sla-warning"),
 }
 
 
 class LiveFeed(RichLog):
-    """Missed offers, rejects, abandons, transfers and SLA breaches, one line
-    each (never one widget per event). Every name in a line is literal text."""
+    """Missed offers, rejects, abandons, transfers, SLA breaches, calls whose
+    recording notice is overdue and missed callbacks, one line each (never one
+    widget per event). Every name in a line is literal text."""
 
     DEFAULT_CSS = """
     LiveFeed { height: 1fr; background: $surface; scrollbar-size-vertical: 1; }
@@ -100,15 +103,24 @@ class LiveFeed(RichLog):
             line.append(f" SL {entry.value or 0:.0f}% < goal {entry.target or 0:.0f}%")
             return line
         line.append(entry.customer_name or entry.interaction_id)
+        if entry.kind is FeedKind.DISCLOSURE_OVERDUE:
+            line.append(" recording notice not confirmed", style=muted)
+        elif entry.kind is FeedKind.CALLBACK_MISSED:
+            due = datetime.fromtimestamp(entry.value or entry.at, self.tz or UTC).strftime("%H:%M")
+            line.append(f" callback {due} missed", style=muted)
         if entry.kind is FeedKind.SLA_BREACH:
             line.append(f" waiting > {fmt_duration(entry.target)}", style=muted)
         elif entry.kind is FeedKind.ABANDONED:
             line.append(f" after {fmt_duration(entry.value)}", style=muted)
         if entry.agent_name and entry.kind in (FeedKind.MISSED, FeedKind.REJECTED,
-                                               FeedKind.TRANSFERRED):
-            line.append(" by " if entry.kind is not FeedKind.TRANSFERRED else " from ", style=muted)
+                                               FeedKind.TRANSFERRED, FeedKind.DISCLOSURE_OVERDUE,
+                                               FeedKind.CALLBACK_MISSED):
+            line.append(" from " if entry.kind is FeedKind.TRANSFERRED else
+                        " · " if entry.kind is FeedKind.DISCLOSURE_OVERDUE else " by ", style=muted)
             line.append(entry.agent_name)
         if entry.queue_name:
             line.append(" · ", style=muted)
             line.append(entry.queue_name, style=muted)
+        if entry.kind is FeedKind.CALLBACK_MISSED:
+            line.append(" · back in the queue for anyone", style=muted)
         return line

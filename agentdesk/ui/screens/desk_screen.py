@@ -31,6 +31,7 @@ from agentdesk.domain import session as S
 from agentdesk.domain.enums import Channel, InteractionState, Presence
 from agentdesk.ui.keymap import DESK_BINDINGS
 from agentdesk.ui.screens.desk.banner import DeskBanner
+from agentdesk.ui.screens.desk.callbacks_flow import CallbacksFlow
 from agentdesk.ui.screens.desk.dialog_flows import DialogFlows
 from agentdesk.ui.screens.desk.gated_keys import GatedKeys
 from agentdesk.ui.screens.desk.key_actions import DeskKeyActions
@@ -70,6 +71,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
         self.suggestions = SuggestionFlow(self)
         self.wrapup = WrapupFlow(self)
         self.dialogs = DialogFlows(self)
+        self.callbacks = CallbacksFlow(self)
         self.gated = GatedKeys(self)
         self._pending = S.Changes()
         self._flush_scheduled = False
@@ -122,7 +124,8 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
             with Container(id="centre"):
                 yield Static(id="empty", markup=False)
             with Vertical(id="side"):
-                yield CustomerPanel(id="customer", tz=self.services.tz)
+                yield CustomerPanel(id="customer", tz=self.services.tz, clock=self.now,
+                                    on_dial=self.dial_customer)
                 yield SuggestionPanel(id="suggestions")
         yield DeskFooter()
 

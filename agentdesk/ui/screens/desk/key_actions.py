@@ -31,6 +31,7 @@ class DeskKeyActions:
     side_forced: bool | None
     type_ahead: Any
     controller: Any
+    callbacks: Any
 
     def activate(self, iid: str | None, *, quiet: bool = False) -> None:
         self.tabs.activate(iid, quiet=quiet)
@@ -56,6 +57,19 @@ class DeskKeyActions:
         self.side_forced = True
         self._apply_side_visibility()
         self.loader.show_profile_of(customer_id)
+
+    def shown_customer(self) -> Any:
+        """The customer in the side column's panel (a `Customer`), or None."""
+        from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
+
+        detail = self.query_one(CustomerPanel).detail
+        return detail.customer if detail is not None else None
+
+    def dial_customer(self, customer_id: str, name: str) -> None:
+        """Call a customer (the customer panel's `c`): the rules are checked first."""
+        from agentdesk.ui.commands.outbound import dial
+
+        dial(self, customer_id, name)
 
     def open_wrapup(self, iid: str) -> None:
         self.wrapup.open(iid)
@@ -212,6 +226,9 @@ class DeskKeyActions:
             self.notify("No conversation open", markup=False)
         else:
             view.open_link_picker()
+
+    def action_callbacks_today(self) -> None:
+        self.callbacks.open()
 
     def action_insert_suggestion(self) -> None:
         top = self.suggestions.top()

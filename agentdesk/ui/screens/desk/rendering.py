@@ -27,6 +27,7 @@ class DeskRendering:
     services: Any
     state: Any
     type_ahead: Any
+    callbacks: Any
     _bindings_shown: tuple[Any, ...] | None
 
     def _render_changes(self, changes: S.Changes) -> None:
@@ -56,6 +57,7 @@ class DeskRendering:
         for iid in changes.outgoing:
             self.loader.sync_outgoing(iid)
         self.suggestions.apply_changes(changes)
+        self.callbacks.changed(changes)
         self._notify(changes)
         header = self.query_one(DeskHeader)
         if changes.me:

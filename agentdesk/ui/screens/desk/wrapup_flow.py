@@ -106,7 +106,14 @@ class WrapupFlow:
 
         screen = self.screen
         tz = screen.services.tz
-        choice = await screen.app.push_screen_wait(CallbackPicker(name, screen.now(), tz=tz))
+        controller = screen.controller
+        customer = await controller.fresh_customer(customer_id)
+        if customer is not None and customer.dnc:  # no time would do: say so at once
+            screen.notify(f"{customer.name} is on the do-not-call list", title="Not scheduled",
+                          severity="warning", markup=False)
+            return None
+        choice = await screen.app.push_screen_wait(CallbackPicker(
+            name, screen.now(), tz=tz, rule=partial(controller.time_refusal, customer_id)))
         if choice is None:
             return None
         at, note = choice

@@ -11,25 +11,37 @@ which in a short side column used to be the only one in view. Open contacts
 (queued, offered, active, wrap-up) are left out; the list comes right under
 the profile so the history is what the agent sees first.
 
+With a `clock` (server time) and a customer whose time zone is known, a
+`Local` line shows their local time and zone, refreshed at each minute, marked
+when it is outside their calling hours ("21:40 America/New_York · outside
+calling hours 08:00-21:00").
+
+With `on_dial(customer_id, name)`, `c` (id `customer-dial`) while the panel
+has the keyboard calls the customer shown, whoever it is (a tab's customer or
+one found by search); the desk checks the calling rules before anything rings.
+
 Public API: `CustomerPanel(detail: CustomerDetail | None = None, *, tz=None,
-name=None, id=None, classes=None)`, `show(detail)`, `show_empty(reason)`,
-property `detail` (both may be called before mounting). No messages, no bindings (it scrolls with the usual keys).
-All text is untrusted and rendered literally.
+clock=None, on_dial=None, name=None, id=None, classes=None)`, `show(detail)`,
+`show_empty(reason)`, `refresh_local_time()`, property `detail` (both may be
+called before mounting). No messages; it scrolls with the usual keys. All text
+is untrusted and rendered literally.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from agentdesk.domain.enums import InteractionState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, channel_var
-from agentdesk.ui.widgets.customer.compliance_line import compliance_line
+from agentdesk.ui.widgets.customer.compliance_line import compliance_line, local_time_line
 
 if TYPE_CHECKING:  # models are loaded after the first frame (docs/benchmarks.md, "Start-up")
     from agentdesk.domain.models import ContactSummary, CustomerDetail
@@ -56,6 +68,8 @@ def _short(text: str | None, limit: int = FIELD_CHARS) -> str:
 class CustomerPanel(VerticalScroll):
     """Profile and contact history of the current customer."""
 
+    BINDINGS = [Binding("c", "dial", "Call this customer", id="customer-dial")]
+
     DEFAULT_CSS = """
     CustomerPanel { height: 1fr; padding: 0 1; background: $surface; }
     CustomerPanel > Static { height: auto; }
@@ -69,12 +83,17 @@ class CustomerPanel(VerticalScroll):
         detail: CustomerDetail | None = None,
         *,
         tz: tzinfo | None = None,
+        clock: Callable[[], float] | None = None,
+        on_dial: Callable[[str, str], None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.tz = tz
+        self.clock = clock  # server time: the customer's local time is read from it
+        self.on_dial = on_dial
+        self._shown_minute: float | None = None  # the minute the Local line was drawn for
         # Children exist from construction so `show` works before mounting too.
         self._empty = Static(id="customer-empty")
         self._profile_text = Static(id="customer-profile")
@@ -99,6 +118,36 @@ class CustomerPanel(VerticalScroll):
         yield self._contacts_text
         yield self._attributes_heading
         yield self._attributes_text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dial":
+            return self.on_dial is not None and self._detail is not None
+        return True
+
+    def action_dial(self) -> None:
+        if self.on_dial is not None and self._detail is not None:
+            customer = self._detail.customer
+            self.on_dial(customer.id, customer.name)
+
+    def on_mount(self) -> None:
+        if self.clock is not None:
+            self._next_minute()
+
+    def _next_minute(self) -> None:
+        """Wake just after the next minute starts (server time), whatever the clock did."""
+        assert self.clock is not None
+        self.set_timer(60.0 - self.clock() % 60.0 + 0.05, self._minute_passed)
+
+    def _minute_passed(self) -> None:
+        self.refresh_local_time()
+        self._next_minute()
+
+    def refresh_local_time(self) -> None:
+        """Redraw the profile when the minute changed since it was drawn (the Local line)."""
+        if self._detail is None or self.clock is None:
+            return
+        if self.clock() // 60 != self._shown_minute:
+            self._profile_text.update(self._profile(self._detail))
 
     def show(self, detail: CustomerDetail) -> None:
         self._detail = detail
@@ -150,6 +199,10 @@ class CustomerPanel(VerticalScroll):
         ):
             if value:
                 lines.append(Content.assemble((f"{label:<9}", "$muted-foreground"), _short(value)))
+        if self.clock is not None and customer.timezone:
+            now = self.clock()
+            self._shown_minute = now // 60
+            lines.append(local_time_line(customer, now))
         rules = compliance_line(customer)
         if rules is not None:
             lines.append(rules)
