@@ -50,8 +50,9 @@ async def test_warm_transfer_waits_then_back_to_the_customer_then_conference_the
         await _answered(desk, iid)
         bar = screen.views[iid].call_bar
         name = next(a.name for a in await desk.probe.list_agents() if a.id == "agent3")
-        await desk.until(lambda: f"consulting {name} (talking, customer on hold)" in str(bar.render()),
-                         what="the call bar names the consulted agent")
+        # (the call pane is narrow: the bar says less, never cuts the name)
+        await desk.until(lambda: f"consulting {name} (talking" in str(bar.render()),
+                         what=f"the call bar names the consulted agent {str(bar.render())!r}")
         assert "resume" not in str(bar.render()) and "F7 consult…" in str(bar.render())
         await desk.advance(20)  # nothing happens by itself
         assert call().consult_state == "talking" and iid in screen.views
@@ -94,3 +95,22 @@ async def test_the_consult_dialog_left_after_the_customer_hung_up_leaves_keys_wo
             await desk.until(lambda opened=opened: type(desk.app.screen).__name__ == opened, what=opened)
             await desk.pilot.press("escape")
             await desk.until(lambda: type(desk.app.screen).__name__ == "DeskScreen", what="closed")
+
+
+async def test_a_consult_the_desk_did_not_start_still_names_the_agent(desk_factory):
+    """A consult shown before any transfer dialog (the desk restarted during it,
+    or the agent's other session started it) named the agent by id ("agent3")."""
+    from agentdesk.backends.base import new_client_id
+    from agentdesk.domain.enums import TransferMode
+
+    async with desk_factory(bots=1) as desk:
+        iid = await desk.accepted("voice")
+        screen = desk.screen
+        await desk.until(lambda: screen.state.interactions[iid].call.state is CallState.CONNECTED,
+                         what="connected")
+        assert not screen.dialogs.agent_names  # no transfer dialog has been opened
+        await desk.probe.transfer(iid, new_client_id(), agent_id="agent3", mode=TransferMode.WARM)
+        bar = screen.views[iid].call_bar
+        name = next(a.name for a in await desk.probe.list_agents() if a.id == "agent3")
+        await desk.until(lambda: f"consulting {name}" in str(bar.render()),
+                         what=f"the consulted agent by name, got {str(bar.render())!r}")

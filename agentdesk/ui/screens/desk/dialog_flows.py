@@ -20,6 +20,7 @@ class DialogFlows:
         self.screen = screen
         self.relogin_open = False
         self.agent_names: dict[str, str] = {}  # id -> name, learnt with the transfer targets
+        self._names_asked = False
 
     def transfer(self, iid: str) -> None:
         self.screen.run_worker(self._transfer(iid), group="dialogs", exclusive=True,
@@ -51,6 +52,24 @@ class DialogFlows:
         for view in self.screen.tabs.views.values():
             if view.call_bar is not None:
                 view.call_bar.set_agent_names(self.agent_names)
+
+    def name_consulted_agents(self) -> None:
+        """A consult shown before any transfer dialog (the desk restarted during
+        it, or another device started it) names the agent by id: ask once."""
+        if self._names_asked:
+            return
+        calls = [i.call for i in self.screen.state.interactions.values() if i.call is not None]
+        if any(c.consult_agent_id and c.consult_agent_id not in self.agent_names for c in calls):
+            self._names_asked = True
+            self.screen.run_worker(self._learn_names(), group="agent-names", exit_on_error=False)
+
+    async def _learn_names(self) -> None:
+        try:
+            _queues, agents = await self.screen.controller.transfer_targets()
+        except AgentDeskError:
+            self._names_asked = False  # the next consult asks again
+            return
+        self.learn_agent_names({a.id: a.name for a in agents if a.name})
 
     def consult(self, iid: str) -> None:
         """F7 during a warm transfer: complete it, conference, or go back to the

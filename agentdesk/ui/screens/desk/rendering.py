@@ -28,6 +28,7 @@ class DeskRendering:
     state: Any
     type_ahead: Any
     callbacks: Any
+    dialogs: Any
     _bindings_shown: tuple[Any, ...] | None
 
     def _render_changes(self, changes: S.Changes) -> None:
@@ -39,6 +40,8 @@ class DeskRendering:
                 tabs.open_view(iid)
         for iid in (changes.updated | changes.calls) - changes.added:
             tabs.update_view(iid)
+        if changes.calls or changes.added:
+            self.dialogs.name_consulted_agents()
         accepted = self.type_ahead.settle()
         if accepted is not None and accepted == tabs.active_id:
             tabs.focus_composer(accepted)

@@ -76,6 +76,8 @@ class TabControl:
         screen.query_one("#centre").mount(view)
         view.composer.set_canned(screen.suggestions.canned)
         view.set_keys(view_keys(screen.app))  # remapped keys in its state line and call bar
+        if view.call_bar is not None and screen.dialogs.agent_names:
+            view.call_bar.set_agent_names(screen.dialogs.agent_names)
         screen.show_empty()
         screen.loader.load_interaction(iid)
 

@@ -43,6 +43,10 @@ DEFAULT_KEYS: dict[str, str] = {
 }
 CONSULT_STATE = {"ringing": " (ringing)", "talking": " (talking, customer on hold)",
                  "conference": " (conference)"}
+# When the state line does not fit: the consult says less (the line already
+# says "On hold") and the notice leaves its sentence to the keys line's "notice".
+CONSULT_STATE_SHORT = {**CONSULT_STATE, "talking": " (talking)"}
+NOTICE, NOTICE_SHORT = "⚠ read the recording notice", "⚠ notice"
 DTMF_SHOWN = 12  # the last digits sent; older ones do not help the agent
 # An outbound call that never connected: how it ended.
 UNREACHED = {CallState.NO_ANSWER: "■ No answer", CallState.BUSY: "■ Busy",
@@ -142,6 +146,8 @@ class CallBar(Static):
             self.set_class(state is not None and state.value == name, f"-{name}")
         width = self.content_region.width if self.is_mounted else 0
         lines = [self._status_line(), self._hints_line()]
+        if width > 0 and lines[0].cell_length > width:
+            lines[0] = self._status_line(short=True)
         if width > 0:
             lines = [line.truncate(width, ellipsis=True) for line in lines]
         self.update(Content("\n").join(lines))
@@ -149,7 +155,7 @@ class CallBar(Static):
     def on_resize(self) -> None:
         self.tick()
 
-    def _status_line(self) -> Content:
+    def _status_line(self, short: bool = False) -> Content:
         call = self._call
         if call is None:
             return Content.styled("☎ No call", "$muted-foreground")
@@ -177,10 +183,11 @@ class CallBar(Static):
             parts += ["  ", (" REC PAUSED ", "bold reverse $warning")]
         if call.state in LIVE and call.disclosure == "pending":
             # Until the agent records the customer's answer (ctrl+r, or the palette).
-            parts += ["  ", ("⚠ read the recording notice", "bold $warning")]
+            parts += ["  ", (NOTICE_SHORT if short else NOTICE, "bold $warning")]
         if call.consult_agent_id:
             who = self._names.get(call.consult_agent_id, call.consult_agent_id)
-            state = CONSULT_STATE.get(call.consult_state or "ringing", "")
+            state = (CONSULT_STATE_SHORT if short else CONSULT_STATE).get(
+                call.consult_state or "ringing", "")
             parts += ["  ", ("⇄ consulting ", "bold $accent"), Content(who), (state, "$accent")]
         return Content.assemble(*parts)
 
