@@ -54,6 +54,8 @@ async def test_warm_transfer_waits_then_back_to_the_customer_then_conference_the
         await desk.until(lambda: f"consulting {name} (talking" in str(bar.render()),
                          what=f"the call bar names the consulted agent {str(bar.render())!r}")
         assert "resume" not in str(bar.render()) and "F7 consult…" in str(bar.render())
+        # The footer agrees with the call bar: no hold key while the consult holds the customer.
+        assert screen.check_action("hold", ()) is False and screen.check_action("mute", ()) is True
         await desk.advance(20)  # nothing happens by itself
         assert call().consult_state == "talking" and iid in screen.views
 

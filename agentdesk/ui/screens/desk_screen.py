@@ -25,16 +25,16 @@ from textual.widgets import Static
 
 from agentdesk.backends.base import AgentDeskError, BackendAuthError, LinkState, LinkStatus
 from agentdesk.desk import commands as C
-from agentdesk.desk.gate import action_allowed
 from agentdesk.desk.view import Notice
 from agentdesk.domain import session as S
-from agentdesk.domain.enums import Channel, InteractionState, Presence
+from agentdesk.domain.enums import Presence
 from agentdesk.ui.keymap import DESK_BINDINGS
 from agentdesk.ui.screens.desk.banner import DeskBanner
 from agentdesk.ui.screens.desk.callbacks_flow import CallbacksFlow
 from agentdesk.ui.screens.desk.dialog_flows import DialogFlows
 from agentdesk.ui.screens.desk.gated_keys import GatedKeys
 from agentdesk.ui.screens.desk.key_actions import DeskKeyActions
+from agentdesk.ui.screens.desk.keys_now import key_applies
 from agentdesk.ui.screens.desk.rendering import DeskRendering
 from agentdesk.ui.screens.desk.suggestion_flow import SuggestionFlow
 from agentdesk.ui.screens.desk.tab_control import TabControl
@@ -55,7 +55,6 @@ if TYPE_CHECKING:  # imported when the first interaction opens: not on the start
     from agentdesk.ui.widgets.composer.composer import Composer
 
 FLUSH_DELAY_S = 1 / 60  # coalesce bursts of events: at most one render per frame
-_CALL_ACTIONS = frozenset({"hold", "mute", "hangup", "dtmf", "disclosure"})
 
 
 class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
@@ -168,21 +167,8 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the keys that apply now, on this backend, show in the footer (and fire)."""
-        if not action_allowed(self.controller.capabilities, action):
-            return False
-        if action in ("accept", "reject"):
-            return self.tabs.offer_target() is not None
-        active = self.tabs.current()
-        if action in _CALL_ACTIONS:
-            return active is not None and active.call is not None and active.state is InteractionState.ACTIVE
-        if action == "transfer":
-            return active is not None and active.state is InteractionState.ACTIVE
-        if action == "send_and_close":
-            return (active is not None and active.state is InteractionState.ACTIVE
-                    and active.channel is not Channel.VOICE)
-        if action == "wrapup":
-            return active is not None and active.state is not InteractionState.OFFERED
-        return True
+        return key_applies(action, self.controller.capabilities, self.tabs.current(),
+                           self.tabs.offer_target() is not None)
 
     def on_key(self, event: Any) -> None:
         """A key whose capability this backend lacks is hidden; pressed anyway, it says why.
