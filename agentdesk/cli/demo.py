@@ -13,13 +13,14 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentdesk.cli.desk import timezone_of
-from agentdesk.store.demo_world import demo_world
+from agentdesk.store.demo_world import DemoWorld, claim, demo_world, forget, private_world
 from agentdesk.store.paths import data_dir
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def stop_demo_server(server: subprocess.Popen[bytes]) -> str | None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from agentdesk.config import load_settings
-    from agentdesk.ui.launch import run_desk_app
+    from agentdesk.ui.launch import store_path_for
 
     supervisor = bool(getattr(args, "supervisor", False))
     user = "supervisor" if supervisor else getattr(args, "agent", "agent1")
@@ -100,11 +101,30 @@ def run_demo(args: argparse.Namespace) -> int:
     if supervisor:
         return _run_demo_monitor(args, load_settings())
     bots = None if number <= 1 else max(0, args.agents - number)
-    port = _free_port()
+    loaded = load_settings()
     world = demo_world(args.seed, args.agents, bots)  # the same world as last time
+    if getattr(args, "fresh", False):
+        forget(world, store_path_for(world.identity, user))
+    with claim(world) as ours:
+        if ours:
+            return _run_desk_demo(args, user, bots, world, loaded)
+        world = private_world(world)
+        loaded.problems.append("Another demo is running the same world: this one starts "
+                               "a fresh world of its own and forgets it when you quit.")
+        try:
+            return _run_desk_demo(args, user, bots, world, loaded)
+        finally:
+            forget(world, store_path_for(world.identity, user))
+            shutil.rmtree(world.world_file.parent, ignore_errors=True)
+
+
+def _run_desk_demo(args: argparse.Namespace, user: str, bots: int | None, world: DemoWorld,
+                   loaded: LoadedSettings) -> int:
+    from agentdesk.ui.launch import run_desk_app
+
+    port = _free_port()
     server = start_demo_server(args, port, bots, world.world_file)  # first: it starts while the desk loads
     try:
-        loaded = load_settings()
         code = run_desk_app(f"http://127.0.0.1:{port}", user, None, loaded, timezone_of(loaded),
                              sign_in=(user, DEMO_PASSWORD), demo=True, identity=world.identity)
     finally:

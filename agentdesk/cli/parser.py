@@ -138,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="start a simulated contact center and open the desk")
     demo.add_argument("--agent", default="agent1", help="demo agent to log in as")
     demo.add_argument("--supervisor", action="store_true", help="open the monitor as supervisor")
+    demo.add_argument("--fresh", action="store_true",
+                      help="start the demo world afresh (forget its interactions and drafts)")
     demo.add_argument("--agents", type=at_least_one, default=12, metavar="N",
                       help="agents on the simulated floor, at least 1 (default %(default)s)")
     _add_sim_args(demo)
