@@ -30,6 +30,7 @@ from agentdesk.desk.view import Notice
 from agentdesk.domain import session as S
 from agentdesk.domain.enums import Channel, InteractionState, Presence
 from agentdesk.ui.keymap import DESK_BINDINGS
+from agentdesk.ui.textual_compat import crop_partial_frames
 from agentdesk.ui.screens.desk.banner import DeskBanner
 from agentdesk.ui.screens.desk.dialog_flows import DialogFlows
 from agentdesk.ui.screens.desk.gated_keys import GatedKeys
@@ -62,6 +63,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
 
     def __init__(self, services: DeskServices) -> None:
         super().__init__()
+        crop_partial_frames(self)  # a frame re-renders only the lines that changed
         self.services = services
         self.controller: DeskController = services.controller
         self.tabs = TabControl(self, sort_by_urgency=services.sort_by_urgency)
