@@ -30,7 +30,6 @@ from agentdesk.desk.view import Notice
 from agentdesk.domain import session as S
 from agentdesk.domain.enums import Channel, InteractionState, Presence
 from agentdesk.ui.keymap import DESK_BINDINGS
-from agentdesk.ui.textual_compat import crop_partial_frames
 from agentdesk.ui.screens.desk.banner import DeskBanner
 from agentdesk.ui.screens.desk.dialog_flows import DialogFlows
 from agentdesk.ui.screens.desk.gated_keys import GatedKeys
@@ -41,6 +40,7 @@ from agentdesk.ui.screens.desk.tab_control import TabControl
 from agentdesk.ui.screens.desk.type_ahead import TypeAhead
 from agentdesk.ui.screens.desk.view_loader import ViewLoader
 from agentdesk.ui.screens.desk.wrapup_flow import WrapupFlow
+from agentdesk.ui.textual_compat import crop_partial_frames
 from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
 from agentdesk.ui.widgets.footer.desk_footer import DeskFooter
 from agentdesk.ui.widgets.header.desk_header import DeskHeader
