@@ -69,6 +69,7 @@ OVERRIDES: tuple[tuple[str, str, str], ...] = (
     ("agentdesk.ui.widgets.composer.composer_text_area", "textual.widgets", "TextArea._on_key"),
     # The desk's frame timer (`frame_timer_for` below).
     ("agentdesk.ui.screens.desk_screen", "textual.screen", "Screen._update_timer"),
+    ("agentdesk.ui.monitor.monitor_screen", "textual.screen", "Screen._update_timer"),
     # Partial frames rendered on the changed lines only (`CroppedCompositor` below).
     ("agentdesk.ui.textual_compat", "textual._compositor", "Compositor._get_renders"),
 )
@@ -241,7 +242,15 @@ def set_cells_in_place(table: Any, updates: list[tuple[str, str, Any]]) -> bool:
         table._line_cache.clear()
     except Exception:  # cache keys shaped otherwise: the table-wide repaint
         table._update_count += 1
-    table.refresh()
+        table.refresh()
+        return True
+    # Only the changed rows' lines are repainted (the rest of the table is not
+    # rendered again: under a busy floor that was every visible row per flush).
+    for index in indexes:
+        if index is None:
+            table.refresh()
+            break
+        table.refresh_row(index)
     return True
 
 
