@@ -71,8 +71,14 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.5)
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--profile", help="py-spy the every-frame monitor into this speedscope file")
+    parser.add_argument("--tree", help="run the monitors from this tree (a `git archive` of another "
+                        "commit), for before/after runs on the same machine")
     args = parser.parse_args()
     compile_agentdesk()
+    if args.tree:
+        import subprocess
+
+        subprocess.run([PY, "-m", "compileall", "-q", f"{args.tree}/agentdesk"], check=True)
     server = start_server("--agents", str(args.agents), "--seed", "7", "--rate-limit", "0")
     homes = [ScratchHome(), ScratchHome()]
     terms: dict[str, Terminal] = {}
@@ -83,7 +89,7 @@ def main() -> int:
         agent.login("agent1")
         for name, flush, home in (("frame", 1 / 60, homes[0]), ("default", 0.25, homes[1])):
             terms[name] = Terminal([PY, "-c", MONITOR.format(flush=flush), server.url],
-                                   env=home.env(AGENTDESK_TOKEN=token), cwd=str(ROOT))
+                                   env=home.env(AGENTDESK_TOKEN=token), cwd=args.tree or str(ROOT))
         for term in terms.values():
             # The header's link state is cut at 120 columns: the floor loaded is the mark.
             term.wait(lambda s: "connecting" not in s.lines[0] and f"/{args.agents}:" in s.lines[0]
