@@ -41,9 +41,17 @@ _CONTROLS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 
+# Every character either pattern above can start a match on (ESC and CR are C0;
+# the 8-bit introducers are C1). A string with none of them is returned as is.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
 
 def sanitize_text(value: str, max_len: int = MAX_TEXT) -> str:
     """Return `value` safe to show in a terminal, at most about `max_len` chars."""
+    if len(value) <= max_len and (
+        (value.isascii() and value.isprintable()) or _UNSAFE.search(value) is None
+    ):
+        return value  # the common case, one scan: nothing to remove or cut
     if len(value) > max_len * 4:
         # Bound the work on pathological input before the regexes run.
         value = value[: max_len * 4]

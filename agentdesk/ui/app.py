@@ -23,6 +23,7 @@ from agentdesk.store.drafts import Drafts
 from agentdesk.store.outbox import Outbox
 from agentdesk.store.paths import data_dir
 from agentdesk.store.sender import CommandSender
+from agentdesk.ui.collector import CollectorPacing
 from agentdesk.ui.commands.customer_search import CustomerSearchCommands
 from agentdesk.ui.commands.outbound import OutboundCommands
 from agentdesk.ui.commands.providers import (
@@ -104,6 +105,7 @@ class AgentDeskApp(App[int]):
         self.controller = DeskController(backend, self.sender, drafts=self.drafts,
                                          server_clock=self.server_clock)
         self.sender.on_change = self.controller.outbox_changed
+        self.collector = CollectorPacing()
         self._startup_problems: list[str] = list(startup_problems or ())
         set_initial_theme(self, register_themes(self, theme, self._startup_problems.append))
         self._on_theme_change = on_theme_change
@@ -143,12 +145,20 @@ class AgentDeskApp(App[int]):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.notifier.start()
+        if not self.is_headless:
+            self.collector.start()  # full GC passes when the agent is idle (ui/collector.py)
+            self.set_interval(0.5, self.collector.tick, name="collector")
         self.call_after_refresh(self._after_first_frame)
         for problem in self._startup_problems:  # config and theme files: reported once
             self.notify(problem, title="Configuration", severity="warning", timeout=12,
                         markup=False)
         if self._on_theme_change is not None:
             self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.collector.input_seen()
+        await super().on_event(event)
 
     def _after_first_frame(self) -> None:
         # `agentdesk desk`/`demo` start with the cyclic GC off (agentdesk.cli);
@@ -242,6 +252,7 @@ class AgentDeskApp(App[int]):
                          decided)
 
     async def on_unmount(self) -> None:
+        self.collector.stop()
         await self.sender.stop()
         self.outbox.close()
         self.drafts.close()

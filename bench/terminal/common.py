@@ -40,6 +40,11 @@ class Bare(App):
 Bare().run()
 """
 
+# The bare app plus the libraries the desk needs before its screen can be live
+# (its HTTP client, its models, its WebSocket client), imported before the app
+# runs: how much of the budget those imports alone take (docs/benchmarks.md).
+BARE_LIBS_APP = "import httpx, pydantic, websockets.asyncio.client\n" + BARE_APP
+
 # The floor for typing: one Input, focused, nothing else.
 BARE_INPUT_APP = """
 from textual.app import App

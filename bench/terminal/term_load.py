@@ -194,7 +194,9 @@ def main() -> int:
         bare = Terminal([PY, "-c", BARE_INPUT_APP], env=homes[1].env(), cwd=str(ROOT))
         desk.wait(lambda s: "● connected" in s.lines[0] and "Reply to the customer" in s.text(), 60)
         bare.wait(lambda s: "type here" in s.text(), 30)
-        # The chat on screen: its customer's name is on the first tab.
+        # The chat on screen: its customer's full name is on the customer card
+        # (which loads after the first frame).
+        desk.wait(lambda s: any(f"▏ {ix['customer_name']} " in s.text() for ix in interactions), 30)
         shown = shown_interaction(desk.screen, interactions)
         row = next(i for i, line in enumerate(desk.screen.lines) if "Reply to the customer" in line)
         click(desk, 20, row + 1)

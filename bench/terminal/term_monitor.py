@@ -70,8 +70,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--interval", type=float, default=0.5)
     parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--profile", help="py-spy the every-frame monitor into this speedscope file")
+    parser.add_argument("--tree", help="run the monitors from this tree (a `git archive` of another "
+                        "commit), for before/after runs on the same machine")
     args = parser.parse_args()
     compile_agentdesk()
+    if args.tree:
+        import subprocess
+
+        subprocess.run([PY, "-m", "compileall", "-q", f"{args.tree}/agentdesk"], check=True)
     server = start_server("--agents", str(args.agents), "--seed", "7", "--rate-limit", "0")
     homes = [ScratchHome(), ScratchHome()]
     terms: dict[str, Terminal] = {}
@@ -82,15 +89,25 @@ def main() -> int:
         agent.login("agent1")
         for name, flush, home in (("frame", 1 / 60, homes[0]), ("default", 0.25, homes[1])):
             terms[name] = Terminal([PY, "-c", MONITOR.format(flush=flush), server.url],
-                                   env=home.env(AGENTDESK_TOKEN=token), cwd=str(ROOT))
+                                   env=home.env(AGENTDESK_TOKEN=token), cwd=args.tree or str(ROOT))
         for term in terms.values():
-            term.wait(lambda s: "● connected" in s.lines[0] and agent1_presence(s) is not None, 60)
+            # The header's link state is cut at 120 columns: the floor loaded is the mark.
+            term.wait(lambda s: "connecting" not in s.lines[0] and f"/{args.agents}:" in s.lines[0]
+                      and agent1_presence(s) is not None, 60)
         time.sleep(2.0)
         state = ["offline"]
         lat: dict[str, list[float]] = {name: [] for name in terms}
         cpu0 = {name: cpu_seconds(t.proc.pid) for name, t in terms.items()}
         cpu0["server"] = cpu_seconds(server.process.pid)
         started = time.monotonic()
+        if args.profile:
+            import subprocess
+
+            subprocess.Popen(
+                [str(Path(sys.executable).parent / "py-spy"), "record", "-o", args.profile, "-f",
+                 "speedscope", "-d", str(int(args.rounds * args.seconds * 2)), "-p",
+                 str(terms["frame"].proc.pid)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for r in range(args.rounds):
             for name, term in terms.items():
                 lat[name] += window(term, agent, args.seconds, args.interval, state)

@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from agentdesk.testing.mockserver import SubprocessServer
 from bench.terminal.common import (
     BARE_APP,
+    BARE_LIBS_APP,
     PALEO,
     PY,
     ROOT,
@@ -107,6 +108,9 @@ def programs(names: list[str], server: SubprocessServer | None, token: str | Non
         home = ScratchHome()
         if name == "bare":
             out.append(Program(name, [PY, "-c", BARE_APP], home.env(), bare_full, ("Quit", "palette")))
+        elif name == "bare+libs":  # the floor with httpx, pydantic and websockets imported
+            out.append(Program(name, [PY, "-c", BARE_LIBS_APP], home.env(), bare_full,
+                               ("Quit", "palette")))
         elif name == "demo":
             out.append(Program(name, [PY, "-m", "agentdesk", "demo", "--seed", "7"],
                                home.env(), desk_full, ("Presence", "Help")))

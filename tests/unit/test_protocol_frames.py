@@ -170,3 +170,29 @@ def test_fuzzed_frames_decode_or_raise_protocol_error(kind: Any, seq: Any, at: A
 @given(st.text())
 def test_fuzzed_text_is_always_clean(text: str) -> None:
     assert_clean(sanitize_text(text))
+
+
+def test_sanitize_returns_safe_text_unchanged_and_cleans_the_rest_as_the_full_pass_does():
+    """The fast path (nothing to remove) and the full pass agree on random text
+    drawn from safe characters, controls, escapes and bidi marks."""
+    import random
+
+    from agentdesk.protocol import sanitize as sz
+
+    def full_pass(value: str, max_len: int) -> str:
+        value = value[: max_len * 4]
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        text = sz._CONTROLS.sub("", sz._SEQUENCES.sub("", text))
+        if len(text) > max_len:
+            text = text[: max(0, max_len - len(sz.TRUNCATION_MARK))] + sz.TRUNCATION_MARK
+        return text
+
+    rng = random.Random(7)
+    alphabet = list("abc XYZ\n\t.é€日😀") + ["\r", "\x1b", "\x1b[31m", "\x9b", "\x07", "\x7f",
+                                              "\u202e", "\u2066", "\x00", "\x85", "\x1b]8;;x\x07"]
+    for _ in range(3000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        max_len = rng.choice([5, 20, 100])
+        assert sz.sanitize_text(value, max_len) == full_pass(value, max_len), repr(value)
+    plain = "Hello, can I renew early? Price £38 – thanks 😀"
+    assert sz.sanitize_text(plain) is plain

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -48,12 +48,14 @@ from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
 from agentdesk.domain.monitor_figures import unavailable_figures
 from agentdesk.domain.staffing import FigureHistory, QueueStaffing, floor_staffing
 from agentdesk.domain.teams import BoardView
+from agentdesk.ui.collector import CollectorPacing
 from agentdesk.ui.monitor.alert_signals import AlertSignals
 from agentdesk.ui.monitor.commands import MonitorCommands
 from agentdesk.ui.monitor.monitor_link import SIGNED_OUT, SIGNING_IN, LinkMixin
 
 __all__ = ["SIGNED_OUT", "SIGNING_IN", "MonitorApp"]  # the link states, re-exported
 from agentdesk.ui.monitor.sign_in_again import SignInAgain
+from agentdesk.ui.textual_compat import swap_in
 from agentdesk.ui.themes import APP_VARIABLE_DEFAULTS, register_themes
 
 log = logging.getLogger("agentdesk.monitor")
@@ -135,6 +137,7 @@ class MonitorApp(LinkMixin, App[int]):
         self.signed_in_again = 0  # how many times it did
         self.signed_in_again_at: float | None = None
         self.refusal = ""  # why signing in again failed, for the banner
+        self.collector = CollectorPacing()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
@@ -152,8 +155,20 @@ class MonitorApp(LinkMixin, App[int]):
         self.report_problems([*self.startup_problems, *self.keymap_problems,
                               *self._theme_problems])
         self.follow()
-        self.set_interval(self.flush_s, self.flush)
+        # (a FrameTimer: after a late flush the next one is the next tick, not one more)
+        swap_in(self.set_interval(self.flush_s, self.flush))
+        if not self.is_headless:
+            self.collector.start()  # full GC passes when nobody is typing (ui/collector.py)
+            self.set_interval(0.5, self.collector.tick, name="collector")
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.collector.input_seen()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     def report_problems(self, problems: Sequence[str]) -> None:
         """Configuration problems as one warning toast (the first few lines, then

@@ -32,6 +32,7 @@ class MonitorHeader(Static):
         self.totals = Totals()
         self.alerts = 0  # active alerts: the header turns red and counts them
         self.compact = False  # below 100 columns: the figures first, the user last
+        self._shown: Text | None = None
 
     def show(self, *, user: str | None = None, link: str | None = None,
              totals: Totals | None = None, note: str | None = None,
@@ -47,7 +48,13 @@ class MonitorHeader(Static):
             self.set_class(bool(alerts), "-alert")
         if totals is not None:
             self.totals = totals
-        self.update(self.header_text())
+        text = self.header_text()
+        if text == self._shown:
+            return  # the same line: shown every flush, a repaint for nothing
+        # A layout pass (of the whole screen) only when the line's width changes.
+        layout = self._shown is None or self._shown.cell_len != text.cell_len
+        self._shown = text
+        self.update(text, layout=layout)
 
     def header_text(self) -> Text:
         t = self.totals

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +19,8 @@ from agentdesk.ui.monitor.live_feed import LiveFeed
 from agentdesk.ui.monitor.monitor_header import LinkBanner, MonitorHeader
 from agentdesk.ui.monitor.queue_board import QueueBoard
 from agentdesk.ui.monitor.sparkline_panel import SparklinePanel
+from agentdesk.ui.textual_compat import crop_partial_frames, frame_timer_for
+from agentdesk.ui.widgets.repaint import show
 
 if TYPE_CHECKING:
     from agentdesk.ui.monitor.monitor_app import MonitorApp
@@ -54,6 +56,21 @@ class MonitorScreen(Screen[None]):
         Binding("3", "focus('feed')", "Feed", show=False, id="monitor-focus-feed"),
         Binding("f1", "app.toggle_keys", "Keys", id="monitor-help"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        crop_partial_frames(self)  # a flush re-renders only the rows that changed
+
+    @property
+    def _update_timer(self) -> Any:
+        """Textual's frame timer for this screen, with its catch-up overshoot fixed
+        (`textual_compat.FrameTimer`), as the desk's."""
+        timer = getattr(self, "_frame_timer", None)
+        if timer is None:
+            from textual.screen import UPDATE_PERIOD
+
+            timer = self._frame_timer = frame_timer_for(self, UPDATE_PERIOD, self._on_timer_update)
+        return timer
 
     def compose(self) -> ComposeResult:
         app = self.monitor_app
@@ -168,7 +185,7 @@ class MonitorScreen(Screen[None]):
         text = f"Agents {board.row_count}/{len(board.floor.agents)} · sort: {board.sort_label}"
         if board.filter:
             text += " · filtered"
-        self.query_one("#agents-title", Label).update(text)
+        show(self.query_one("#agents-title", Label), text)  # no layout pass per flush
 
     # -- actions (navigation, sort, filter: nothing here talks to the backend) ---------------
 

@@ -41,6 +41,7 @@ from agentdesk.ui.screens.desk.tab_control import TabControl
 from agentdesk.ui.screens.desk.type_ahead import TypeAhead
 from agentdesk.ui.screens.desk.view_loader import ViewLoader
 from agentdesk.ui.screens.desk.wrapup_flow import WrapupFlow
+from agentdesk.ui.textual_compat import crop_partial_frames
 from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
 from agentdesk.ui.widgets.footer.desk_footer import DeskFooter
 from agentdesk.ui.widgets.header.desk_header import DeskHeader
@@ -62,6 +63,7 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
 
     def __init__(self, services: DeskServices) -> None:
         super().__init__()
+        crop_partial_frames(self)  # a frame re-renders only the lines that changed
         self.services = services
         self.controller: DeskController = services.controller
         self.tabs = TabControl(self, sort_by_urgency=services.sort_by_urgency)

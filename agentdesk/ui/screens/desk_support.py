@@ -4,6 +4,7 @@ user's keymap binds) and the source of KB suggestions."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -95,6 +96,10 @@ def offer_line(inter: Interaction, now: float, app: App[object] | None = None) -
     )
 
 
+BUILD_BATCH = 4  # articles indexed between two pauses (a few ms of work)
+BUILD_PAUSE_S = 0.004
+
+
 class SuggestionSource:
     """KB suggestions for the active interaction, from `agentdesk.kb.KnowledgeBase`:
     the app's own (a local index) when it has one, else an in-memory one built
@@ -107,10 +112,20 @@ class SuggestionSource:
         self.kb = kb
 
     @staticmethod
-    def build(articles: list[KbArticle]) -> KnowledgeBase:
+    def build(articles: list[KbArticle], batch: int = BUILD_BATCH) -> KnowledgeBase:
+        """The index, built in a worker thread a few articles at a time with a
+        pause between: the thread holds the GIL while it tokenises, and in one
+        go it kept the UI loop waiting through start-up (docs/benchmarks.md)."""
         from agentdesk.kb import KnowledgeBase
 
-        return KnowledgeBase.from_articles(articles)
+        kb = KnowledgeBase.from_articles(articles[:batch])
+        for start in range(batch, len(articles), batch):
+            time.sleep(BUILD_PAUSE_S)  # the GIL to the UI loop
+            if start + batch >= len(articles):
+                kb.upsert(articles[start:])  # the last batch also loads the statistics
+            else:
+                kb.index.upsert(articles[start:start + batch])
+        return kb
 
     def apply_changes(self, articles: list[KbArticle], removed: list[str]) -> None:
         if self.kb is None:

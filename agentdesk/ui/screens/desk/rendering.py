@@ -73,11 +73,17 @@ class DeskRendering:
         if tabs.active_id is None or tabs.active_id not in state.interactions:
             tabs.activate(S.most_urgent(state), quiet=True)
         current = tabs.current_id
-        if (changes.added or changes.removed or changes.updated or changes.calls or changes.unread
-                or changes.me or current in changes.items or current in changes.typing):
+        # The chat on screen read as its messages arrive: its label never showed
+        # a count, so that read mark need not redraw the whole bar at once.
+        unread_shown = bool(changes.unread - {current}) or (
+            current in changes.unread and tabs.shows_unread(current))
+        if (changes.added or changes.removed or changes.calls or unread_shown or changes.me
+                or current in changes.typing or (changes.updated and tabs.labels_changed(changes.updated))):
             tabs.render()
-        elif changes.items or changes.typing:
-            tabs.render_soon()  # only tabs in the background changed: their counts can wait
+        elif changes.items or changes.typing or changes.unread or changes.updated:
+            # Messages only: the chat on screen is read at once (its label keeps no
+            # count), so only counts and countdowns changed: they can wait a moment.
+            tabs.render_soon()
         self.banner.render()
         if changes.added or changes.removed or changes.updated or changes.me:
             self.refresh_bindings_if_changed()

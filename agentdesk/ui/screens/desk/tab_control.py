@@ -12,7 +12,7 @@ from textual.timer import Timer
 
 from agentdesk.desk import commands as C
 from agentdesk.domain import session as S
-from agentdesk.domain.enums import InteractionState
+from agentdesk.domain.enums import CallState, InteractionState
 from agentdesk.ui.screens.desk_support import tab_infos
 from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
 
@@ -40,6 +40,7 @@ class TabControl:
         self.current_id: str | None = None
         self.sort_by_urgency = sort_by_urgency
         self._render_timer: Timer | None = None  # a pending `render_soon`
+        self._drawn: tuple[list[str], dict[str, tuple[object, ...]]] | None = None  # see `label_changed`
 
     # -- order -----------------------------------------------------------------------
 
@@ -224,11 +225,38 @@ class TabControl:
         self.active_id, self.split_id = self.split_id, self.active_id
         self.activate(self.active_id)
 
+    def labels_changed(self, iids: set[str]) -> bool:
+        """Whether anything but counts changed in those tabs since the last render
+        (state, name, channel, hold, countdown) or the order of the bar did. A
+        customer message updates its interaction (the time of the last customer
+        turn) and nothing the tab shows."""
+        if self._drawn is None:
+            return True
+        order, keys = self._drawn
+        state = self.screen.state
+        return any(_label_key(state.interactions.get(iid)) != keys.get(iid) for iid in iids) or (
+            self.sort_by_urgency and order != self.order())
+
+    def shows_unread(self, iid: str) -> bool:
+        """Whether the tab of `iid` shows an unread count on screen now."""
+        try:
+            return self.screen.query_one(InteractionTabs).shows_unread(iid)
+        except NoMatches:
+            return False
+
     def render_soon(self) -> None:
         """`render` within BACKGROUND_TABS_S: for changes only the labels of tabs in
         the background show (their unread counts, typing)."""
         if self._render_timer is None:
-            self._render_timer = self.screen.set_timer(BACKGROUND_TABS_S, self.render)
+            self._render_timer = self.screen.set_timer(BACKGROUND_TABS_S, self._render_later)
+
+    def _render_later(self) -> None:
+        # Messages to the chat on screen that arrived since the last flush are read
+        # by the next one (a frame away): read them now, or its label would show
+        # a count until the bar is drawn again.
+        if self.current_id is not None and self.current_id in self.views:
+            self.mark_read(self.current_id)
+        self.render()
 
     def render(self) -> None:
         """Tab labels, unread counts and countdowns (no-op before the tabs exist)."""
@@ -241,7 +269,10 @@ class TabControl:
         except NoMatches:
             return
         now = screen.now()
-        tabs.set_tabs(self.order(), tab_infos(screen.state, now), now, numbers=self.numbers())
+        order = self.order()
+        interactions = screen.state.interactions
+        self._drawn = (order, {iid: _label_key(inter) for iid, inter in interactions.items()})
+        tabs.set_tabs(order, tab_infos(screen.state, now), now, numbers=self.numbers())
         tabs.set_active(self.active_id, self.split_id)
 
     def tick(self) -> None:
@@ -252,3 +283,11 @@ class TabControl:
             view = self.views.get(iid or "")
             if view is not None:
                 view.tick()
+
+
+def _label_key(inter: Interaction | None) -> tuple[object, ...] | None:
+    """What a tab label shows of its interaction, besides counts and typing."""
+    if inter is None:
+        return None
+    held = inter.call is not None and inter.call.state is CallState.HELD
+    return (inter.state, inter.channel, inter.customer_name, held, S.deadline(inter))

@@ -87,12 +87,16 @@ class InteractionView(Vertical):
         self._state_text = ""
         self._state_line = Static(id="interaction-state")
         self._keys = {"offer-accept": "F2", "offer-reject": "F3", "wrapup": "F9"}
+        self._pane_named: tuple[Channel, str] | None = None
         self._name_pane()
 
     def _name_pane(self) -> None:
         """The pane's title (shown in the split view, where two conversations sit
         side by side): whose conversation it is."""
         inter = self._interaction
+        if self._pane_named == (inter.channel, inter.customer_name):
+            return  # setting the title repaints the whole view: once per change, not per event
+        self._pane_named = (inter.channel, inter.customer_name)
         self.border_title = Content.assemble(
             CHANNEL_GLYPH.get(inter.channel, ""), " ", (inter.customer_name, "bold"))
 

@@ -49,6 +49,23 @@ def fit_name(name: str, limit: int = NAME_MAX) -> str:
 def tab_content(info: TabInfo, number: int | None, now: float, name_max: int = NAME_MAX) -> Content:
     """The label: number, glyph, ring, name (cut to `name_max`), unread, typing,
     held, countdown. Only the name is ever shortened."""
+    countdown = None
+    if info.deadline is not None and info.deadline_kind:
+        left = info.deadline - now
+        countdown = (
+            countdown_level(info.deadline_kind, left),
+            {"offer": "", "reply": "", "acw": "ACW "}.get(info.deadline_kind, ""),
+            duration(max(left, 0) if info.deadline_kind == "offer" else left),
+        )
+    return _label(info, number, name_max, countdown)
+
+
+@lru_cache(maxsize=1024)
+def _label(info: TabInfo, number: int | None, name_max: int,
+           countdown: tuple[str, str, str] | None) -> Content:
+    """The label of a tab whose countdown reads `countdown` (level, label, time):
+    the bar asks for every tab's label on each update (to fit the names), and
+    between two ticks of a countdown nothing in it changes."""
     name = fit_name(info.name, name_max)
     parts = []
     if number is not None and number <= 9:
@@ -63,13 +80,9 @@ def tab_content(info: TabInfo, number: int | None, now: float, name_max: int = N
         parts.append(_part(" [$muted-foreground]$t[/]", t=TYPING))
     if info.held:
         parts.append(_part(" [$sla-warning]held[/]"))
-    if info.deadline is not None and info.deadline_kind:
-        left = info.deadline - now
-        label = {"offer": "", "reply": "", "acw": "ACW "}.get(info.deadline_kind, "")
-        parts.append(_part(
-            f" [${countdown_level(info.deadline_kind, left)}]$label$t[/]",
-            label=label, t=duration(max(left, 0) if info.deadline_kind == "offer" else left),
-        ))
+    if countdown is not None:
+        level, label, time_left = countdown
+        parts.append(_part(f" [${level}]$label$t[/]", label=label, t=time_left))
     elif info.state is InteractionState.WRAPUP:
         parts.append(_part(" [$sla-warning]ACW[/]"))
     return Content("").join(parts)

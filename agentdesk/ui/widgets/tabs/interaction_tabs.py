@@ -80,6 +80,11 @@ class InteractionTabs(Widget):
         if self._last is not None:
             self.set_tabs(*self._last, numbers=self.numbers)
 
+    def shows_unread(self, interaction_id: str) -> bool:
+        """Whether that tab's label, as drawn now, shows an unread count."""
+        tab = self._tabs.get(interaction_id)
+        return tab is not None and tab.info.unread > 0
+
     def number_of(self, interaction_id: str) -> int | None:
         return self.numbers.get(interaction_id)
 
