@@ -15,7 +15,7 @@ the parser matches them as soon as the key byte arrives, whatever follows.
 Textual's own ESC entries stay (ESC b / ESC f are word moves, ESC O starts an
 SS3 sequence and ESC P a DCS reply, so neither is touched). A "¡" typed as a
 character (a Spanish keyboard, macOS Option+1 in most terminals) is untouched.
-The table is a Textual internal (ui/textual_compat.py); tests/ui/test_terminal_keys.py
+The table is a Textual internal (ui/textual_compat/); tests/ui/test_terminal_keys.py
 fails when Textual's table changes, so the workaround can then go.
 """
 

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from agentdesk.ui import textual_compat as compat
+from agentdesk.ui.textual_compat import cropped_compositor as compat
 
 
 class Layout(App):

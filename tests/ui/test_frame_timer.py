@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 from textual.timer import Timer
 
-from agentdesk.ui import textual_compat as frame_timer
-from agentdesk.ui.textual_compat import FrameTimer, swap_in
+from agentdesk.ui.textual_compat import frame_timer
+from agentdesk.ui.textual_compat.frame_timer import FrameTimer, swap_in
 
 INTERVAL = 1 / 60
 

@@ -1,7 +1,7 @@
 """The private Textual names agentdesk touches are all still there.
 
 If a Textual upgrade moves one, this fails with the list of what moved
-(agentdesk/ui/textual_compat.py keeps working on its fallbacks meanwhile)."""
+(agentdesk/ui/textual_compat/ keeps working on its fallbacks meanwhile)."""
 
 from __future__ import annotations
 

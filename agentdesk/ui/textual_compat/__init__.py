@@ -18,7 +18,14 @@ import importlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from textual.timer import EventTargetGone, Timer
+# The frame timer and the cropped compositor are modules of their own (one job each).
+from agentdesk.ui.textual_compat.cropped_compositor import CroppedCompositor, crop_partial_frames
+from agentdesk.ui.textual_compat.frame_timer import (
+    FrameTimer,
+    frame_timer_compatible,
+    frame_timer_for,
+    swap_in,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -67,22 +74,12 @@ OVERRIDES: tuple[tuple[str, str, str], ...] = (
     # The composer reads keys before TextArea inserts them: alt+key bindings
     # must not type their letter, and newline/send keys are the desk's.
     ("agentdesk.ui.widgets.composer.composer_text_area", "textual.widgets", "TextArea._on_key"),
-    # The desk's frame timer (`frame_timer_for` below).
+    # The desk's frame timer (`frame_timer.frame_timer_for`).
     ("agentdesk.ui.screens.desk_screen", "textual.screen", "Screen._update_timer"),
     ("agentdesk.ui.monitor.monitor_screen", "textual.screen", "Screen._update_timer"),
-    # Partial frames rendered on the changed lines only (`CroppedCompositor` below).
-    ("agentdesk.ui.textual_compat", "textual._compositor", "Compositor._get_renders"),
+    # Partial frames rendered on the changed lines only (`cropped_compositor.CroppedCompositor`).
+    ("agentdesk.ui.textual_compat.cropped_compositor", "textual._compositor", "Compositor._get_renders"),
 )
-
-
-def _optional_module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-_time: Any = _optional_module("textual._time")  # the frame timer's clock (None: stock timer)
 
 
 def _resolve(module: str, dotted: str) -> Any:
@@ -278,169 +275,10 @@ def keep_newest_toasts(app: App[Any], keep: int) -> None:
         refresh()
 
 
-# --- the desk's frame timer --------------------------------------------------------------
-#
-# The screen's frame timer, with Textual 8.2's catch-up overshoot fixed.
-#
-# Textual paints a screen from a repeating 1/60 s timer that is paused while
-# nothing is dirty. When a tick comes late (the loop was busy, or the timer sat
-# paused past its due time because nothing needed painting), Textual 8.2's
-# `Timer._run` skips with `count = int((now - start) / interval + 1)` and then
-# waits for tick `count + 1`: one tick further than the first one still ahead.
-# So after every late or idle frame the screen cannot paint for 17-33 ms,
-# whatever becomes dirty meanwhile; a keystroke landing then waits for it
-# (docs/benchmarks.md, "## Desk": this was most of the keystroke p95 under load).
-#
-# `FrameTimer` is the same loop with the skip going to the first tick still
-# ahead (as earlier Textual versions did); frames stay at most one per tick.
-# `frame_timer_for(screen, period, callback)` makes the screen's update timer
-# the way Textual does and swaps the class; if Textual's `Timer` ever changes
-# shape, the stock timer is kept. tests/ui/test_frame_timer.py checks both
-# behaviours.
-
-
-class FrameTimer(Timer):
-    """A repeating timer whose skip lands on the next tick still ahead."""
-
-    async def _run(self) -> None:
-        interval = self._interval
-        if interval <= 0:
-            await super()._run()
-            return
-        count = 0
-        repeat = self._repeat
-        await self._active.wait()
-        clock: Any = _time
-        start = clock.get_time()
-        while repeat is None or count <= repeat:
-            next_timer = start + (count + 1) * interval
-            now = clock.get_time()
-            if self._skip and next_timer < now:
-                # Ticks in the past are dropped; the next one is the first still ahead.
-                count = max(count + 1, int((now - start) / interval))
-                continue
-            await clock.sleep(next_timer - now)
-            count += 1
-            await self._active.wait()
-            if self._reset:
-                start = clock.get_time()
-                count = 0
-                self._reset = False
-                continue
-            try:
-                await self._tick(next_timer=next_timer, count=count)
-            except EventTargetGone:
-                break
-
-
-def frame_timer_compatible() -> bool:
-    """True while Textual's Timer has the internals `FrameTimer._run` relies on."""
-    return _time is not None and all(hasattr(Timer, name) for name in ("_run", "_run_timer", "_tick", "_active"))
-
-
-def swap_in(timer: Timer) -> Timer:
-    """Make a just-created (not yet running) interval timer a `FrameTimer`.
-
-    `set_interval` creates the timer's task at once, but the task only looks up
-    `_run` when it first runs, so changing the class right away is enough; the
-    timer stays registered with its owner (stopped with it)."""
-    if type(timer) is Timer and frame_timer_compatible():
-        timer.__class__ = FrameTimer
-    return timer
-
-
-def frame_timer_for(screen: Any, period: float, callback: Any) -> Timer:
-    """The screen's update timer as Textual makes it, as a `FrameTimer`."""
-    return swap_in(screen.set_interval(period, callback, name="screen_update", pause=True))
-
-
-# --- partial frames: render only the lines that changed ---------------------------------
-#
-# For a partial frame Textual 8.2 takes the rectangle around every changed
-# region, then renders *every widget overlapping that rectangle at its full
-# height* and keeps only the changed lines. A one-line change in the tab row
-# plus one in the composer re-rendered the whole screen (the screen, every
-# container, both side panels: 40 lines each) for the 2-3 lines written.
-# `CroppedCompositor` renders each widget only on the changed lines it covers
-# (at its full visible width, so every strip still starts on its cut); the
-# terminal receives the same bytes. `crop_partial_frames(screen)` swaps the
-# class of the screen's compositor; a Textual whose compositor changed shape
-# keeps its own (slower) one.
-
-try:
-    from textual._compositor import Compositor as _Compositor
-    from textual.geometry import Region as _Region
-except ImportError:  # pragma: no cover - a Textual without them: the stock compositor
-    _Compositor = None  # type: ignore[assignment,misc]
-
-
-def _changed_rows(spans: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """Spans (y, x1, x2) as rectangles (x1, x2, y1, y2 exclusive): consecutive lines
-    with the same span become one rectangle."""
-    open_rects: dict[tuple[int, int], list[int]] = {}
-    done: list[tuple[int, int, int, int]] = []
-    for y, x1, x2 in spans:
-        rect = open_rects.get((x1, x2))
-        if rect is not None and rect[1] == y:
-            rect[1] = y + 1
-            continue
-        if rect is not None:
-            done.append((x1, x2, rect[0], rect[1]))
-        open_rects[(x1, x2)] = [y, y + 1]
-    done.extend((x1, x2, y1, y2) for (x1, x2), (y1, y2) in open_rects.items())
-    return done
-
-
-if _Compositor is not None:
-
-    class CroppedCompositor(_Compositor):
-        """Textual's compositor whose partial frames render only the changed lines."""
-
-        _changed: list[tuple[int, int, int, int]] | None = None
-
-        def render_partial_update(self) -> Any:
-            if not self._dirty_regions:
-                return super().render_partial_update()
-            self._changed = _changed_rows(self._regions_to_spans(self._dirty_regions))
-            try:
-                return super().render_partial_update()
-            finally:
-                self._changed = None
-
-        def _get_renders(self, crop: Any = None) -> Any:
-            changed = self._changed
-            if crop is None or changed is None:
-                yield from super()._get_renders(crop)
-                return
-            for widget, (region, clip) in self.visible_widgets.items():
-                vx, vy, vw, vh = region.intersection(clip)
-                if not (vw and vh):
-                    continue
-                rows: list[tuple[int, int]] = []
-                for x1, x2, y1, y2 in changed:
-                    top, bottom = max(y1, vy), min(y2, vy + vh)
-                    if top < bottom and x1 < vx + vw and vx < x2:
-                        rows.append((top, bottom))
-                for top, bottom in _merged(rows):
-                    part = _Region(vx, top, vw, bottom - top)
-                    yield region, part, widget.render_lines(
-                        _Region(vx - region.x, top - region.y, vw, bottom - top))
-
-
-def _merged(rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for top, bottom in sorted(rows):
-        if merged and top <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
-        else:
-            merged.append((top, bottom))
-    return merged
-
-
-def crop_partial_frames(screen: Any) -> None:
-    """Make `screen`'s compositor a `CroppedCompositor` (see above)."""
-    compositor = getattr(screen, "_compositor", None)
-    if _Compositor is not None and type(compositor) is _Compositor and all(
-        hasattr(compositor, name) for name in ("_get_renders", "_regions_to_spans", "_dirty_regions",
-                                                "visible_widgets", "render_partial_update")):
-        compositor.__class__ = CroppedCompositor
+__all__ = [
+    "CroppedCompositor", "FrameTimer", "OVERRIDES", "PRIVATE_NAMES", "active_app",
+    "ansi_sequences_table", "app_keymap", "character_to_key", "crop_partial_frames",
+    "frame_timer_compatible", "frame_timer_for", "functional_key_names", "keep_newest_toasts",
+    "missing", "refresh_truecolor_filter", "scroll_update", "set_cells_in_place", "swap_in",
+    "take_svg_screenshot",
+]
