@@ -56,6 +56,11 @@ async def test_call_bar_timer_with_a_frozen_clock() -> None:
         assert "F5 resume" in text and bar.has_class("-held")
         bar.update_call(call(CallState.RINGING, connected_at=None))
         assert "Ringing" in bar_text(bar) and bar.has_class("-ringing")
+        assert bar.hints() == [("F8", "hang up")]  # an outbound call ringing can be cancelled
+        # An inbound offer ringing is not the agent's call yet: F2/F3 on the banner decide,
+        # nothing here to hang up (the footer agrees: key_applies).
+        bar.update_call(call(CallState.RINGING, connected_at=None), offered=True)
+        assert bar.hints() == [] and "hang up" not in bar_text(bar)
         bar.update_call(None)
         assert "No call" in bar_text(bar)
 

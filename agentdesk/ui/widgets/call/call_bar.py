@@ -99,12 +99,14 @@ class CallBar(Static):
         now: Callable[[], float],
         *,
         keys: Mapping[str, str] | None = None,
+        offered: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._call = call
+        self._offered = offered  # an inbound offer not yet taken: the banner's F2/F3 decide
         self._now = now
         self._keys = dict(DEFAULT_KEYS)
         self._keys.update(keys or {})
@@ -135,8 +137,9 @@ class CallBar(Static):
     def on_mount(self) -> None:
         self.tick()
 
-    def update_call(self, call: CallInfo | None) -> None:
+    def update_call(self, call: CallInfo | None, *, offered: bool = False) -> None:
         self._call = call
+        self._offered = offered
         self.tick()
 
     def tick(self) -> None:
@@ -194,8 +197,8 @@ class CallBar(Static):
     def hints(self) -> list[tuple[str, str]]:
         """(key, label) of the call keys that apply now, in the order shown."""
         call = self._call
-        if call is None:
-            return []
+        if call is None or self._offered:
+            return []  # nothing to hang up before the offer is accepted (F2/F3 on the banner)
         if call.state is CallState.ENDED or call.state in UNREACHED:
             return [(self._keys["wrapup"], "wrap up")]
         held = call.state is CallState.HELD

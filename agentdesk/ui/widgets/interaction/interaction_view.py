@@ -82,7 +82,8 @@ class InteractionView(Vertical):
             interaction.id, interaction.channel, subject=interaction.subject, draft_delay=draft_delay
         )
         self._call_bar = (
-            CallBar(interaction.call, now) if interaction.channel is Channel.VOICE else None
+            CallBar(interaction.call, now, offered=interaction.state is InteractionState.OFFERED)
+            if interaction.channel is Channel.VOICE else None
         )
         self._state_text = ""
         self._state_line = Static(id="interaction-state")
@@ -135,7 +136,8 @@ class InteractionView(Vertical):
         self._interaction = interaction
         self._name_pane()
         if self._call_bar is not None:
-            self._call_bar.update_call(interaction.call)
+            self._call_bar.update_call(interaction.call,
+                                       offered=interaction.state is InteractionState.OFFERED)
         self._apply_state()
 
     def set_keys(self, keys: dict[str, str]) -> None:
