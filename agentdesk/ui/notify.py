@@ -83,8 +83,11 @@ class Notifier:
     def _want(self, kind: str, what: str) -> bool:
         return self.options.get(kind, {}).get(what, False)
 
-    def offer(self, customer: str) -> None:
-        if self._want("offer", "toast"):
+    def offer(self, customer: str, *, banner_shown: bool = False) -> None:
+        """A new offer. While the desk's offer banner is on screen it is the offer's
+        signal: a toast would only repeat it, and at 80x24 it would still cover
+        the call bar when the agent has accepted. Under a dialog it toasts."""
+        if self._want("offer", "toast") and not banner_shown:
             self._offers.append(customer)
         self._signal("offer", "New offer", customer)
 

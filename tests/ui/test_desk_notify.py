@@ -50,6 +50,15 @@ def test_one_toast_per_flush_with_markup_off_and_bell():
     assert len(app.toasts) == 1  # nothing new, nothing shown
 
 
+def test_an_offer_under_its_banner_rings_without_a_toast():
+    app = FakeApp()
+    notifier = Notifier(app)  # type: ignore[arg-type]
+    notifier.offer("Bob", banner_shown=True)
+    notifier.flush()
+    assert app.toasts == []  # the banner says it already
+    assert "\x07" in app.out and any(o.startswith("\x1b]9;New offer: Bob") for o in app.out)
+
+
 def test_headless_writes_nothing_to_the_terminal():
     app = FakeApp()
     app.is_headless = True

@@ -103,10 +103,11 @@ class DeskRendering:
 
     def _notify(self, changes: S.Changes) -> None:
         notifier = self.services.notifier
+        banner_shown = self.app.screen is self  # no dialog over the desk
         for iid in changes.offered:
             inter = self.state.interactions.get(iid)
             if inter is not None:
-                notifier.offer(inter.customer_name)
+                notifier.offer(inter.customer_name, banner_shown=banner_shown)
         for iid, items in changes.items.items():
             if iid == self.tabs.current_id and self.app.focused is not None:
                 continue
