@@ -23,7 +23,7 @@ from agentdesk.store.drafts import Drafts
 from agentdesk.store.outbox import Outbox
 from agentdesk.store.paths import data_dir
 from agentdesk.store.sender import CommandSender
-from agentdesk.ui.collector import CollectorPacing
+from agentdesk.ui.collector import CollectorPacing, PacedCollectionApp
 from agentdesk.ui.commands.customer_search import CustomerSearchCommands
 from agentdesk.ui.commands.outbound import OutboundCommands
 from agentdesk.ui.commands.providers import (
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-class AgentDeskApp(App[int]):
+class AgentDeskApp(PacedCollectionApp, App[int]):
     CSS_PATH = Path(__file__).with_name("agentdesk.tcss")
     TITLE = "agentdesk"
     BINDINGS = [*APP_BINDINGS, Binding("ctrl+c", "app.request_quit", show=False, id="quit-ctrl-c")]
@@ -145,20 +145,13 @@ class AgentDeskApp(App[int]):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.notifier.start()
-        if not self.is_headless:
-            self.collector.start()  # full GC passes when the agent is idle (ui/collector.py)
-            self.set_interval(0.5, self.collector.tick, name="collector")
+        self.pace_collections()  # full GC passes when the agent is idle (ui/collector.py)
         self.call_after_refresh(self._after_first_frame)
         for problem in self._startup_problems:  # config and theme files: reported once
             self.notify(problem, title="Configuration", severity="warning", timeout=12,
                         markup=False)
         if self._on_theme_change is not None:
             self.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):
-            self.collector.input_seen()
-        await super().on_event(event)
 
     def _after_first_frame(self) -> None:
         # `agentdesk desk`/`demo` start with the cyclic GC off (agentdesk.cli);

@@ -14,14 +14,17 @@ later collections no longer walk them. Cyclic garbage among those frozen
 objects (a view of an interaction open at start-up, closed later) is then not
 reclaimed: a bounded cost, once.
 
-Only for an app on a real terminal (`CollectorPacing.start`); headless tests
-keep CPython's settings. `stop` restores them."""
+Only for an app on a real terminal (`PacedCollectionApp.pace_collections`);
+headless tests keep CPython's settings. `stop` restores them."""
 
 from __future__ import annotations
 
 import gc
 import time
 from collections.abc import Callable
+from typing import Any
+
+from textual import events
 
 IDLE_S = 1.0  # no key or click for this long: a pause is not felt
 EVERY_S = 10.0  # at most this often while idle
@@ -73,3 +76,23 @@ class CollectorPacing:
         self._last_full = self._clock()
         self.collections += 1
         return True
+
+
+class PacedCollectionApp:
+    """App mixin (listed before `App`) shared by the desk and the monitor: a
+    key or a click counts as the user's input, and `pace_collections` (from
+    `on_mount`) hands full collections to `CollectorPacing` on a real terminal."""
+
+    collector: CollectorPacing
+    is_headless: bool
+    set_interval: Any
+
+    def pace_collections(self) -> None:
+        if not self.is_headless:
+            self.collector.start()
+            self.set_interval(0.5, self.collector.tick, name="collector")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.collector.input_seen()
+        await super().on_event(event)  # the App's own: this mixin precedes it

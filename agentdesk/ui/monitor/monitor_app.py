@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
 
-from textual import events, work
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -48,7 +48,7 @@ from agentdesk.domain.floor import TREND_WINDOW_S, Dirty, Floor
 from agentdesk.domain.monitor_figures import unavailable_figures
 from agentdesk.domain.staffing import FigureHistory, QueueStaffing, floor_staffing
 from agentdesk.domain.teams import BoardView
-from agentdesk.ui.collector import CollectorPacing
+from agentdesk.ui.collector import CollectorPacing, PacedCollectionApp
 from agentdesk.ui.monitor.alert_signals import AlertSignals
 from agentdesk.ui.monitor.commands import MonitorCommands
 from agentdesk.ui.monitor.monitor_link import SIGNED_OUT, SIGNING_IN, LinkMixin
@@ -66,7 +66,7 @@ FEED_ALERTS = 300  # alert lines kept for the feed (replayed on a theme change)
 MAX_PROBLEM_LINES = 6  # of the configuration toast
 
 
-class MonitorApp(LinkMixin, App[int]):
+class MonitorApp(LinkMixin, PacedCollectionApp, App[int]):
     """Wallboard + drill-down for supervisors."""
 
     TITLE = "agentdesk monitor"
@@ -157,15 +157,8 @@ class MonitorApp(LinkMixin, App[int]):
         self.follow()
         # (a FrameTimer: after a late flush the next one is the next tick, not one more)
         swap_in(self.set_interval(self.flush_s, self.flush))
-        if not self.is_headless:
-            self.collector.start()  # full GC passes when nobody is typing (ui/collector.py)
-            self.set_interval(0.5, self.collector.tick, name="collector")
+        self.pace_collections()  # full GC passes when nobody is typing (ui/collector.py)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):
-            self.collector.input_seen()
-        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self.collector.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +19,7 @@ from agentdesk.ui.monitor.live_feed import LiveFeed
 from agentdesk.ui.monitor.monitor_header import LinkBanner, MonitorHeader
 from agentdesk.ui.monitor.queue_board import QueueBoard
 from agentdesk.ui.monitor.sparkline_panel import SparklinePanel
-from agentdesk.ui.textual_compat import crop_partial_frames, frame_timer_for
+from agentdesk.ui.textual_compat import FrameTimedScreen, crop_partial_frames
 from agentdesk.ui.widgets.repaint import show
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 NARROW_BELOW = 100  # columns: the 80x24 layout below this
 
 
-class MonitorScreen(Screen[None]):
+class MonitorScreen(FrameTimedScreen, Screen[None]):
     """Read-only wallboard. Keys navigate, sort and filter; nothing mutates."""
 
     DEFAULT_CSS = """
@@ -60,17 +60,6 @@ class MonitorScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         crop_partial_frames(self)  # a flush re-renders only the rows that changed
-
-    @property
-    def _update_timer(self) -> Any:
-        """Textual's frame timer for this screen, with its catch-up overshoot fixed
-        (`textual_compat.FrameTimer`), as the desk's."""
-        timer = getattr(self, "_frame_timer", None)
-        if timer is None:
-            from textual.screen import UPDATE_PERIOD
-
-            timer = self._frame_timer = frame_timer_for(self, UPDATE_PERIOD, self._on_timer_update)
-        return timer
 
     def compose(self) -> ComposeResult:
         app = self.monitor_app

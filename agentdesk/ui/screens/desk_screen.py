@@ -41,7 +41,7 @@ from agentdesk.ui.screens.desk.tab_control import TabControl
 from agentdesk.ui.screens.desk.type_ahead import TypeAhead
 from agentdesk.ui.screens.desk.view_loader import ViewLoader
 from agentdesk.ui.screens.desk.wrapup_flow import WrapupFlow
-from agentdesk.ui.textual_compat import crop_partial_frames
+from agentdesk.ui.textual_compat import FrameTimedScreen, crop_partial_frames
 from agentdesk.ui.widgets.customer.customer_panel import CustomerPanel
 from agentdesk.ui.widgets.footer.desk_footer import DeskFooter
 from agentdesk.ui.widgets.header.desk_header import DeskHeader
@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # imported when the first interaction opens: not on the start
 FLUSH_DELAY_S = 1 / 60  # coalesce bursts of events: at most one render per frame
 
 
-class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
+class DeskScreen(DeskKeyActions, DeskRendering, FrameTimedScreen, Screen[None]):
     BINDINGS = DESK_BINDINGS
 
     def __init__(self, services: DeskServices) -> None:
@@ -153,19 +153,6 @@ class DeskScreen(DeskKeyActions, DeskRendering, Screen[None]):
     @work(exclusive=True, group="session", exit_on_error=False)
     async def _follow(self) -> None:
         await self.controller.run(self.services.sign_in)
-
-    @property
-    def _update_timer(self) -> Any:
-        """Textual's frame timer for this screen, with its catch-up overshoot fixed
-        (see `textual_compat.FrameTimer`: without it a key can wait 17-33 ms for a frame)."""
-        timer = getattr(self, "_frame_timer", None)
-        if timer is None:
-            from textual.screen import UPDATE_PERIOD
-
-            from agentdesk.ui.textual_compat import frame_timer_for
-
-            timer = self._frame_timer = frame_timer_for(self, UPDATE_PERIOD, self._on_timer_update)
-        return timer
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the keys that apply now, on this backend, show in the footer (and fire)."""

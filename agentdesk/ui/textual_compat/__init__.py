@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 # The frame timer and the cropped compositor are modules of their own (one job each).
 from agentdesk.ui.textual_compat.cropped_compositor import CroppedCompositor, crop_partial_frames
 from agentdesk.ui.textual_compat.frame_timer import (
+    FrameTimedScreen,
     FrameTimer,
     frame_timer_compatible,
     frame_timer_for,
@@ -75,8 +76,7 @@ OVERRIDES: tuple[tuple[str, str, str], ...] = (
     # must not type their letter, and newline/send keys are the desk's.
     ("agentdesk.ui.widgets.composer.composer_text_area", "textual.widgets", "TextArea._on_key"),
     # The desk's frame timer (`frame_timer.frame_timer_for`).
-    ("agentdesk.ui.screens.desk_screen", "textual.screen", "Screen._update_timer"),
-    ("agentdesk.ui.monitor.monitor_screen", "textual.screen", "Screen._update_timer"),
+    ("agentdesk.ui.textual_compat.frame_timer", "textual.screen", "Screen._update_timer"),
     # Partial frames rendered on the changed lines only (`cropped_compositor.CroppedCompositor`).
     ("agentdesk.ui.textual_compat.cropped_compositor", "textual._compositor", "Compositor._get_renders"),
 )
@@ -276,7 +276,7 @@ def keep_newest_toasts(app: App[Any], keep: int) -> None:
 
 
 __all__ = [
-    "CroppedCompositor", "FrameTimer", "OVERRIDES", "PRIVATE_NAMES", "active_app",
+    "CroppedCompositor", "FrameTimedScreen", "FrameTimer", "OVERRIDES", "PRIVATE_NAMES", "active_app",
     "ansi_sequences_table", "app_keymap", "character_to_key", "crop_partial_frames",
     "frame_timer_compatible", "frame_timer_for", "functional_key_names", "keep_newest_toasts",
     "missing", "refresh_truecolor_filter", "scroll_update", "set_cells_in_place", "swap_in",

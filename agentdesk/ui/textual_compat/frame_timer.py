@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from textual.screen import UPDATE_PERIOD
 from textual.timer import EventTargetGone, Timer
 
 
@@ -88,3 +89,18 @@ def swap_in(timer: Timer) -> Timer:
 def frame_timer_for(screen: Any, period: float, callback: Any) -> Timer:
     """The screen's update timer as Textual makes it, as a `FrameTimer`."""
     return swap_in(screen.set_interval(period, callback, name="screen_update", pause=True))
+
+
+class FrameTimedScreen:
+    """Screen mixin (listed before `Screen`): the screen's update timer, which
+    Textual makes lazily, made the same way as a `FrameTimer`. Overrides the
+    private `Screen._update_timer` (listed in `textual_compat.OVERRIDES`)."""
+
+    _on_timer_update: Any  # the screen's own (Screen comes after this mixin)
+
+    @property
+    def _update_timer(self) -> Timer:
+        timer: Timer | None = getattr(self, "_frame_timer", None)
+        if timer is None:
+            timer = self._frame_timer = frame_timer_for(self, UPDATE_PERIOD, self._on_timer_update)
+        return timer
