@@ -19,7 +19,9 @@ flag again, so it bubbles up to the App, whose `_on_key` runs the bindings.
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Input, TextArea
 
 
@@ -40,6 +42,15 @@ class ComposerTextArea(TextArea):
     def __init__(self, *, enter_sends: bool, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.enter_sends = enter_sends
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if not self.is_attached:
+            # Removed, yet drawn: a dialog over the desk draws the desk from its
+            # last layout (Textual lays out only the top screen), which still has
+            # this view of an interaction that closed under the dialog. Textual
+            # clears a removed widget's styles, and TextArea's theme then raises.
+            return [Strip.blank(crop.width)] * crop.height
+        return super().render_lines(crop)
 
     async def _on_key(self, event: events.Key) -> None:
         if is_alt_key(event.key):
