@@ -2,11 +2,12 @@
 and aggregated toasts.
 
 Toasts are collected and shown at most once a second as one summary ("3 new
-messages in 2 tabs"), never one per event. Bell and desktop notifications are
-written through the app's driver, and only when a real terminal is attached
-(never in headless tests). Every text goes out with `markup=False`, and the
-text of an OSC sequence is reduced to printable characters so a customer
-name cannot end the sequence early.
+messages in 2 tabs"), never one per event; the desk signals a tab's messages
+only when the tab had none unread (its unread count says the rest). Bell and
+desktop notifications are written through the app's driver, and only when a
+real terminal is attached (never in headless tests). Every text goes out with
+`markup=False`, and the text of an OSC sequence is reduced to printable
+characters so a customer name cannot end the sequence early.
 """
 
 from __future__ import annotations
@@ -91,9 +92,11 @@ class Notifier:
             self._offers.append(customer)
         self._signal("offer", "New offer", customer)
 
-    def message(self, customer: str) -> None:
+    def message(self, customer: str, count: int = 1) -> None:
+        """`count` new messages from `customer`. The desk calls this once per unread
+        stretch of a tab (its first unread messages), not for every message."""
         if self._want("message", "toast"):
-            self._messages[customer] = self._messages.get(customer, 0) + 1
+            self._messages[customer] = self._messages.get(customer, 0) + count
         self._signal("message", "New message", customer)
 
     def missed(self) -> None:

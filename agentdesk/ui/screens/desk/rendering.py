@@ -114,9 +114,13 @@ class DeskRendering:
             inter = self.state.interactions.get(iid)
             if inter is None:
                 continue
-            for item in items:
-                if item.direction.value == "inbound" and item.kind.value == "message":
-                    notifier.message(inter.customer_name)
+            new = sum(item.direction.value == "inbound" and item.kind.value == "message" for item in items)
+            # One signal per unread stretch: once a tab shows an unread count, that
+            # count is the signal until the agent reads it. A toast per second for a
+            # busy chat was noise, and each toast mounted and expired is a layout
+            # pass of the whole screen (docs/benchmarks.md, under load).
+            if new and S.unread_count(self.state, iid) <= new:
+                notifier.message(inter.customer_name, count=new)
         if changes.missed:
             notifier.missed()
 
