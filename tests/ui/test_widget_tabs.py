@@ -61,3 +61,16 @@ async def test_sorted_display_keeps_arrival_numbers() -> None:
         assert bar.interaction_for(4) == "i3" and bar.number_of("i0") == 1
         bar.set_tabs(["i0", "i1", "i2", "i3", "i4"], tabs, T0)  # no numbers: positions
         assert bar.interaction_for(4) == "i3" and bar.number_of("i4") == 5
+
+
+def test_an_unread_count_past_99_reads_99_plus_and_keeps_the_width() -> None:
+    from agentdesk.ui.widgets.tabs.interaction_tab import tab_content
+
+    def label(unread: int) -> str:
+        info = TabInfo("i0", Channel.CHAT, "Ann", InteractionState.ACTIVE, unread=unread)
+        return tab_content(info, 1, T0).plain
+
+    assert label(7).endswith("Ann (7)")
+    assert label(99).endswith("Ann (99)")
+    assert label(100).endswith("Ann (99+)")
+    assert len(label(100)) == len(label(5000))  # no layout pass as a busy chat's count grows

@@ -18,6 +18,7 @@ from agentdesk.ui.timefmt import countdown_level, duration
 NAME_MAX = 18
 NAME_MIN = 4  # below this a name says nothing: the bar scrolls instead
 TAB_CHROME = 3  # padding either side + the margin between tabs
+UNREAD_MAX = 99  # a larger unread count reads "99+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,11 @@ def _label(info: TabInfo, number: int | None, name_max: int,
         parts.append(_part("[$accent]$ring[/] ", ring=RING))
     parts.append(Content(name))
     if info.unread:
-        parts.append(_part(" [b $accent]($n)[/]", n=str(info.unread)))
+        # Capped, as badges are: past 99 the exact figure tells the agent nothing
+        # more, and a label that keeps its width costs a repaint, not a layout
+        # pass of the whole screen (a busy chat gains a digit every few seconds).
+        shown = str(info.unread) if info.unread <= UNREAD_MAX else f"{UNREAD_MAX}+"
+        parts.append(_part(" [b $accent]($n)[/]", n=shown))
     if info.typing:
         parts.append(_part(" [$muted-foreground]$t[/]", t=TYPING))
     if info.held:
