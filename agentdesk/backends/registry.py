@@ -82,8 +82,17 @@ def names() -> list[str]:
     return sorted({ep.name for ep in entry_points(group=GROUP)})
 
 
+_loaded: dict[str, BackendSpec] = {}
+
+
 def load(name: str) -> BackendSpec:
-    """The spec registered as `name`; `UnknownBackend` with the known names if none."""
+    """The spec registered as `name`; `UnknownBackend` with the known names if none.
+
+    Kept once loaded: start-up asks for it three times (the choice, the role
+    check, the app), and each scan of the installed packages' entry points is
+    3-5 ms before the first frame."""
+    if name in _loaded:
+        return _loaded[name]
     from importlib.metadata import entry_points
 
     found = [ep for ep in entry_points(group=GROUP) if ep.name == name]
@@ -98,4 +107,5 @@ def load(name: str) -> BackendSpec:
         ) from None
     if not isinstance(spec, BackendSpec):
         raise UnknownBackend(f"backend {name!r} ({found[0].value}) is not a BackendSpec")
+    _loaded[name] = spec
     return spec
