@@ -7,16 +7,23 @@ with a voice call at 120, F1 and F10 fell off the end and the last key read
 drops the least needed ones until the row fits, whole keys only; F1 Help and
 F10 Quit always stay (every key is still in F1 and the palette).
 
+It also recomposes only when what it shows changes: Textual's rebuilds every
+key on each bindings refresh (a focus move, the link coming up, each state
+change of the snapshot), which at start-up is a remove, a mount and a layout
+pass of the whole screen several times in the first 50 ms, and a key under the
+pointer loses its hover with every rebuild.
+
 Public API: `DeskFooter()`, a drop-in for `Footer`; `KEEP_RANK` (action ->
 how long it stays, higher stays longer; unknown actions rank lowest).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 
 from textual.app import ComposeResult
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -55,8 +62,28 @@ class DeskFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self._width = 0
+        self._composed: Hashable = None  # what the keys on screen were built from
+
+    def shown(self) -> Hashable:
+        """Everything the keys are built from: the screen's bindings that show
+        (key, label as displayed, description, action, enabled, tooltip), the
+        palette key, and the width they are fitted to."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        return (self.size.width, self.app.size.width, self.show_command_palette, self.compact,
+                tuple((key, binding.action, binding.description, self.app.get_key_display(binding),
+                       enabled, tooltip)
+                      for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                      if binding.show or key == palette))
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if (self._bindings_ready and self.is_attached and screen is self.screen
+                and self.shown() == self._composed):
+            return  # the same keys: keep them (and the hover on one)
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._composed = self.shown()
         widgets: Iterable[Widget] = super().compose()
         keys: list[Widget] = []
         rest: list[Widget] = []
