@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 
+from agentdesk.cli.lean_imports import defer_httpx_cli
 from agentdesk.cli.parser import build_parser
 
 # subcommand -> "module:function"; each function takes the parsed namespace and
@@ -45,9 +46,11 @@ _GC_AFTER_FIRST_FRAME = frozenset({"desk", "demo"})
 def main(argv: list[str] | None = None) -> int:
     # Start-up time: no cyclic GC passes while ~700 modules load (about a tenth
     # of the desk's time to its first frame, docs/benchmarks.md); pydantic's
-    # plugin discovery (an entry-point scan) is not used by agentdesk.
+    # plugin discovery (an entry-point scan) is not used by agentdesk, nor is
+    # httpx's command-line client (cli/lean_imports.py).
     gc.disable()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    defer_httpx_cli()
     try:
         return _main(argv)
     finally:
