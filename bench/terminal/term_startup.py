@@ -200,7 +200,9 @@ def run_stall(program: Program, seed: int) -> dict[str, float]:
             term.observers.remove(observe)
             lat = [echoed[k] - s for k, s in enumerate(sent) if k in echoed]
             missing = len(sent) - len(lat)
-        frames = [f for f in term.frames if f >= first]
+        # Frames while the moves were being sent: after the last one nothing on the
+        # screen needs to change, so the idle 0.5 s that follows is not a gap.
+        frames = [f for f in term.frames if first <= f <= sent[-1]]
     gaps = [b - a for a, b in zip(frames, frames[1:], strict=False)]
     return {"moves": len(sent), "missing": missing,
             "max_ms": max(lat, default=float("nan")) * 1000,
