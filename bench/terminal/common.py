@@ -43,7 +43,10 @@ Bare().run()
 # The bare app plus the libraries the desk needs before its screen can be live
 # (its HTTP client, its models, its WebSocket client), imported before the app
 # runs: how much of the budget those imports alone take (docs/benchmarks.md).
-BARE_LIBS_APP = "import httpx, pydantic, websockets.asyncio.client\n" + BARE_APP
+# httpx's command-line client is left out, as agentdesk leaves it out
+# (agentdesk/cli/lean_imports.py).
+BARE_LIBS_APP = ("from agentdesk.cli.lean_imports import defer_httpx_cli; defer_httpx_cli()\n"
+                 "import httpx, pydantic, websockets.asyncio.client\n" + BARE_APP)
 
 # The floor for typing: one Input, focused, nothing else.
 BARE_INPUT_APP = """
