@@ -138,9 +138,14 @@ class DeskScreen(DeskKeyActions, DeskRendering, FrameTimedScreen, Screen[None]):
         self._apply_side_visibility()
         self.controller.attach(self)
         self.set_interval(1.0, self._tick)
-        # Connect once the first frame is on screen: the backend (and its
-        # imports) is built on first use, so the desk paints before that.
-        self.call_after_refresh(self.start_following)
+        if self.services.sign_in is None:
+            # Signed in already (a token): connect now, so the server answers the
+            # subscription and the snapshot while the first frame is drawn.
+            self.start_following()
+        else:
+            # The demo signs in once its server (still starting) answers: its
+            # polling waits until the first frame is on screen.
+            self.call_after_refresh(self.start_following)
 
     def on_unmount(self) -> None:
         self._ready = False
