@@ -95,7 +95,8 @@ class DeskController:
         snapshot_retry: Backoff = SNAPSHOT_RETRY,
     ) -> None:
         # A backend, or a factory for one: `agentdesk desk`/`demo` pass a factory so
-        # the client stack (httpx, websockets, pydantic) loads after the first frame.
+        # the client stack (httpx, websockets, pydantic) loads off the UI loop
+        # (`prepare_backend`).
         if isinstance(backend, Backend):
             self._backend: Backend | None = backend
             self._factory: Callable[[], Backend] | None = None

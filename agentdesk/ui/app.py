@@ -97,8 +97,8 @@ class AgentDeskApp(PacedCollectionApp, App[int]):
         self.outbox = Outbox(path)
         self.drafts = Drafts(path)
         # A backend, or a factory for one: `agentdesk desk`/`demo` pass a factory so
-        # the client stack (httpx, websockets) is imported after the first frame,
-        # not before it (start-up budget, docs/benchmarks.md). The controller
+        # the client stack (httpx, websockets) is imported in a worker thread, not
+        # on the UI loop (start-up budget, docs/benchmarks.md). The controller
         # builds it on first use and hands it to the sender.
         built = backend if isinstance(backend, Backend) else None
         self.sender = CommandSender(built, self.outbox)  # type: ignore[arg-type]

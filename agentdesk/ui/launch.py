@@ -86,8 +86,9 @@ def run_desk_app(url: str, user: str, token: str | None, loaded: LoadedSettings,
     built: list[Backend] = []
 
     def backend() -> Backend:
-        # Called by the app after its first frame (see AgentDeskApp.backend): the
-        # registry and the adapter's imports stay off the start-up path.
+        # Built in a worker thread when the desk starts following (the demo:
+        # after its first frame; a signed-in desk, whose role check imported the
+        # client stack already, when its screen mounts): never on the UI loop.
         built.append(spec_for(choice).create(url, token=token, options=choice.options()))
         return built[0]
 
