@@ -3,10 +3,10 @@
 httpx's package init imports its own command-line client (`httpx._main`:
 click, rich.progress, rich.syntax and the pygments lexers) whenever click is
 installed, and the demo extra (uvicorn) installs it: ~26 ms of imports before
-the desk's first frame, about a tenth of agentdesk's own start-up work, for a
-tool agentdesk never runs (docs/benchmarks.md). Before httpx is first
-imported, `httpx._main` is registered as a small module whose `main` imports
-the real one when it is called, so `httpx.main` keeps working.
+the desk's first frame (~15 ms net: the UI imports some of the same rich
+modules anyway) for a tool agentdesk never runs (docs/benchmarks.md). Before
+httpx is first imported, `httpx._main` is registered as a small module whose
+`main` imports the real one when it is called, so `httpx.main` keeps working.
 """
 
 from __future__ import annotations
