@@ -47,7 +47,9 @@ def test_the_toast_counts_what_it_is_given():
 
     class App:
         is_headless = True
-        toasts: list[str] = []
+
+        def __init__(self) -> None:
+            self.toasts: list[str] = []
 
         def notify(self, message: str, **_: object) -> None:
             self.toasts.append(message)
