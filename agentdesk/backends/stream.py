@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -247,6 +248,13 @@ class EventStream:
         closer = asyncio.ensure_future(self._closing.wait())
         try:
             await asyncio.wait({connecting, closer}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # The stream is being stopped mid-connect: the attempt is dropped, and
+            # its outcome (often a refused connection) read, not left to be
+            # reported as "never retrieved" when the loop closes.
+            connecting.cancel()
+            connecting.add_done_callback(_discard_outcome)
+            raise
         finally:
             closer.cancel()
         if not connecting.done():
@@ -438,6 +446,11 @@ def to_desk_event(event: Event) -> DeskEvent | None:
     if kind == "resync":
         return SnapshotNeeded(at)
     return None  # a type decode_frame knows but the desk has no use for
+
+
+def _discard_outcome(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 async def _close_quietly(ws: ClientConnection) -> None:

@@ -5,6 +5,7 @@ and what leaves the adapter: domain events only (no seq, no wire types)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import time
@@ -22,13 +23,14 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request as WsRequest
 
 from agentdesk.backends.base import (
+    Diagnostics,
     LinkState,
     LinkStatus,
     ProtocolProblem,
     StreamItem,
 )
 from agentdesk.backends.native import NativeBackend
-from agentdesk.backends.stream import StreamPolicy
+from agentdesk.backends.stream import EventStream, StreamPolicy
 from agentdesk.domain.events import (
     AgentChanged,
     CallChanged,
@@ -532,3 +534,47 @@ async def test_a_replay_overlap_yields_each_domain_event_once(server: ScriptedSe
     assert seq_of(await reader.next(CustomerTyping)) == 3
     assert isinstance(await reader.next(SnapshotNeeded, CustomerTyping), SnapshotNeeded)
     assert backend.diagnostics.duplicates == 2
+
+
+async def test_stopping_the_stream_mid_connect_leaves_no_attempt_running() -> None:
+    """The consumer goes away (the app quits) while a connect waits on a server that
+    accepted the socket but never answers: the attempt is cancelled with it, not
+    left to time out later and be reported as an exception never retrieved."""
+    sockets: list[asyncio.StreamWriter] = []
+
+    async def silent(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sockets.append(writer)  # keep it open, say nothing
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    policy = StreamPolicy(ping_interval=1.0, dead_after=5.0, backoff_base=0.01, backoff_cap=0.05,
+                          open_timeout=0.3, close_timeout=0.2)
+    stream = EventStream(f"http://127.0.0.1:{port}", lambda: "tok", Diagnostics(), policy)
+    try:
+        items = stream.run()
+        assert isinstance(await anext(items), LinkStatus)  # connecting
+        pending = asyncio.ensure_future(anext(items))  # now inside the connect
+        await asyncio.wait_for(_until(lambda: bool(sockets)), WAIT)
+        pending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await pending
+        await items.aclose()
+        await asyncio.sleep(policy.open_timeout * 2)  # past the attempt's own timeout
+        gc.collect()
+        await asyncio.sleep(0)
+        assert not [c for c in reported if "never retrieved" in str(c.get("message", ""))]
+    finally:
+        loop.set_exception_handler(previous)
+        for writer in sockets:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+async def _until(predicate: Any) -> None:
+    while not predicate():
+        await asyncio.sleep(0.01)

@@ -231,6 +231,11 @@ class DeskScreen(DeskKeyActions, DeskRendering, FrameTimedScreen, Screen[None]):
         self._flush_due = now + wait
         self.set_timer(wait, self._flush)
 
+    def render_pending(self) -> None:
+        """Render what was folded but not drawn yet, now: work that reads the state
+        outside a render (a view's first page) must see the widgets in step with it."""
+        self._flush()
+
     def _flush(self) -> None:
         self._flush_scheduled = False
         if not self._ready or not self.is_attached:

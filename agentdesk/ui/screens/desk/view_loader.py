@@ -42,6 +42,11 @@ class ViewLoader:
             self.loading.pop(iid, None)
             screen.show_error(exc)
         else:
+            # Changes folded but not drawn yet (renders wait for the frame) would be
+            # drawn after this page, against a pending list that already counts
+            # them: an echo the reducer took off that list would show below the
+            # later replies still pending. Drawn now, they land in `arrived`.
+            screen.render_pending()
             arrived = self.loading.pop(iid, [])
             view = screen.tabs.views.get(iid)
             if view is not None:
