@@ -104,3 +104,22 @@ def test_login_with_a_pasted_token_checks_it_and_keeps_it_under_the_backend(
     assert credentials.load_token("https://chat.example", "ada@example.com", "tokeny") == "pasted-token"
     assert credentials.load_token("https://chat.example", "ada@example.com") is None
     assert "Logged in as ada@example.com" in capsys.readouterr().out
+
+
+def test_built_in_backends_load_without_the_entry_point_scan_and_match_the_pyproject(
+        monkeypatch) -> None:
+    import importlib.metadata
+
+    registered = {ep.name: ep.value for ep in importlib.metadata.entry_points(group=registry.GROUP)}
+    assert {name: registered.get(name) for name in registry.BUILT_IN} == {
+        name: f"{module}:SPEC" for name, module in registry.BUILT_IN.items()}
+
+    def no_scan(**_kw: object) -> None:
+        raise AssertionError("the entry points were read for a built-in backend")
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", no_scan)
+    monkeypatch.setattr(registry, "_loaded", {})
+    assert registry.load("agentdesk") is SPEC
+    assert registry.load("chatwoot").name == "chatwoot"
+    with pytest.raises(AssertionError, match="entry points were read"):
+        registry.load("flex")  # anything else is looked up among the plug-ins
