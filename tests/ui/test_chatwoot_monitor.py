@@ -8,8 +8,10 @@ screen at all, rather than shown as zeros."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,18 +28,13 @@ from agentdesk.ui.monitor.monitor_screen import MonitorScreen
 from agentdesk.ui.monitor.queue_board import QueueBoard
 from agentdesk.ui.monitor.wall_tile import WallTile
 
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from pilot_wait import until
+
 FAST_CABLE = CablePolicy(stale_after=15.0, confirm_timeout=5.0, backoff_base=0.05,
                          backoff_cap=0.3, open_timeout=5.0)
 WAIT = 10.0
-
-
-async def _until(pilot: Any, predicate: Callable[[], bool], what: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
 
 
 def plain(table: Any, row: str, column: str) -> str:
@@ -55,7 +52,7 @@ async def chatwoot_monitor(size: tuple[int, int] = (120, 40)) -> AsyncIterator[A
         app = make_monitor_app(monitor)
         app.flush_s = 0.05
         async with app.run_test(size=size) as pilot:
-            await _until(pilot, lambda: app.loaded and app.link_state == "connected",
+            await until(pilot, lambda: app.loaded and app.link_state == "connected",
                          "the floor loaded and the cable connected")
             await asyncio.wait_for(fake.subscribed.wait(), WAIT)
             yield fake, app, pilot
@@ -66,7 +63,7 @@ async def test_agents_and_queues_follow_chatwoot_live() -> None:
     async with chatwoot_monitor() as (fake, app, pilot):
         agents = app.screen.query_one(AgentBoard)
         queues = app.screen.query_one(QueueBoard)
-        await _until(pilot, lambda: agents.row_count == 2 and queues.row_count == 6,
+        await until(pilot, lambda: agents.row_count == 2 and queues.row_count == 6,
                      "two agents, four inboxes and two teams")
         assert plain(agents, "7", "state") == "busy"  # Ada holds Grace's chat
         assert plain(agents, "7", "ch-chat") == "1"
@@ -74,12 +71,12 @@ async def test_agents_and_queues_follow_chatwoot_live() -> None:
         assert plain(queues, "inbox:3", "waiting") == "1"
 
         await fake.set_availability(7, "offline")
-        await _until(pilot, lambda: plain(agents, "7", "presence") == "Offline",
+        await until(pilot, lambda: plain(agents, "7", "presence") == "Offline",
                      "Ada offline on the board")
         assert plain(agents, "7", "state") == "off queue"
 
         await fake.new_conversation("Alan Turing", "Where is my parcel?", inbox_id=3)
-        await _until(pilot, lambda: plain(queues, "inbox:3", "waiting") == "2",
+        await until(pilot, lambda: plain(queues, "inbox:3", "waiting") == "2",
                      "the SMS inbox's queue count up to 2")
         header = app.screen.query_one(MonitorHeader).header_text().plain
         assert "queue 2 " in header
@@ -90,7 +87,7 @@ async def test_figures_chatwoot_lacks_are_not_shown(size: tuple[int, int]) -> No
     async with chatwoot_monitor(size) as (_fake, app, pilot):
         agents = app.screen.query_one(AgentBoard)
         queues = app.screen.query_one(QueueBoard)
-        await _until(pilot, lambda: agents.row_count == 2, "the agents")
+        await until(pilot, lambda: agents.row_count == 2, "the agents")
         queue_columns = {key for key, _, _ in queues.columns_spec}
         agent_columns = {key for key, _, _ in agents.columns_spec}
         assert queue_columns.isdisjoint({"sl", "target", "asa", "aht", "abandon", "acw",
@@ -104,14 +101,14 @@ async def test_figures_chatwoot_lacks_are_not_shown(size: tuple[int, int]) -> No
         assert "avail" in header and "away" in header
         # The wall layout: Chatwoot's queue ids (inbox:1) make valid tiles, without SL.
         await pilot.press("w")
-        await _until(pilot, lambda: bool(app.screen.query(WallTile)), "the wall")
+        await until(pilot, lambda: bool(app.screen.query(WallTile)), "the wall")
         tile = app.screen.query(WallTile).first()
         assert set(tile.shown()) == {"waiting", "longest", "available"}
         await pilot.press("escape")
         # The drill-down says neither since when nor a capacity Chatwoot does not have.
-        await _until(pilot, lambda: isinstance(app.screen, MonitorScreen), "the wallboard")
+        await until(pilot, lambda: isinstance(app.screen, MonitorScreen), "the wallboard")
         app.open_agent("7")
-        await _until(pilot, lambda: isinstance(app.screen, DrilldownScreen), "the drill-down")
+        await until(pilot, lambda: isinstance(app.screen, DrilldownScreen), "the drill-down")
         await pilot.pause(0.1)
         status = str(app.screen.query_one("#dd-agent").render())
         assert "Ada" in status and " for " not in status and "capacity" not in status

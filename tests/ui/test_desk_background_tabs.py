@@ -5,7 +5,6 @@ tests/unit/test_desk_controller.py."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from datetime import UTC
 from pathlib import Path
@@ -18,15 +17,7 @@ from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from fake_backend import T0, FakeBackend, chat
-
-
-async def until(pilot: Any, predicate: Any, what: str, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+from pilot_wait import until
 
 
 def tab_label(app: Any, iid: str) -> str:

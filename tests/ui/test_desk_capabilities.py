@@ -5,7 +5,6 @@ a timer or an event never assumes the screen's widgets exist."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,18 +24,10 @@ from agentdesk.ui.widgets.tabs.interaction_tabs import InteractionTabs
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from fake_backend import T0, FakeBackend, chat
+from pilot_wait import until
 
 NO_VOICE = Capabilities(backend="chatty", voice=False, offers=False, acw_timer=False,
                         reasons={"voice": "Calls: chatty has no phone line"})
-
-
-async def until(pilot: Any, predicate: Any, what: str, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
 
 
 @asynccontextmanager

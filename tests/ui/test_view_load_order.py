@@ -27,6 +27,7 @@ from agentdesk.ui.screens import desk_screen
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from fake_backend import T0, FakeBackend, chat
+from pilot_wait import until
 
 REPLIES = ["First: I can see the order.", "Second: the refund is on its way."]
 
@@ -53,15 +54,6 @@ class HeldBackend(FakeBackend):
         self._sends += 1
         await gate.wait()
         return await super().send_message(interaction_id, body, client_id, **kw)
-
-
-async def until(pilot: Any, predicate: Any, what: str, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def test_first_page_after_an_unrendered_echo_keeps_the_replies_in_order(
