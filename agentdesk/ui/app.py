@@ -32,6 +32,7 @@ from agentdesk.ui.commands.providers import (
     KbCommands,
     PresenceCommands,
 )
+from agentdesk.ui.key_label import key_label
 from agentdesk.ui.keymap import APP_BINDINGS
 from agentdesk.ui.notify import Notifier
 from agentdesk.ui.terminal_keys import parse_alt_keys
@@ -189,8 +190,6 @@ class AgentDeskApp(PacedCollectionApp, App[int]):
     def get_key_display(self, binding: Binding) -> str:
         """Function keys in capitals everywhere (footer, banner, call bar): a
         remapped binding loses its key_display and would read 'f2' next to 'F3'."""
-        from agentdesk.ui.widgets.call.call_bar import key_label
-
         return key_label(super().get_key_display(binding))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -12,6 +12,7 @@ from textual.content import Content
 from agentdesk.domain import session as S
 from agentdesk.domain.enums import CallState, Channel
 from agentdesk.ui.glyphs import CHANNEL_LABEL
+from agentdesk.ui.key_label import key_label
 from agentdesk.ui.keymap import GROUPS
 from agentdesk.ui.textual_compat import active_app, app_keymap
 from agentdesk.ui.timefmt import countdown_level, duration
@@ -61,8 +62,6 @@ def bound_key(binding_id: str, app: App[object] | None = None) -> str:
         return binding.key_display
     else:
         binding = binding.with_key(binding.key.split(",")[0], None)
-    from agentdesk.ui.widgets.call.call_bar import key_label  # not on the start-up path
-
     # Function keys in capitals as the footer and call bar show them ('f2' -> 'F2').
     return key_label(app.get_key_display(binding) if app is not None else binding.key)
 

@@ -28,13 +28,13 @@ the keys out of sight.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 from textual.content import Content
 from textual.widgets import Static
 
 from agentdesk.domain.models import CallInfo, CallState
+from agentdesk.ui.key_label import key_label
 
 # Binding id -> the key the desk binds by default (agentdesk.ui.keymap).
 DEFAULT_KEYS: dict[str, str] = {
@@ -52,11 +52,6 @@ DTMF_SHOWN = 12  # the last digits sent; older ones do not help the agent
 UNREACHED = {CallState.NO_ANSWER: "■ No answer", CallState.BUSY: "■ Busy",
              CallState.VOICEMAIL: "■ Voicemail"}
 LIVE = (CallState.CONNECTED, CallState.HELD)
-
-
-def key_label(key: str) -> str:
-    """A key as the footer shows it: function keys in capitals ('f2' -> 'F2')."""
-    return re.sub(r"\bf(\d{1,2})\b", r"F\1", key.strip())
 
 
 def format_duration(seconds: float) -> str:

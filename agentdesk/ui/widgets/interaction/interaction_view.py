@@ -38,7 +38,8 @@ from textual.widgets import Static
 
 from agentdesk.domain.models import Channel, Interaction, InteractionState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
-from agentdesk.ui.widgets.call.call_bar import CallBar, key_label
+from agentdesk.ui.key_label import key_label
+from agentdesk.ui.widgets.call.call_bar import CallBar
 from agentdesk.ui.widgets.composer.composer import Composer
 from agentdesk.ui.widgets.timeline.timeline import Timeline
 
