@@ -26,8 +26,6 @@ import os
 import stat
 from pathlib import Path
 
-import keyring
-import keyring.errors
 from platformdirs import user_state_dir
 
 SERVICE = "agentdesk"
@@ -102,9 +100,24 @@ def _safe(backend: object) -> bool:
     return True
 
 
+def _os_keyring() -> object:
+    """keyring's own choice of backend. keyring is imported here, not at the top:
+    its import (~12 ms, mostly the scan for backends) is paid when a token is
+    looked up or kept there, not on every start with `AGENTDESK_TOKEN`."""
+    import keyring
+
+    return keyring.get_keyring()
+
+
+def _keyring_error() -> type[Exception]:
+    from keyring.errors import KeyringError
+
+    return KeyringError
+
+
 def _keyring() -> object | None:
     """The keyring backend tokens go to, or None when there is no safe one."""
-    backend = keyring.get_keyring()
+    backend = _os_keyring()
     if type(backend).__module__.startswith("keyring.backends.chainer"):
         # The chainer writes to the first of its backends that accepts: pick the
         # first safe one ourselves, so a plain-text one further up is never used.
@@ -131,7 +144,7 @@ def no_keyring_help() -> str:
 
 
 def _no_keyring_help() -> str:
-    backend = keyring.get_keyring()
+    backend = _os_keyring()
     if type(backend).__module__.startswith("keyrings.alt") and getattr(backend, "priority", 0) > 0:
         return (f"the keyring backend found ({_qualname(backend)}) keeps secrets in plain "
                 f"text, so agentdesk does not use it;\n{NO_KEYRING_HELP}")
@@ -226,10 +239,11 @@ def stored_token(server: str, user: str, backend_name: str = DEFAULT_BACKEND, *,
     keys = _accounts(server, user, backend_name)
     backend = _keyring()
     if backend is not None:
+        keyring_error = _keyring_error()
         for key in keys:
             try:
                 token: str | None = backend.get_password(SERVICE, key)  # type: ignore[attr-defined]
-            except keyring.errors.KeyringError:
+            except keyring_error:
                 token = None
             if token:
                 return token
@@ -252,16 +266,17 @@ def _delete_key(key: str) -> bool:
     # The safe backend, and also a plain-text one that an older agentdesk may
     # have written to: logging out must not leave a readable token behind.
     backends: list[object] = []
-    for candidate in (_keyring(), keyring.get_keyring()):
+    for candidate in (_keyring(), _os_keyring()):
         if candidate is not None and all(candidate is not b for b in backends):
             backends.append(candidate)
+    keyring_error = _keyring_error()
     for backend in backends:
         if type(backend).__module__.startswith(("keyring.backends.fail", "keyring.backends.null")):
             continue
         try:
             backend.delete_password(SERVICE, key)  # type: ignore[attr-defined]
             removed = True
-        except keyring.errors.KeyringError:  # PasswordDeleteError: none there
+        except keyring_error:  # PasswordDeleteError: none there
             pass
         except Exception:
             pass

@@ -125,6 +125,19 @@ def test_environment_token_wins(file_keyring, monkeypatch):
     assert credentials.load_token("http://cc.example", "alice") == "from-env"
 
 
+def test_an_environment_token_does_not_load_the_keyring(tmp_path):
+    """With AGENTDESK_TOKEN the keyring is never asked, so it is not imported either
+    (its import, mostly the scan for backends, is a cost on every start)."""
+    code = ("import sys\n"
+            "from agentdesk.credentials import load_token\n"
+            "assert load_token('http://127.0.0.1:1', 'ada') == 'from-env'\n"
+            "print('keyring' in sys.modules)\n")
+    env = {**os.environ, "AGENTDESK_TOKEN": "from-env", "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "False"
+
+
 def test_no_keyring_refuses_to_store_silently(no_keyring, monkeypatch):
     monkeypatch.delenv("AGENTDESK_TOKEN_FILE", raising=False)
     with pytest.raises(credentials.NoKeyringError) as info:
