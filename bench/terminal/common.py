@@ -48,6 +48,35 @@ Bare().run()
 BARE_LIBS_APP = ("from agentdesk.cli.lean_imports import defer_httpx_cli; defer_httpx_cli()\n"
                  "import httpx, pydantic, websockets.asyncio.client\n" + BARE_APP)
 
+# What the desk imports on its way to its live screen: its entry points, and
+# the HTTP stack its first request loads (httpx imports httpcore, h11 and
+# anyio only when a client connects).
+DESK_ENTRY_MODULES = ("agentdesk.cli.desk", "agentdesk.credentials", "agentdesk.backends.native",
+                      "agentdesk.ui.app", "agentdesk.ui.screens.desk_screen",
+                      "httpcore", "h11", "anyio._backends._asyncio")
+
+
+def desk_startup_modules() -> list[str]:
+    """Every module the desk loads before its live screen, in import order, as
+    a child process importing DESK_ENTRY_MODULES lists them. Private C modules
+    (`_asyncio`, ...) are left to their packages: importing `_asyncio` before
+    `asyncio` breaks asyncio's task bookkeeping."""
+    listing = ("from agentdesk.cli.lean_imports import defer_httpx_cli; defer_httpx_cli()\n"
+               "import importlib, sys\n"
+               f"for m in {DESK_ENTRY_MODULES!r}: importlib.import_module(m)\n"
+               "print('\\n'.join(sys.modules))\n")
+    out = subprocess.run([PY, "-c", listing], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [m for m in out.stdout.split() if not m.startswith("_")]
+
+
+def bare_imports_app() -> str:
+    """The bare app after importing every module the desk loads before its
+    live screen: the floor the imports alone set, none of the desk's own work."""
+    return ("from agentdesk.cli.lean_imports import defer_httpx_cli; defer_httpx_cli()\n"
+            "import importlib\n"
+            f"for m in {desk_startup_modules()!r}: importlib.import_module(m)\n" + BARE_APP)
+
+
 # The floor for typing: one Input, focused, nothing else.
 BARE_INPUT_APP = """
 from textual.app import App

@@ -5,6 +5,9 @@ Each program runs under a pseudo-terminal of 120x40 (bench/terminal/pty_term.py)
 from a fresh process (imports included, bytecode compiled as after an install):
 
 - `bare`: a bare Textual app (Header + Static + Footer), the floor;
+- `bare+libs`: the bare app after importing httpx, pydantic and websockets;
+- `bare+imports`: the bare app after importing every module the desk loads
+  before its live screen (`bare_imports_app`): what the imports alone cost;
 - `demo`: `agentdesk demo` (starts its own mock server, signs in as agent1);
 - `desk`: `agentdesk desk --server URL` against a mock server already running,
   signed in with `AGENTDESK_TOKEN`;
@@ -50,6 +53,7 @@ from bench.terminal.common import (
     PY,
     ROOT,
     ScratchHome,
+    bare_imports_app,
     compile_agentdesk,
     med,
     start_server,
@@ -110,6 +114,9 @@ def programs(names: list[str], server: SubprocessServer | None, token: str | Non
             out.append(Program(name, [PY, "-c", BARE_APP], home.env(), bare_full, ("Quit", "palette")))
         elif name == "bare+libs":  # the floor with httpx, pydantic and websockets imported
             out.append(Program(name, [PY, "-c", BARE_LIBS_APP], home.env(), bare_full,
+                               ("Quit", "palette")))
+        elif name == "bare+imports":  # the floor with every module the desk loads imported
+            out.append(Program(name, [PY, "-c", bare_imports_app()], home.env(), bare_full,
                                ("Quit", "palette")))
         elif name == "demo":
             out.append(Program(name, [PY, "-m", "agentdesk", "demo", "--seed", "7"],
