@@ -23,13 +23,14 @@ LIVE_EMPTY_DESK = textwrap.dedent("""
         app = make_app(backend, clock=lambda: T0, username="ada", store_path={db!r}, tz=UTC)
         async with app.run_test(size=(120, 40)) as pilot:
             backend.connect()
-            for _ in range(500):
+            deadline = asyncio.get_running_loop().time() + 60  # bounds a failure only
+            while True:
                 footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
                 if app.desk is not None and app.desk.link.state.value == "connected" and "Quit" in footer:
                     break
+                if asyncio.get_running_loop().time() > deadline:
+                    raise SystemExit("the desk never came up")
                 await pilot.pause(0.02)
-            else:
-                raise SystemExit("the desk never came up")
             await pilot.pause(0.2)
             print(sorted(m for m in ("agentdesk.ui.widgets.call", "agentdesk.ui.widgets.call.call_bar",
                                      "agentdesk.ui.widgets.call.dtmf_pad") if m in sys.modules))
