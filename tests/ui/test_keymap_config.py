@@ -106,7 +106,7 @@ async def test_monitor_applies_the_keymap_and_reports_bad_entries():
         app = mon.app
         board = app.screen.query_one(AgentBoard)
         await mon.until(lambda: footer_keys(app).get("Sort") == "o", what="footer: o Sort")
-        assert footer_keys(app).get("Quit") == "f10"
+        assert footer_keys(app).get("Quit") == "F10"
         before = board.sort_index
         await mon.pilot.press("s")           # no longer bound
         await mon.pilot.pause()

@@ -49,6 +49,7 @@ from agentdesk.domain.monitor_figures import unavailable_figures
 from agentdesk.domain.staffing import FigureHistory, QueueStaffing, floor_staffing
 from agentdesk.domain.teams import BoardView
 from agentdesk.ui.collector import CollectorPacing, PacedCollectionApp
+from agentdesk.ui.key_label import key_label
 from agentdesk.ui.monitor.alert_signals import AlertSignals
 from agentdesk.ui.monitor.commands import MonitorCommands
 from agentdesk.ui.monitor.monitor_link import SIGNED_OUT, SIGNING_IN, LinkMixin
@@ -141,6 +142,11 @@ class MonitorApp(LinkMixin, PacedCollectionApp, App[int]):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLE_DEFAULTS)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Function keys in capitals, as the desk shows them ('f10' -> 'F10'),
+        remapped ones included."""
+        return key_label(super().get_key_display(binding))
 
     # -- life cycle --------------------------------------------------------------------
 
