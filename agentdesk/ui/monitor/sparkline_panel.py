@@ -76,6 +76,10 @@ class SparklinePanel(Vertical):
         self.refresh_trends()
 
     def refresh_trends(self) -> None:
+        """Redraw the four lines. Each is one row high (CSS) and as wide as the
+        panel whatever it says, so an update is a repaint, never a layout pass:
+        with `Static.update`'s default every refresh (each second on a live
+        floor) laid the whole monitor out again and repainted most of it."""
         floor = self.floor
         queue = floor.queues.get(self.queue_id)
         scope = queue.name if queue is not None else "all queues"
@@ -88,11 +92,11 @@ class SparklinePanel(Vertical):
         window = floor.sl_window_s
         sl_title = f"SL {window / 60:.0f}m · " if window else "SL · "
         self.query_one("#trend-sl-label", Static).update(Text.assemble(
-            sl_title, scope, f" · {last_sl}", no_wrap=True, overflow="ellipsis"))
+            sl_title, scope, f" · {last_sl}", no_wrap=True, overflow="ellipsis"), layout=False)
         self.query_one("#trend-waiting-label", Static).update(Text.assemble(
             "Waiting · ", scope,
             f" · {waiting[-1]:.0f} (max {peak:.0f})" if waiting else " · –",
-            no_wrap=True, overflow="ellipsis"))
+            no_wrap=True, overflow="ellipsis"), layout=False)
         sl_line = Text(no_wrap=True)
         for block, value in bars(sl, width, 100.0):
             var = "muted-foreground" if value is None else "sla-ok" if value >= goal + 5 \
@@ -101,5 +105,5 @@ class SparklinePanel(Vertical):
         wait_line = Text(no_wrap=True)
         for block, value in bars(list(waiting), width, max(peak, 1.0)):
             wait_line.append(block, style=theme_style(v, "sla-warning" if value else "primary"))
-        self.query_one("#trend-sl", Static).update(sl_line)
-        self.query_one("#trend-waiting", Static).update(wait_line)
+        self.query_one("#trend-sl", Static).update(sl_line, layout=False)
+        self.query_one("#trend-waiting", Static).update(wait_line, layout=False)
