@@ -1,4 +1,6 @@
-"""`show(static, content)`: update a one-line `Static` with a repaint only.
+"""`show(static, content)`: update a one-line `Static` with a repaint only;
+`show_block(static, content)`: update a `Static` of any height only when what
+it shows changes.
 
 `Static.update` asks for a layout pass by default, and a layout pass of the
 desk re-renders the whole screen (every container, every visible line): under
@@ -29,3 +31,15 @@ def show(static: Static, content: Content | str) -> None:
         return
     _shown[static] = content
     static.update(content, layout=before is None or before.cell_length != content.cell_length)
+
+
+def show_block(static: Static, content: Content) -> None:
+    """Show `content` (any number of lines) in `static`: nothing if it is already
+    shown, else an update with its layout pass (its height may change). For text
+    redrawn on events that mostly leave it as it is (the desk's empty-state
+    message follows every change of the agent)."""
+    before = _shown.get(static)
+    if before is not None and before == content and before.spans == content.spans:
+        return
+    _shown[static] = content
+    static.update(content)

@@ -15,6 +15,7 @@ from agentdesk.domain import session as S
 from agentdesk.domain.enums import InteractionState, Presence, RoutingState
 from agentdesk.ui.screens.desk_support import bound_key
 from agentdesk.ui.widgets.header.desk_header import DeskHeader
+from agentdesk.ui.widgets.repaint import show_block
 
 
 class DeskRendering:
@@ -147,5 +148,5 @@ class DeskRendering:
             text = Content.from_markup(
                 "[b]No open interactions.[/b]\n\nYou are not taking work. $presence to set Available.",
                 presence=bound_key("presence-menu"))
-        empty.update(text)
+        show_block(empty, text)
         empty.display = not self.tabs.views

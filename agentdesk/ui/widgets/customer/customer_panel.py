@@ -42,6 +42,7 @@ from textual.widgets import Static
 from agentdesk.domain.enums import InteractionState
 from agentdesk.ui.glyphs import CHANNEL_GLYPH, channel_var
 from agentdesk.ui.widgets.customer.compliance_line import compliance_line, local_time_line
+from agentdesk.ui.widgets.repaint import show_block
 
 if TYPE_CHECKING:  # models are loaded after the first frame (docs/benchmarks.md, "Start-up")
     from agentdesk.domain.models import ContactSummary, CustomerDetail
@@ -166,7 +167,7 @@ class CustomerPanel(VerticalScroll):
     def show_empty(self, reason: str) -> None:
         self._detail = None
         self._set_visible(False)
-        self._empty.update(Content(reason))
+        show_block(self._empty, Content(reason))
 
     def _set_visible(self, visible: bool) -> None:
         for widget in (self._profile_text, self._attributes_heading, self._attributes_text,

@@ -230,7 +230,7 @@ class DeskHeader(Widget):
     def show_agent(self, agent: AgentInfo | None, name: str | None = None) -> None:
         self._agent = agent
         if name is not None and self.is_mounted:
-            self.query_one("#hdr-user", Static).update(Content(name))
+            show(self.query_one("#hdr-user", Static), Content(name))
         self._render_all()
 
     def show_working(self, working: bool) -> None:
