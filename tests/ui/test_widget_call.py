@@ -36,6 +36,24 @@ def test_talk_time_excludes_hold() -> None:
     assert format_duration(59) == "00:59" and format_duration(3725) == "1:02:05"
 
 
+async def test_the_call_timer_ticks_without_a_layout_pass() -> None:
+    """Every second of a call the bar is redrawn: as a repaint, its size never
+    depends on what it says (a layout pass of the whole desk each second, before)."""
+    clock = Clock(T0 + 65)
+    app = WidgetApp(lambda: CallBar(call(CallState.CONNECTED), clock))
+    async with app.run_test(size=(100, 10)) as pilot:
+        bar = app.query_one(CallBar)
+        await pilot.pause()
+        layouts: list[object] = []
+        app.screen.screen_layout_refresh_signal.subscribe(bar, layouts.append, immediate=True)
+        for _ in range(3):
+            clock.now += 1
+            bar.tick()
+            await pilot.pause()
+        assert "Connected  01:08" in bar_text(bar)
+        assert layouts == []
+
+
 async def test_call_bar_timer_with_a_frozen_clock() -> None:
     clock = Clock(T0 + 65)
     app = WidgetApp(lambda: CallBar(call(CallState.CONNECTED, dtmf="0123456789*#12345"), clock))

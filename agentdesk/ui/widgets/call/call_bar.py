@@ -148,7 +148,9 @@ class CallBar(Static):
             lines[0] = self._status_line(short=True)
         if width > 0:
             lines = [line.truncate(width, ellipsis=True) for line in lines]
-        self.update(Content("\n").join(lines))
+        # A repaint, not a layout pass: the bar is two rows (CSS) as wide as
+        # the view, whatever it says, and this runs every second of a call.
+        self.update(Content("\n").join(lines), layout=False)
 
     def on_resize(self) -> None:
         self.tick()
