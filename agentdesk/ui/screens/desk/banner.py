@@ -14,6 +14,7 @@ from agentdesk.backends.base import LinkState
 from agentdesk.desk.view import Notice
 from agentdesk.domain.enums import RoutingState
 from agentdesk.ui.screens.desk_support import bound_key, offer_line
+from agentdesk.ui.widgets.repaint import show, show_block
 
 if TYPE_CHECKING:  # the models need pydantic: kept off the first frame's path
     from agentdesk.domain.models import Interaction
@@ -90,7 +91,13 @@ class DeskBanner:
 
     @staticmethod
     def _set(banner: Static, content: Content, level: str) -> None:
-        banner.update(content)
+        # Redrawn on every change of the desk and every second of an offer: a
+        # banner that says the same is not updated, and an offer's line (one
+        # row, CSS) is a repaint; other banners may change height (a layout).
+        if level == "offer" and banner.display and banner.has_class("-offer"):
+            show(banner, content)
+        else:
+            show_block(banner, content)
         banner.set_classes(f"-{level}")
         banner.display = True
 

@@ -41,6 +41,7 @@ from agentdesk.ui.glyphs import CHANNEL_GLYPH, CHANNEL_LABEL
 from agentdesk.ui.key_label import key_label
 from agentdesk.ui.widgets.call.call_bar import CallBar
 from agentdesk.ui.widgets.composer.composer import Composer
+from agentdesk.ui.widgets.repaint import show
 from agentdesk.ui.widgets.timeline.timeline import Timeline
 
 
@@ -235,4 +236,6 @@ class InteractionView(Vertical):
             self.set_class(urgent, "-urgent")
         if text != self._state_text:
             self._state_text = text
-            self._state_line.update(Content(text))
+            # A countdown ticks here every second: a repaint while its width in
+            # cells stays (it then wraps the same), a layout pass only when not.
+            show(self._state_line, Content(text))
