@@ -24,6 +24,25 @@ class Clock:
         return self.now
 
 
+async def test_the_view_counts_down_the_same_second_as_the_banner_and_the_tab() -> None:
+    """Mid-second the view's "16 s" and the banner's and tab's "0:16" agree (the
+    view rounded up: "17 s" next to "0:16 left")."""
+    from agentdesk.ui.screens.desk_support import offer_line
+    from agentdesk.ui.timefmt import duration
+
+    clock = Clock(T0 + 0.4)
+    offered = interaction(Channel.CHAT, InteractionState.OFFERED, offer_expires_at=T0 + 17)
+    app = WidgetApp(lambda: InteractionView(offered, clock, tz=UTC))
+    async with app.run_test(size=(100, 30)):
+        view = app.query_one(InteractionView)
+        assert view.state_text.endswith(", 16 s")
+        assert "0:16 left" in offer_line(offered, clock.now).plain
+        assert duration(max(0.0, T0 + 17 - clock.now)) == "0:16"  # the tab's countdown
+        view.update_interaction(offered.model_copy(update={"state": InteractionState.WRAPUP,
+                                                           "acw_deadline": T0 + 43}))
+        assert view.state_text.endswith(", 42 s left")
+
+
 async def test_offer_countdown_then_active_then_wrapup_then_closed() -> None:
     clock = Clock(T0)
     offered = interaction(Channel.CHAT, InteractionState.OFFERED, offer_expires_at=T0 + 17)

@@ -27,7 +27,6 @@ binds F2/F3/F9 and ctrl+o).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import tzinfo
 
@@ -46,9 +45,11 @@ from agentdesk.ui.widgets.timeline.timeline import Timeline
 
 
 def _seconds_left(deadline: float | None, now: float) -> int | None:
+    """Whole seconds left, cut as the offer banner and the tab cut theirs
+    (`timefmt.duration`): the three countdowns of one offer read the same."""
     if deadline is None:
         return None
-    return max(0, math.ceil(deadline - now))
+    return max(0, int(deadline - now))
 
 
 class InteractionView(Vertical):
