@@ -27,6 +27,10 @@ from agentdesk.testing.clock import FrozenClock
 from agentdesk.testing.mockserver import ServerHandle, running_server
 from agentdesk.ui.app import AgentDeskApp, make_app
 
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from pilot_wait import UNTIL_S, until
+
 SIM_START = 1772442000.0
 
 
@@ -42,9 +46,6 @@ def _load_hostile() -> Any:
 hostile = _load_hostile()
 
 
-# Generous: a deadline only bounds a failing test, and a loaded 2-core CI
-# machine running the whole suite is much slower than a developer's.
-UNTIL_S = 20.0
 
 
 @dataclass
@@ -69,12 +70,7 @@ class Desk:
 
     async def until(self, predicate: Callable[[], bool], timeout: float = UNTIL_S, what: str = "") -> None:
         """Poll the UI until `predicate()` holds (events cross a real socket)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not predicate():
-            if loop.time() > deadline:
-                raise AssertionError(f"timed out waiting for {what or predicate}")
-            await self.pilot.pause(0.05)
+        await until(self.pilot, predicate, what or str(predicate), timeout)
 
     async def until_server(self, predicate: Callable[[], Awaitable[bool]],
                            timeout: float = UNTIL_S, what: str = "") -> None:

@@ -53,7 +53,7 @@ async def chatwoot_monitor(size: tuple[int, int] = (120, 40)) -> AsyncIterator[A
         app.flush_s = 0.05
         async with app.run_test(size=size) as pilot:
             await until(pilot, lambda: app.loaded and app.link_state == "connected",
-                         "the floor loaded and the cable connected")
+                        "the floor loaded and the cable connected")
             await asyncio.wait_for(fake.subscribed.wait(), WAIT)
             yield fake, app, pilot
         await monitor.close()
@@ -64,7 +64,7 @@ async def test_agents_and_queues_follow_chatwoot_live() -> None:
         agents = app.screen.query_one(AgentBoard)
         queues = app.screen.query_one(QueueBoard)
         await until(pilot, lambda: agents.row_count == 2 and queues.row_count == 6,
-                     "two agents, four inboxes and two teams")
+                    "two agents, four inboxes and two teams")
         assert plain(agents, "7", "state") == "busy"  # Ada holds Grace's chat
         assert plain(agents, "7", "ch-chat") == "1"
         assert plain(agents, "9", "state") == "idle"
@@ -72,12 +72,12 @@ async def test_agents_and_queues_follow_chatwoot_live() -> None:
 
         await fake.set_availability(7, "offline")
         await until(pilot, lambda: plain(agents, "7", "presence") == "Offline",
-                     "Ada offline on the board")
+                    "Ada offline on the board")
         assert plain(agents, "7", "state") == "off queue"
 
         await fake.new_conversation("Alan Turing", "Where is my parcel?", inbox_id=3)
         await until(pilot, lambda: plain(queues, "inbox:3", "waiting") == "2",
-                     "the SMS inbox's queue count up to 2")
+                    "the SMS inbox's queue count up to 2")
         header = app.screen.query_one(MonitorHeader).header_text().plain
         assert "queue 2 " in header
 

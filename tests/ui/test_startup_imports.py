@@ -16,6 +16,7 @@ LIVE_EMPTY_DESK = textwrap.dedent("""
     from datetime import UTC
     sys.path.insert(0, {tests!r})
     from fake_backend import T0, FakeBackend
+    from pilot_wait import until
     from agentdesk.ui.app import make_app
 
     async def main():
@@ -23,14 +24,10 @@ LIVE_EMPTY_DESK = textwrap.dedent("""
         app = make_app(backend, clock=lambda: T0, username="ada", store_path={db!r}, tz=UTC)
         async with app.run_test(size=(120, 40)) as pilot:
             backend.connect()
-            deadline = asyncio.get_running_loop().time() + 60  # bounds a failure only
-            while True:
-                footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
-                if app.desk is not None and app.desk.link.state.value == "connected" and "Quit" in footer:
-                    break
-                if asyncio.get_running_loop().time() > deadline:
-                    raise SystemExit("the desk never came up")
-                await pilot.pause(0.02)
+            await until(pilot, lambda: app.desk is not None
+                        and app.desk.link.state.value == "connected"
+                        and "Quit" in " ".join(str(k.render()) for k in app.screen.query("FooterKey")),
+                        "the live desk", 60)
             await pilot.pause(0.2)
             print(sorted(m for m in ("agentdesk.ui.widgets.call", "agentdesk.ui.widgets.call.call_bar",
                                      "agentdesk.ui.widgets.call.dtmf_pad") if m in sys.modules))
