@@ -27,7 +27,9 @@ from bench.terminal.common import PY, ROOT, compile_agentdesk, desk_startup_modu
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "pydantic": ("pydantic", "pydantic_core", "annotated_types", "typing_inspection"),
-    "httpx, httpcore, h11, anyio": ("httpx", "httpcore", "h11", "anyio", "idna", "certifi"),
+    "h11 (the HTTP wire's protocol)": ("h11",),
+    "httpx, httpcore, anyio (none, since the HTTP wire)": ("httpx", "httpcore", "anyio", "idna",
+                                                            "certifi"),
     "websockets": ("websockets",),
     "keyring": ("keyring", "keyrings", "jaraco", "importlib_metadata", "more_itertools",
                 "backports", "zipp"),

@@ -6,10 +6,11 @@ capped body read, retries of transient failures (network, timeouts, 5xx,
 `AgentDeskError`s. What differs per server is a dialect of small hooks: the
 auth header, how an error body reads, the words of a message. `JsonApi` is
 agentdesk/1's (`Authorization: Bearer`, `{"error": {"message", "code"}}`);
-Chatwoot's is `backends/chatwoot/rest.py`.
+Chatwoot's is `backends/chatwoot/rest.py`. The bytes go through an
+`Exchange` (`http_wire.py`: HTTP/1.1 on asyncio streams).
 
 Every response body is untrusted: it is decoded, sanitised and validated
-before anything else sees it. Raw httpx / pydantic exceptions never escape
+before anything else sees it. Raw wire / pydantic exceptions never escape
 this module.
 """
 
@@ -19,17 +20,25 @@ import asyncio
 import json
 import logging
 import random
-import ssl
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-import httpx
 from pydantic import BaseModel, ValidationError
 
 from agentdesk.backends.base import (
     BackendAuthError,
     BackendCommandError,
     BackendConnectionError,
+)
+from agentdesk.backends.http_wire import (
+    BodyTooLarge,
+    ConnectionPool,
+    Exchange,
+    WireError,
+    WireRequest,
+    WireResponse,
+    WireTimeout,
 )
 from agentdesk.protocol.sanitize import sanitize_text, sanitize_tree
 
@@ -78,31 +87,24 @@ class HttpTransport:
         *,
         timeout: float = 10.0,
         retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Exchange | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Every phase bounded (connect, send, each read): a server that accepts
+        # and then stalls must not hang the desk.
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.token: str | None = None
-        self._client = httpx.AsyncClient(
-            verify=_tls_context(self.base_url),
-            base_url=self.base_url,
-            # Every phase bounded: a server that accepts and then stalls must
-            # not hang the desk.
-            timeout=httpx.Timeout(
-                timeout, connect=timeout, read=timeout, write=timeout, pool=timeout
-            ),
-            transport=transport,
-            headers={"Accept": "application/json", "User-Agent": "agentdesk"},
-            follow_redirects=False,
-        )
+        self._wire: Exchange = transport if transport is not None else ConnectionPool()
+        self._closed = False
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        self._closed = True
+        await self._wire.aclose()
 
     @property
     def closed(self) -> bool:
-        return self._client.is_closed
+        return self._closed
 
     # -- the dialect ---------------------------------------------------------------------
 
@@ -114,7 +116,7 @@ class HttpTransport:
         """The message of a 5xx (retried, then a BackendConnectionError)."""
         return f"server error {status}"
 
-    def rate_limited(self, response: httpx.Response) -> _Transient:
+    def rate_limited(self, response: WireResponse) -> _Transient:
         """A 429: the message, and how long the server asks to wait (None: ours)."""
         return _Transient("server is busy (429)")
 
@@ -145,7 +147,7 @@ class HttpTransport:
         BackendConnectionError (network, timeout, 5xx after retries, bad body).
         """
         what = f"{method} {path}"
-        if self._client.is_closed:
+        if self._closed:
             raise BackendConnectionError(f"{what}: this session has been closed")
         attempts = self.retry.attempts if retry else 1
         last = ""
@@ -174,31 +176,32 @@ class HttpTransport:
         what: str,
         auth: bool,
     ) -> Any:
-        clean_params = {k: v for k, v in (params or {}).items() if v is not None}
-        headers = self._headers() if auth else {}
-        content = None
+        url = self.base_url + path
+        query = _query(params)
+        if query:
+            url += ("&" if "?" in path else "?") + query
+        headers = {"Accept": "application/json", "User-Agent": "agentdesk",
+                   **(self._headers() if auth else {})}
+        content = b""
         if body is not None:
             content = encode_json(body)
             headers["Content-Type"] = "application/json"
+        request = WireRequest(method, url, tuple(headers.items()), content)
         try:
-            request = self._client.build_request(
-                method, path, content=content, params=clean_params or None, headers=headers
-            )
-            response = await self._client.send(request, stream=True)
-            try:
-                raw = await _read_capped(response, what)
-            finally:
-                await response.aclose()
-        except httpx.TimeoutException:
+            response = await self._wire.send(request, timeout=self.timeout,
+                                             max_body=MAX_RESPONSE_BYTES)
+        except BodyTooLarge:
+            raise BackendConnectionError(
+                f"{what}: response larger than {MAX_RESPONSE_BYTES} bytes") from None
+        except WireTimeout:
             raise _Transient(f"no answer within {self.timeout:g}s") from None
-        except httpx.HTTPError as exc:
-            raise _Transient(f"cannot reach {self.base_url} ({type(exc).__name__})") from None
-        except BackendConnectionError:
-            raise
+        except WireError as exc:
+            raise _Transient(f"cannot reach {self.base_url} ({exc})") from None
         except Exception as exc:
             raise BackendConnectionError(f"{what}: cannot send ({type(exc).__name__})") from None
 
-        status = response.status_code
+        raw = response.body
+        status = response.status
         if status >= 500:
             raise _Transient(self.server_error(raw, status))
         if status == 429:
@@ -223,7 +226,7 @@ class JsonApi(HttpTransport):
         detail = _error_parts(raw, status)[0] or "no detail"
         return f"server error {status}: {detail}"
 
-    def rate_limited(self, response: httpx.Response) -> _Transient:
+    def rate_limited(self, response: WireResponse) -> _Transient:
         return _Transient("server is busy (429)", _retry_after(response))
 
     def unauthorized(self, raw: bytes) -> str:
@@ -234,28 +237,16 @@ class JsonApi(HttpTransport):
         return BackendCommandError(message or f"refused ({status})", status=status, code=code)
 
 
-def _tls_context(base_url: str) -> ssl.SSLContext | bool:
-    """No CA bundle for a plain `http://` server (issue 13, PERF): httpx loads one
-    per client by default (`ssl.create_default_context`, 80-100 ms on the UI
-    loop at start-up, twice: the role check and the desk's backend), yet no TLS
-    is ever negotiated: requests go to `base_url` only and redirects are off.
-    The context given instead trusts no certificate at all, so were TLS ever
-    attempted it would fail closed. `https://` keeps httpx's default (True)."""
-    if base_url.lower().startswith("http://"):
-        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verify on, no CAs: trusts nothing
-    return True
-
-
-async def _read_capped(response: httpx.Response, what: str) -> bytes:
-    """The body, refusing to buffer more than MAX_RESPONSE_BYTES of a hostile one."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            raise BackendConnectionError(f"{what}: response larger than {MAX_RESPONSE_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _query(params: dict[str, Any] | None) -> str:
+    """The query string, as httpx wrote it: None left out, booleans as
+    true/false, a list as the key repeated."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in (params or {}).items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if item is None:
+                continue
+            pairs.append((key, "true" if item is True else "false" if item is False else str(item)))
+    return urlencode(pairs)
 
 
 def encode_json(body: dict[str, Any]) -> bytes:
@@ -308,8 +299,8 @@ def _error_parts(raw: bytes, status: int) -> tuple[str, str]:
     )
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: WireResponse) -> float | None:
     try:
-        return max(0.0, float(response.headers.get("Retry-After", "")))
+        return max(0.0, float(response.header("Retry-After") or ""))
     except ValueError:
         return None

@@ -1,4 +1,4 @@
-"""The native backend: agentdesk/1 over HTTP (httpx) and WebSocket (websockets).
+"""The native backend: agentdesk/1 over HTTP (`http_wire`) and WebSocket (websockets).
 
 See docs/backends.md for the guarantees. In short: every inbound body and
 frame is sanitised and validated; errors come out as `BackendAuthError`
@@ -15,7 +15,6 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 from pydantic import ValidationError
 
 from agentdesk.backends.base import (
@@ -29,6 +28,7 @@ from agentdesk.backends.base import (
     new_client_id,
 )
 from agentdesk.backends.http import JsonApi, RetryPolicy
+from agentdesk.backends.http_wire import Exchange
 from agentdesk.backends.registry import BackendOptions, BackendSpec
 from agentdesk.backends.stream import EventStream, StreamPolicy
 from agentdesk.domain.capabilities import Capabilities, TransferTarget, WrapupStyle
@@ -147,7 +147,7 @@ class NativeBackend(Backend):
         *,
         token: str | None = None,
         timeout: float = 10.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Exchange | None = None,
         retry: RetryPolicy | None = None,
         stream_policy: StreamPolicy | None = None,
         capabilities: Capabilities | None = None,
@@ -456,6 +456,8 @@ class AgentdeskSpec(BackendSpec):
         problem = super().probe(url, timeout_s)
         if problem:
             return problem
+        import httpx  # `agentdesk login` only: kept off the desk's start-up path
+
         try:
             reply = httpx.get(url.rstrip("/") + "/v1/me", timeout=timeout_s)
         except httpx.HTTPError as exc:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from agentdesk.backends.base import BackendConnectionError
 from agentdesk.backends.http import JsonApi, RetryPolicy
+from agentdesk.backends.http_wire import Exchange
 from agentdesk.domain.models import Channel
 
 
@@ -24,7 +23,7 @@ class SimControl:
         base_url: str,
         *,
         timeout: float = 10.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Exchange | None = None,
     ) -> None:
         # No retries: /sim requests carry no idempotency key, and a retried
         # "new contact" whose answer was lost would create a second customer.

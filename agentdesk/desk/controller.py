@@ -95,7 +95,7 @@ class DeskController:
         snapshot_retry: Backoff = SNAPSHOT_RETRY,
     ) -> None:
         # A backend, or a factory for one: `agentdesk desk`/`demo` pass a factory so
-        # the client stack (httpx, websockets, pydantic) loads off the UI loop
+        # the client stack (h11, websockets, pydantic) loads off the UI loop
         # (`prepare_backend`).
         if isinstance(backend, Backend):
             self._backend: Backend | None = backend
@@ -138,7 +138,7 @@ class DeskController:
 
     async def prepare_backend(self) -> Backend:
         """Build the backend in a worker thread. The factory imports the client
-        stack (httpx, websockets, the pydantic models: 250-350 ms), which on the
+        stack (h11, websockets, the pydantic models: 200-300 ms), which on the
         event loop held the first keys after the first frame (docs/benchmarks.md,
         "Start-up"). Whoever needs the backend before this finishes still gets
         it from `backend`, built on the loop."""

@@ -98,7 +98,7 @@ class AgentDeskApp(PacedCollectionApp, App[int]):
         self.outbox = Outbox(path)
         self.drafts = Drafts(path)
         # A backend, or a factory for one: `agentdesk desk`/`demo` pass a factory so
-        # the client stack (httpx, websockets) is imported in a worker thread, not
+        # the client stack (h11, websockets) is imported in a worker thread, not
         # on the UI loop (start-up budget, docs/benchmarks.md). The controller
         # builds it on first use and hands it to the sender.
         built = backend if isinstance(backend, Backend) else None

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from agentdesk.config import LoadedSettings
 
 # Start-up time matters (docs/benchmarks.md "## Desk"): the client stack
-# (httpx, websockets) and the keyring are imported where they are first
+# (the HTTP wire, websockets) and the keyring are imported where they are first
 # needed, so `agentdesk demo` paints its desk before loading them.
 
 

@@ -41,19 +41,14 @@ Bare().run()
 """
 
 # The bare app plus the libraries the desk needs before its screen can be live
-# (its HTTP client, its models, its WebSocket client), imported before the app
+# (its HTTP protocol, its models, its WebSocket client), imported before the app
 # runs: how much of the budget those imports alone take (docs/benchmarks.md).
-# httpx's command-line client is left out, as agentdesk leaves it out
-# (agentdesk/cli/lean_imports.py).
-BARE_LIBS_APP = ("from agentdesk.cli.lean_imports import defer_httpx_cli; defer_httpx_cli()\n"
-                 "import httpx, pydantic, websockets.asyncio.client\n" + BARE_APP)
+BARE_LIBS_APP = "import h11, pydantic, websockets.asyncio.client\n" + BARE_APP
 
-# What the desk imports on its way to its live screen: its entry points, and
-# the HTTP stack its first request loads (httpx imports httpcore, h11 and
-# anyio only when a client connects).
+# What the desk imports on its way to its live screen: its entry points (the
+# backend module brings the HTTP wire, h11 on asyncio streams).
 DESK_ENTRY_MODULES = ("agentdesk.cli.desk", "agentdesk.credentials", "agentdesk.backends.native",
-                      "agentdesk.ui.app", "agentdesk.ui.screens.desk_screen",
-                      "httpcore", "h11", "anyio._backends._asyncio")
+                      "agentdesk.ui.app", "agentdesk.ui.screens.desk_screen")
 
 
 def desk_startup_modules() -> list[str]:

@@ -5,7 +5,7 @@ Each program runs under a pseudo-terminal of 120x40 (bench/terminal/pty_term.py)
 from a fresh process (imports included, bytecode compiled as after an install):
 
 - `bare`: a bare Textual app (Header + Static + Footer), the floor;
-- `bare+libs`: the bare app after importing httpx, pydantic and websockets;
+- `bare+libs`: the bare app after importing h11, pydantic and websockets;
 - `bare+imports`: the bare app after importing every module the desk loads
   before its live screen (`bare_imports_app`): what the imports alone cost;
 - `demo`: `agentdesk demo` (starts its own mock server, signs in as agent1);
@@ -112,7 +112,7 @@ def programs(names: list[str], server: SubprocessServer | None, token: str | Non
         home = ScratchHome()
         if name == "bare":
             out.append(Program(name, [PY, "-c", BARE_APP], home.env(), bare_full, ("Quit", "palette")))
-        elif name == "bare+libs":  # the floor with httpx, pydantic and websockets imported
+        elif name == "bare+libs":  # the floor with h11, pydantic and websockets imported
             out.append(Program(name, [PY, "-c", BARE_LIBS_APP], home.env(), bare_full,
                                ("Quit", "palette")))
         elif name == "bare+imports":  # the floor with every module the desk loads imported

@@ -21,9 +21,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+
+from agentdesk.backends.http_wire import ConnectionPool, WireRequest, WireResponse
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT.parent / "shared" / "chatwoot" / "application_swagger.json"
@@ -112,21 +115,20 @@ class Call:
 
 
 @dataclass
-class Recorder(httpx.AsyncBaseTransport):
-    """A real HTTP transport that records what Prism said about every request."""
+class Recorder:
+    """The client's real HTTP wire, recording what Prism said about every request."""
 
     calls: list[Call] = field(default_factory=list)
-    inner: httpx.AsyncHTTPTransport = field(default_factory=httpx.AsyncHTTPTransport)
+    inner: ConnectionPool = field(default_factory=ConnectionPool)
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.content
-        response = await self.inner.handle_async_request(request)
+    async def send(self, request: WireRequest, *, timeout: float, max_body: int) -> WireResponse:
+        response = await self.inner.send(request, timeout=timeout, max_body=max_body)
         try:
-            violations = json.loads(response.headers.get("sl-violations") or "[]")
+            violations = json.loads(response.header("sl-violations") or "[]")
         except ValueError:
             violations = [{"severity": "Error", "message": "unreadable sl-violations"}]
-        self.calls.append(Call(request.method, request.url.path, request.url.query.decode(),
-                               body, response.status_code, violations))
+        self.calls.append(Call(request.method, request.path, urlsplit(request.url).query,
+                               request.body, response.status, violations))
         return response
 
     async def aclose(self) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import httpx
 import pytest
 
 from agentdesk.backends.base import BackendCommandError, new_client_id
+from agentdesk.backends.http_wire import ConnectionPool, WireRequest, WireResponse
 from agentdesk.backends.native import NativeBackend
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.store.outbox import Outbox, OutboxItem, OutboxState
@@ -19,16 +19,15 @@ from agentdesk.testing.mockserver import ServerHandle
 from .conftest import FAST_RETRY, WAIT, Client, Connect, for_ix
 
 
-class AnswerNever(httpx.AsyncBaseTransport):
+class AnswerNever:
     """The request reaches the server; the answer never comes back (the process dies)."""
 
     def __init__(self) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        self._inner = ConnectionPool()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        if request.url.path.endswith("/messages"):
-            await response.aclose()
+    async def send(self, request: WireRequest, *, timeout: float, max_body: int) -> WireResponse:
+        response = await self._inner.send(request, timeout=timeout, max_body=max_body)
+        if request.path.endswith("/messages"):
             await asyncio.Event().wait()  # hang until cancelled
         return response
 

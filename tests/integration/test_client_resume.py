@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
-
 from agentdesk.backends.base import LinkState, new_client_id
+from agentdesk.backends.http_wire import ConnectionPool, WireRequest, WireResponse, WireTimeout
 from agentdesk.backends.sim_control import SimControl
 from agentdesk.domain.models import Direction
 
@@ -93,23 +92,21 @@ async def test_requested_reconnect_and_clean_replay(connect: Connect, sim: SimCo
     assert_clean_sequence(client)
 
 
-class LoseFirstAnswer(httpx.AsyncBaseTransport):
+class LoseFirstAnswer:
     """Forwards to the real server but loses the answer of the first request to
     each matching path: the server acted, the client saw a timeout."""
 
     def __init__(self, path_suffix: str) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        self._inner = ConnectionPool()
         self._suffix = path_suffix
         self.bodies: list[bytes] = []
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        if request.url.path.endswith(self._suffix):
-            self.bodies.append(request.content)
+    async def send(self, request: WireRequest, *, timeout: float, max_body: int) -> WireResponse:
+        response = await self._inner.send(request, timeout=timeout, max_body=max_body)
+        if request.path.endswith(self._suffix):
+            self.bodies.append(request.body)
             if len(self.bodies) == 1:
-                await response.aread()
-                await response.aclose()
-                raise httpx.ReadTimeout("answer lost", request=request)
+                raise WireTimeout("answer lost")
         return response
 
     async def aclose(self) -> None:

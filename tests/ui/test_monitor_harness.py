@@ -24,6 +24,7 @@ from agentdesk.testing.clock import FrozenClock
 
 sys.path[:0] = [str(Path(__file__).parents[1] / "data")]
 
+from agentdesk.backends.http_wire import ConnectionPool, WireRequest, WireResponse  # noqa: E402
 from agentdesk.backends.native import NativeBackend  # noqa: E402
 from agentdesk.backends.sim_control import SimControl  # noqa: E402
 from agentdesk.testing.mockserver import ServerHandle, running_server  # noqa: E402
@@ -34,16 +35,16 @@ COMMAND_METHODS = frozenset({"accept", "reject", "send_message", "call_action", 
                              "wrapup", "set_presence", "mark_read"})
 
 
-class RecordingTransport(httpx.AsyncBaseTransport):
+class RecordingTransport:
     """Every HTTP request the client sends, as (method, path)."""
 
     def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        self.inner = ConnectionPool()
         self.requests: list[tuple[str, str]] = []
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append((request.method, request.url.path))
-        return await self.inner.handle_async_request(request)
+    async def send(self, request: WireRequest, *, timeout: float, max_body: int) -> WireResponse:
+        self.requests.append((request.method, request.path))
+        return await self.inner.send(request, timeout=timeout, max_body=max_body)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -9,7 +9,6 @@ import json
 import sys
 from pathlib import Path
 
-import httpx
 from rich.text import Text
 from textual.widgets import Static
 
@@ -17,6 +16,7 @@ sys.path[:0] = [str(Path(__file__).parent)]
 
 from test_monitor_harness import RecordingTransport, open_monitor, supervisor_get  # noqa: E402
 
+from agentdesk.backends.http_wire import WireRequest, WireResponse  # noqa: E402
 from agentdesk.domain.floor import OVERALL  # noqa: E402
 from agentdesk.domain.models import Channel  # noqa: E402
 from agentdesk.ui.monitor.queue_board import QueueBoard, sub_key  # noqa: E402
@@ -96,12 +96,11 @@ class BrokenHistory(RecordingTransport):
         super().__init__()
         self.status, self.body = status, body
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path == HISTORY:
-            self.requests.append((request.method, request.url.path))
-            return httpx.Response(self.status, content=self.body,
-                                  headers={"Content-Type": "application/json"})
-        return await super().handle_async_request(request)
+    async def send(self, request: WireRequest, *, timeout: float, max_body: int) -> WireResponse:
+        if request.path == HISTORY:
+            self.requests.append((request.method, request.path))
+            return WireResponse(self.status, {"content-type": "application/json"}, self.body)
+        return await super().send(request, timeout=timeout, max_body=max_body)
 
 
 async def _trends_start_empty_then_fill(transport: BrokenHistory) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import socket
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -21,6 +20,7 @@ from agentdesk.backends.base import (
 from agentdesk.backends.http import RetryPolicy
 from agentdesk.backends.native import NativeBackend
 from agentdesk.domain.models import CallAction, Presence
+from tests.asgi_exchange import AsgiExchange
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.005)
 
@@ -37,7 +37,7 @@ def interaction(iid: str = "i1", **extra: object) -> dict:
 def backend_for(routes: list[Route], **kw: object) -> NativeBackend:
     app = Starlette(routes=routes)
     kw.setdefault("retry", FAST_RETRY)
-    return NativeBackend("http://test", transport=httpx.ASGITransport(app=app), **kw)  # type: ignore[arg-type]
+    return NativeBackend("http://test", transport=AsgiExchange(app), **kw)
 
 
 async def test_login_remembers_token_and_sends_it() -> None:

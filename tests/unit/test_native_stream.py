@@ -14,7 +14,6 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
@@ -44,6 +43,7 @@ from agentdesk.domain.events import (
     StatsChanged,
 )
 from agentdesk.protocol.events import MAX_FRAME_BYTES
+from tests.asgi_exchange import AsgiExchange
 
 FAST = StreamPolicy(ping_interval=0.2, dead_after=5.0, backoff_base=0.01, backoff_cap=0.05,
                     open_timeout=2.0, close_timeout=0.5)
@@ -397,7 +397,7 @@ async def test_signing_in_again_retries_a_refused_stream_at_once(server: Scripte
     app = Starlette(routes=[Route("/v1/me", lambda r: JSONResponse(me))])
     policy = MinuteBackoff(open_timeout=2.0)
     backend = NativeBackend(server.url, token="old", stream_policy=policy,
-                            transport=httpx.ASGITransport(app=app))
+                            transport=AsgiExchange(app))
     server.refuse_with = HTTPStatus.UNAUTHORIZED
     reader = Reader(backend)
     try:

@@ -13,8 +13,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-
 from agentdesk.backends.base import (
     Backend,
     BackendAuthError,
@@ -48,6 +46,7 @@ from agentdesk.backends.chatwoot.spec import CAPABILITIES
 from agentdesk.backends.chatwoot.tracker import Relation, Tracker
 from agentdesk.backends.chatwoot.wrapup import parse_disposition
 from agentdesk.backends.http import RetryPolicy
+from agentdesk.backends.http_wire import Exchange
 from agentdesk.domain.events import InteractionChange, InteractionChanged
 from agentdesk.domain.models import (
     AgentInfo,
@@ -78,7 +77,7 @@ class ChatwootBackend(Backend):
     """One agent's session with a Chatwoot server."""
 
     def __init__(self, base_url: str, *, token: str | None = None, account: str | None = None,
-                 timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None,
+                 timeout: float = 10.0, transport: Exchange | None = None,
                  retry: RetryPolicy | None = None, cable_policy: CablePolicy | None = None
                  ) -> None:
         super().__init__()

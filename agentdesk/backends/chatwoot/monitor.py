@@ -29,8 +29,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-
 from agentdesk.backends.base import (
     Backend,
     BackendAuthError,
@@ -55,6 +53,7 @@ from agentdesk.backends.chatwoot.monitor_board import MonitorBoard
 from agentdesk.backends.chatwoot.rest import seg
 from agentdesk.backends.chatwoot.spec import CAPABILITIES
 from agentdesk.backends.http import RetryPolicy
+from agentdesk.backends.http_wire import Exchange
 from agentdesk.domain.events import ItemAdded, SnapshotNeeded
 from agentdesk.domain.models import (
     AgentInfo,
@@ -84,7 +83,7 @@ class ChatwootMonitor(Backend):
     capabilities = CAPABILITIES
 
     def __init__(self, base_url: str, *, token: str | None = None, account: str | None = None,
-                 timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None,
+                 timeout: float = 10.0, transport: Exchange | None = None,
                  retry: RetryPolicy | None = None, cable_policy: CablePolicy | None = None
                  ) -> None:
         super().__init__()

@@ -18,12 +18,11 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from agentdesk.backends.base import (
     BackendCommandError,
 )
 from agentdesk.backends.http import HttpTransport, RetryPolicy, _Transient
+from agentdesk.backends.http_wire import Exchange, WireResponse
 from agentdesk.protocol.sanitize import sanitize_text
 
 log = logging.getLogger("agentdesk.backend.chatwoot")
@@ -39,7 +38,7 @@ class ChatwootRest(HttpTransport):
     log = log
 
     def __init__(self, base_url: str, *, timeout: float = 10.0, retry: RetryPolicy | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: Exchange | None = None) -> None:
         super().__init__(base_url, timeout=timeout, retry=retry, transport=transport)
         self.account: str | None = None
 
@@ -76,7 +75,7 @@ class ChatwootRest(HttpTransport):
     def server_error(self, raw: bytes, status: int) -> str:
         return f"server error {status}{_suffix(error_message(raw))}"
 
-    def rate_limited(self, response: httpx.Response) -> _Transient:
+    def rate_limited(self, response: WireResponse) -> _Transient:
         return _Transient("Chatwoot is rate limiting this client (429)")
 
     def unauthorized(self, raw: bytes) -> str:
