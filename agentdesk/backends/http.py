@@ -35,6 +35,7 @@ from agentdesk.backends.http_wire import (
     BodyTooLarge,
     ConnectionPool,
     Exchange,
+    UnsendableRequest,
     WireError,
     WireRequest,
     WireResponse,
@@ -193,6 +194,8 @@ class HttpTransport:
         except BodyTooLarge:
             raise BackendConnectionError(
                 f"{what}: response larger than {MAX_RESPONSE_BYTES} bytes") from None
+        except UnsendableRequest as exc:
+            raise BackendConnectionError(f"{what}: cannot send ({exc})") from None
         except WireTimeout:
             raise _Transient(f"no answer within {self.timeout:g}s") from None
         except WireError as exc:

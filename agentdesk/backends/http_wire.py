@@ -43,6 +43,11 @@ class WireTimeout(WireError):
     """A phase (connecting, sending, waiting for the reply) outlived its deadline."""
 
 
+class UnsendableRequest(WireError):
+    """The request itself cannot go on the wire (a malformed header or URL):
+    no retry can help."""
+
+
 class BodyTooLarge(WireError):
     """The response body is longer than the caller agreed to read."""
 
@@ -97,11 +102,11 @@ def _origin_of(url: str) -> tuple[_Origin, str]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
-        raise WireError(f"not an http(s) URL: {url[:100]}")
+        raise UnsendableRequest(f"not an http(s) URL: {url[:100]}")
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
-        raise WireError(f"bad port in {url[:100]}") from None
+        raise UnsendableRequest(f"bad port in {url[:100]}") from None
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
@@ -152,7 +157,7 @@ class _Connection:
             out += self.h11.send(h11.EndOfMessage())
         except h11.LocalProtocolError:
             # Not h11's words: they quote the bad header, which may be the token.
-            raise WireError("cannot send this request (a header or the path is malformed)") from None
+            raise UnsendableRequest("a header or the path is malformed") from None
         self.writer.write(out)
         async with _deadline(timeout, "sending the request"):
             await self.writer.drain()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from agentdesk.backends.base import BackendConnectionError
+from agentdesk.backends.http import JsonApi, RetryPolicy
 from agentdesk.backends.http_wire import (
     BodyTooLarge,
     ConnectionPool,
@@ -266,3 +268,16 @@ async def test_a_token_that_cannot_be_a_header_is_refused_without_being_quoted(s
         await pool.send(request, timeout=5.0, max_body=1000)
     assert "secret" not in str(caught.value) and "malformed" in str(caught.value)
     assert server.requests == []  # nothing was sent: no header injection
+
+
+async def test_an_unsendable_request_fails_at_once_instead_of_being_retried(serve) -> None:
+    server = await serve(answer(b"{}"))
+    api = JsonApi(server.url, retry=RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002))
+    api.token = "pasted\ntoken"
+    try:
+        with pytest.raises(BackendConnectionError, match="GET /v1/me: cannot send") as caught:
+            await api.call("GET", "/v1/me")
+        assert "pasted" not in caught.value.message
+        assert server.connections == 1  # one try: a retry cannot mend the request
+    finally:
+        await api.aclose()
