@@ -40,6 +40,7 @@ from agentdesk.backends.http_wire import (
     WireRequest,
     WireResponse,
     WireTimeout,
+    default_tls,
 )
 from agentdesk.protocol.sanitize import sanitize_text, sanitize_tree
 
@@ -96,7 +97,10 @@ class HttpTransport:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.token: str | None = None
-        self._wire: Exchange = transport if transport is not None else ConnectionPool()
+        self._wire: Exchange = transport if transport is not None else ConnectionPool(
+            # Loading a CA bundle takes 80-100 ms: here, where the desk builds its
+            # backend in a worker thread, not at the first request on the UI loop.
+            tls=default_tls() if self.base_url.lower().startswith("https://") else None)
         self._closed = False
 
     async def aclose(self) -> None:

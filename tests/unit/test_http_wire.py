@@ -281,3 +281,15 @@ async def test_an_unsendable_request_fails_at_once_instead_of_being_retried(serv
         assert server.connections == 1  # one try: a retry cannot mend the request
     finally:
         await api.aclose()
+
+
+def test_an_https_client_loads_its_certificates_when_built_not_at_its_first_request(
+        monkeypatch) -> None:
+    import agentdesk.backends.http as http
+
+    built: list[str] = []
+    monkeypatch.setattr(http, "default_tls", lambda: built.append("tls") or ssl.create_default_context())
+    JsonApi("http://127.0.0.1:1")
+    assert built == []  # plain http: no TLS set-up at all
+    JsonApi("https://cc.example.com")
+    assert built == ["tls"]  # in the constructor, which the desk runs in a worker thread
